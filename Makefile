@@ -1,0 +1,83 @@
+# venuekiosk — see README.md. `make run` starts a simulated kiosk; `make test`
+# installs what the tests need and runs every test.
+
+SHELL     := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO        ?= go
+GOFLAGS   ?=
+BIN       := bin
+BUILD     := build
+CMDS      := kioskctl
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -s -w -X github.com/venuekiosk/venuekiosk/firmware/version.Version=$(VERSION)
+
+# Debian packages the tests use. Each is installed only when missing.
+TEST_DEBS := zbar-tools \
+             gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+             gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
+             qemu-user-static
+
+# Packages whose tests also run on arm64 under qemu-user.
+CROSS_TEST_PKGS := ./firmware/pass/... ./firmware/policy/... ./firmware/trust/... ./firmware/verify/...
+
+ARM64_CC  := aarch64-linux-gnu-gcc
+ARMV7_CC  := arm-linux-gnueabihf-gcc
+QEMU_ARM64 := qemu-aarch64-static -L /usr/aarch64-linux-gnu
+
+.PHONY: all build test deps vet unit cross cross-test bench run clean help fmt
+
+all: build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+build: ## build host binaries into bin/
+	@mkdir -p $(BIN)
+	$(GO) build $(GOFLAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./firmware/cmd/,$(CMDS))
+
+deps: ## install the Debian packages the tests need, when missing
+	@missing=""; for p in $(TEST_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "test packages present"; fi
+
+vet: ## gofmt and go vet
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+unit: ## go test ./... on the host
+	$(GO) test $(GOFLAGS) -count=1 ./...
+
+cross: ## cross-compile with cgo for linux/arm64 and linux/arm (GOARM=7) into build/
+	@mkdir -p $(BUILD)/linux_arm64 $(BUILD)/linux_armv7
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=$(ARM64_CC) \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/linux_arm64/ $(addprefix ./firmware/cmd/,$(CMDS))
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm GOARM=7 CC=$(ARMV7_CC) \
+	  $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BUILD)/linux_armv7/ $(addprefix ./firmware/cmd/,$(CMDS))
+	@file $(BUILD)/linux_arm64/* $(BUILD)/linux_armv7/* 2>/dev/null || ls -l $(BUILD)/linux_arm64 $(BUILD)/linux_armv7
+
+cross-test: cross ## run the verification tests of the arm64 build under qemu-user
+	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=$(ARM64_CC) \
+	  $(GO) test -count=1 -exec '$(QEMU_ARM64)' $(CROSS_TEST_PKGS)
+
+test: deps vet unit cross-test ## install test tools when missing, then run every test
+
+bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BUILD)/bench.txt
+
+run: build ## start the simulated kiosk (coming with the simulator)
+	@echo "make run: the simulated kiosk is coming with the simulator (issue 3)."
+	@echo "Meanwhile: $(BIN)/kioskctl verify --help"
+
+fmt: ## gofmt every file
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## remove build output
+	rm -rf $(BIN) $(BUILD)

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
+	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// Exit statuses of kioskctl verify: the verdict.
+const (
+	exitGreen = 0
+	exitRed   = 1
+	exitAmber = 3
+)
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var trustFiles multiFlag
+	fs.Var(&trustFiles, "trust", "trusted signer `FILE`: a PEM bundle of DCC signer certificates or a JWKS (SHC issuers, HKSARG keys); repeatable")
+	at := fs.String("at", "", "judge as of this `RFC3339` instant (default: now)")
+	pol := fs.String("policy", "default", "entry policy: none (authenticity only), default, or a policy JSON `FILE`")
+	asJSON := fs.Bool("json", false, "print the verdict as one JSON object")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl verify [--trust FILE]... [--at RFC3339] [--policy none|default|FILE] [--json] [PAYLOAD | -]")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Judges one pass offline. PAYLOAD is the text the QR code holds (HC1:…, shc:/…, HKSARG|…);")
+		fmt.Fprintln(fs.Output(), "'-' or no argument reads it from standard input.")
+		fmt.Fprintln(fs.Output(), "Exit status: 0 green, 1 red, 3 amber, 2 usage error.")
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return exitOK
+		}
+		return exitUsage
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kioskctl verify: "+format+"\n", a...)
+		return exitUsage
+	}
+	if fs.NArg() > 1 {
+		return usageErr("want one PAYLOAD, got %d arguments (quote the payload)", fs.NArg())
+	}
+
+	when := time.Now()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usageErr("--at %q: want an RFC3339 time such as 2021-06-01T12:00:00Z", *at)
+		}
+		when = t
+	}
+
+	e := &verify.Engine{Formats: verify.Formats()}
+	set := trust.NewSet()
+	for _, f := range trustFiles {
+		keys, err := trust.LoadFile(f)
+		if err != nil {
+			return usageErr("--trust: %v", err)
+		}
+		set.Add(keys...)
+	}
+	e.Trust = set
+	switch *pol {
+	case "none":
+	case "default":
+		e.Policy = policy.Default()
+	default:
+		p, err := policy.Load(*pol)
+		if err != nil {
+			return usageErr("--policy: %v", err)
+		}
+		e.Policy = p
+	}
+
+	payload, err := readPayload(fs.Args(), stdin)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+
+	v := e.Verify(payload, when)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v.JSON()); err != nil {
+			fmt.Fprintf(stderr, "kioskctl verify: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		printVerdict(stdout, v)
+	}
+	switch v.Status {
+	case verify.Green:
+		return exitGreen
+	case verify.Amber:
+		return exitAmber
+	}
+	return exitRed
+}
+
+func readPayload(args []string, stdin io.Reader) (string, error) {
+	if len(args) == 1 && args[0] != "-" {
+		return args[0], nil
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, verify.MaxPayload+2))
+	if err != nil {
+		return "", fmt.Errorf("reading the payload from standard input: %v", err)
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return "", fmt.Errorf("no payload: give it as an argument or on standard input")
+	}
+	return s, nil
+}
+
+func printVerdict(w io.Writer, v *verify.Verdict) {
+	fmt.Fprintf(w, "verdict: %s\n", strings.ToUpper(v.Status.String()))
+	if v.Format != "" {
+		fmt.Fprintf(w, "format:  %s\n", v.Format)
+	}
+	if v.Holder.Name != "" || v.Holder.DOB != "" {
+		fmt.Fprintf(w, "holder:  %s (born %s)\n", v.Holder.Name, v.Holder.DOB)
+	}
+	if v.Issuer != "" {
+		fmt.Fprintf(w, "issuer:  %s\n", v.Issuer)
+	}
+	if !v.Expires.IsZero() {
+		fmt.Fprintf(w, "expires: %s\n", v.Expires.UTC().Format(time.RFC3339))
+	}
+	if v.KID != "" {
+		fmt.Fprintf(w, "kid:     %s\n", v.KID)
+	}
+	for _, r := range v.Reasons {
+		fmt.Fprintf(w, "reason:  %s: %s\n", r.Code, r.Detail)
+	}
+}

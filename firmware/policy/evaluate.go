@@ -1,0 +1,191 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+)
+
+// Finding is one reason a pass did not simply pass.
+type Finding struct {
+	Code   pass.Code
+	Detail string
+}
+
+const day = 24 * time.Hour
+
+// Evaluate judges an authenticated pass as of at. A pass with any statement
+// that meets the rules is green with no findings. Otherwise a valid
+// exemption yields the exemption outcome; anything else is red, with one
+// finding per statement saying why it fell short.
+func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
+	var why []Finding
+	rule := p.Vaccination
+	exemptOutcome := p.Exemption
+	exemptMax := 0
+	if f, ok := p.Formats[ps.Format]; ok {
+		if f.Vaccination != nil {
+			rule = *f.Vaccination
+		}
+		if f.Exemption != "" {
+			exemptOutcome = f.Exemption
+		}
+		exemptMax = f.ExemptionMaxDays
+	}
+	if len(ps.Vaccinations) > 0 {
+		ok, detail := rule.admits(ps.Vaccinations, at)
+		if ok {
+			return Green, nil
+		}
+		why = append(why, Finding{pass.Policy, detail})
+	}
+	for _, r := range ps.Recoveries {
+		ok, detail := p.Recovery.admits(r, at)
+		if ok {
+			return Green, nil
+		}
+		why = append(why, Finding{pass.Policy, detail})
+	}
+	for _, t := range ps.Tests {
+		ok, detail := p.Test.admits(t, at)
+		if ok {
+			return Green, nil
+		}
+		why = append(why, Finding{pass.Policy, detail})
+	}
+	for _, e := range ps.Exemptions {
+		ok, detail := exemptionValid(e, exemptMax, at)
+		if ok {
+			return exemptOutcome, []Finding{{pass.Policy, detail}}
+		}
+		why = append(why, Finding{pass.Policy, detail})
+	}
+	if len(why) == 0 {
+		why = append(why, Finding{pass.Policy, "the pass states no vaccination, recovery, test or exemption"})
+	}
+	return Red, why
+}
+
+// requiredDoses returns the dose count the rule needs at t.
+func (r *VaccinationRule) requiredDoses(at time.Time) int {
+	need := r.MinDoses
+	var from time.Time
+	for _, s := range r.Schedule {
+		if !s.From.After(at) && !s.From.Before(from) {
+			need, from = s.Doses, s.From.Time
+		}
+	}
+	return need
+}
+
+func (r *VaccinationRule) admits(doses []pass.Dose, at time.Time) (bool, string) {
+	last := doses[0]
+	count := 0
+	for _, d := range doses {
+		n := d.Dose
+		if n == 0 {
+			n = 1
+		}
+		if n > count {
+			count = n
+		}
+		if d.Date.After(last.Date) || (d.Date.Equal(last.Date) && d.Dose > last.Dose) {
+			last = d
+		}
+	}
+	need := r.requiredDoses(at)
+	complete := last.Series > 0 && last.Dose >= last.Series
+	if count < need && !(r.AcceptCompleteSeries && complete && len(r.Schedule) == 0) {
+		return false, fmt.Sprintf("%d dose(s); the policy needs %d", count, need)
+	}
+	age := daysBetween(last.Date, at)
+	if age < 0 {
+		return false, "the last dose is dated in the future"
+	}
+	if age < r.MinDays {
+		return false, fmt.Sprintf("last dose %d day(s) ago; it counts after %d days", age, r.MinDays)
+	}
+	limit := r.MaxDays
+	if last.Series > 0 && last.Dose > last.Series {
+		limit = r.BoosterMaxDays
+	}
+	if limit > 0 && age > limit {
+		return false, fmt.Sprintf("last dose %d days ago; the policy accepts up to %d", age, limit)
+	}
+	return true, ""
+}
+
+func (r *RecoveryRule) admits(s pass.RecoveryStatement, at time.Time) (bool, string) {
+	if !r.Accept {
+		return false, "recovery is not accepted"
+	}
+	if !s.ValidFrom.IsZero() && at.Before(s.ValidFrom) {
+		return false, "recovery statement valid from " + s.ValidFrom.UTC().Format(time.DateOnly)
+	}
+	if !s.ValidUntil.IsZero() && at.After(s.ValidUntil.Add(day)) {
+		return false, "recovery statement valid until " + s.ValidUntil.UTC().Format(time.DateOnly)
+	}
+	if s.FirstPositive.IsZero() {
+		return true, ""
+	}
+	age := daysBetween(s.FirstPositive, at)
+	if age < r.MinDays {
+		return false, fmt.Sprintf("first positive test %d day(s) ago; recovery counts after %d days", age, r.MinDays)
+	}
+	if r.MaxDays > 0 && age > r.MaxDays {
+		return false, fmt.Sprintf("first positive test %d days ago; recovery counts up to %d days", age, r.MaxDays)
+	}
+	return true, ""
+}
+
+func (r *TestRule) admits(t pass.TestResult, at time.Time) (bool, string) {
+	if !t.Negative {
+		return false, "the test result is not negative"
+	}
+	var hours int
+	switch t.Type {
+	case "naat":
+		hours = r.NAATMaxHours
+	case "rat":
+		hours = r.RATMaxHours
+	default:
+		if r.AcceptOther {
+			hours = max(r.NAATMaxHours, r.RATMaxHours)
+		}
+	}
+	if hours == 0 {
+		return false, "this kind of test is not accepted"
+	}
+	age := at.Sub(t.Sampled)
+	if age < -time.Hour {
+		return false, "the test sample is dated in the future"
+	}
+	if age > time.Duration(hours)*time.Hour {
+		return false, fmt.Sprintf("test sampled %.0f hours ago; the policy accepts up to %d", age.Hours(), hours)
+	}
+	return true, ""
+}
+
+func exemptionValid(e pass.ExemptionStatement, maxDays int, at time.Time) (bool, string) {
+	if !e.ValidFrom.IsZero() && at.Before(e.ValidFrom) {
+		return false, "exemption valid from " + e.ValidFrom.UTC().Format(time.DateOnly)
+	}
+	until := e.ValidUntil
+	if until.IsZero() && maxDays > 0 && !e.ValidFrom.IsZero() {
+		until = e.ValidFrom.Add(time.Duration(maxDays) * day)
+	}
+	if !until.IsZero() && at.After(until.Add(day)) {
+		return false, "exemption expired " + until.UTC().Format(time.DateOnly)
+	}
+	return true, "medical exemption: check the holder's exemption document"
+}
+
+// daysBetween counts calendar days from a to b in UTC.
+func daysBetween(a, b time.Time) int {
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
+	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da) / day)
+}
