@@ -1,0 +1,290 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Kiosk   Kiosk   `toml:"kiosk"`
+	Venue   Venue   `toml:"venue"`
+	Scanner Scanner `toml:"scanner"`
+	Lights  Lights  `toml:"lights"`
+	Panel   Panel   `toml:"panel"`
+	Scan    Scan    `toml:"scan"`
+	Sync    Sync    `toml:"sync"`
+}
+
+// Kiosk holds daemon-wide settings.
+type Kiosk struct {
+	StateDir string `toml:"state_dir"` // the store and keys live here
+	Listen   string `toml:"listen"`    // local web page and /api; "" disables it
+	LogLevel string `toml:"log_level"` // debug, info, warn, error
+	Simulate bool   `toml:"simulate"`  // pty scanner, emulated panel and lights, sample data
+	Profile  string `toml:"profile"`   // "default" or "hk": tones and defaults of a region
+}
+
+// Venue is the venue identity (provisioned).
+type Venue struct {
+	ID       string `toml:"id"`
+	NameEN   string `toml:"name_en"`
+	NameZH   string `toml:"name_zh"`
+	Category string `toml:"category"`
+}
+
+// Scanner configures the serial barcode scanner.
+type Scanner struct {
+	Device     string   `toml:"device"`     // path, glob or /dev/serial/by-id/… link; "" = none
+	Baud       int      `toml:"baud"`       //
+	Terminator string   `toml:"terminator"` // cr, lf, crlf or idle
+	IdleGap    Duration `toml:"idle_gap"`   // frame gap when terminator = "idle"
+	StripAIM   bool     `toml:"strip_aim"`  // strip AIM symbology identifiers (]Q1 …)
+}
+
+// Lights configures the GPIO indicators.
+type Lights struct {
+	Driver     string   `toml:"driver"` // gpio, log or none
+	Green      string   `toml:"green"`  // GPIO line names (gpioreg), "" = not fitted
+	Amber      string   `toml:"amber"`
+	Red        string   `toml:"red"`
+	Buzzer     string   `toml:"buzzer"`
+	ActiveLow  bool     `toml:"active_low"`
+	BuzzerPWM  bool     `toml:"buzzer_pwm"`  // passive buzzer driven at a tone frequency
+	Hold       Duration `toml:"hold"`        // how long a verdict light stays on
+	QuietHours string   `toml:"quiet_hours"` // "22:00-07:00": buzzer muted; "" = never
+}
+
+// Panel configures the e-ink display.
+type Panel struct {
+	Model          string   `toml:"model"` // none, or one of Models
+	SPI            string   `toml:"spi"`   // SPI port name for periph's spireg, e.g. /dev/spidev0.0
+	SPIHz          int      `toml:"spi_hz"`
+	DC             string   `toml:"dc"`
+	Reset          string   `toml:"reset"`
+	Busy           string   `toml:"busy"`
+	Power          string   `toml:"power"`           // optional panel power switch
+	RotationPeriod Duration `toml:"rotation_period"` // venue QR rotation; at least 30s
+	FullEvery      int      `toml:"full_every"`      // a full refresh after this many partial ones
+	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area
+	Languages      []string `toml:"languages"`       // en, zh-Hant, zh-Hans: one or two
+}
+
+// Scan configures the scan flow.
+type Scan struct {
+	RepeatWindow Duration `toml:"repeat_window"` // same pass again within this: shown, not counted
+	Policy       string   `toml:"policy"`        // "store" (synced), "default", or a policy JSON file
+}
+
+// Sync configures signed updates.
+type Sync struct {
+	Source   string   `toml:"source"`   // https://…, file:///…, a directory, or "" (none)
+	Interval Duration `toml:"interval"` // polling period, jittered
+	Root     string   `toml:"root"`     // the initial trusted TUF root.json
+}
+
+// Models are the panel models kioskd drives.
+var Models = []string{"none", "waveshare_2in13_v4", "waveshare_2in9_v2", "waveshare_4in2_v2", "waveshare_7in5_v2"}
+
+//go:embed kioskd.toml
+var example []byte
+
+// Example returns the documented default configuration file.
+func Example() []byte { return bytes.Clone(example) }
+
+// Default returns the defaults: exactly what Example says.
+func Default() *Config {
+	var c Config
+	if _, err := toml.Decode(string(example), &c); err != nil {
+		panic("config: embedded kioskd.toml: " + err.Error())
+	}
+	return &c
+}
+
+// MaxFile bounds the configuration file.
+const MaxFile = 1 << 20
+
+// Load reads path over the defaults. A missing file is an error: kioskd is
+// told which file to read.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxFile)
+	}
+	c := Default()
+	if err := c.decode(string(b)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, c.Validate()
+}
+
+func (c *Config) decode(text string) error {
+	md, err := toml.Decode(text, c)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return fmt.Errorf("line %d: %s", perr.Position.Line, perr.Message)
+		}
+		return err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return fmt.Errorf("unknown key %s (see kioskd --print-config for every key)", strings.Join(keys, ", "))
+	}
+	return nil
+}
+
+// Set overrides one key from the command line: "scanner.baud=115200".
+// Strings need no quotes.
+func (c *Config) Set(kv string) error {
+	key, val, ok := strings.Cut(kv, "=")
+	section, name, ok2 := strings.Cut(key, ".")
+	if !ok || !ok2 || section == "" || name == "" {
+		return fmt.Errorf("-set %q: want section.key=value", kv)
+	}
+	doc := fmt.Sprintf("[%s]\n%s = %s\n", section, name, val)
+	if err := c.decode(doc); err == nil {
+		return nil
+	}
+	doc = fmt.Sprintf("[%s]\n%s = %s\n", section, name, strconv.Quote(val))
+	if err := c.decode(doc); err != nil {
+		return fmt.Errorf("-set %s: %w", key, err)
+	}
+	return nil
+}
+
+// Error names a bad key, its value and what is expected.
+type Error struct {
+	Key, Value, Want string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("config: %s = %q: want %s", e.Key, e.Value, e.Want)
+}
+
+var (
+	venueID   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+	clockTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	lineName  = regexp.MustCompile(`^[A-Za-z0-9_./-]{0,64}$`)
+)
+
+// Validate checks every value and returns the first bad one.
+func (c *Config) Validate() error {
+	bad := func(key string, v any, want string) error {
+		return &Error{Key: key, Value: fmt.Sprint(v), Want: want}
+	}
+	oneOf := func(key, v string, opts ...string) error {
+		if slices.Contains(opts, v) {
+			return nil
+		}
+		return bad(key, v, "one of "+strings.Join(opts, ", "))
+	}
+	if c.Kiosk.StateDir == "" {
+		return bad("kiosk.state_dir", "", "a directory")
+	}
+	if err := oneOf("kiosk.log_level", c.Kiosk.LogLevel, "debug", "info", "warn", "error"); err != nil {
+		return err
+	}
+	if err := oneOf("kiosk.profile", c.Kiosk.Profile, "default", "hk"); err != nil {
+		return err
+	}
+	if c.Venue.ID != "" && !venueID.MatchString(c.Venue.ID) {
+		return bad("venue.id", c.Venue.ID, "1 to 32 letters, digits, '-' or '_'")
+	}
+	switch c.Scanner.Baud {
+	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600:
+	default:
+		return bad("scanner.baud", c.Scanner.Baud, "a standard rate: 9600, 115200, …")
+	}
+	if err := oneOf("scanner.terminator", c.Scanner.Terminator, "cr", "lf", "crlf", "idle"); err != nil {
+		return err
+	}
+	if c.Scanner.IdleGap.D < time.Millisecond || c.Scanner.IdleGap.D > 2*time.Second {
+		return bad("scanner.idle_gap", c.Scanner.IdleGap, "between 1ms and 2s")
+	}
+	if err := oneOf("lights.driver", c.Lights.Driver, "gpio", "log", "none"); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{"lights.green": c.Lights.Green, "lights.amber": c.Lights.Amber, "lights.red": c.Lights.Red, "lights.buzzer": c.Lights.Buzzer,
+		"panel.dc": c.Panel.DC, "panel.reset": c.Panel.Reset, "panel.busy": c.Panel.Busy, "panel.power": c.Panel.Power} {
+		if !lineName.MatchString(v) {
+			return bad(k, v, "a GPIO line name such as GPIO17")
+		}
+	}
+	if c.Lights.Hold.D < 500*time.Millisecond || c.Lights.Hold.D > time.Minute {
+		return bad("lights.hold", c.Lights.Hold, "between 500ms and 1m")
+	}
+	if c.Lights.QuietHours != "" && !clockTime.MatchString(c.Lights.QuietHours) {
+		return bad("lights.quiet_hours", c.Lights.QuietHours, `"HH:MM-HH:MM" or ""`)
+	}
+	if err := oneOf("panel.model", c.Panel.Model, Models...); err != nil {
+		return err
+	}
+	if c.Panel.RotationPeriod.D < 30*time.Second || c.Panel.RotationPeriod.D > 24*time.Hour {
+		return bad("panel.rotation_period", c.Panel.RotationPeriod, "between 30s and 24h (e-ink panels wear with every refresh)")
+	}
+	if c.Panel.FullEvery < 1 || c.Panel.FullEvery > 1000 {
+		return bad("panel.full_every", c.Panel.FullEvery, "between 1 and 1000")
+	}
+	if c.Panel.SPIHz < 100_000 || c.Panel.SPIHz > 20_000_000 {
+		return bad("panel.spi_hz", c.Panel.SPIHz, "between 100000 and 20000000")
+	}
+	if c.Panel.StatusHold.D < 5*time.Second || c.Panel.StatusHold.D > 5*time.Minute {
+		return bad("panel.status_hold", c.Panel.StatusHold, "between 5s and 5m")
+	}
+	if len(c.Panel.Languages) < 1 || len(c.Panel.Languages) > 2 {
+		return bad("panel.languages", c.Panel.Languages, "one or two of en, zh-Hant, zh-Hans")
+	}
+	for _, l := range c.Panel.Languages {
+		if err := oneOf("panel.languages", l, "en", "zh-Hant", "zh-Hans"); err != nil {
+			return err
+		}
+	}
+	if c.Scan.RepeatWindow.D < 0 || c.Scan.RepeatWindow.D > 10*time.Minute {
+		return bad("scan.repeat_window", c.Scan.RepeatWindow, "between 0s and 10m")
+	}
+	if c.Scan.Policy == "" {
+		return bad("scan.policy", "", `"store", "default" or a policy file`)
+	}
+	if c.Sync.Interval.D < time.Minute || c.Sync.Interval.D > 7*24*time.Hour {
+		return bad("sync.interval", c.Sync.Interval, "between 1m and 168h")
+	}
+	if s := c.Sync.Source; s != "" && !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "file://") && !strings.HasPrefix(s, "/") {
+		return bad("sync.source", s, "an https:// or file:// URL, an absolute directory, or \"\"")
+	}
+	return nil
+}
+
+// Duration is a time.Duration in TOML as "120s", "1h30m".
+type Duration struct{ D time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("duration %q: want a number with a unit, such as 120s or 1h", string(b))
+	}
+	d.D = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.D.String()), nil }
+
+func (d Duration) String() string { return d.D.String() }

@@ -1,0 +1,125 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultValid(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("defaults do not validate: %v", err)
+	}
+	if c.Scanner.Baud != 9600 || c.Panel.RotationPeriod.D != 120*time.Second || c.Kiosk.Listen != "127.0.0.1:8080" {
+		t.Errorf("defaults: got baud %d, rotation %v, listen %q", c.Scanner.Baud, c.Panel.RotationPeriod, c.Kiosk.Listen)
+	}
+}
+
+func write(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "kioskd.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoad(t *testing.T) {
+	c, err := Load(write(t, "[scanner]\nbaud = 115200\nterminator = \"crlf\"\n[panel]\nmodel = \"waveshare_2in13_v4\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Scanner.Baud != 115200 || c.Scanner.Terminator != "crlf" || c.Panel.Model != "waveshare_2in13_v4" {
+		t.Errorf("got %+v %+v", c.Scanner, c.Panel)
+	}
+	if c.Lights.Hold.D != 3*time.Second {
+		t.Errorf("unset key lost its default: hold %v", c.Lights.Hold)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"syntax", "[scanner\n", "line 2"},
+		{"unknown key", "[scanner]\nbaudrate = 9600\n", "unknown key scanner.baudrate"},
+		{"unknown section", "[printer]\nx = 1\n", "unknown key printer"},
+		{"wrong type", "[scanner]\nbaud = \"fast\"\n", "baud"},
+		{"bad baud", "[scanner]\nbaud = 12345\n", `scanner.baud = "12345": want a standard rate`},
+		{"bad terminator", "[scanner]\nterminator = \"tab\"\n", `scanner.terminator = "tab": want one of cr, lf, crlf, idle`},
+		{"bad duration", "[lights]\nhold = \"three seconds\"\n", "want a number with a unit"},
+		{"rotation too fast", "[panel]\nrotation_period = \"10s\"\n", "panel.rotation_period"},
+		{"bad model", "[panel]\nmodel = \"kindle\"\n", "panel.model"},
+		{"bad quiet hours", "[lights]\nquiet_hours = \"10pm-7am\"\n", "lights.quiet_hours"},
+		{"bad venue id", "[venue]\nid = \"a b\"\n", "venue.id"},
+		{"bad language", "[panel]\nlanguages = [\"fr\"]\n", "panel.languages"},
+		{"three languages", "[panel]\nlanguages = [\"en\", \"zh-Hant\", \"zh-Hans\"]\n", "one or two"},
+		{"bad sync source", "[sync]\nsource = \"ftp://x\"\n", "sync.source"},
+		{"bad pin name", "[lights]\ngreen = \"GPIO 17\"\n", "lights.green"},
+		{"bad profile", "[kiosk]\nprofile = \"eu\"\n", "kiosk.profile"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(write(t, tt.text))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: got %v", err)
+	}
+}
+
+func TestSet(t *testing.T) {
+	c := Default()
+	for _, kv := range []string{"scanner.baud=115200", "scanner.device=/dev/ttyUSB0", "kiosk.simulate=true", "panel.rotation_period=60s", `venue.name_zh=中環街市`} {
+		if err := c.Set(kv); err != nil {
+			t.Fatalf("%s: %v", kv, err)
+		}
+	}
+	if c.Scanner.Baud != 115200 || c.Scanner.Device != "/dev/ttyUSB0" || !c.Kiosk.Simulate || c.Panel.RotationPeriod.D != time.Minute || c.Venue.NameZH != "中環街市" {
+		t.Errorf("got %+v %+v %+v", c.Scanner, c.Kiosk, c.Venue)
+	}
+	for _, kv := range []string{"baud=1", "scanner.=1", "scanner.nothing=1", "scanner.baud"} {
+		if err := c.Set(kv); err == nil {
+			t.Errorf("%q: want an error", kv)
+		}
+	}
+}
+
+func TestExampleListsEveryKey(t *testing.T) {
+	// Every field must have a documented default in kioskd.toml.
+	documented := map[string]bool{}
+	section := ""
+	for _, line := range strings.Split(string(Example()), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			section = strings.Trim(line, "[]")
+			continue
+		}
+		if k, _, ok := strings.Cut(line, " = "); ok && !strings.HasPrefix(line, "#") {
+			documented[section+"."+k] = true
+		}
+	}
+	ct := reflect.TypeOf(Config{})
+	n := 0
+	for i := 0; i < ct.NumField(); i++ {
+		sec := ct.Field(i)
+		for j := 0; j < sec.Type.NumField(); j++ {
+			key := sec.Tag.Get("toml") + "." + sec.Type.Field(j).Tag.Get("toml")
+			n++
+			if !documented[key] {
+				t.Errorf("%s has no documented default in kioskd.toml", key)
+			}
+		}
+	}
+	if len(documented) != n {
+		t.Errorf("kioskd.toml documents %d keys, Config has %d", len(documented), n)
+	}
+}
