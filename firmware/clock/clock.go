@@ -127,6 +127,17 @@ func (t *Trusted) Now() (time.Time, error) {
 	return now, nil
 }
 
+// Judge returns the time to judge passes by: the clock when it is trusted,
+// otherwise the floor (the clock is ignored for validity decisions), and
+// whether the clock was trusted.
+func (t *Trusted) Judge() (at time.Time, trusted bool) {
+	now, err := t.Now()
+	if err != nil {
+		return t.Floor(), false
+	}
+	return now, true
+}
+
 // Floor returns the current floor.
 func (t *Trusted) Floor() time.Time {
 	t.mu.Lock()

@@ -98,3 +98,17 @@ func TestStoreError(t *testing.T) {
 		t.Error("want the store's error")
 	}
 }
+
+func TestJudge(t *testing.T) {
+	fc := NewFake(t0)
+	tr, _ := NewTrusted(fc, &memFloor{t: t0.Add(time.Hour)})
+	at, ok := tr.Judge()
+	if ok || !at.Equal(t0.Add(time.Hour)) {
+		t.Errorf("untrusted: got %v %v, want the floor and false", at, ok)
+	}
+	fc.Set(t0.Add(2 * time.Hour))
+	at, ok = tr.Judge()
+	if !ok || !at.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("trusted: got %v %v, want the clock and true", at, ok)
+	}
+}
