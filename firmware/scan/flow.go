@@ -1,0 +1,240 @@
+package scan
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// Source says where a payload came from.
+type Source string
+
+// Sources.
+const (
+	Serial Source = "serial"
+	Web    Source = "web"
+)
+
+// Scan is one payload to judge.
+type Scan struct {
+	Payload string
+	Source  Source
+	Read    time.Time // when the scanner delivered it; zero: now
+}
+
+// Result is a judged scan. Verdict carries the holder's name and date of
+// birth for the guard; sinks must never store or log them.
+type Result struct {
+	Seq     uint64
+	Verdict *verify.Verdict
+	Source  Source
+	At      time.Time // the time the pass was judged by
+	Trusted bool      // whether At came from a trusted clock
+	Repeat  bool      // the same payload within the repeat window: not counted again
+	Latency time.Duration
+}
+
+// Sink receives results, in order, on the flow's goroutine. Lights must
+// return at once; slow sinks hand the work to their own goroutine.
+type Sink interface {
+	Scanned(r Result)
+}
+
+// SinkFunc adapts a function to Sink.
+type SinkFunc func(Result)
+
+// Scanned implements Sink.
+func (f SinkFunc) Scanned(r Result) { f(r) }
+
+// Verifier judges a payload; *verify.Engine implements it.
+type Verifier interface {
+	Verify(payload string, at time.Time) *verify.Verdict
+}
+
+// TimeSource gives the time to judge by and whether it is trusted;
+// *clock.Trusted implements it.
+type TimeSource interface {
+	Judge() (time.Time, bool)
+}
+
+// Opts configures a Flow.
+type Opts struct {
+	Verifier     Verifier
+	Time         TimeSource
+	Sinks        []Sink        // called in order: lights first
+	RepeatWindow time.Duration // 0: every scan counts
+	QueueLen     int           // default 16
+	// Now reads the wall clock for latency and the repeat window; nil: time.Now.
+	Now func() time.Time
+}
+
+// Flow is the scan flow.
+type Flow struct {
+	opts    Opts
+	queue   chan job
+	seq     uint64
+	recent  map[[32]byte]time.Time
+	dropped atomic.Uint64
+	beat    atomic.Value // time.Time
+	done    chan struct{}
+	once    sync.Once
+}
+
+type job struct {
+	scan  Scan
+	reply chan Result
+}
+
+// ErrStopped is returned by Scan after Run has returned.
+var ErrStopped = errors.New("scan: flow stopped")
+
+// New returns a flow; call Run to start it.
+func New(opts Opts) *Flow {
+	if opts.QueueLen <= 0 {
+		opts.QueueLen = 16
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Flow{
+		opts:   opts,
+		queue:  make(chan job, opts.QueueLen),
+		recent: make(map[[32]byte]time.Time),
+		done:   make(chan struct{}),
+	}
+}
+
+// Submit queues a scan without blocking. It reports false, and counts the
+// drop, when the queue is full.
+func (f *Flow) Submit(s Scan) bool {
+	select {
+	case <-f.done:
+		return false
+	default:
+	}
+	select {
+	case f.queue <- job{scan: s}:
+		return true
+	default:
+		n := f.dropped.Add(1)
+		slog.Warn("scan queue full; scan dropped", "dropped_total", n)
+		return false
+	}
+}
+
+// Scan judges s through the flow and waits for its result (for the web
+// page, which shows the verdict to whoever pasted the payload).
+func (f *Flow) Scan(ctx context.Context, s Scan) (Result, error) {
+	reply := make(chan Result, 1)
+	select {
+	case f.queue <- job{scan: s, reply: reply}:
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	case <-f.done:
+		return Result{}, ErrStopped
+	}
+	select {
+	case r := <-reply:
+		return r, nil
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	case <-f.done:
+		return Result{}, ErrStopped
+	}
+}
+
+// Dropped returns how many scans were dropped because the queue was full.
+func (f *Flow) Dropped() uint64 { return f.dropped.Load() }
+
+// Run processes scans until ctx is done. A scan being judged when ctx ends
+// is finished first.
+func (f *Flow) Run(ctx context.Context) error {
+	defer f.once.Do(func() { close(f.done) })
+	tick := time.NewTicker(HeartbeatEvery)
+	defer tick.Stop()
+	f.beat.Store(f.opts.Now())
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case j := <-f.queue:
+			r := f.process(j.scan)
+			if j.reply != nil {
+				j.reply <- r
+			}
+		}
+		f.beat.Store(f.opts.Now())
+	}
+}
+
+// Processed returns the number of scans judged so far.
+func (f *Flow) Processed() uint64 { return atomic.LoadUint64(&f.seq) }
+
+// Heartbeat returns when the flow's goroutine last proved it was alive: it
+// beats every HeartbeatEvery while idle and after every scan. A hung flow
+// stops beating; the watchdog stops pinging systemd.
+func (f *Flow) Heartbeat() time.Time {
+	if t, ok := f.beat.Load().(time.Time); ok {
+		return t
+	}
+	return time.Time{}
+}
+
+// HeartbeatEvery is how often an idle flow beats.
+const HeartbeatEvery = time.Second
+
+func (f *Flow) process(s Scan) Result {
+	start := s.Read
+	wall := f.opts.Now()
+	if start.IsZero() {
+		start = wall
+	}
+	at, trusted := f.opts.Time.Judge()
+	v := f.opts.Verifier.Verify(s.Payload, at)
+	r := Result{
+		Seq:     atomic.AddUint64(&f.seq, 1),
+		Verdict: v,
+		Source:  s.Source,
+		At:      at,
+		Trusted: trusted,
+		Repeat:  f.repeat(s.Payload, wall),
+	}
+	for _, sink := range f.opts.Sinks {
+		sink.Scanned(r)
+		if r.Latency == 0 {
+			// The first sink is the lights: latency is measured to it.
+			r.Latency = f.opts.Now().Sub(start)
+		}
+	}
+	return r
+}
+
+// maxRecent bounds the repeat-window memory.
+const maxRecent = 1024
+
+// repeat reports whether payload was seen within the window, and remembers
+// it. Old entries are pruned as they are met.
+func (f *Flow) repeat(payload string, now time.Time) bool {
+	if f.opts.RepeatWindow <= 0 {
+		return false
+	}
+	for k, t := range f.recent {
+		if now.Sub(t) > f.opts.RepeatWindow {
+			delete(f.recent, k)
+		}
+	}
+	h := sha256.Sum256([]byte(payload))
+	_, seen := f.recent[h]
+	if !seen && len(f.recent) >= maxRecent {
+		return false // a flood of distinct passes: count them all
+	}
+	f.recent[h] = now
+	return seen
+}
