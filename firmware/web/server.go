@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// Sample is a ready-made payload for the page and the tests.
+type Sample struct {
+	Name    string `json:"name"`
+	Payload string `json:"payload"`
+	Expect  string `json:"expect"` // green, amber or red
+}
+
+// Scanner judges a payload through the scan flow; *scan.Flow implements it.
+type Scanner interface {
+	Scan(ctx context.Context, s scan.Scan) (scan.Result, error)
+}
+
+// Opts wires the server to the kiosk.
+type Opts struct {
+	Scanner Scanner
+	// State returns a JSON-able snapshot for /api/state. It must not
+	// contain personal data.
+	State func() any
+	// Panel writes the current panel image as PNG; nil: 404.
+	Panel func(w io.Writer) error
+	// Samples lists sample payloads; nil: an empty list.
+	Samples func() []Sample
+}
+
+// Server is the local web server.
+type Server struct {
+	opts Opts
+	mux  *http.ServeMux
+}
+
+// MaxBody bounds a POST /api/scan body: the verifier's own bound plus a
+// line ending.
+const MaxBody = verify.MaxPayload + 2
+
+//go:embed page.html
+var page []byte
+
+// New returns a server.
+func New(opts Opts) *Server {
+	s := &Server{opts: opts, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /{$}", s.page)
+	s.mux.HandleFunc("GET /api/samples", s.samples)
+	s.mux.HandleFunc("POST /api/scan", s.scan)
+	s.mux.HandleFunc("GET /api/state", s.state)
+	s.mux.HandleFunc("GET /panel.png", s.panel)
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+// ListenAndServe serves on addr until ctx is done.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+		return nil
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+	w.Write(page)
+}
+
+func (s *Server) samples(w http.ResponseWriter, r *http.Request) {
+	list := []Sample{}
+	if s.opts.Samples != nil {
+		list = s.opts.Samples()
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) {
+		httpError(w, http.StatusForbidden, "cross-origin scans are refused")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			// Too large to be a pass: judge it anyway so that the
+			// lights and counters see it, as a serial scan would.
+			body = append(body[:0], make([]byte, verify.MaxPayload+1)...)
+		} else {
+			httpError(w, http.StatusBadRequest, "reading the body: "+err.Error())
+			return
+		}
+	}
+	if len(body) == 0 {
+		httpError(w, http.StatusBadRequest, "empty body: POST the payload as the request body")
+		return
+	}
+	res, err := s.opts.Scanner.Scan(r.Context(), scan.Scan{Payload: string(body), Source: scan.Web, Read: time.Now()})
+	if err != nil {
+		httpError(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, res.Verdict.JSON())
+}
+
+func (s *Server) state(w http.ResponseWriter, r *http.Request) {
+	if s.opts.State == nil {
+		writeJSON(w, http.StatusOK, struct{}{})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.opts.State())
+}
+
+func (s *Server) panel(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Panel == nil {
+		httpError(w, http.StatusNotFound, "no panel")
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	if err := s.opts.Panel(w); err != nil {
+		slog.Warn("panel image", "err", err)
+	}
+}
+
+// sameOrigin refuses browser POSTs from other sites. Tools such as curl
+// send no Origin and are allowed.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	if err != nil {
+		return false
+	}
+	return u.Host == r.Host
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func httpError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
