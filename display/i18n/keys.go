@@ -1,0 +1,76 @@
+package i18n
+
+import "github.com/venuekiosk/venuekiosk/firmware/pass"
+
+// Key names a message. The constants are the complete key set: every
+// catalog has exactly these keys.
+type Key string
+
+// Keys of the messages.
+const (
+	Instruction     Key = "instruction"      // under the venue QR code
+	InstructionPass Key = "instruction_pass" // how to check a pass
+	OpenMode        Key = "open_mode"        // no pass checks in force
+	NoScanner       Key = "no_scanner"
+	VenueUnset      Key = "venue_unset"    // not provisioned: no venue code
+	TimeUntrusted   Key = "time_untrusted" // shown instead of the venue code
+	Holder          Key = "holder"         // {initials}, {year}
+
+	VerdictGreen      Key = "verdict.green"
+	VerdictGreenShort Key = "verdict.green_short"
+	VerdictAmber      Key = "verdict.amber"
+	VerdictAmberShort Key = "verdict.amber_short"
+	VerdictRed        Key = "verdict.red"
+	VerdictRedShort   Key = "verdict.red_short"
+
+	DataAge      Key = "data.age"       // {age}
+	DataAgeShort Key = "data.age_short" // {age}
+	DataStale    Key = "data.stale"     // {time}
+	DataNever    Key = "data.never"
+
+	AgeUnderMinute Key = "age.under_minute"
+	AgeMinutes     Key = "age.minutes" // {n}
+	AgeHours       Key = "age.hours"   // {n}
+	AgeDays        Key = "age.days"    // {n}
+
+	ExposureNotice Key = "exposure.notice" // {date}
+	ExposureShort  Key = "exposure.short"
+
+	ExemptConfirmed Key = "exempt.confirmed"
+
+	StaffAccepted        Key = "staff.accepted"
+	StaffRefused         Key = "staff.refused"
+	StaffExpired         Key = "staff.expired"
+	StaffExemptArmed     Key = "staff.exempt_armed"
+	StaffExemptCancelled Key = "staff.exempt_cancelled"
+)
+
+// ReasonCodes are the reason codes of firmware/pass, each with a message
+// under "reason.<code>".
+var ReasonCodes = []pass.Code{
+	pass.Prefix, pass.UnsupportedFormat, pass.Base45, pass.Decompress, pass.CBOR,
+	pass.COSE, pass.Schema, pass.UnknownKey, pass.Signature, pass.KeyUsage,
+	pass.Expired, pass.NotYetValid, pass.TooLarge, pass.Revoked, pass.RedCode,
+	pass.AmberCode, pass.Policy, pass.StaleData, pass.Exposure, pass.Internal,
+}
+
+// ReasonKey returns the key of a reason code's message.
+func ReasonKey(c pass.Code) Key { return Key("reason." + string(c)) }
+
+var fixedKeys = []Key{
+	Instruction, InstructionPass, OpenMode, NoScanner, VenueUnset, TimeUntrusted, Holder,
+	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
+	DataAge, DataAgeShort, DataStale, DataNever,
+	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
+	ExposureNotice, ExposureShort, ExemptConfirmed,
+	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,
+}
+
+// Keys returns every key, in a fixed order.
+func Keys() []Key {
+	ks := append([]Key(nil), fixedKeys...)
+	for _, c := range ReasonCodes {
+		ks = append(ks, ReasonKey(c))
+	}
+	return ks
+}
