@@ -27,6 +27,7 @@ type command struct {
 var commands = map[string]command{
 	"verify":  {"judge a pass offline: green, amber or red", runVerify},
 	"version": {"print the firmware version", runVersion},
+	"venueqr": {"make or check a rotating venue check-in code", runVenueQR},
 }
 
 func main() {

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+)
+
+const venueqrUsage = `usage: kioskctl venueqr verify --pub KEY [--at RFC3339] [--period 120s] PAYLOAD
+       kioskctl venueqr make --key PRIVFILE --venue ID [--at RFC3339] [--period 120s]
+       kioskctl venueqr keygen --out PRIVFILE
+
+verify checks a venue check-in code (VK1:…) against a kiosk's public key
+and prints its venue and slot. A code is valid during its slot and the next.
+KEY is a file holding the ed25519 public key as PEM (PKIX "PUBLIC KEY", as
+openssl pkey -pubout writes it) or as the base64 of its 32 bytes.
+Exit status: 0 valid, 1 invalid, 2 usage error.
+
+make prints the code a kiosk shows at a time (for tests and technicians).
+PRIVFILE holds the ed25519 private key as PEM (PKCS #8 "PRIVATE KEY") or
+the base64 of its 32-byte seed.
+
+keygen writes a new private key (PEM, mode 0600) to PRIVFILE and prints
+the public key (PEM) on standard output.
+`
+
+func runVenueQR(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, venueqrUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, venueqrUsage)
+		return exitOK
+	case "verify":
+		return venueqrVerify(args[1:], stdout, stderr)
+	case "make":
+		return venueqrMake(args[1:], stdout, stderr)
+	case "keygen":
+		return venueqrKeygen(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "kioskctl venueqr: unknown subcommand %q\n\n%s", args[0], venueqrUsage)
+	return exitUsage
+}
+
+// venueqrFlags parses args; done is true when the caller should return code.
+func venueqrFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), venueqrUsage)
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return exitOK, true
+		}
+		return exitUsage, true
+	}
+	return 0, false
+}
+
+func parseAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--at %q: want an RFC3339 time such as 2026-11-23T09:00:00Z", s)
+	}
+	return t, nil
+}
+
+func readKeyFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, venueqr.MaxKeyFile+1))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func venueqrVerify(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("venueqr verify", flag.ContinueOnError)
+	pubFile := fs.String("pub", "", "the kiosk's public key `FILE` (PEM PKIX or base64)")
+	at := fs.String("at", "", "check as of this `RFC3339` instant (default: now)")
+	period := fs.Duration("period", venueqr.DefaultPeriod, "the kiosk's rotation `period`")
+	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kioskctl venueqr verify: "+format+"\n", a...)
+		return exitUsage
+	}
+	if *pubFile == "" {
+		return usageErr("--pub KEY is required")
+	}
+	if fs.NArg() != 1 {
+		return usageErr("want one PAYLOAD, got %d arguments", fs.NArg())
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if err := venueqr.CheckPeriod(*period); err != nil {
+		return usageErr("--period: %v", err)
+	}
+	data, err := readKeyFile(*pubFile)
+	if err != nil {
+		return usageErr("--pub: %v", err)
+	}
+	pub, err := venueqr.ParsePublicKey(data)
+	if err != nil {
+		return usageErr("--pub %s: %v", *pubFile, err)
+	}
+	code, err := venueqr.Verify(pub, strings.TrimSpace(fs.Arg(0)), when, *period)
+	if err != nil {
+		fmt.Fprintf(stdout, "invalid: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "valid: venue %s slot %d (%s to %s)\n", code.Venue, code.Slot,
+		code.Start().Format(time.RFC3339), code.End().Format(time.RFC3339))
+	return exitOK
+}
+
+func venueqrMake(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("venueqr make", flag.ContinueOnError)
+	keyFile := fs.String("key", "", "the kiosk's private key `FILE` (PEM PKCS #8 or base64 seed)")
+	venue := fs.String("venue", "", "the venue `ID` (1–32 of A-Z a-z 0-9 - _)")
+	at := fs.String("at", "", "the code shown at this `RFC3339` instant (default: now)")
+	period := fs.Duration("period", venueqr.DefaultPeriod, "the rotation `period`")
+	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kioskctl venueqr make: "+format+"\n", a...)
+		return exitUsage
+	}
+	if *keyFile == "" || *venue == "" {
+		return usageErr("--key PRIVFILE and --venue ID are required")
+	}
+	if fs.NArg() != 0 {
+		return usageErr("unexpected arguments %q", fs.Args())
+	}
+	when, err := parseAt(*at)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	data, err := readKeyFile(*keyFile)
+	if err != nil {
+		return usageErr("--key: %v", err)
+	}
+	key, err := venueqr.ParsePrivateKey(data)
+	if err != nil {
+		return usageErr("--key %s: %v", *keyFile, err)
+	}
+	s, err := venueqr.NewSigner(*venue, key, *period)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	payload, _, err := s.Payload(when)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	fmt.Fprintln(stdout, payload)
+	return exitOK
+}
+
+func venueqrKeygen(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("venueqr keygen", flag.ContinueOnError)
+	out := fs.String("out", "", "write the private key to this `FILE` (must not exist)")
+	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if *out == "" || fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "kioskctl venueqr keygen: want --out PRIVFILE and no arguments")
+		return exitUsage
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	privPEM, err := venueqr.MarshalPrivateKey(priv)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	pubPEM, err := venueqr.MarshalPublicKey(pub)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	if _, err := f.Write(privPEM); err != nil {
+		f.Close()
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
+		return exitFail
+	}
+	stdout.Write(pubPEM)
+	return exitOK
+}
