@@ -8,13 +8,14 @@ type Key string
 
 // Keys of the messages.
 const (
-	Instruction     Key = "instruction"      // under the venue QR code
-	InstructionPass Key = "instruction_pass" // how to check a pass
-	OpenMode        Key = "open_mode"        // no pass checks in force
-	NoScanner       Key = "no_scanner"
-	VenueUnset      Key = "venue_unset"    // not provisioned: no venue code
-	TimeUntrusted   Key = "time_untrusted" // shown instead of the venue code
-	Holder          Key = "holder"         // {initials}, {year}
+	Instruction      Key = "instruction"       // under the venue QR code
+	InstructionShort Key = "instruction_short" // where the instruction does not fit
+	InstructionPass  Key = "instruction_pass"  // how to check a pass
+	OpenMode         Key = "open_mode"         // no pass checks in force
+	NoScanner        Key = "no_scanner"
+	VenueUnset       Key = "venue_unset"    // not provisioned: no venue code
+	TimeUntrusted    Key = "time_untrusted" // shown instead of the venue code
+	Holder           Key = "holder"         // {initials}, {year}
 
 	VerdictGreen      Key = "verdict.green"
 	VerdictGreenShort Key = "verdict.green_short"
@@ -23,10 +24,11 @@ const (
 	VerdictRed        Key = "verdict.red"
 	VerdictRedShort   Key = "verdict.red_short"
 
-	DataAge      Key = "data.age"       // {age}
-	DataAgeShort Key = "data.age_short" // {age}
-	DataStale    Key = "data.stale"     // {time}
-	DataNever    Key = "data.never"
+	DataAge        Key = "data.age"       // {age}
+	DataAgeShort   Key = "data.age_short" // {age}
+	DataStale      Key = "data.stale"     // {time}
+	DataStaleShort Key = "data.stale_short"
+	DataNever      Key = "data.never"
 
 	AgeUnderMinute Key = "age.under_minute"
 	AgeMinutes     Key = "age.minutes" // {n}
@@ -58,9 +60,9 @@ var ReasonCodes = []pass.Code{
 func ReasonKey(c pass.Code) Key { return Key("reason." + string(c)) }
 
 var fixedKeys = []Key{
-	Instruction, InstructionPass, OpenMode, NoScanner, VenueUnset, TimeUntrusted, Holder,
+	Instruction, InstructionShort, InstructionPass, OpenMode, NoScanner, VenueUnset, TimeUntrusted, Holder,
 	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
-	DataAge, DataAgeShort, DataStale, DataNever,
+	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
 	ExposureNotice, ExposureShort, ExemptConfirmed,
 	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,

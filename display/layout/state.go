@@ -1,0 +1,154 @@
+package layout
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// Symbol is the large mark of the status area.
+type Symbol int
+
+// Symbols.
+const (
+	Tick  Symbol = iota + 1 // green: a tick in a circle
+	Bang                    // amber: an exclamation mark in a triangle
+	Cross                   // red: a cross in an octagon
+	Info                    // a message: an "i" in a square
+)
+
+// SymbolOf returns the symbol of a verdict status.
+func SymbolOf(s verify.Status) Symbol {
+	switch s {
+	case verify.Green:
+		return Tick
+	case verify.Amber:
+		return Bang
+	}
+	return Cross
+}
+
+// Status is what the status area shows instead of the instruction.
+type Status struct {
+	Symbol   Symbol
+	Headline i18n.Key  // the words: verdict.green, staff.accepted, …
+	Short    i18n.Key  // a shorter headline for small panels; "" = none
+	Reason   pass.Code // "" = none
+	Initials string    // the holder's initials, shown, never stored; "" = none
+	Year     string    // the holder's birth year; "" = none
+	Verdict  bool      // whether this is a pass verdict
+	Status   verify.Status
+}
+
+// VerdictStatus returns the status of a verdict. Holder details are
+// reduced to initials and birth year when showHolder is true; the name
+// and full date of birth never reach the panel.
+func VerdictStatus(v *verify.Verdict, showHolder bool) *Status {
+	st := &Status{Symbol: SymbolOf(v.Status), Verdict: true, Status: v.Status}
+	switch v.Status {
+	case verify.Green:
+		st.Headline, st.Short = i18n.VerdictGreen, i18n.VerdictGreenShort
+	case verify.Amber:
+		st.Headline, st.Short = i18n.VerdictAmber, i18n.VerdictAmberShort
+	default:
+		st.Headline, st.Short = i18n.VerdictRed, i18n.VerdictRedShort
+	}
+	if v.Status != verify.Green && len(v.Reasons) > 0 {
+		st.Reason = v.Reasons[0].Code
+	}
+	if showHolder {
+		st.Initials = Initials(v.Holder.Name)
+		st.Year = BirthYear(v.Holder.DOB)
+	}
+	return st
+}
+
+// MessageStatus returns a status showing one message with a symbol.
+func MessageStatus(sym Symbol, k i18n.Key) *Status {
+	return &Status{Symbol: sym, Headline: k}
+}
+
+// maxInitials bounds the initials shown.
+const maxInitials = 4
+
+// Initials returns the initials of a name: the first letter of each word
+// (upper case), at most four. A word of Chinese characters gives its first
+// character (the family name). "CHAN, Tai Man" → "C.T.M."; "陳大文" → "陳".
+func Initials(name string) string {
+	var out []string
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == '<'
+	}) {
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				out = append(out, string(unicode.ToUpper(r)))
+				break
+			}
+		}
+		if len(out) == maxInitials {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	if len(out) == 1 && unicode.Is(unicode.Han, []rune(out[0])[0]) {
+		return out[0]
+	}
+	return strings.Join(out, ".") + "."
+}
+
+// BirthYear returns the year of a date of birth (YYYY, YYYY-MM or
+// YYYY-MM-DD), or "" when it has none.
+func BirthYear(dob string) string {
+	if len(dob) < 4 {
+		return ""
+	}
+	y, err := strconv.Atoi(dob[:4])
+	if err != nil || y < 1850 || y > 2200 || (len(dob) > 4 && dob[4] != '-') {
+		return ""
+	}
+	return dob[:4]
+}
+
+// State is everything the panel shows.
+type State struct {
+	Langs   []i18n.Lang // one or two; the first is the main language
+	VenueEN string
+	VenueZH string
+
+	Payload string   // the venue code; "" when none is shown
+	Paused  i18n.Key // why no code is shown (TimeUntrusted, VenueUnset)
+
+	Status    *Status // nil: the instruction
+	Open      bool    // entry open: no pass checks
+	NoScanner bool    // no scanner fitted or it failed
+
+	Now        time.Time      // the footer's clock; zero: no time shown
+	Loc        *time.Location // nil: UTC
+	DataAt     time.Time      // when the data was last updated; zero: never
+	StaleSince time.Time      // non-zero: the data is out of date since then
+	Exposure   time.Time      // non-zero: the date of an exposure at this venue
+}
+
+func (s *State) langs() []i18n.Lang {
+	if len(s.Langs) == 0 {
+		return []i18n.Lang{i18n.EN}
+	}
+	if len(s.Langs) > 2 {
+		return s.Langs[:2]
+	}
+	return s.Langs
+}
+
+func (s *State) loc() *time.Location {
+	if s.Loc == nil {
+		return time.UTC
+	}
+	return s.Loc
+}
