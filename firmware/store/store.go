@@ -1,0 +1,430 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// Opts configures a Store. The zero value (or a nil *Opts) is the default.
+type Opts struct {
+	// Logger receives recovery and migration notices; default slog.Default().
+	Logger *slog.Logger
+	// BusyTimeout is how long a statement waits for a lock held by another
+	// connection; default 5 s.
+	BusyTimeout time.Duration
+	// Readers is the size of the read pool; default 4, at most 32.
+	Readers int
+	// CacheKiB is the writer's page cache; default 16 MiB. Bulk applies of
+	// millions of revocations run faster with more.
+	CacheKiB int
+	// Timeout bounds the methods that take no context (the verify and
+	// pass.Trust interfaces); default 2 s.
+	Timeout time.Duration
+	// Now tells the time for applied_at columns and the names of files moved
+	// aside; default time.Now.
+	Now func() time.Time
+}
+
+func (o *Opts) withDefaults() Opts {
+	var d Opts
+	if o != nil {
+		d = *o
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.BusyTimeout <= 0 {
+		d.BusyTimeout = 5 * time.Second
+	}
+	if d.Readers <= 0 {
+		d.Readers = 4
+	}
+	d.Readers = min(d.Readers, 32)
+	if d.CacheKiB <= 0 {
+		d.CacheKiB = 16 << 10
+	}
+	if d.Timeout <= 0 {
+		d.Timeout = 2 * time.Second
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
+}
+
+// journalSizeLimit truncates the WAL back to this size after a checkpoint,
+// so one large sync does not leave a large file behind.
+const journalSizeLimit = 8 << 20
+
+// Store is the kiosk's SQLite database: one writer connection and a pool
+// of read-only connections on the same file in WAL mode. It is safe for
+// concurrent use.
+type Store struct {
+	path string
+	opts Opts
+	log  *slog.Logger
+	lk   *os.File
+
+	w *sql.DB // exactly one connection: every write is serialised on it
+	r *sql.DB // read-only connections; never wait for the writer
+
+	status Status
+
+	stmtRevoked, stmtCode, stmtKeys lazyStmt
+
+	keys  keyCache
+	fresh atomic.Pointer[freshness]
+
+	closeOnce sync.Once
+	closed    atomic.Bool
+	closeErr  error
+}
+
+// Status says what Open found and did. The daemon shows it.
+type Status struct {
+	Path    string
+	Version int // schema version after Open
+	// MigratedFrom is the version Open found; equal to Version when no
+	// migration ran (0 for a new database).
+	MigratedFrom int
+	// Backup is the pre-migration copy made by this Open, or "".
+	Backup string
+	// Recovered is non-nil when a damaged database was moved aside and a
+	// fresh one built in its place.
+	Recovered *Recovery
+	// Checked is how long PRAGMA quick_check took.
+	Checked time.Duration
+}
+
+// Recovery describes a damaged database that Open moved aside.
+type Recovery struct {
+	MovedTo string    // the damaged file's new name (its -wal and -shm follow it)
+	Reason  string    // SQLite's first complaint
+	At      time.Time // when it was moved
+}
+
+// Open opens (creating if needed) the database at path, checks it, and
+// brings its schema up to SchemaVersion. See the package documentation for
+// the order of these steps. ctx bounds the checks and the migration.
+func Open(ctx context.Context, path string, opts *Opts) (*Store, error) {
+	return open(ctx, path, opts, migrations)
+}
+
+func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store, error) {
+	o := opts.withDefaults()
+	known := len(ms)
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+
+	// 1. The header, read without SQLite: refuse newer databases before
+	// anything (SQLite, the lock file) touches the directory.
+	h, err := readHeader(path)
+	if err != nil {
+		return nil, err
+	}
+	if h.valid && h.userVersion > known {
+		return nil, &NewerSchemaError{Path: path, Found: h.userVersion, Known: known}
+	}
+
+	lk, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, opts: o, log: o.Logger, lk: lk}
+	s.status.Path = path
+	ok := false
+	defer func() {
+		if !ok {
+			s.closeDBs()
+			unlock(lk)
+		}
+	}()
+
+	// 2. A file that is not an SQLite database at all.
+	if h.exists && !h.empty && !h.valid {
+		if err := s.quarantine("not an SQLite database (no SQLite header)"); err != nil {
+			return nil, err
+		}
+	}
+
+	// 3. The header is as of the last checkpoint; a WAL may hold a newer
+	// schema version. Look through a read-only connection first.
+	if h.valid && exists(path+"-wal") {
+		v, err := s.peekVersion(ctx)
+		switch {
+		case isCorrupt(err):
+			if err := s.quarantine(err.Error()); err != nil {
+				return nil, err
+			}
+		case err != nil:
+			return nil, fmt.Errorf("store: reading the schema version of %s: %w", path, err)
+		case v > known:
+			return nil, &NewerSchemaError{Path: path, Found: v, Known: known}
+		}
+	}
+
+	// 4. The writer, and PRAGMA quick_check.
+	if err := s.openWriterChecked(ctx); err != nil {
+		return nil, err
+	}
+
+	// 5. Migrations, after a copy of the old database.
+	cur, err := userVersion(ctx, s.w)
+	if err != nil {
+		return nil, err
+	}
+	s.status.MigratedFrom = cur
+	if cur > known {
+		return nil, &NewerSchemaError{Path: path, Found: cur, Known: known}
+	}
+	if cur < known {
+		if err := s.upgrade(ctx, ms, cur); err != nil {
+			return nil, err
+		}
+	}
+	s.status.Version = known
+
+	// 6. The read pool.
+	if err := s.openReaders(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.loadFreshness(ctx); err != nil {
+		return nil, err
+	}
+	ok = true
+	return s, nil
+}
+
+// openWriterChecked opens the writer and runs quick_check; a damaged
+// database is moved aside and a fresh one opened instead.
+func (s *Store) openWriterChecked(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		problem, err := s.openWriter(ctx)
+		if err == nil && problem == "" {
+			return nil
+		}
+		if err != nil && !isCorrupt(err) {
+			return err
+		}
+		if problem == "" {
+			problem = err.Error()
+		}
+		s.closeDBs()
+		if attempt > 0 {
+			return fmt.Errorf("store: a fresh database at %s fails its check too: %s", s.path, problem)
+		}
+		if err := s.quarantine(problem); err != nil {
+			return err
+		}
+	}
+}
+
+// openWriter opens the writer connection and returns quick_check's first
+// complaint ("" when the database is sound).
+func (s *Store) openWriter(ctx context.Context) (problem string, err error) {
+	p := s.params()
+	p.Set("_journal_mode", "WAL")
+	p.Set("_synchronous", "FULL")
+	p.Set("_txlock", "immediate")
+	p.Set("_cache_size", strconv.Itoa(-s.opts.CacheKiB))
+	s.w = sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{ConnectHook: writerHook}})
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	s.w.SetConnMaxIdleTime(0)
+	if err := s.w.PingContext(ctx); err != nil {
+		return "", fmt.Errorf("store: opening %s: %w", s.path, err)
+	}
+	start := time.Now()
+	problem, err = quickCheck(ctx, s.w)
+	s.status.Checked = time.Since(start)
+	return problem, err
+}
+
+// writerHook runs on each new writer connection: it bounds the WAL's size
+// and makes sure WAL mode took (it cannot on a file system without shared
+// memory).
+func writerHook(c *sqlite3.SQLiteConn) error {
+	if _, err := c.Exec("PRAGMA journal_size_limit = "+strconv.Itoa(journalSizeLimit), nil); err != nil {
+		return err
+	}
+	rows, err := c.Query("PRAGMA journal_mode", nil)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return err
+	}
+	if m, _ := v[0].(string); !strings.EqualFold(m, "wal") {
+		return fmt.Errorf("store: journal_mode is %v, want wal", v[0])
+	}
+	return nil
+}
+
+func quickCheck(ctx context.Context, db *sql.DB) (string, error) {
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check(10)")
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return "", err
+		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return "", nil
+	}
+	if len(msgs) == 0 {
+		return "quick_check returned nothing", nil
+	}
+	return "quick_check: " + msgs[0], nil
+}
+
+// peekVersion reads user_version through a read-only connection.
+func (s *Store) peekVersion(ctx context.Context) (int, error) {
+	p := s.params()
+	p.Set("mode", "ro")
+	db := sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{}})
+	defer db.Close()
+	return userVersion(ctx, db)
+}
+
+func (s *Store) openReaders(ctx context.Context) error {
+	p := s.params()
+	p.Set("mode", "ro")
+	p.Set("_query_only", "1")
+	s.r = sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{}})
+	s.r.SetMaxOpenConns(s.opts.Readers)
+	s.r.SetMaxIdleConns(s.opts.Readers)
+	s.r.SetConnMaxLifetime(0)
+	s.r.SetConnMaxIdleTime(0)
+	s.stmtRevoked.q, s.stmtCode.q, s.stmtKeys.q = qRevoked, qCode, qKeys
+	return s.r.PingContext(ctx)
+}
+
+// lazyStmt is a statement of the read pool prepared on first use.
+type lazyStmt struct {
+	q    string
+	once sync.Once
+	st   *sql.Stmt
+	err  error
+}
+
+func (l *lazyStmt) get(db *sql.DB) (*sql.Stmt, error) {
+	l.once.Do(func() { l.st, l.err = db.Prepare(l.q) })
+	return l.st, l.err
+}
+
+func (l *lazyStmt) close() error {
+	var err error
+	l.once.Do(func() {}) // no preparing from now on
+	if l.st != nil {
+		err = l.st.Close()
+	}
+	return err
+}
+
+func (s *Store) params() url.Values {
+	p := url.Values{}
+	p.Set("_busy_timeout", strconv.FormatInt(s.opts.BusyTimeout.Milliseconds(), 10))
+	p.Set("_foreign_keys", "1")
+	return p
+}
+
+// dsn is an SQLite URI for path with go-sqlite3's parameters.
+func dsn(path string, p url.Values) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	if strings.HasPrefix(esc, "//") {
+		esc = "/" + strings.TrimLeft(esc, "/") // "file://x" would name an authority
+	}
+	return "file:" + esc + "?" + p.Encode()
+}
+
+// connector opens go-sqlite3 connections with a fixed DSN, so each Store
+// has its own settings without registering global driver names.
+type connector struct {
+	dsn string
+	drv *sqlite3.SQLiteDriver
+}
+
+func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c *connector) Driver() driver.Driver                        { return c.drv }
+
+// Status returns what Open found and did.
+func (s *Store) Status() Status { return s.status }
+
+// Path returns the database's file name.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the read pool, checkpoints the WAL into the database file
+// (truncating it) and closes the writer. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		var errs []error
+		for _, st := range []*lazyStmt{&s.stmtRevoked, &s.stmtCode, &s.stmtKeys} {
+			errs = append(errs, st.close())
+		}
+		if s.r != nil {
+			errs = append(errs, s.r.Close())
+		}
+		if s.w != nil {
+			var busy, logFrames, done int
+			err := s.w.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+			if err == nil && busy != 0 {
+				err = errors.New("store: WAL checkpoint was blocked")
+			}
+			errs = append(errs, err, s.w.Close())
+		}
+		errs = append(errs, unlock(s.lk))
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+func (s *Store) closeDBs() {
+	if s.r != nil {
+		s.r.Close()
+		s.r = nil
+	}
+	if s.w != nil {
+		s.w.Close()
+		s.w = nil
+	}
+}
+
+// ctx returns a context bounded by Opts.Timeout for interface methods that
+// take none.
+func (s *Store) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), s.opts.Timeout)
+}
+
+func (s *Store) check() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
