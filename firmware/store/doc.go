@@ -58,13 +58,14 @@
 //     -shm, not a byte of the database;
 //  2. takes kiosk.db.lock (ErrInUse when held);
 //  3. moves a file without an SQLite header aside;
-//  4. when a -wal exists, reads user_version again through a read-only
-//     connection (the log may hold a newer schema than the header);
-//  5. opens the writer (WAL, synchronous=FULL) and runs PRAGMA quick_check.
-//     A database that fails it, or that SQLite calls corrupt or not a
-//     database, is moved aside (never deleted) with its -wal and -shm to
-//     kiosk.db.corrupt-<UTC time>, a fresh one is built, the event is
-//     logged with slog and reported in Status().Recovered;
+//  4. through a read-only connection (which never checkpoints or truncates
+//     a WAL), reads user_version again — the WAL may hold a newer schema
+//     than the header — and runs PRAGMA quick_check. A database that fails
+//     it, or that SQLite calls corrupt or not a database, is moved aside
+//     (never deleted) with its -wal and -shm, exactly as found, to
+//     kiosk.db.corrupt-<UTC time>; a fresh one is built in its place, the
+//     event is logged with slog and reported in Status().Recovered;
+//  5. opens the writer (WAL, synchronous=FULL);
 //  6. migrates: before changing an existing non-empty database it copies it
 //     with SQLite's online backup API to kiosk.db.pre-v<target>, then applies
 //     every pending migration and the new user_version in ONE transaction;

@@ -161,24 +161,29 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 		}
 	}
 
-	// 3. The header is as of the last checkpoint; a WAL may hold a newer
-	// schema version. Look through a read-only connection first.
-	if h.valid && exists(path+"-wal") {
-		v, err := s.peekVersion(ctx)
+	// 3. Through a read-only connection: the schema version again (the
+	// header is as of the last checkpoint; a WAL may hold a newer one),
+	// then PRAGMA quick_check. Read-only, so a damaged database and its
+	// WAL are moved aside exactly as they were found.
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		v, problem, err := s.inspect(ctx)
 		switch {
 		case isCorrupt(err):
-			if err := s.quarantine(err.Error()); err != nil {
-				return nil, err
-			}
+			problem = err.Error()
 		case err != nil:
-			return nil, fmt.Errorf("store: reading the schema version of %s: %w", path, err)
+			return nil, fmt.Errorf("store: checking %s: %w", path, err)
 		case v > known:
 			return nil, &NewerSchemaError{Path: path, Found: v, Known: known}
 		}
+		if problem != "" {
+			if err := s.quarantine(problem); err != nil {
+				return nil, err
+			}
+		}
 	}
 
-	// 4. The writer, and PRAGMA quick_check.
-	if err := s.openWriterChecked(ctx); err != nil {
+	// 4. The writer.
+	if err := s.openWriterOrRecover(ctx); err != nil {
 		return nil, err
 	}
 
@@ -209,33 +214,23 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 	return s, nil
 }
 
-// openWriterChecked opens the writer and runs quick_check; a damaged
-// database is moved aside and a fresh one opened instead.
-func (s *Store) openWriterChecked(ctx context.Context) error {
-	for attempt := 0; ; attempt++ {
-		problem, err := s.openWriter(ctx)
-		if err == nil && problem == "" {
-			return nil
-		}
-		if err != nil && !isCorrupt(err) {
-			return err
-		}
-		if problem == "" {
-			problem = err.Error()
-		}
-		s.closeDBs()
-		if attempt > 0 {
-			return fmt.Errorf("store: a fresh database at %s fails its check too: %s", s.path, problem)
-		}
-		if err := s.quarantine(problem); err != nil {
-			return err
-		}
+// openWriterOrRecover opens the writer; a database SQLite finds damaged
+// on the way (it passed quick_check, so rarely) is moved aside and a fresh
+// one opened.
+func (s *Store) openWriterOrRecover(ctx context.Context) error {
+	err := s.openWriter(ctx)
+	if err == nil || !isCorrupt(err) {
+		return err
 	}
+	s.closeDBs()
+	if err := s.quarantine(err.Error()); err != nil {
+		return err
+	}
+	return s.openWriter(ctx)
 }
 
-// openWriter opens the writer connection and returns quick_check's first
-// complaint ("" when the database is sound).
-func (s *Store) openWriter(ctx context.Context) (problem string, err error) {
+// openWriter opens the writer connection.
+func (s *Store) openWriter(ctx context.Context) error {
 	p := s.params()
 	p.Set("_journal_mode", "WAL")
 	p.Set("_synchronous", "FULL")
@@ -247,12 +242,9 @@ func (s *Store) openWriter(ctx context.Context) (problem string, err error) {
 	s.w.SetConnMaxLifetime(0)
 	s.w.SetConnMaxIdleTime(0)
 	if err := s.w.PingContext(ctx); err != nil {
-		return "", fmt.Errorf("store: opening %s: %w", s.path, err)
+		return fmt.Errorf("store: opening %s: %w", s.path, err)
 	}
-	start := time.Now()
-	problem, err = quickCheck(ctx, s.w)
-	s.status.Checked = time.Since(start)
-	return problem, err
+	return nil
 }
 
 // writerHook runs on each new writer connection: it bounds the WAL's size
@@ -303,13 +295,21 @@ func quickCheck(ctx context.Context, db *sql.DB) (string, error) {
 	return "quick_check: " + msgs[0], nil
 }
 
-// peekVersion reads user_version through a read-only connection.
-func (s *Store) peekVersion(ctx context.Context) (int, error) {
+// inspect reads user_version and runs PRAGMA quick_check through a
+// read-only connection, which never checkpoints or truncates a WAL.
+func (s *Store) inspect(ctx context.Context) (version int, problem string, err error) {
 	p := s.params()
 	p.Set("mode", "ro")
 	db := sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{}})
 	defer db.Close()
-	return userVersion(ctx, db)
+	db.SetMaxOpenConns(1)
+	if version, err = userVersion(ctx, db); err != nil {
+		return 0, "", err
+	}
+	start := time.Now()
+	problem, err = quickCheck(ctx, db)
+	s.status.Checked = time.Since(start)
+	return version, problem, err
 }
 
 func (s *Store) openReaders(ctx context.Context) error {

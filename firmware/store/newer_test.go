@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// newerDB builds a database at schema v7 (as newer firmware would leave
+// it), checkpointed, with nothing beside it.
+func newerDB(t *testing.T) string {
+	p := dbPath(t)
+	openT(t, p, nil).Close()
+	db := rawDB(t, p)
+	if _, err := db.Exec("PRAGMA user_version = 7"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	os.Remove(lockPath(p))
+	return p
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	p := newerDB(t)
+	dir := filepath.Dir(p)
+	if got, want := dirNames(t, dir), []string{"kiosk.db"}; !slices.Equal(got, want) {
+		t.Fatalf("before: files %q, want %q", got, want)
+	}
+	h, _ := readHeader(p)
+	if !h.wal || h.userVersion != 7 {
+		t.Fatalf("test database header: %+v; want WAL mode at v7", h)
+	}
+	before := fileHash(t, p)
+
+	s, err := Open(context.Background(), p, testOpts(nil))
+	if err == nil {
+		s.Close()
+		t.Fatal("Open of a v7 database succeeded")
+	}
+	var ne *NewerSchemaError
+	if !errors.As(err, &ne) || ne.Found != 7 || ne.Known != SchemaVersion {
+		t.Fatalf("got %v, want a NewerSchemaError v7 > v%d", err, SchemaVersion)
+	}
+	want := p + ": database schema v7 is newer than this firmware understands (v3); refusing to touch it"
+	if err.Error() != want {
+		t.Errorf("message:\n got %s\nwant %s", err, want)
+	}
+	if fileHash(t, p) != before {
+		t.Errorf("the database's bytes changed")
+	}
+	if got, want := dirNames(t, dir), []string{"kiosk.db"}; !slices.Equal(got, want) {
+		t.Errorf("after: files %q, want %q (no -wal, -shm or lock)", got, want)
+	}
+}
+
+// TestNewerSchemaInWALRefused: the header still says v3 but the WAL holds
+// the commit that made it v7.
+func TestNewerSchemaInWALRefused(t *testing.T) {
+	src := dbPath(t)
+	openT(t, src, nil).Close()
+	db := rawDB(t, src)
+	db.SetMaxOpenConns(1)
+	defer db.Close()
+	if _, err := db.Exec("PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 7"); err != nil {
+		t.Fatal(err)
+	}
+	// Copy the database and its WAL as a crash would leave them.
+	p := dbPath(t)
+	for _, suffix := range []string{"", "-wal"} {
+		copyT(t, src+suffix, p+suffix)
+	}
+	if h, _ := readHeader(p); h.userVersion != SchemaVersion {
+		t.Fatalf("header of the copy: v%d, want v%d (the change only in the WAL)", h.userVersion, SchemaVersion)
+	}
+	before, beforeWAL := fileHash(t, p), fileHash(t, p+"-wal")
+	_, err := Open(context.Background(), p, testOpts(nil))
+	var ne *NewerSchemaError
+	if !errors.As(err, &ne) || ne.Found != 7 {
+		t.Fatalf("got %v, want a NewerSchemaError for v7", err)
+	}
+	if fileHash(t, p) != before || fileHash(t, p+"-wal") != beforeWAL {
+		t.Errorf("the database or its WAL changed")
+	}
+}
+
+func copyT(t *testing.T, src, dst string) {
+	t.Helper()
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+}
