@@ -1,0 +1,212 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tarm/serial"
+)
+
+const (
+	// readTimeout is the port's read timeout (VTIME; tarm/serial rounds to
+	// tenths of a second): how often the read loop looks at ctx and the
+	// device path. Close waits about this long at most.
+	readTimeout = 100 * time.Millisecond
+	// instantEOFs consecutive reads that end at once with nothing, well
+	// before the read timeout, mean the tty was hung up: the device is gone
+	// (tarm/serial returns io.EOF for both, forever after an unplug).
+	instantEOFs = 5
+	// checkEvery is how often the device path is checked while connected.
+	checkEvery = 250 * time.Millisecond
+)
+
+// conn is one open connection.
+type conn struct {
+	port io.ReadWriteCloser // a *serial.Port
+	path string             // the resolved device path
+	info os.FileInfo        // of the device node, to notice it being replaced
+}
+
+// loop opens, serves and reopens the device until ctx is done.
+func (d *Dev) loop(ctx context.Context) {
+	delay := d.opts.BackoffMin
+	for {
+		c, err := d.open()
+		if err != nil {
+			d.setState(Disconnected, "", err.Error())
+			d.log.Debug("scanner: open failed; will retry", "err", err, "retry_in", delay)
+		} else {
+			start := time.Now()
+			d.connects.Add(1)
+			d.setState(Connected, c.path, "")
+			reason := d.serve(ctx, c)
+			d.mu.Lock()
+			d.port = nil
+			d.mu.Unlock()
+			c.port.Close()
+			if ctx.Err() != nil {
+				return
+			}
+			d.disconnects.Add(1)
+			d.setState(Disconnected, c.path, reason)
+			if time.Since(start) >= d.opts.BackoffMax {
+				delay = d.opts.BackoffMin // it was up a while: retry soon
+			}
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		delay = min(2*delay, d.opts.BackoffMax)
+	}
+}
+
+// open resolves the path, opens the port and runs OnConnect.
+func (d *Dev) open() (*conn, error) {
+	path, err := resolve(d.opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := serial.OpenPort(&serial.Config{Name: path, Baud: d.opts.Baud, ReadTimeout: readTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if d.opts.OnConnect != nil {
+		if err := d.opts.OnConnect.Command(p); err != nil {
+			p.Close()
+			return nil, fmt.Errorf("on-connect command on %s: %w", path, err)
+		}
+	}
+	d.mu.Lock()
+	d.port = p
+	d.mu.Unlock()
+	return &conn{port: p, path: path, info: info}, nil
+}
+
+// serve reads c until the device goes away, returning why, or until ctx
+// is done, returning "".
+func (d *Dev) serve(ctx context.Context, c *conn) string {
+	d.fmu.Lock()
+	d.live = true
+	d.fmu.Unlock()
+	defer func() {
+		d.fmu.Lock()
+		d.live = false
+		if d.timer != nil {
+			d.timer.Stop()
+		}
+		d.framer.Reset()
+		d.fmu.Unlock()
+	}()
+
+	instant := 0
+	checked := time.Now()
+	for ctx.Err() == nil {
+		t0 := time.Now()
+		n, err := c.port.Read(d.buf)
+		t1 := time.Now()
+		if n > 0 {
+			instant = 0
+			d.feed(d.buf[:n], t1)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF):
+			if n > 0 || t1.Sub(t0) >= readTimeout/2 {
+				instant = 0 // a read timeout: the line is quiet
+				break
+			}
+			if instant++; instant >= instantEOFs {
+				return "device hung up"
+			}
+		default:
+			return "read: " + err.Error()
+		}
+		if t1.Sub(checked) >= checkEvery {
+			checked = t1
+			if why := d.gone(c); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// feed frames bytes just read and, when framing on silence, (re)arms the
+// gap timer.
+func (d *Dev) feed(p []byte, at time.Time) {
+	d.fmu.Lock()
+	defer d.fmu.Unlock()
+	d.framer.Feed(p, at, d.deliver)
+	if d.opts.Terminator != Idle {
+		return
+	}
+	d.lastFeed = at
+	if d.timer == nil {
+		d.timer = time.AfterFunc(d.opts.IdleGap, d.gapElapsed)
+	} else {
+		d.timer.Reset(d.opts.IdleGap)
+	}
+}
+
+// gapElapsed runs on the gap timer: the line has been quiet, so the
+// pending frame is complete.
+func (d *Dev) gapElapsed() {
+	d.fmu.Lock()
+	defer d.fmu.Unlock()
+	if !d.live || time.Since(d.lastFeed) < d.opts.IdleGap {
+		return // stopped, or bytes came since: feed re-armed the timer
+	}
+	d.framer.Flush(d.deliver)
+}
+
+// gone reports why the device of c is no longer at its path, or "".
+func (d *Dev) gone(c *conn) string {
+	path, err := resolve(d.opts.Path)
+	if err != nil {
+		return "device path gone: " + err.Error()
+	}
+	if path != c.path {
+		return "device path now leads to " + path
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return "device gone: " + err.Error()
+	}
+	if !os.SameFile(info, c.info) {
+		return "device node replaced"
+	}
+	return ""
+}
+
+// resolve turns the configured path (a glob, a link, or a device) into the
+// device's real path.
+func resolve(pattern string) (string, error) {
+	name := pattern
+	if strings.ContainsAny(pattern, `*?[\`) {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			return "", err
+		}
+		if len(m) == 0 {
+			return "", fmt.Errorf("no device matches %s", pattern)
+		}
+		sort.Strings(m)
+		name = m[0]
+	}
+	return filepath.EvalSymlinks(name)
+}

@@ -1,0 +1,65 @@
+// Package scanner drives a serial barcode scanner module and yields framed
+// byte strings ("frames"): normally one decoded symbol each. It knows
+// nothing of passes.
+//
+// # Wiring
+//
+// USB: most 2D scanner modules (Honeywell, Zebra, Newland, generic GM65/
+// GM805-type engines) offer a USB CDC-ACM ("USB serial" / "USB COM port")
+// mode, often chosen by scanning a setup barcode from the module's manual.
+// Linux binds cdc_acm and makes /dev/ttyACM0; the baud rate is ignored. The
+// name changes with the order of plugging, so prefer the stable link
+// /dev/serial/by-id/usb-<vendor>_<product>_<serial>-if00, or a glob such as
+// /dev/serial/by-id/* or /dev/ttyACM*. See
+// https://docs.kernel.org/usb/acm.html.
+//
+// UART: a module with a TTL serial port connects to the Raspberry Pi header:
+// module TX to GPIO15/RXD (pin 10), module RX to GPIO14/TXD (pin 8), GND to
+// GND (pin 6), power from 3V3 or 5V as the module asks. The Pi's pins are
+// 3.3 V only: a module with 5 V TTL output needs a level shifter or divider
+// on its TX line. Enable the UART (enable_uart=1 in config.txt), take the
+// serial console off it (remove console=serial0,… from cmdline.txt) and
+// open /dev/serial0. Modules ship at 9600 baud 8N1; many can be set to
+// 115200. See
+// https://www.raspberrypi.com/documentation/computers/configuration.html#configure-uarts.
+//
+// # Framing
+//
+// Set the module to send a suffix (CR is the usual default; LF or CRLF are
+// offered too) and pick the same Terminator. Modules that send no suffix
+// are framed by silence (Idle, with IdleGap). A frame is capped at
+// MaxFrameLen (8 KiB); the rest of a longer one is discarded up to the next
+// terminator, and the discard is logged with its length. With StripAIM the
+// module's AIM symbology identifier (ISO/IEC 15424:2008, "]" + code
+// character + modifier, e.g. "]Q1" for QR Code) is removed and reported in
+// Frame.Symbology. Framer and Reader hold the framing logic apart from the
+// port, so it can be used and tested on any byte stream.
+//
+// Frame data is personal data. This package logs lengths, never contents.
+//
+// # The port
+//
+// The port is opened with github.com/tarm/serial
+// (https://github.com/tarm/serial, raw 8N1, a 100 ms read timeout). Its Read
+// returns (0, io.EOF) both when the timeout passes and, at once and for
+// ever, once the device is unplugged (the tty is hung up), and closing the
+// port does not wake a blocked read. Dev therefore reads with the timeout,
+// so that it sees ctx being cancelled within about 100 ms; treats a run of
+// EOFs that end at once, a read error such as EIO, or the device path no
+// longer leading to the device it opened, as an unplug; closes the port and
+// reports Disconnected; and reopens the path — resolving globs and links
+// again, so a by-id link or a re-created pty is followed — with exponential
+// backoff (BackoffMin to BackoffMax, 100 ms to 5 s by default) until the
+// device is back, then reports Connected. The caller never restarts it.
+//
+// Frames are delivered on a bounded channel; when the consumer falls
+// behind, the oldest queued frame is dropped, counted and logged, so the
+// reader never blocks and the person at the scanner now is served.
+//
+// The port is writable (Dev.Write, Dev.Do, Opts.OnConnect) for module
+// commands such as a software trigger; vendor command sets are left to the
+// caller through the Commander interface.
+//
+// Package ptysim simulates a scanner on a pseudo-terminal for tests and
+// `make run`.
+package scanner

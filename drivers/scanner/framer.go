@@ -1,0 +1,164 @@
+package scanner
+
+import (
+	"bytes"
+	"time"
+)
+
+// Framer splits a byte stream into frames. It does no I/O and reads no
+// clock: the caller feeds it bytes with the time they were read and, when
+// Terminator is Idle, calls Flush when the line has been silent for the gap.
+// A Framer is not safe for concurrent use.
+//
+// Empty frames (a terminator alone, or an AIM identifier alone) are skipped
+// and counted. A frame longer than MaxFrame is discarded up to the next
+// terminator (Idle: the next Flush), logged with its length and counted.
+type Framer struct {
+	o     FrameOpts
+	buf   []byte
+	cr    bool  // CRLF: a CR held back until the next byte shows whether it ends the frame
+	skip  int64 // > 0: discarding an over-long frame; bytes discarded so far
+	last  time.Time
+	stats FramerStats
+}
+
+// FramerStats counts what a Framer did.
+type FramerStats struct {
+	Frames   uint64 // frames emitted
+	Overlong uint64 // over-long frames discarded
+	Partial  uint64 // unterminated frames discarded by Reset
+	Empty    uint64 // empty frames skipped
+}
+
+// NewFramer returns a Framer, or an error wrapping ErrOpts.
+func NewFramer(o FrameOpts) (*Framer, error) {
+	o = o.withDefaults()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	return &Framer{o: o, buf: make([]byte, 0, o.MaxFrame)}, nil
+}
+
+// Feed consumes p, read at time at, and calls emit for every frame it
+// completes. emit owns the Frame it is given.
+func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
+	if len(p) == 0 {
+		return
+	}
+	f.last = at
+	switch f.o.Terminator {
+	case Idle:
+		f.add(p)
+	case CR, LF:
+		t := byte('\r')
+		if f.o.Terminator == LF {
+			t = '\n'
+		}
+		for {
+			i := bytes.IndexByte(p, t)
+			if i < 0 {
+				f.add(p)
+				return
+			}
+			f.add(p[:i])
+			f.finish(emit)
+			p = p[i+1:]
+		}
+	case CRLF:
+		for len(p) > 0 {
+			if f.cr {
+				f.cr = false
+				if p[0] == '\n' {
+					f.finish(emit)
+					p = p[1:]
+					continue
+				}
+				f.add(crByte) // the held CR was data
+			}
+			i := bytes.IndexByte(p, '\r')
+			if i < 0 {
+				f.add(p)
+				return
+			}
+			f.add(p[:i])
+			f.cr = true
+			p = p[i+1:]
+		}
+	}
+}
+
+var crByte = []byte{'\r'}
+
+// Flush ends the pending frame when Terminator is Idle (the line has been
+// silent for the gap) and emits it. With a terminator it does nothing: a
+// frame may go on after a pause.
+func (f *Framer) Flush(emit func(Frame)) {
+	if f.o.Terminator == Idle && f.Pending() > 0 {
+		f.finish(emit)
+	}
+}
+
+// Reset discards the pending frame, if any, (the device went away) and
+// returns how many bytes it held.
+func (f *Framer) Reset() int64 {
+	n := int64(f.Pending())
+	switch {
+	case f.skip > 0:
+		f.stats.Overlong++
+		f.o.Logger.Warn("scanner: over-long frame discarded", "bytes", f.skip, "max", f.o.MaxFrame)
+	case n > 0:
+		f.stats.Partial++
+		f.o.Logger.Info("scanner: unterminated frame discarded", "bytes", n)
+	}
+	f.buf, f.cr, f.skip = f.buf[:0], false, 0
+	return n
+}
+
+// Pending returns how many bytes the frame being read holds so far,
+// counting discarded bytes of an over-long one.
+func (f *Framer) Pending() int {
+	n := len(f.buf) + int(min(f.skip, 1<<30))
+	if f.cr {
+		n++
+	}
+	return n
+}
+
+// Stats returns the counters.
+func (f *Framer) Stats() FramerStats { return f.stats }
+
+// add appends p to the frame, or starts or continues a discard.
+func (f *Framer) add(p []byte) {
+	switch {
+	case f.skip > 0:
+		f.skip += int64(len(p))
+	case len(f.buf)+len(p) > f.o.MaxFrame:
+		f.skip = int64(len(f.buf) + len(p))
+		f.buf = f.buf[:0]
+	default:
+		f.buf = append(f.buf, p...)
+	}
+}
+
+// finish ends the frame: emits it, or reports its discard.
+func (f *Framer) finish(emit func(Frame)) {
+	if f.skip > 0 {
+		f.stats.Overlong++
+		f.o.Logger.Warn("scanner: over-long frame discarded", "bytes", f.skip, "max", f.o.MaxFrame)
+		f.skip = 0
+		return
+	}
+	data, sym := f.buf, ""
+	if f.o.StripAIM {
+		if id, rest, ok := SplitAIM(data); ok {
+			data, sym = rest, id
+		}
+	}
+	f.buf = f.buf[:0]
+	if len(data) == 0 {
+		f.stats.Empty++
+		return
+	}
+	f.stats.Frames++
+	emit(Frame{Data: bytes.Clone(data), Symbology: sym, At: f.last})
+}

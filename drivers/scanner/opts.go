@@ -1,0 +1,188 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Terminator says what ends a frame.
+type Terminator int
+
+// Terminators. The zero value is CR, the factory default of most modules.
+const (
+	CR   Terminator = iota // carriage return, 0x0D
+	LF                     // line feed, 0x0A
+	CRLF                   // CR then LF; a lone CR or LF is data
+	Idle                   // no terminator: a silence of IdleGap ends the frame
+)
+
+var terminatorNames = [...]string{CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle"}
+
+// String returns the configuration name: "cr", "lf", "crlf" or "idle".
+func (t Terminator) String() string {
+	if t < 0 || int(t) >= len(terminatorNames) {
+		return fmt.Sprintf("Terminator(%d)", int(t))
+	}
+	return terminatorNames[t]
+}
+
+// ParseTerminator parses a configuration name as returned by String.
+func ParseTerminator(s string) (Terminator, error) {
+	for i, n := range terminatorNames {
+		if strings.EqualFold(s, n) {
+			return Terminator(i), nil
+		}
+	}
+	return 0, fmt.Errorf("scanner: terminator %q: want one of cr, lf, crlf, idle", s)
+}
+
+// Limits and defaults.
+const (
+	// MaxFrameLen caps a frame. The largest QR code holds 7089 digits or
+	// 2953 bytes; 8 KiB leaves room for any symbology and prefix.
+	MaxFrameLen = 8 << 10
+
+	DefaultBaud       = 9600
+	DefaultIdleGap    = 50 * time.Millisecond
+	DefaultQueueLen   = 16
+	DefaultBackoffMin = 100 * time.Millisecond
+	DefaultBackoffMax = 5 * time.Second
+
+	minIdleGap  = time.Millisecond
+	maxIdleGap  = 2 * time.Second
+	maxQueueLen = 1024
+	maxBackoff  = time.Minute
+)
+
+// Bauds lists the rates New accepts: the standard rates a scanner module
+// offers. A USB CDC-ACM scanner ignores the rate.
+var Bauds = []int{1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
+
+// FrameOpts configures framing; the zero value frames on CR, caps frames at
+// MaxFrameLen and keeps AIM identifiers.
+type FrameOpts struct {
+	Terminator Terminator
+	// IdleGap is the silence that ends a frame when Terminator is Idle;
+	// 0 means DefaultIdleGap. 1 ms to 2 s.
+	IdleGap time.Duration
+	// MaxFrame caps a frame, in bytes; 0 means MaxFrameLen, which is also
+	// the most allowed. The rest of a longer frame is discarded up to the
+	// next terminator (or gap), and the discard is logged.
+	MaxFrame int
+	// StripAIM removes a leading AIM symbology identifier ("]Q1") and
+	// reports it in Frame.Symbology. A frame without one is delivered as is.
+	StripAIM bool
+	// Logger receives drops and discards (lengths only, never contents);
+	// nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Opts configures a Dev.
+type Opts struct {
+	// Path is the device: a path (/dev/ttyACM0, /dev/serial0), a
+	// /dev/serial/by-id/… link, or a glob (/dev/ttyACM*; the first match
+	// in lexical order). It is resolved again at every (re)open.
+	Path string
+	// Baud is the line rate; 0 means DefaultBaud. One of Bauds.
+	Baud int
+
+	FrameOpts
+
+	// QueueLen bounds the Frames channel; 0 means DefaultQueueLen. When it
+	// is full the oldest frame is dropped (see Dev.Frames).
+	QueueLen int
+	// BackoffMin and BackoffMax bound the delay between reopen attempts,
+	// which doubles after each failure; 0 means the defaults (100 ms, 5 s).
+	BackoffMin, BackoffMax time.Duration
+	// OnConnect, if set, runs after every (re)open before reading starts,
+	// e.g. to configure the module. An error closes the port and counts
+	// as a failed open.
+	OnConnect Commander
+}
+
+// ErrOpts is wrapped by every option error New returns.
+var ErrOpts = errors.New("scanner: bad option")
+
+func optErr(field string, v any, want string) error {
+	return fmt.Errorf("%w: %s = %v: want %s", ErrOpts, field, v, want)
+}
+
+// withDefaults fills in zero values.
+func (o FrameOpts) withDefaults() FrameOpts {
+	if o.IdleGap == 0 {
+		o.IdleGap = DefaultIdleGap
+	}
+	if o.MaxFrame == 0 {
+		o.MaxFrame = MaxFrameLen
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+func (o FrameOpts) validate() error {
+	if o.Terminator < CR || o.Terminator > Idle {
+		return optErr("Terminator", int(o.Terminator), "CR, LF, CRLF or Idle")
+	}
+	if o.IdleGap < minIdleGap || o.IdleGap > maxIdleGap {
+		return optErr("IdleGap", o.IdleGap, "between 1ms and 2s")
+	}
+	if o.MaxFrame < 1 || o.MaxFrame > MaxFrameLen {
+		return optErr("MaxFrame", o.MaxFrame, fmt.Sprintf("between 1 and %d", MaxFrameLen))
+	}
+	return nil
+}
+
+func (o Opts) withDefaults() Opts {
+	if o.Baud == 0 {
+		o.Baud = DefaultBaud
+	}
+	o.FrameOpts = o.FrameOpts.withDefaults()
+	if o.QueueLen == 0 {
+		o.QueueLen = DefaultQueueLen
+	}
+	if o.BackoffMin == 0 {
+		o.BackoffMin = DefaultBackoffMin
+	}
+	if o.BackoffMax == 0 {
+		o.BackoffMax = DefaultBackoffMax
+	}
+	return o
+}
+
+func (o Opts) validate() error {
+	if o.Path == "" {
+		return optErr("Path", `""`, "a device path or glob")
+	}
+	if !filepath.IsAbs(o.Path) {
+		return optErr("Path", o.Path, "an absolute path")
+	}
+	if _, err := filepath.Match(o.Path, ""); err != nil {
+		return optErr("Path", o.Path, "a valid glob")
+	}
+	ok := false
+	for _, b := range Bauds {
+		ok = ok || b == o.Baud
+	}
+	if !ok {
+		return optErr("Baud", o.Baud, "a standard rate: 9600, 115200, …")
+	}
+	if err := o.FrameOpts.validate(); err != nil {
+		return err
+	}
+	if o.QueueLen < 1 || o.QueueLen > maxQueueLen {
+		return optErr("QueueLen", o.QueueLen, fmt.Sprintf("between 1 and %d", maxQueueLen))
+	}
+	if o.BackoffMin < time.Millisecond || o.BackoffMin > maxBackoff {
+		return optErr("BackoffMin", o.BackoffMin, "between 1ms and 1m")
+	}
+	if o.BackoffMax < o.BackoffMin || o.BackoffMax > maxBackoff {
+		return optErr("BackoffMax", o.BackoffMax, "between BackoffMin and 1m")
+	}
+	return nil
+}
