@@ -301,6 +301,8 @@ func (l *Layout) drawFooter(dst *image.Gray, st *State) {
 		short = c.T(i18n.DataStaleShort)
 	case st.DataAt.IsZero():
 		long, short = c.T(i18n.DataNever), c.T(i18n.DataNever)
+	case st.Now.IsZero():
+		// No trusted time: no age to tell.
 	default:
 		age := c.Age(st.Now.Sub(st.DataAt))
 		long, short = c.T(i18n.DataAge, "age", age), c.T(i18n.DataAgeShort, "age", age)

@@ -1,0 +1,289 @@
+package screen
+
+import (
+	"context"
+	"errors"
+	"image"
+	"log/slog"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+)
+
+// loop is the state owned by Run's goroutine.
+type loop struct {
+	c     *Controller
+	l     *layout.Layout
+	st    layout.State
+	frame *image.Gray
+
+	slot        int64     // the slot of the code shown; -1: none
+	statusUntil time.Time // when the status reverts (scheduling clock)
+	lastFull    time.Time
+	rounds      int  // partial refresh rounds since the last full refresh
+	needFull    bool // the next refresh is full (start, wake, panel error)
+	footerDirty bool // the footer's inputs changed since it was drawn
+	statusDirty bool
+	nextCheck   time.Time // untrusted time: look again then
+}
+
+// Run drives the panel until ctx ends. It returns ctx's error, or an
+// error at once if another Run is active.
+func (c *Controller) Run(ctx context.Context) error {
+	c.mu.Lock()
+	if c.running {
+		c.mu.Unlock()
+		return errors.New("screen: Run is already running")
+	}
+	c.running = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.running = false
+		c.mu.Unlock()
+	}()
+
+	lp := &loop{c: c, l: c.opts.Layout, slot: -1, needFull: true}
+	lp.st = layout.State{
+		Langs:   c.opts.Langs,
+		VenueEN: c.opts.Venue[0],
+		VenueZH: c.opts.Venue[1],
+		Loc:     c.opts.Loc,
+	}
+	for {
+		now := c.clk.Now()
+		lp.process(now)
+		d := lp.next(c.clk.Now())
+		t := c.clk.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C():
+		case <-c.signal:
+		}
+		t.Stop()
+	}
+}
+
+// process applies pending inputs and due events, then refreshes.
+func (lp *loop) process(now time.Time) {
+	c := lp.c
+	c.mu.Lock()
+	p := c.pending
+	c.pending = pending{}
+	c.mu.Unlock()
+
+	if p.wake {
+		lp.needFull = true
+	}
+	if p.footer != nil {
+		lp.st.DataAt, lp.st.StaleSince = p.footer.DataAt, p.footer.StaleSince
+		lp.footerDirty = true
+	}
+	if p.exposure != nil {
+		lp.st.Exposure = *p.exposure
+		lp.footerDirty = true
+	}
+	if p.noScanner != nil && *p.noScanner != lp.st.NoScanner {
+		lp.st.NoScanner = *p.noScanner
+		lp.statusDirty = lp.statusDirty || lp.st.Status == nil
+	}
+	if p.open != nil && *p.open != lp.st.Open {
+		lp.st.Open = *p.open
+		lp.statusDirty = lp.statusDirty || lp.st.Status == nil
+	}
+	if p.hasStatus {
+		lp.st.Status = p.status
+		lp.statusUntil = now.Add(c.opts.StatusHold)
+		lp.statusDirty = true
+	} else if lp.st.Status != nil && !now.Before(lp.statusUntil) {
+		lp.st.Status = nil // the holder's initials are gone with it
+		lp.statusDirty = true
+	}
+
+	qrDirty := lp.updateCode(now)
+
+	// A full refresh: at start and on wake at once; when due (every
+	// FullEvery rounds, after a panel error) with the next rotation; and
+	// hourly — but never on a verdict's arrival, which must show at once.
+	hourly := lp.rounds > 0 && now.Sub(lp.lastFull) >= FullInterval
+	fullDue := lp.needFull || lp.rounds >= c.opts.FullEvery || hourly
+	switch {
+	case lp.frame == nil || p.wake || (fullDue && !p.hasStatus && (qrDirty || hourly)):
+		if lp.frame == nil {
+			lp.frame = lp.l.NewFrame()
+		}
+		lp.draw(layout.All)
+		lp.full(now)
+	default:
+		refreshed := false
+		if qrDirty {
+			lp.draw(layout.QR)
+			lp.partial(lp.l.QRWindow(), &c.stats.PartialQR)
+			refreshed = true
+		}
+		// The footer follows the rotation; with no code shown, it
+		// changes at once.
+		if lp.footerDirty && (qrDirty || lp.slot < 0) {
+			refreshed = lp.redrawFooter() || refreshed
+		}
+		if lp.statusDirty {
+			lp.draw(layout.StatusArea)
+			lp.partial(lp.l.StatusWindow(), &c.stats.PartialStatus)
+			lp.statusDirty = false
+			refreshed = true
+		}
+		if refreshed {
+			lp.rounds++
+		}
+	}
+
+	c.mu.Lock()
+	for _, ch := range p.syncs {
+		close(ch)
+	}
+	c.mu.Unlock()
+}
+
+// updateCode brings the venue code up to date with the trusted time and
+// reports whether the QR window must be redrawn.
+func (lp *loop) updateCode(now time.Time) bool {
+	c := lp.c
+	if c.opts.Signer == nil {
+		changed := lp.st.Paused != i18n.VenueUnset
+		lp.st.Payload, lp.st.Paused = "", i18n.VenueUnset
+		if t, ok := c.opts.Time.Judge(); ok && lp.footerDirty {
+			lp.st.Now = t
+		}
+		return changed
+	}
+	t, trusted := c.opts.Time.Judge()
+	if !trusted {
+		lp.nextCheck = now.Add(Recheck)
+		changed := lp.st.Paused != i18n.TimeUntrusted
+		if changed {
+			slog.Warn("display: time not trusted, venue code paused")
+		}
+		lp.st.Payload, lp.st.Paused, lp.slot = "", i18n.TimeUntrusted, -1
+		if !lp.st.Now.IsZero() {
+			lp.st.Now = time.Time{}
+			lp.footerDirty = true
+		}
+		return changed
+	}
+	slot := venueqr.SlotAt(t, c.opts.Signer.Period())
+	if slot == lp.slot && lp.st.Payload != "" {
+		return false
+	}
+	p, code, err := c.opts.Signer.Payload(t)
+	if err != nil {
+		slog.Error("display: venue code", "err", err)
+		lp.st.Payload, lp.st.Paused, lp.slot = "", i18n.TimeUntrusted, -1
+		return true
+	}
+	lp.st.Payload, lp.st.Paused, lp.slot = p, "", code.Slot
+	lp.st.Now = t
+	lp.footerDirty = true
+	return true
+}
+
+// next returns how long to wait for the next event.
+func (lp *loop) next(now time.Time) time.Duration {
+	c := lp.c
+	d := FullInterval
+	if lp.slot >= 0 {
+		t, ok := c.opts.Time.Judge()
+		if ok {
+			end := venueqr.Code{Slot: lp.slot, Period: c.opts.Signer.Period()}.End()
+			d = min(d, end.Sub(t))
+		} else {
+			d = min(d, Recheck) // the clock went back: look again soon
+		}
+	} else if lp.st.Paused == i18n.TimeUntrusted {
+		d = min(d, lp.nextCheck.Sub(now))
+	}
+	if lp.st.Status != nil {
+		d = min(d, lp.statusUntil.Sub(now))
+	}
+	if lp.rounds > 0 {
+		d = min(d, lp.lastFull.Add(FullInterval).Sub(now))
+	}
+	return max(d, 0)
+}
+
+func (lp *loop) draw(parts layout.Part) {
+	if err := lp.l.Draw(lp.frame, &lp.st, parts); err != nil {
+		slog.Error("display: drawing the venue code", "err", err)
+	}
+}
+
+// redrawFooter redraws the footer and refreshes it if its pixels changed,
+// reporting whether it did.
+func (lp *loop) redrawFooter() bool {
+	r := lp.l.FooterWindow()
+	before := lp.frame.SubImage(r).(*image.Gray)
+	old := make([]byte, 0, r.Dx()*r.Dy())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		o := before.PixOffset(r.Min.X, y)
+		old = append(old, before.Pix[o:o+r.Dx()]...)
+	}
+	lp.draw(layout.Footer)
+	lp.footerDirty = false
+	i := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		o := lp.frame.PixOffset(r.Min.X, y)
+		for _, v := range lp.frame.Pix[o : o+r.Dx()] {
+			if v != old[i] {
+				lp.partial(r, &lp.c.stats.PartialFooter)
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
+func (lp *loop) full(now time.Time) {
+	c := lp.c
+	err := c.panel.Full(lp.frame)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		c.stats.Errors++
+		slog.Warn("display: full refresh failed", "err", err)
+		lp.needFull = true
+		return
+	}
+	c.stats.Full++
+	lp.needFull, lp.rounds, lp.lastFull = false, 0, now
+	lp.footerDirty, lp.statusDirty = false, false
+	lp.keep()
+}
+
+func (lp *loop) partial(r image.Rectangle, count *uint64) {
+	c := lp.c
+	err := c.panel.Partial(lp.frame, r)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		c.stats.Errors++
+		slog.Warn("display: partial refresh failed", "window", r.String(), "err", err)
+		lp.needFull = true
+		return
+	}
+	c.stats.Partial++
+	*count++
+	lp.keep()
+}
+
+// keep copies the frame as what the panel shows; c.mu is held.
+func (lp *loop) keep() {
+	c := lp.c
+	if c.shown == nil {
+		c.shown = image.NewGray(lp.frame.Bounds())
+	}
+	copy(c.shown.Pix, lp.frame.Pix)
+}

@@ -1,0 +1,237 @@
+package screen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// Defaults and bounds of Opts.
+const (
+	DefaultFullEvery  = 10
+	DefaultStatusHold = 6 * time.Second
+	// FullInterval is the longest time between full refreshes while
+	// partial ones happen.
+	FullInterval = time.Hour
+	// Recheck is how often an untrusted clock is looked at again.
+	Recheck = 10 * time.Second
+)
+
+// Opts configures a Controller.
+type Opts struct {
+	Layout *layout.Layout  // required; its size must match the panel
+	Signer *venueqr.Signer // nil: no venue code ("venue not set up")
+	Time   TrustedTime     // required: *clock.Trusted
+	Clock  Clock           // nil: SystemClock
+	Langs  []i18n.Lang     // one or two; nil: English
+	Loc    *time.Location  // the footer clock's zone; nil: Local
+	Venue  [2]string       // the venue's name: English, Chinese
+	// FullEvery is the number of partial refresh rounds after which the
+	// next round is a full refresh (config panel.full_every); 0: 10.
+	FullEvery int
+	// StatusHold is how long a verdict stays (config panel.status_hold);
+	// 0: 6s.
+	StatusHold time.Duration
+	// ShowHolder shows the holder's initials and birth year with a verdict.
+	ShowHolder bool
+}
+
+// Footer is the synced data's state, shown in the footer.
+type Footer struct {
+	DataAt     time.Time // when the data was last updated; zero: never
+	StaleSince time.Time // non-zero: out of date since then
+}
+
+// Stats counts what the controller sent to the panel.
+type Stats struct {
+	Full          uint64 // full refreshes
+	Partial       uint64 // partial refreshes, all windows
+	PartialQR     uint64
+	PartialStatus uint64
+	PartialFooter uint64
+	Errors        uint64 // refreshes the panel failed
+	Bytes         uint64 // bytes the panel sent, if it counts them (ByteCounter)
+}
+
+// Controller owns the panel. Its methods are safe for concurrent use; the
+// work happens on the goroutine running Run.
+type Controller struct {
+	panel Panel
+	opts  Opts
+	clk   Clock
+
+	signal chan struct{} // cap 1: pending has news
+
+	mu      sync.Mutex
+	pending pending
+	stats   Stats
+	shown   *image.Gray // a copy of what the panel shows; nil before the first refresh
+	running bool
+}
+
+// pending holds the inputs not yet applied; latest wins.
+type pending struct {
+	status    *layout.Status
+	hasStatus bool
+	footer    *Footer
+	exposure  *time.Time
+	noScanner *bool
+	open      *bool
+	wake      bool
+	syncs     []chan struct{}
+}
+
+// New returns a controller for p.
+func New(p Panel, opts Opts) (*Controller, error) {
+	if opts.Layout == nil || opts.Time == nil {
+		return nil, errors.New("screen: Opts.Layout and Opts.Time are required")
+	}
+	if b := p.Bounds(); b != opts.Layout.Bounds() {
+		return nil, fmt.Errorf("screen: panel bounds %v, layout %v", b, opts.Layout.Bounds())
+	}
+	if opts.FullEvery == 0 {
+		opts.FullEvery = DefaultFullEvery
+	}
+	if opts.FullEvery < 1 || opts.FullEvery > 1000 {
+		return nil, fmt.Errorf("screen: FullEvery %d: want 1 to 1000", opts.FullEvery)
+	}
+	if opts.StatusHold == 0 {
+		opts.StatusHold = DefaultStatusHold
+	}
+	if opts.StatusHold < time.Second || opts.StatusHold > 5*time.Minute {
+		return nil, fmt.Errorf("screen: StatusHold %v: want 1s to 5m", opts.StatusHold)
+	}
+	if len(opts.Langs) > 2 {
+		return nil, fmt.Errorf("screen: %d languages: want one or two", len(opts.Langs))
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	if opts.Loc == nil {
+		opts.Loc = time.Local
+	}
+	return &Controller{panel: p, opts: opts, clk: opts.Clock, signal: make(chan struct{}, 1)}, nil
+}
+
+func (c *Controller) notify() {
+	select {
+	case c.signal <- struct{}{}:
+	default:
+	}
+}
+
+// ShowVerdict shows v in the status area for the status hold. It never
+// blocks. Of the holder, only initials and birth year are kept (and only
+// with Opts.ShowHolder), until the status reverts.
+func (c *Controller) ShowVerdict(v *verify.Verdict) {
+	st := layout.VerdictStatus(v, c.opts.ShowHolder)
+	c.mu.Lock()
+	c.pending.status, c.pending.hasStatus = st, true
+	c.mu.Unlock()
+	c.notify()
+}
+
+// ShowMessage shows a message (staff card, exempt entry) with a symbol in
+// the status area for the status hold. It never blocks.
+func (c *Controller) ShowMessage(sym layout.Symbol, k i18n.Key) {
+	c.mu.Lock()
+	c.pending.status, c.pending.hasStatus = layout.MessageStatus(sym, k), true
+	c.mu.Unlock()
+	c.notify()
+}
+
+// SetFooter sets the synced data's state. The footer is redrawn with the
+// next rotation of the venue code (e-ink wears with every refresh).
+func (c *Controller) SetFooter(f Footer) {
+	c.mu.Lock()
+	c.pending.footer = &f
+	c.mu.Unlock()
+	c.notify()
+}
+
+// SetExposureNotice shows an exposure notice for the given date in the
+// footer (zero clears it), from the next rotation.
+func (c *Controller) SetExposureNotice(date time.Time) {
+	c.mu.Lock()
+	c.pending.exposure = &date
+	c.mu.Unlock()
+	c.notify()
+}
+
+// SetNoScanner says whether the scanner is missing; the idle status area
+// says so.
+func (c *Controller) SetNoScanner(missing bool) {
+	c.mu.Lock()
+	c.pending.noScanner = &missing
+	c.mu.Unlock()
+	c.notify()
+}
+
+// SetOpen says whether entry is open (no pass checks).
+func (c *Controller) SetOpen(open bool) {
+	c.mu.Lock()
+	c.pending.open = &open
+	c.mu.Unlock()
+	c.notify()
+}
+
+// Wake makes the next refresh a full one (after the panel slept, or the
+// system resumed), and redraws at once.
+func (c *Controller) Wake() {
+	c.mu.Lock()
+	c.pending.wake = true
+	c.mu.Unlock()
+	c.notify()
+}
+
+// Stats returns the refresh counts.
+func (c *Controller) Stats() Stats {
+	c.mu.Lock()
+	s := c.stats
+	c.mu.Unlock()
+	if bc, ok := c.panel.(ByteCounter); ok {
+		s.Bytes = bc.BytesSent()
+	}
+	return s
+}
+
+// WritePNG writes what the panel shows now as a 1-bit PNG (for the local
+// web page). It fails before the first refresh.
+func (c *Controller) WritePNG(w io.Writer) error {
+	c.mu.Lock()
+	var p *image.Paletted
+	if c.shown != nil {
+		p = layout.Paletted(c.shown)
+	}
+	c.mu.Unlock()
+	if p == nil {
+		return errors.New("screen: nothing shown yet")
+	}
+	return png.Encode(w, p)
+}
+
+// sync waits until the controller has applied everything pending and
+// every event due by its clock (tests).
+func (c *Controller) sync(ctx context.Context) error {
+	ch := make(chan struct{})
+	c.mu.Lock()
+	c.pending.syncs = append(c.pending.syncs, ch)
+	c.mu.Unlock()
+	c.notify()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
