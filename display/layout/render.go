@@ -139,13 +139,24 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) {
 		return
 	}
 	s := st.Status
-	symSide := min(box.Dy(), box.Dx()/3)
-	if box.Dx() >= 200 {
-		symSide = min(box.Dy(), box.Dx()*2/5)
+	// A wide area: the symbol left of the words; a tall one (at least 9/10
+	// as tall as wide): the symbol above them, both centred.
+	var symBox, text image.Rectangle
+	a := left
+	if box.Dy()*10 >= box.Dx()*9 {
+		side := min(box.Dx()/2, box.Dy()*2/5)
+		symBox = image.Rect(0, 0, side, side).Add(image.Pt(box.Min.X+(box.Dx()-side)/2, box.Min.Y))
+		text = image.Rect(box.Min.X, symBox.Max.Y+l.pad*2, box.Max.X, box.Max.Y)
+		a = center
+	} else {
+		side := min(box.Dy(), box.Dx()/3)
+		if box.Dx() >= 200 {
+			side = min(box.Dy(), box.Dx()*2/5)
+		}
+		symBox = image.Rect(box.Min.X, box.Min.Y+(box.Dy()-side)/2, box.Min.X+side, box.Min.Y+(box.Dy()+side)/2)
+		text = image.Rect(symBox.Max.X+l.pad*2, box.Min.Y, box.Max.X, box.Max.Y)
 	}
-	symBox := image.Rect(box.Min.X, box.Min.Y+(box.Dy()-symSide)/2, box.Min.X+symSide, box.Min.Y+(box.Dy()+symSide)/2)
 	drawSymbol(dst, symBox, s.Symbol)
-	text := image.Rect(symBox.Max.X+l.pad*2, box.Min.Y, box.Max.X, box.Max.Y)
 
 	langs := st.langs()
 	var long, short []string
@@ -203,7 +214,7 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) {
 	maxHead := 3 * l.textScale
 	// Unwrapped headlines first, then wrapped ones.
 	for _, wrap := range []bool{false, true} {
-		if l.statusChoice(dst, text, choices, wrap, detailFace, maxHead) {
+		if l.statusChoice(dst, text, a, choices, wrap, detailFace, maxHead) {
 			return
 		}
 	}
@@ -213,7 +224,7 @@ type choice struct{ head, detail []string }
 
 // statusChoice draws the first choice that fits text and reports whether
 // one did; with wrap true the last choice is drawn even if it does not fit.
-func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, choices []choice, wrap bool, detailFace font.Face, maxHead int) bool {
+func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, choices []choice, wrap bool, detailFace font.Face, maxHead int) bool {
 	for i, ch := range choices {
 		last := wrap && i == len(choices)-1
 		dl := wrapAll(detailFace, ch.detail, text.Dx())
@@ -234,9 +245,9 @@ func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, choices []c
 		}
 		total := hb.height() + gap + dh
 		y := text.Min.Y + (text.Dy()-total)/2
-		hb.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+hb.height()), left, false)
+		hb.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+hb.height()), a, false)
 		y += hb.height() + gap
-		block{face: detailFace, lines: dl}.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+dh), left, false)
+		block{face: detailFace, lines: dl}.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+dh), a, false)
 		return true
 	}
 	return false
