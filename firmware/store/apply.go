@@ -185,6 +185,15 @@ func SliceSeq[T any](v []T) iter.Seq2[T, error] {
 	}
 }
 
+// fail wraps err from a statement; when the transaction's context ended
+// (and database/sql rolled it back), that is the error to report.
+func (tx *Tx) fail(what string, err error) error {
+	if cerr := tx.ctx.Err(); cerr != nil {
+		err = cerr
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
 // pollEvery is how often streaming methods check their context.
 const pollEvery = 4096
 

@@ -123,11 +123,11 @@ func (tx *Tx) ReplaceCodes(codes iter.Seq2[CodeEntry, error]) (int64, error) {
 		}
 		buf[b.rows] = c.ID
 		if err := b.add(buf[b.rows][:], code, from, until); err != nil {
-			return 0, fmt.Errorf("store: writing codes: %w", err)
+			return 0, tx.fail("writing codes", err)
 		}
 	}
 	if err := b.flush(); err != nil {
-		return 0, fmt.Errorf("store: writing codes: %w", err)
+		return 0, tx.fail("writing codes", err)
 	}
 	return b.affected, nil
 }

@@ -94,11 +94,11 @@ func (tx *Tx) writeIDs(ids iter.Seq2[pass.ID, error], head, row, tail string) (i
 		}
 		buf[b.rows] = id
 		if err := b.add(buf[b.rows][:]); err != nil {
-			return 0, fmt.Errorf("store: writing revocations: %w", err)
+			return 0, tx.fail("writing revocations", err)
 		}
 	}
 	if err := b.flush(); err != nil {
-		return 0, fmt.Errorf("store: writing revocations: %w", err)
+		return 0, tx.fail("writing revocations", err)
 	}
 	return b.affected, nil
 }

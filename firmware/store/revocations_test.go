@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"testing"
+
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+)
+
+func TestRevocations(t *testing.T) {
+	s := newStore(t)
+	var n int64
+	apply(t, s, func(tx *Tx) (err error) {
+		n, err = tx.AddRevocations(SliceSeq(append(ids(1, 600), id(1, 0)))) // one repeat
+		return err
+	})
+	if n != 600 {
+		t.Errorf("AddRevocations: got %d new, want 600", n)
+	}
+	apply(t, s, func(tx *Tx) (err error) {
+		n, err = tx.AddRevocations(SliceSeq(ids(1, 700)))
+		return err
+	})
+	if n != 100 {
+		t.Errorf("AddRevocations again: got %d new, want 100", n)
+	}
+	apply(t, s, func(tx *Tx) (err error) {
+		n, err = tx.RemoveRevocations(SliceSeq([]pass.ID{id(1, 5), id(1, 6), id(9, 9)}))
+		return err
+	})
+	if n != 2 {
+		t.Errorf("RemoveRevocations: got %d removed, want 2", n)
+	}
+	for _, tc := range []struct {
+		id   pass.ID
+		want bool
+	}{
+		{id(1, 0), true}, {id(1, 4), true}, {id(1, 5), false}, {id(1, 6), false},
+		{id(1, 699), true}, {id(1, 700), false}, {id(2, 0), false},
+	} {
+		if got, err := s.Revoked(tc.id); got != tc.want || err != nil {
+			t.Errorf("Revoked(%s): got %v, %v; want %v", tc.id, got, err, tc.want)
+		}
+	}
+	apply(t, s, func(tx *Tx) (err error) {
+		n, err = tx.ReplaceRevocations(SliceSeq(ids(2, 300)))
+		return err
+	})
+	if got := revocationCount(t, s); n != 300 || got != 300 {
+		t.Errorf("ReplaceRevocations: got %d stored, count %d; want 300", n, got)
+	}
+	if ok, _ := s.Revoked(id(1, 0)); ok {
+		t.Errorf("an entry from before the replace is still revoked")
+	}
+}
+
+// failAfter yields n IDs, then an error.
+func failAfter(n int, err error) iter.Seq2[pass.ID, error] {
+	return func(yield func(pass.ID, error) bool) {
+		for i := range n {
+			if !yield(id(3, i), nil) {
+				return
+			}
+		}
+		yield(pass.ID{}, err)
+	}
+}
+
+func TestRevocationsAbortKeepsOld(t *testing.T) {
+	boom := errors.New("download broke")
+	for _, tc := range []struct {
+		name string
+		fn   func(tx *Tx) error
+		want error
+	}{
+		{"source error", func(tx *Tx) error { _, err := tx.ReplaceRevocations(failAfter(2000, boom)); return err }, boom},
+		{"zero id", func(tx *Tx) error {
+			_, err := tx.ReplaceRevocations(SliceSeq([]pass.ID{id(3, 1), {}}))
+			return err
+		}, nil},
+		{"later failure", func(tx *Tx) error {
+			if _, err := tx.ReplaceRevocations(SliceSeq(ids(3, 10))); err != nil {
+				return err
+			}
+			return boom
+		}, boom},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			apply(t, s, func(tx *Tx) error { _, err := tx.AddRevocations(SliceSeq(ids(1, 50))); return err })
+			err := s.Apply(context.Background(), tc.fn)
+			if err == nil {
+				t.Fatal("Apply succeeded")
+			}
+			var ie *InvalidError
+			if tc.want != nil && !errors.Is(err, tc.want) || tc.want == nil && !errors.As(err, &ie) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if got := revocationCount(t, s); got != 50 {
+				t.Errorf("after an aborted replace: %d revocations, want the old 50", got)
+			}
+		})
+	}
+}
+
+func TestRevocationsCancelled(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	endless := func(yield func(pass.ID, error) bool) {
+		for i := 0; ; i++ {
+			if i == 10000 {
+				cancel()
+			}
+			if !yield(id(4, i), nil) {
+				return
+			}
+		}
+	}
+	err := s.Apply(ctx, func(tx *Tx) error { _, err := tx.AddRevocations(endless); return err })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+	if got := revocationCount(t, s); got != 0 {
+		t.Errorf("after a cancelled apply: %d revocations, want 0", got)
+	}
+}
+
+func TestTxAfterApply(t *testing.T) {
+	s := newStore(t)
+	var kept *Tx
+	apply(t, s, func(tx *Tx) error { kept = tx; return nil })
+	if _, err := kept.AddRevocations(SliceSeq(ids(1, 1))); !errors.Is(err, ErrTxDone) {
+		t.Errorf("AddRevocations after Apply: got %v, want ErrTxDone", err)
+	}
+	if err := kept.SetPolicy([]byte("{}")); !errors.Is(err, ErrTxDone) {
+		t.Errorf("SetPolicy after Apply: got %v, want ErrTxDone", err)
+	}
+}
