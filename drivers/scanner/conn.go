@@ -36,12 +36,12 @@ type conn struct {
 
 // loop opens, serves and reopens the device until ctx is done.
 func (d *Dev) loop(ctx context.Context) {
-	delay := d.opts.BackoffMin
+	b := newBackoff(d.opts.BackoffMin, d.opts.BackoffMax)
 	for {
 		c, err := d.open()
 		if err != nil {
 			d.setState(Disconnected, "", err.Error())
-			d.log.Debug("scanner: open failed; will retry", "err", err, "retry_in", delay)
+			d.log.Debug("scanner: open failed; will retry", "err", err)
 		} else {
 			start := time.Now()
 			d.connects.Add(1)
@@ -57,19 +57,32 @@ func (d *Dev) loop(ctx context.Context) {
 			d.disconnects.Add(1)
 			d.setState(Disconnected, c.path, reason)
 			if time.Since(start) >= d.opts.BackoffMax {
-				delay = d.opts.BackoffMin // it was up a while: retry soon
+				b.reset() // it was up a while: retry soon
 			}
 		}
-		t := time.NewTimer(delay)
+		t := time.NewTimer(b.delay())
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-t.C:
 		}
-		delay = min(2*delay, d.opts.BackoffMax)
 	}
 }
+
+// backoff yields the delays between reopen attempts: min, doubling up to
+// max.
+type backoff struct{ min, max, next time.Duration }
+
+func newBackoff(min, max time.Duration) *backoff { return &backoff{min: min, max: max, next: min} }
+
+func (b *backoff) delay() time.Duration {
+	d := b.next
+	b.next = min(2*d, b.max)
+	return d
+}
+
+func (b *backoff) reset() { b.next = b.min }
 
 // open resolves the path, opens the port and runs OnConnect.
 func (d *Dev) open() (*conn, error) {

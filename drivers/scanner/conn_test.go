@@ -176,3 +176,26 @@ func realDir(t *testing.T) string {
 	}
 	return dir
 }
+
+func TestBackoff(t *testing.T) {
+	ms := time.Millisecond
+	for _, tt := range []struct {
+		min, max time.Duration
+		want     []time.Duration
+	}{
+		{100 * ms, 5 * time.Second, []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 3200 * ms, 5000 * ms, 5000 * ms}},
+		{time.Second, time.Second, []time.Duration{time.Second, time.Second}},
+		{ms, 3 * ms, []time.Duration{ms, 2 * ms, 3 * ms, 3 * ms}},
+	} {
+		b := newBackoff(tt.min, tt.max)
+		for i, want := range tt.want {
+			if got := b.delay(); got != want {
+				t.Errorf("backoff(%v, %v) delay %d: got %v, want %v", tt.min, tt.max, i, got, want)
+			}
+		}
+		b.reset()
+		if got := b.delay(); got != tt.min {
+			t.Errorf("backoff(%v, %v) after reset: got %v, want %v", tt.min, tt.max, got, tt.min)
+		}
+	}
+}

@@ -50,7 +50,7 @@ var _ io.Writer = (*Dev)(nil)
 
 // Stats counts what a Dev did since New.
 type Stats struct {
-	FramerStats
+	FramerStats        // Frames counts every frame read, Dropped ones too
 	Dropped     uint64 // frames dropped, oldest first, because Frames was full
 	Connects    uint64 // successful opens
 	Disconnects uint64 // connections lost

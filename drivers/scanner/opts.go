@@ -76,8 +76,9 @@ type FrameOpts struct {
 	// StripAIM removes a leading AIM symbology identifier ("]Q1") and
 	// reports it in Frame.Symbology. A frame without one is delivered as is.
 	StripAIM bool
-	// Logger receives drops and discards (lengths only, never contents);
-	// nil means slog.Default().
+	// Logger receives the driver's log lines: connects, disconnects,
+	// discards and drops (lengths only, never contents); nil means
+	// slog.Default().
 	Logger *slog.Logger
 }
 

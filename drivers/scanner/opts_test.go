@@ -77,3 +77,23 @@ func TestNewRejects(t *testing.T) {
 		t.Errorf("default queue: got %d, want %d", got, want)
 	}
 }
+
+func TestEventStrings(t *testing.T) {
+	for _, tt := range []struct {
+		e    Event
+		want string
+	}{
+		{Event{Kind: Connected, Path: "/dev/ttyACM0"}, "scanner connected at /dev/ttyACM0"},
+		{Event{Kind: Disconnected, Reason: "device hung up"}, "scanner missing: device hung up"},
+		{Event{Kind: Disconnected}, "scanner missing"},
+	} {
+		if got := tt.e.String(); got != tt.want {
+			t.Errorf("%+v.String(): got %q, want %q", tt.e, got, tt.want)
+		}
+	}
+	for k, want := range map[EventKind]string{Connected: "connected", Disconnected: "disconnected", 5: "EventKind(5)"} {
+		if got := k.String(); got != want {
+			t.Errorf("EventKind(%d).String(): got %q, want %q", int(k), got, want)
+		}
+	}
+}
