@@ -24,7 +24,7 @@ ARM64_CC  := aarch64-linux-gnu-gcc
 ARMV7_CC  := arm-linux-gnueabihf-gcc
 QEMU_ARM64 := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 
-.PHONY: all build test deps vet unit cross cross-test bench run clean help fmt
+.PHONY: all build test deps vet unit cross cross-test bench run clean help fmt install
 
 all: build
 
@@ -75,6 +75,26 @@ bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 run: build ## start the simulated kiosk (coming with the simulator)
 	@echo "make run: the simulated kiosk is coming with the simulator (issue 3)."
 	@echo "Meanwhile: $(BIN)/kioskctl verify --help"
+
+# Installation layout, shared by the Buildroot package (buildroot/package/
+# venuekiosk) and the system test's image: one install step, so the image
+# and the tests cannot drift apart. Binaries come from $(BIN) (make build,
+# or the Buildroot build directory).
+PREFIX  ?= /usr
+DESTDIR ?=
+UNITDIR := $(PREFIX)/lib/systemd/system
+install: ## install binaries from $(BIN), units, udev rules, users and config into $(DESTDIR)
+	@for b in kioskd kioskctl; do test -x $(BIN)/$$b || { echo "make install: $(BIN)/$$b missing (run make build)"; exit 1; }; done
+	install -D -m 0755 $(BIN)/kioskd $(DESTDIR)$(PREFIX)/bin/kioskd
+	install -D -m 0755 $(BIN)/kioskctl $(DESTDIR)$(PREFIX)/bin/kioskctl
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 0644 systemd/*.service $(DESTDIR)$(UNITDIR)/
+	@if ls systemd/*.timer >/dev/null 2>&1; then install -m 0644 systemd/*.timer $(DESTDIR)$(UNITDIR)/; fi
+	install -D -m 0644 systemd/venuekiosk.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/venuekiosk.conf
+	install -D -m 0644 systemd/venuekiosk.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/venuekiosk.conf
+	install -D -m 0644 systemd/99-venuekiosk.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/99-venuekiosk.rules
+	install -D -m 0644 firmware/config/kioskd.toml $(DESTDIR)/etc/venuekiosk/kioskd.toml
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/venuekiosk/README.md
 
 fmt: ## gofmt every file
 	gofmt -w $$(git ls-files '*.go')
