@@ -1,0 +1,30 @@
+// Package epd holds what the kiosk's e-paper drivers (drivers/ssd1680,
+// drivers/uc8179), their emulator (drivers/epdemu) and the daemon share:
+// the panel models, refresh kinds, per-operation statistics, the Panel
+// interface, a packed 1-bit frame with rotation, the SPI command/data bus
+// with chunking, the BUSY wait with timeout, and pin lookup by name.
+//
+// Nothing here speaks a controller's command set; see the drivers for that.
+//
+// Panels:
+//
+//	name                 controller  native size (sources × gates)
+//	waveshare_2in13_v4   SSD1680     122 × 250
+//	waveshare_2in9_v2    SSD1680     128 × 296
+//	waveshare_4in2_v2    SSD1683     400 × 300
+//	waveshare_7in5_v2    UC8179      800 × 480
+//
+// Frames are packed one bit per pixel, the leftmost pixel in the most
+// significant bit, each row padded to a whole byte; a set bit is white.
+// Both controllers are driven with that polarity.
+//
+// The daemon resolves pin names from its configuration with OpenPins, after
+// periph's host.Init has registered the board's GPIO lines:
+//
+//	if _, err := host.Init(); err != nil { … }
+//	pins, err := epd.OpenPins(epd.PinNames{DC: "GPIO25", Reset: "GPIO17", Busy: "GPIO24"})
+//	port, err := spireg.Open("/dev/spidev0.0")
+//	dev, err := ssd1680.New(port, pins.DC, pins.Reset, pins.Busy, &ssd1680.Opts{Model: m, Power: pins.Power})
+//
+// Chip select belongs to the SPI driver: nothing here toggles it.
+package epd

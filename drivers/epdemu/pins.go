@@ -1,0 +1,193 @@
+package epdemu
+
+import (
+	"errors"
+	"time"
+
+	"periph.io/x/conn/v3/gpio"
+	"periph.io/x/conn/v3/physic"
+	"periph.io/x/conn/v3/pin"
+)
+
+type role int
+
+const (
+	roleDC role = iota
+	roleRST
+	roleBusy
+	rolePower
+)
+
+// Pin is one of the panel's control lines. It implements gpio.PinIO so
+// that it fits the drivers' gpio.PinOut and gpio.PinIn parameters.
+type Pin struct {
+	e    *Emu
+	name string
+	role role
+}
+
+var _ gpio.PinIO = (*Pin)(nil)
+
+// String implements conn.Resource.
+func (p *Pin) String() string { return p.e.String() + "." + p.name }
+
+// Halt implements conn.Resource.
+func (p *Pin) Halt() error { return nil }
+
+// Name implements pin.Pin.
+func (p *Pin) Name() string { return p.name }
+
+// Number implements pin.Pin.
+func (p *Pin) Number() int { return -1 }
+
+// Function implements pin.Pin.
+func (p *Pin) Function() string { return string(p.Func()) }
+
+// Func returns In for BUSY, Out for the others.
+func (p *Pin) Func() pin.Func {
+	if p.role == roleBusy {
+		return gpio.IN
+	}
+	return gpio.OUT
+}
+
+// In implements gpio.PinIn; only BUSY is an input. Edges are supported.
+func (p *Pin) In(pull gpio.Pull, edge gpio.Edge) error {
+	if p.role != roleBusy {
+		return errors.New("epdemu: " + p.name + " is an output")
+	}
+	return nil
+}
+
+// Read implements gpio.PinIn: BUSY's level, or the level last set.
+func (p *Pin) Read() gpio.Level {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch p.role {
+	case roleDC:
+		return e.dcLevel
+	case roleRST:
+		return e.rstLevel
+	case rolePower:
+		return gpio.Level(e.powered)
+	}
+	return e.busyLevel()
+}
+
+// busyLevel returns the BUSY line's level; e.mu is held.
+func (e *Emu) busyLevel() gpio.Level {
+	busy := e.isBusy() || e.ctrl.busyAsleep()
+	return gpio.Level(busy == e.ctrl.busyHigh())
+}
+
+// WaitForEdge implements gpio.PinIn for BUSY: it returns true when the
+// line changes, false after timeout (a negative timeout waits forever).
+func (p *Pin) WaitForEdge(timeout time.Duration) bool {
+	if p.role != roleBusy {
+		if timeout >= 0 {
+			time.Sleep(timeout)
+		}
+		return false
+	}
+	e := p.e
+	e.mu.Lock()
+	level := e.busyLevel()
+	ch := e.busyChange
+	var until time.Duration = -1
+	if !e.stuck && time.Now().Before(e.busyUntil) {
+		until = time.Until(e.busyUntil)
+	}
+	e.mu.Unlock()
+	var end, limit <-chan time.Time
+	if until >= 0 {
+		t := time.NewTimer(until)
+		defer t.Stop()
+		end = t.C
+	}
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		limit = t.C
+	}
+	for {
+		select {
+		case <-end:
+			return true
+		case <-limit:
+			return false
+		case <-ch:
+			e.mu.Lock()
+			now := e.busyLevel()
+			ch = e.busyChange
+			e.mu.Unlock()
+			if now != level {
+				return true
+			}
+		}
+	}
+}
+
+// Pull implements gpio.PinIn.
+func (p *Pin) Pull() gpio.Pull { return gpio.Float }
+
+// DefaultPull implements gpio.PinIn.
+func (p *Pin) DefaultPull() gpio.Pull { return gpio.Float }
+
+// Out implements gpio.PinOut: the emulator reacts to DC, RST and power.
+func (p *Pin) Out(l gpio.Level) error {
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch p.role {
+	case roleDC:
+		e.dcLevel = l
+	case roleRST:
+		e.setReset(l)
+	case rolePower:
+		e.setPower(l)
+	default:
+		return errors.New("epdemu: BUSY is an input")
+	}
+	return nil
+}
+
+// PWM implements gpio.PinOut; the panel's pins have no use for it.
+func (p *Pin) PWM(gpio.Duty, physic.Frequency) error {
+	return errors.New("epdemu: " + p.name + ": no PWM")
+}
+
+// setReset follows the RST line; e.mu is held.
+func (e *Emu) setReset(l gpio.Level) {
+	was := e.rstLevel
+	e.rstLevel = l
+	switch {
+	case was == gpio.High && l == gpio.Low:
+		e.frame.abort()
+	case was == gpio.Low && l == gpio.High:
+		e.addEvent("reset")
+		if e.powered {
+			e.ctrl.hardReset()
+			e.setBusy(e.opts.Timing.Reset, "hardware reset")
+		}
+	}
+}
+
+// setPower follows the power switch; e.mu is held.
+func (e *Emu) setPower(l gpio.Level) {
+	on := l == gpio.High
+	if on == e.powered {
+		return
+	}
+	e.powered = on
+	e.frame.abort()
+	if on {
+		e.addEvent("power on")
+		e.ctrl.powerUp()
+		e.setBusy(e.opts.Timing.Reset, "power-up")
+		return
+	}
+	e.addEvent("power off")
+	e.busyUntil = time.Time{}
+	e.kickBusy()
+}
