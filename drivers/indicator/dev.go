@@ -228,7 +228,7 @@ func (d *Dev) check() error {
 		o.Duty = gpio.DutyHalf
 	}
 	if o.Duty < 0 || o.Duty > gpio.DutyMax || o.QuietDuty < 0 || o.QuietDuty > o.Duty {
-		return fmt.Errorf("indicator: duty %v, quiet duty %v: want 0 < quiet duty <= duty <= %v", o.Duty, o.QuietDuty, gpio.DutyMax)
+		return fmt.Errorf("indicator: duty %v, quiet duty %v: want 0 <= quiet duty <= duty <= %v", o.Duty, o.QuietDuty, gpio.DutyMax)
 	}
 	if o.Now == nil {
 		o.Now = time.Now

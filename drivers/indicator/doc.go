@@ -12,9 +12,15 @@
 // apart, or works with an active buzzer of one fixed pitch, or cannot hear
 // it, can still tell them apart.
 //
-//	profile  green             amber            red                notice          info     fault
-//	default  1 beep 250ms      2 beeps 200ms    3 long beeps 400ms short-short-long 1 tick  1s low tone, latched
-//	hk       2 tones 150ms     1 beep 300ms     5 tones 120ms      (as default)     (…)     (…)
+// The built-in profiles ("default" and "hk"):
+//
+//	signal  default                        hk
+//	green   1 beep, 250ms                  2 tones, 150ms each
+//	amber   2 beeps, 200ms                 1 beep, 300ms
+//	red     3 long beeps, 400ms            5 tones, 120ms each
+//	notice  short, short, long; amber flashing (both)
+//	info    one 40ms tick, amber blink (both)
+//	fault   1s low tone, red/amber alternating, then both lit until the next signal (both)
 //
 // "hk" follows the counts of the Hong Kong government's verification
 // scanner that guards there already know; the pitches and lengths are this
@@ -48,13 +54,15 @@
 //     2N2222 or BC337, 1 kΩ base resistor) or a logic-level N-MOSFET, with
 //     a flyback diode across a magnetic buzzer. Opts.Buzzer = ActiveBuzzer.
 //   - A passive buzzer (a bare piezo or magnetic transducer) needs a square
-//     wave at the tone's pitch: put it on a hardware-PWM pin, GPIO18 (PWM0)
-//     or GPIO12/13/19 on the 40-pin header, through the same transistor,
-//     and set Opts.Buzzer = PassiveBuzzer. periph.io's character-device
-//     driver (host/v3/gpioioctl, lines registered as "GPIO17" and so on)
-//     does not do PWM; when the pin refuses PWM this package switches the
-//     buzzer on and off instead and says so once in the log, so a passive
-//     buzzer then clicks rather than beeps.
+//     wave at the tone's pitch: put it, through the same transistor, on a
+//     pin with hardware PWM (GPIO12 or GPIO18 are PWM0, GPIO13 or GPIO19
+//     PWM1, on the 40-pin header) and set Opts.Buzzer = PassiveBuzzer.
+//     Whether PWM works depends on the periph driver that registered the
+//     pin: the character-device driver (host/v3/gpioioctl, lines named
+//     "GPIO17" and so on) does not do PWM at all. When the pin refuses PWM,
+//     this package switches the buzzer on and off instead and says so once
+//     in the log; a passive buzzer then only clicks, so fit an active
+//     buzzer unless PWM is known to work on the board.
 //
 // References:
 //
