@@ -64,7 +64,10 @@
 //     it, or that SQLite calls corrupt or not a database, is moved aside
 //     (never deleted) with its -wal and -shm, exactly as found, to
 //     kiosk.db.corrupt-<UTC time>; a fresh one is built in its place, the
-//     event is logged with slog and reported in Status().Recovered;
+//     event is logged with slog and reported in Status().Recovered. (A
+//     database still in rollback-journal mode with a hot -journal, as a
+//     crash right after Restore could leave, is checked by the writer
+//     instead, which rolls the journal back first);
 //  5. opens the writer (WAL, synchronous=FULL);
 //  6. migrates: before changing an existing non-empty database it copies it
 //     with SQLite's online backup API to kiosk.db.pre-v<target>, then applies

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -141,5 +142,51 @@ func TestSoundDatabaseNotMoved(t *testing.T) {
 	}
 	if got := revocationCount(t, s); got != 20000 {
 		t.Errorf("revocations: got %d, want 20000", got)
+	}
+}
+
+// TestHotJournalRolledBack: a database still in rollback-journal mode (as
+// Restore leaves it) that crashed mid-transaction has a hot -journal; Open
+// rolls it back instead of failing or moving it aside.
+func TestHotJournalRolledBack(t *testing.T) {
+	src := dbPath(t)
+	s := openT(t, src, nil)
+	apply(t, s, func(tx *Tx) error { _, err := tx.AddRevocations(SliceSeq(ids(1, 100))); return err })
+	s.Close()
+	db, err := sql.Open("sqlite3", "file:"+src+"?_journal_mode=DELETE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	// A tiny cache makes SQLite write changed pages to the file before
+	// commit, with their originals in the journal.
+	if _, err := db.Exec("PRAGMA cache_size = 10"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		b := id(2, i)
+		if _, err := tx.Exec("INSERT INTO revoked(id) VALUES (?)", b[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := dbPath(t)
+	copyT(t, src, p)
+	copyT(t, src+"-journal", p+"-journal")
+	tx.Rollback()
+
+	s = openT(t, p, nil)
+	if r := s.Status().Recovered; r != nil {
+		t.Fatalf("moved aside: %+v", r)
+	}
+	if got := revocationCount(t, s); got != 100 {
+		t.Errorf("revocations after rolling back the journal: got %d, want 100", got)
+	}
+	if msgs, err := s.IntegrityCheck(context.Background()); err != nil || len(msgs) > 0 {
+		t.Errorf("integrity_check: %q, %v", msgs, err)
 	}
 }

@@ -46,15 +46,32 @@ func (s *Store) RevokedContext(ctx context.Context, id pass.ID) (bool, error) {
 
 // ReplaceRevocations makes ids the whole revocation list and returns how
 // many distinct IDs it now holds. ids is read once, streaming; an error it
-// yields aborts the call (and Apply rolls back).
+// yields aborts the call (and Apply rolls back). The IDs are sorted on the
+// way in (see runIDs), with memory bounded whatever the list's size.
 func (tx *Tx) ReplaceRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	if err := tx.begin(); err != nil {
 		return 0, err
 	}
 	if _, err := tx.exec("DELETE FROM revoked"); err != nil {
-		return 0, fmt.Errorf("store: clearing revocations: %w", err)
+		return 0, tx.fail("clearing revocations", err)
 	}
-	return tx.writeIDs(ids, "INSERT OR IGNORE INTO revoked(id) VALUES ", "(?)", "")
+	b := newBatcher(tx, "INSERT OR IGNORE INTO revoked(id) VALUES ", "(?)", "", 1)
+	defer b.close()
+	var buf [batchRows]pass.ID
+	err := tx.sortIDs(ids, tx.s.spillDir(), func(id pass.ID) error {
+		buf[b.rows] = id
+		if err := b.add(buf[b.rows][:]); err != nil {
+			return tx.fail("writing revocations", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := b.flush(); err != nil {
+		return 0, tx.fail("writing revocations", err)
+	}
+	return b.affected, nil
 }
 
 // AddRevocations adds ids to the revocation list and returns how many
@@ -75,27 +92,39 @@ func (tx *Tx) RemoveRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	return tx.writeIDs(ids, "DELETE FROM revoked WHERE id IN (", "?", ")")
 }
 
+// writeIDs applies a delta in chunks of runIDs, each sorted in memory so
+// its writes walk the tree in order.
 func (tx *Tx) writeIDs(ids iter.Seq2[pass.ID, error], head, row, tail string) (int64, error) {
 	b := newBatcher(tx, head, row, tail, 1)
 	defer b.close()
-	var buf [batchRows]pass.ID
+	chunk := make([]pass.ID, 0, min(runIDs, 1024))
+	var batch [batchRows]pass.ID
+	write := func() error {
+		sortIDs(&chunk)
+		for _, id := range chunk {
+			batch[b.rows] = id
+			if err := b.add(batch[b.rows][:]); err != nil {
+				return tx.fail("writing revocations", err)
+			}
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	var seen int64
 	for id, err := range ids {
-		if err != nil {
-			return 0, fmt.Errorf("store: revocation %d: %w", b.seen, err)
-		}
-		if id.IsZero() {
-			return 0, invalid(fmt.Sprintf("revocation %d", b.seen), "the zero pass ID")
-		}
-		if b.seen >= MaxRevocations {
-			return 0, invalid("revocations", "more than %d IDs", MaxRevocations)
-		}
-		if err := tx.poll(b.seen); err != nil {
+		if err := tx.checkID(seen, id, err); err != nil {
 			return 0, err
 		}
-		buf[b.rows] = id
-		if err := b.add(buf[b.rows][:]); err != nil {
-			return 0, tx.fail("writing revocations", err)
+		seen++
+		chunk = append(chunk, id)
+		if len(chunk) == runIDs {
+			if err := write(); err != nil {
+				return 0, err
+			}
 		}
+	}
+	if err := write(); err != nil {
+		return 0, err
 	}
 	if err := b.flush(); err != nil {
 		return 0, tx.fail("writing revocations", err)

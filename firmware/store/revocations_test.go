@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"strings"
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
@@ -136,5 +137,44 @@ func TestTxAfterApply(t *testing.T) {
 	}
 	if err := kept.SetPolicy([]byte("{}")); !errors.Is(err, ErrTxDone) {
 		t.Errorf("SetPolicy after Apply: got %v, want ErrTxDone", err)
+	}
+}
+
+// TestReplaceRevocationsSpills shrinks the in-memory run so a replace
+// spills and merges, with repeats inside and across runs.
+func TestReplaceRevocationsSpills(t *testing.T) {
+	defer func(n int) { runIDs = n }(runIDs)
+	runIDs = 64
+	s := newStore(t)
+	var in []pass.ID
+	for i := range 1000 {
+		in = append(in, id(7, (i*389)%1000)) // a permutation of 0…999
+		if i%10 == 0 {
+			in = append(in, id(7, i/2)) // repeats, near and far
+		}
+	}
+	var n int64
+	apply(t, s, func(tx *Tx) (err error) { n, err = tx.ReplaceRevocations(SliceSeq(in)); return err })
+	if got := revocationCount(t, s); n != 1000 || got != 1000 {
+		t.Errorf("stored %d, count %d; want 1000 distinct", n, got)
+	}
+	for i := range 1000 {
+		if ok, err := s.Revoked(id(7, i)); !ok || err != nil {
+			t.Fatalf("id %d missing (%v)", i, err)
+		}
+	}
+	for _, name := range dirNames(t, s.spillDir()) {
+		if strings.Contains(name, "sort") {
+			t.Errorf("spill file left behind: %s", name)
+		}
+	}
+	// Deltas in chunks.
+	apply(t, s, func(tx *Tx) (err error) { n, err = tx.RemoveRevocations(SliceSeq(ids(7, 500))); return err })
+	if got := revocationCount(t, s); n != 500 || got != 500 {
+		t.Errorf("removed %d, count %d; want 500 left", n, got)
+	}
+	apply(t, s, func(tx *Tx) (err error) { n, err = tx.AddRevocations(SliceSeq(ids(7, 700))); return err })
+	if got := revocationCount(t, s); n != 500 || got != 1000 {
+		t.Errorf("added %d, count %d; want 500 new, 1000 in all", n, got)
 	}
 }

@@ -164,8 +164,15 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 	// 3. Through a read-only connection: the schema version again (the
 	// header is as of the last checkpoint; a WAL may hold a newer one),
 	// then PRAGMA quick_check. Read-only, so a damaged database and its
-	// WAL are moved aside exactly as they were found.
+	// WAL are moved aside exactly as they were found. A hot rollback
+	// journal (a crash of a database not yet in WAL mode) needs a writer
+	// to roll it back: then the writer checks.
+	existed := false
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		existed = true
+	}
+	checked := false
+	if existed && !exists(path+"-journal") {
 		v, problem, err := s.inspect(ctx)
 		switch {
 		case isCorrupt(err):
@@ -180,11 +187,31 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 				return nil, err
 			}
 		}
+		checked = true
 	}
 
 	// 4. The writer.
 	if err := s.openWriterOrRecover(ctx); err != nil {
 		return nil, err
+	}
+	if existed && !checked {
+		start := time.Now()
+		problem, err := quickCheck(ctx, s.w)
+		s.status.Checked = time.Since(start)
+		if isCorrupt(err) {
+			problem = err.Error()
+		} else if err != nil {
+			return nil, err
+		}
+		if problem != "" {
+			s.closeDBs()
+			if err := s.quarantine(problem); err != nil {
+				return nil, err
+			}
+			if err := s.openWriter(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
 
 	// 5. Migrations, after a copy of the old database.
