@@ -55,7 +55,10 @@ func (c *Controller) Run(ctx context.Context) error {
 	for {
 		now := c.clk.Now()
 		lp.process(now)
-		d := lp.next(c.clk.Now())
+		c.beat.Store(time.Now().UnixNano())
+		// Wake at least every HeartbeatEvery, so that an idle loop still
+		// proves it is alive to the watchdog.
+		d := min(lp.next(c.clk.Now()), HeartbeatEvery)
 		t := c.clk.NewTimer(d)
 		select {
 		case <-ctx.Done():

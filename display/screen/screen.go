@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
@@ -77,6 +78,22 @@ type Controller struct {
 	stats   Stats
 	shown   *image.Gray // a copy of what the panel shows; nil before the first refresh
 	running bool
+
+	beat atomic.Int64 // wall time of the loop's last turn, unix ns
+}
+
+// HeartbeatEvery is the longest the loop sleeps: a loop that does not turn
+// within a few of these is hung, and the daemon stops pinging the watchdog.
+const HeartbeatEvery = 5 * time.Second
+
+// Heartbeat returns when the loop last turned (zero before Run). It is
+// wall-clock time, whatever Opts.Clock is.
+func (c *Controller) Heartbeat() time.Time {
+	n := c.beat.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // pending holds the inputs not yet applied; latest wins.
