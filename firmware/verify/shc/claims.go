@@ -101,7 +101,7 @@ func parseClaims(raw []byte) (*claims, error) {
 	case cs.FHIRVersion == nil:
 		return nil, pass.Errorf(pass.Schema, "credentialSubject has no fhirVersion")
 	case !strings.HasPrefix(*cs.FHIRVersion, "4."):
-		return nil, pass.Errorf(pass.UnsupportedFormat, "FHIR version %s; this kiosk reads FHIR R4 (4.x)", quote(*cs.FHIRVersion))
+		return nil, pass.Errorf(pass.UnsupportedFormat, "fhirVersion is not 4.x; this kiosk reads FHIR R4")
 	}
 	b := cs.FHIRBundle
 	switch {

@@ -269,7 +269,7 @@ func TestVerifyFailures(t *testing.T) {
 		{"rid is a number", withClaims(claimsJSON(testIss, issued, "", `,"rid":7`, pt, im)), pass.Schema, "rid"},
 		{"no credentialSubject", withClaims(`{"iss":"` + testIss + `","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"]}}`), pass.Schema, "credentialSubject"},
 		{"no fhirVersion", withClaims(strings.Replace(goodClaims(), `"fhirVersion":"4.0.1",`, "", 1)), pass.Schema, "fhirVersion"},
-		{"FHIR DSTU2", withClaims(strings.Replace(goodClaims(), `"fhirVersion":"4.0.1"`, `"fhirVersion":"1.0.2"`, 1)), pass.UnsupportedFormat, "FHIR version"},
+		{"FHIR DSTU2", withClaims(strings.Replace(goodClaims(), `"fhirVersion":"4.0.1"`, `"fhirVersion":"1.0.2"`, 1)), pass.UnsupportedFormat, "fhirVersion is not 4.x"},
 		{"bundle of another type", withClaims(strings.Replace(goodClaims(), `"type":"collection"`, `"type":"document"`, 1)), pass.Schema, "collection"},
 		{"not a Bundle", withClaims(strings.Replace(goodClaims(), `"resourceType":"Bundle"`, `"resourceType":"Patient"`, 1)), pass.Schema, "Bundle"},
 		{"entry is an object", withClaims(`{"iss":"` + testIss + `","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"],"credentialSubject":{"fhirVersion":"4.0.1","fhirBundle":{"resourceType":"Bundle","type":"collection","entry":{"fullUrl":"resource:0"}}}}}`), pass.Schema, "entry is a JSON object, want array"},
