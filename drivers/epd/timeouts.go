@@ -28,7 +28,11 @@ const DefaultCommandTimeout = time.Second
 // refresh time, and at least 2 s; a panel is slower in the cold.
 func DefaultTimeouts(m Model) Timeouts {
 	f := func(d time.Duration) time.Duration { return max(3*d, 2*time.Second) }
-	return Timeouts{Command: DefaultCommandTimeout, Full: f(m.FullTime), Fast: f(max(m.FastTime, m.FullTime)), Partial: f(m.PartialTime)}
+	fast := m.FastTime
+	if fast == 0 {
+		fast = m.FullTime
+	}
+	return Timeouts{Command: DefaultCommandTimeout, Full: f(m.FullTime), Fast: f(fast), Partial: f(m.PartialTime)}
 }
 
 // Resolve fills t's zero fields from m's defaults and checks the bounds.

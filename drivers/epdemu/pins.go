@@ -168,6 +168,7 @@ func (e *Emu) setReset(l gpio.Level) {
 		e.addEvent("reset")
 		if e.powered {
 			e.ctrl.hardReset()
+			e.busyUntil = time.Time{} // a reset stops whatever the controller did
 			e.setBusy(e.opts.Timing.Reset, "hardware reset")
 		}
 	}
