@@ -1,6 +1,10 @@
 package verify
 
+import "github.com/venuekiosk/venuekiosk/firmware/verify/shc"
+
 // Formats returns every pass format the kiosk reads, in matching order.
 func Formats() []Format {
-	return []Format{}
+	return []Format{
+		shc.New(),
+	}
 }
