@@ -1,10 +1,12 @@
 package verify
 
+import "github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 import "github.com/venuekiosk/venuekiosk/firmware/verify/shc"
 
 // Formats returns every pass format the kiosk reads, in matching order.
 func Formats() []Format {
 	return []Format{
+		dcc.New(),
 		shc.New(),
 	}
 }
