@@ -494,3 +494,36 @@ func TestValidityWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentDecode(t *testing.T) {
+	// Decoders share a pool of inflaters; each card must come out whole.
+	e := engine(trustKey(t, testIss))
+	cards := make([]string, 4)
+	for i := range cards {
+		family := testFamily + strings.Repeat("x", i)
+		cards[i] = signedQR(t, claimsJSON(testIss, issued, "", "", patientJSON(family, testGiven, testDOB), immunizationJSON("207", "2021-08-01")))
+	}
+	errs := make(chan string, 64)
+	done := make(chan bool)
+	for g := range 8 {
+		go func() {
+			defer func() { done <- true }()
+			for n := range 20 {
+				i := (g + n) % len(cards)
+				v := e.Verify(cards[i], now)
+				want := strings.ToUpper(testFamily+strings.Repeat("x", i)) + ", " + testGiven + " B."
+				if v.Status != verify.Green || v.Holder.Name != want {
+					errs <- v.Holder.Name
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for name := range errs {
+		t.Errorf("got holder %q from a concurrent decode", name)
+	}
+}
