@@ -28,8 +28,10 @@ type Tx struct {
 // database or none are. Writes are serialised: Apply waits for any other
 // write to finish, and other writes (counters, settings, the time floor)
 // wait for Apply. Readers never wait; they see the old data until Apply
-// commits.
-func (s *Store) Apply(ctx context.Context, fn func(tx *Tx) error) (err error) {
+// commits. fn must not call the Store's write methods (AddCounters,
+// SetSetting, RaiseTimeFloor, Apply): they would wait for fn forever; use
+// the Tx's methods instead. A panic in fn rolls back and propagates.
+func (s *Store) Apply(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
@@ -42,9 +44,7 @@ func (s *Store) Apply(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		tx.mu.Lock()
 		tx.done = true
 		tx.mu.Unlock()
-		if err != nil {
-			sqltx.Rollback()
-		}
+		sqltx.Rollback() // after Commit, a no-op
 	}()
 	if err := fn(tx); err != nil {
 		return err

@@ -87,49 +87,53 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // single lookups and the store's bytes per entry.
 func BenchmarkRevocationLookup(b *testing.B) {
 	for _, n := range benchSizes() {
-		p, size, _ := buildRevocations(b, n)
-		s, err := Open(context.Background(), p, testOpts(nil))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, tc := range []struct {
-			name  string
-			batch int
-			want  bool
-		}{
-			{"hit", 1, true},
-			{"miss", 2, false},
-		} {
-			b.Run(sizeName(n)+"/"+tc.name, func(b *testing.B) {
-				lat := make([]time.Duration, 0, b.N)
-				i := 0
-				for b.Loop() {
-					x := id(tc.batch, (i*7919)%n)
-					i++
-					start := time.Now()
-					got, err := s.Revoked(x)
-					lat = append(lat, time.Since(start))
-					if err != nil || got != tc.want {
-						b.Fatalf("Revoked: got %v, %v; want %v", got, err, tc.want)
-					}
-				}
-				reportLatency(b, lat)
-				b.ReportMetric(float64(size)/float64(n), "bytes/entry")
-			})
-		}
-		b.Run(sizeName(n)+"/parallel", func(b *testing.B) {
-			b.RunParallel(func(pb *testing.PB) {
-				i := 0
-				for pb.Next() {
-					i++
-					if _, err := s.Revoked(id(1+i%2, (i*7919)%n)); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
-		})
-		s.Close()
+		b.Run(sizeName(n), func(b *testing.B) { benchLookup(b, n) })
 	}
+}
+
+func benchLookup(b *testing.B, n int) {
+	p, size, _ := buildRevocations(b, n)
+	s, err := Open(context.Background(), p, testOpts(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct {
+		name  string
+		batch int
+		want  bool
+	}{
+		{"hit", 1, true},
+		{"miss", 2, false},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			i := 0
+			for b.Loop() {
+				x := id(tc.batch, (i*7919)%n)
+				i++
+				start := time.Now()
+				got, err := s.Revoked(x)
+				lat = append(lat, time.Since(start))
+				if err != nil || got != tc.want {
+					b.Fatalf("Revoked: got %v, %v; want %v", got, err, tc.want)
+				}
+			}
+			reportLatency(b, lat)
+			b.ReportMetric(float64(size)/float64(n), "bytes/entry")
+		})
+	}
+	b.Run("parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				i++
+				if _, err := s.Revoked(id(1+i%2, (i*7919)%n)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 }
 
 // BenchmarkApplyRevocations replaces the revocation list with 1,000,000

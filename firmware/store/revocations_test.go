@@ -6,6 +6,7 @@ import (
 	"iter"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 )
@@ -176,5 +177,29 @@ func TestReplaceRevocationsSpills(t *testing.T) {
 	apply(t, s, func(tx *Tx) (err error) { n, err = tx.AddRevocations(SliceSeq(ids(7, 700))); return err })
 	if got := revocationCount(t, s); n != 500 || got != 1000 {
 		t.Errorf("added %d, count %d; want 500 new, 1000 in all", n, got)
+	}
+}
+
+func TestApplyPanicRollsBack(t *testing.T) {
+	s := newStore(t)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("the panic did not propagate")
+			}
+		}()
+		s.Apply(context.Background(), func(tx *Tx) error {
+			tx.AddRevocations(SliceSeq(ids(1, 10)))
+			panic("boom")
+		})
+	}()
+	// The writer is free again and nothing was kept.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.AddCounters(ctx, t0, Counters{Green: 1}); err != nil {
+		t.Fatalf("a write after the panic: %v", err)
+	}
+	if got := revocationCount(t, s); got != 0 {
+		t.Errorf("revocations after a panicking Apply: %d, want 0", got)
 	}
 }
