@@ -7,7 +7,7 @@ GO        ?= go
 GOFLAGS   ?=
 BIN       := bin
 BUILD     := build
-CMDS      := kioskctl
+CMDS      := kioskctl kioskd
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -s -w -X github.com/venuekiosk/venuekiosk/firmware/version.Version=$(VERSION)
 
@@ -72,9 +72,12 @@ bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BUILD)/bench.txt
 
-run: build ## start the simulated kiosk (coming with the simulator)
-	@echo "make run: the simulated kiosk is coming with the simulator (issue 3)."
-	@echo "Meanwhile: $(BIN)/kioskctl verify --help"
+SIM_STATE ?= $(BUILD)/sim
+SIM_LISTEN ?= 127.0.0.1:8080
+run: build ## start the simulated kiosk: page at http://127.0.0.1:8080, scanner input at build/sim/scanner-input
+	@mkdir -p $(SIM_STATE)
+	@echo "Simulated kiosk: open http://$(SIM_LISTEN)/ ; scan with: echo 'PAYLOAD' > $(SIM_STATE)/scanner-input ; stop with Ctrl-C"
+	$(BIN)/kioskd -simulate -state-dir $(SIM_STATE) -listen $(SIM_LISTEN) $(RUN_FLAGS)
 
 # Installation layout, shared by the Buildroot package (buildroot/package/
 # venuekiosk) and the system test's image: one install step, so the image

@@ -1,0 +1,139 @@
+// Command kioskd is the venuekiosk daemon: it reads passes from the serial
+// scanner, shows green, amber or red at once, drives the e-ink panel and
+// keeps its data in SQLite. Run under systemd (Type=notify) on the kiosk, or
+// with -simulate on any Linux machine (`make run`).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/firmware/version"
+)
+
+// DefaultConfig is read when -config is not given; its absence is not an
+// error (every key has a default).
+const DefaultConfig = "/etc/venuekiosk/kioskd.toml"
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("kioskd", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	cfgPath := fl.String("config", "", "configuration `FILE` (default "+DefaultConfig+" when it exists)")
+	var sets multiFlag
+	fl.Var(&sets, "set", "override one key: `section.key=value` (repeatable), e.g. -set scanner.baud=115200")
+	simulate := fl.Bool("simulate", false, "run a simulated kiosk: pty scanner, emulated panel and lights, sample data (same as -set kiosk.simulate=true)")
+	stateDir := fl.String("state-dir", "", "state directory (same as -set kiosk.state_dir=DIR)")
+	listen := fl.String("listen", "", "address of the local page (same as -set kiosk.listen=ADDR)")
+	printConfig := fl.Bool("print-config", false, "print the documented default configuration and exit")
+	showVersion := fl.Bool("version", false, "print the version and exit")
+	fl.Usage = func() {
+		fmt.Fprintln(fl.Output(), "usage: kioskd [-config FILE] [-set section.key=value]... [-simulate] [-state-dir DIR] [-listen ADDR]")
+		fmt.Fprintln(fl.Output())
+		fmt.Fprintln(fl.Output(), "The venuekiosk daemon. Configuration keys and defaults: kioskd -print-config.")
+		fmt.Fprintln(fl.Output(), "Exits non-zero when it cannot start; stops cleanly on SIGTERM or SIGINT.")
+		fmt.Fprintln(fl.Output())
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fl.SetOutput(stdout)
+			fl.Usage()
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "kioskd: unexpected argument %q\n", fl.Arg(0))
+		return 2
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, version.Version)
+		return 0
+	}
+	if *printConfig {
+		stdout.Write(config.Example())
+		return 0
+	}
+
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskd: %v\n", err)
+		return 2
+	}
+	if *simulate {
+		sets = append(sets, "kiosk.simulate=true")
+	}
+	if *stateDir != "" {
+		sets = append(sets, "kiosk.state_dir="+*stateDir)
+	}
+	if *listen != "" {
+		sets = append(sets, "kiosk.listen="+*listen)
+	}
+	for _, kv := range sets {
+		if err := cfg.Set(kv); err != nil {
+			fmt.Fprintf(stderr, "kioskd: %v\n", err)
+			return 2
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "kioskd: %v\n", err)
+		return 2
+	}
+
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Kiosk.LogLevel))
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	var hw daemon.Hardware
+	if cfg.Kiosk.Simulate {
+		hw, _, err = sim.New(cfg)
+	} else {
+		hw, err = daemon.NewHardware(cfg)
+	}
+	if err != nil {
+		slog.Error("kioskd cannot start", "err", err)
+		return 1
+	}
+	slog.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
+	if err := daemon.Run(ctx, cfg, hw, nil); err != nil {
+		slog.Error("kioskd cannot run", "err", err)
+		return 1
+	}
+	slog.Info("kioskd stopped")
+	return 0
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path != "" {
+		return config.Load(path)
+	}
+	c, err := config.Load(DefaultConfig)
+	if errors.Is(err, fs.ErrNotExist) {
+		return config.Default(), nil
+	}
+	return c, err
+}

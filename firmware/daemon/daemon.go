@@ -1,0 +1,410 @@
+package daemon
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/display/screen"
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner"
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
+)
+
+// File names in the state directory.
+const (
+	DBFile  = "kiosk.db"
+	KeyFile = "kiosk.key" // the kiosk's ed25519 key (provisioning), mode 0600
+)
+
+// Daemon is a running kiosk.
+type Daemon struct {
+	cfg *config.Config
+	hw  Hardware
+
+	st       *store.Store
+	clk      *clock.Trusted
+	eng      *engines
+	flow     *scan.Flow
+	ind      indicator.Indicator
+	scr      *screen.Controller
+	scn      *scanner.Dev
+	recent   *recent
+	counters *counters
+	notify   notifier
+
+	started time.Time
+
+	mu          sync.Mutex
+	scannerOK   bool
+	scannerWhy  string
+	policyName  string
+	lastProblem string
+}
+
+// Ready is called (for tests and benchmarks) when the daemon reported
+// READY=1; addr is the web server's address or nil.
+type Ready func(addr net.Addr)
+
+// Run runs the kiosk until ctx ends. It returns an error when the kiosk
+// cannot start (the caller exits non-zero, and systemd restarts it).
+func Run(ctx context.Context, cfg *config.Config, hw Hardware, ready Ready) error {
+	d := &Daemon{cfg: cfg, hw: hw, started: time.Now(), recent: &recent{max: 20}}
+	defer func() {
+		if hw.Close != nil {
+			if err := hw.Close(); err != nil {
+				slog.Warn("closing hardware", "err", err)
+			}
+		}
+	}()
+	return d.run(ctx, ready)
+}
+
+func (d *Daemon) run(ctx context.Context, ready Ready) error {
+	cfg := d.cfg
+	if err := os.MkdirAll(cfg.Kiosk.StateDir, 0o700); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	for _, p := range d.hw.Problems {
+		d.problem(p)
+	}
+	if err := d.openStore(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		if err := d.st.Close(); err != nil {
+			slog.Error("closing the store", "err", err)
+		}
+	}()
+
+	var err error
+	if d.clk, err = clock.NewTrusted(clock.System{}, d.st); err != nil {
+		return err
+	}
+	defer d.clk.Persist()
+	d.eng = &engines{st: d.st, policyFrom: cfg.Scan.Policy}
+	if d.policyName, err = d.eng.reload(ctx); err != nil {
+		return fmt.Errorf("entry policy: %w", err)
+	}
+
+	d.ind = d.hw.Indicator
+	if d.ind == nil {
+		d.ind = indicator.NewLog(&indicator.LogOpts{Hold: cfg.Lights.Hold.D})
+	}
+	defer d.ind.Close()
+
+	if d.hw.Panel != nil {
+		if err := d.newScreen(); err != nil {
+			return err
+		}
+	}
+
+	loc := time.Local
+	d.counters = newCounters(d.st, loc)
+	sinks := []scan.Sink{scan.SinkFunc(d.lights)}
+	if d.scr != nil {
+		sinks = append(sinks, scan.SinkFunc(func(r scan.Result) { d.scr.ShowVerdict(r.Verdict) }))
+	}
+	sinks = append(sinks, d.recent, d.counters)
+	d.flow = scan.New(scan.Opts{
+		Verifier:     d.eng,
+		Time:         d.clk,
+		Sinks:        sinks,
+		RepeatWindow: cfg.Scan.RepeatWindow.D,
+	})
+
+	// Everything below runs until ctx ends; the flow and the counters stop
+	// last, so that a scan in progress is finished and counted.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	goRun := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(runCtx); err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error(name+" stopped", "err", err)
+			}
+		}()
+	}
+	flowCtx, stopFlow := context.WithCancel(context.Background())
+	flowDone := make(chan struct{})
+	go func() { d.flow.Run(flowCtx); close(flowDone) }()
+	countersCtx, stopCounters := context.WithCancel(context.Background())
+	countersDone := make(chan struct{})
+	go func() { d.counters.run(countersCtx); close(countersDone) }()
+	defer func() {
+		stopFlow()
+		<-flowDone
+		stopCounters()
+		<-countersDone
+	}()
+
+	if d.scr != nil {
+		goRun("display", d.scr.Run)
+	}
+	if err := d.startScanner(runCtx, goRun); err != nil {
+		return err
+	}
+	var addr net.Addr
+	if cfg.Kiosk.Listen != "" {
+		ln, err := net.Listen("tcp", cfg.Kiosk.Listen)
+		if err != nil {
+			return fmt.Errorf("local page: %w", err)
+		}
+		addr = ln.Addr()
+		srv := web.New(web.Opts{Scanner: d.flow, State: func() any { return d.State(ctx) }, Panel: d.panelPNG(), Samples: d.samples()})
+		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+		slog.Info("local page", "url", "http://"+addr.String()+"/")
+	}
+
+	d.notify.ready(d.statusLine())
+	slog.Info("kiosk ready", "scanner", d.scannerState(), "panel", d.hw.PanelName, "policy", d.policyName)
+	if ready != nil {
+		ready(addr)
+	}
+	goRun("watchdog", func(ctx context.Context) error { d.notify.watchdog(ctx, d.alive); return nil })
+	goRun("status", d.statusLoop)
+
+	<-ctx.Done()
+	d.notify.stopping()
+	slog.Info("stopping: finishing the current scan")
+	cancel()
+	wg.Wait()
+	return nil
+}
+
+func (d *Daemon) openStore(ctx context.Context) error {
+	path := filepath.Join(d.cfg.Kiosk.StateDir, DBFile)
+	st, err := store.Open(ctx, path, nil)
+	if err != nil {
+		var newer *store.NewerSchemaError
+		if errors.As(err, &newer) {
+			return fmt.Errorf("%w (the data is left untouched: boot the newer firmware, or restore with `kioskctl store restore`)", err)
+		}
+		return fmt.Errorf("opening the store: %w", err)
+	}
+	d.st = st
+	s := st.Status()
+	if s.Recovered != nil {
+		d.problem(fmt.Sprintf("store was damaged and rebuilt; the old file is kept as %s", filepath.Base(s.Recovered.MovedTo)))
+	}
+	if s.MigratedFrom != s.Version && s.MigratedFrom != 0 {
+		slog.Info("store migrated", "from", s.MigratedFrom, "to", s.Version, "backup", s.Backup)
+	}
+	slog.Info("store open", "path", path, "schema", s.Version, "quick_check", s.Checked.Round(time.Millisecond))
+	if d.hw.Seed != nil {
+		if err := d.hw.Seed(st); err != nil {
+			return fmt.Errorf("seeding the store: %w", err)
+		}
+	}
+	return nil
+}
+
+func (d *Daemon) newScreen() error {
+	cfg := d.cfg
+	l, err := layout.New(d.hw.Panel.Bounds().Size())
+	if err != nil {
+		return fmt.Errorf("panel layout: %w", err)
+	}
+	var langs []i18n.Lang
+	for _, s := range cfg.Panel.Languages {
+		l, err := i18n.ParseLang(s)
+		if err != nil {
+			return fmt.Errorf("panel.languages: %w", err)
+		}
+		langs = append(langs, l)
+	}
+	opts := screen.Opts{
+		Layout:     l,
+		Time:       d.clk,
+		Langs:      langs,
+		Venue:      [2]string{cfg.Venue.NameEN, cfg.Venue.NameZH},
+		FullEvery:  cfg.Panel.FullEvery,
+		StatusHold: cfg.Panel.StatusHold.D,
+		ShowHolder: true,
+	}
+	if key, err := readKey(filepath.Join(cfg.Kiosk.StateDir, KeyFile)); err == nil && cfg.Venue.ID != "" {
+		if opts.Signer, err = venueqr.NewSigner(cfg.Venue.ID, key, cfg.Panel.RotationPeriod.D); err != nil {
+			return fmt.Errorf("venue code: %w", err)
+		}
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("kiosk key: %w", err)
+	} else {
+		d.problem("not provisioned: no venue code until a venue and key are set")
+	}
+	d.scr, err = screen.New(d.hw.Panel, opts)
+	return err
+}
+
+// readKey reads the kiosk's ed25519 key file.
+func readKey(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return venueqr.ParsePrivateKey(b)
+}
+
+func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(context.Context) error)) error {
+	cfg := d.cfg.Scanner
+	path := d.hw.ScannerPath
+	if path == "" {
+		path = cfg.Device
+	}
+	if path == "" {
+		d.setScanner(false, "no scanner configured")
+		return nil
+	}
+	term, err := scanner.ParseTerminator(cfg.Terminator)
+	if err != nil {
+		return fmt.Errorf("scanner.terminator: %w", err)
+	}
+	dev, err := scanner.New(scanner.Opts{Path: path, Baud: cfg.Baud,
+		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM}})
+	if err != nil {
+		return fmt.Errorf("scanner: %w", err)
+	}
+	d.scn = dev
+	d.setScanner(false, "scanner not found yet")
+	goRun("scanner", dev.Run)
+	goRun("scanner frames", func(ctx context.Context) error {
+		for f := range dev.Frames() {
+			d.flow.Submit(scan.Scan{Payload: string(f.Data), Source: scan.Serial, Read: f.At})
+		}
+		return nil
+	})
+	goRun("scanner events", func(ctx context.Context) error {
+		for ev := range dev.Events() {
+			d.setScanner(ev.Kind == scanner.Connected, ev.String())
+		}
+		return nil
+	})
+	return nil
+}
+
+func (d *Daemon) setScanner(ok bool, why string) {
+	d.mu.Lock()
+	d.scannerOK, d.scannerWhy = ok, why
+	d.mu.Unlock()
+	if d.scr != nil {
+		d.scr.SetNoScanner(!ok)
+	}
+	slog.Info("scanner", "state", why)
+}
+
+func (d *Daemon) scannerState() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.scannerWhy
+}
+
+func (d *Daemon) problem(p string) {
+	d.mu.Lock()
+	d.lastProblem = p
+	d.mu.Unlock()
+	slog.Warn(p)
+}
+
+// lights is the first sink: the verdict reaches the guard at once.
+func (d *Daemon) lights(r scan.Result) {
+	switch r.Verdict.Status {
+	case verify.Green:
+		d.ind.Show(indicator.Green)
+	case verify.Amber:
+		d.ind.Show(indicator.Amber)
+	default:
+		d.ind.Show(indicator.Red)
+	}
+}
+
+// alive reports whether the scan loop and the display loop are turning.
+func (d *Daemon) alive() (bool, string) {
+	const stale = 3 * scan.HeartbeatEvery
+	if t := d.flow.Heartbeat(); time.Since(t) > stale+time.Second {
+		return false, "scan loop has not turned since " + t.Format(time.RFC3339)
+	}
+	if d.scr != nil {
+		if t := d.scr.Heartbeat(); !t.IsZero() && time.Since(t) > 3*screen.HeartbeatEvery {
+			return false, "display loop has not turned since " + t.Format(time.RFC3339)
+		}
+	}
+	return true, ""
+}
+
+func (d *Daemon) panelPNG() func(io.Writer) error {
+	switch {
+	case d.hw.PanelPNG != nil:
+		return d.hw.PanelPNG
+	case d.scr != nil:
+		return d.scr.WritePNG
+	}
+	return nil
+}
+
+func (d *Daemon) samples() func() []web.Sample {
+	if len(d.hw.Samples) == 0 {
+		return nil
+	}
+	return func() []web.Sample { return d.hw.Samples }
+}
+
+// statusLoop keeps systemd's STATUS= line current.
+func (d *Daemon) statusLoop(ctx context.Context) error {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			d.notify.status(d.statusLine())
+		}
+	}
+}
+
+// statusLine is what a technician reads in `systemctl status kioskd`.
+func (d *Daemon) statusLine() string {
+	d.mu.Lock()
+	sc, problem := d.scannerWhy, d.lastProblem
+	d.mu.Unlock()
+	line := fmt.Sprintf("%d scans; %s; panel %s", d.flow.Processed(), sc, orNone(d.hw.PanelName))
+	if _, trusted := d.clk.Judge(); !trusted {
+		line += "; time not trusted"
+	}
+	if t, ok := d.st.DataTime(); ok {
+		line += "; data from " + t.UTC().Format("2006-01-02 15:04Z")
+	} else {
+		line += "; no synced data"
+	}
+	if problem != "" {
+		line += "; " + problem
+	}
+	return line
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// Flow returns the scan flow (for tests and the simulator).
+func (d *Daemon) Flow() *scan.Flow { return d.flow }

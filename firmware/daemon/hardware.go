@@ -1,0 +1,36 @@
+package daemon
+
+import (
+	"io"
+
+	"github.com/venuekiosk/venuekiosk/display/screen"
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
+)
+
+// Hardware is what the daemon drives. Every field may be nil (or "") when
+// the board has no such device.
+type Hardware struct {
+	// Lights and buzzer.
+	Indicator indicator.Indicator
+	// Panel is the e-ink panel; nil: none fitted.
+	Panel screen.Panel
+	// PanelName names the panel for status lines.
+	PanelName string
+	// PanelPNG, when set, writes what the panel glass shows (the
+	// emulator's reconstruction); otherwise the controller's copy is used.
+	PanelPNG func(io.Writer) error
+	// ScannerPath overrides the configured scanner device (the simulator's
+	// pseudo-terminal).
+	ScannerPath string
+	// Samples are offered on the local page (simulation only).
+	Samples []web.Sample
+	// Seed, when set, is run once the store is open (the simulator's
+	// sample data).
+	Seed func(st *store.Store) error
+	// Problems are devices configured but missing, for status lines.
+	Problems []string
+	// Close releases the hardware.
+	Close func() error
+}

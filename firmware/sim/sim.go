@@ -1,0 +1,183 @@
+package sim
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"periph.io/x/conn/v3/gpio/gpiotest"
+	"periph.io/x/conn/v3/physic"
+
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/ptysim"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/samples"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
+)
+
+// ScannerLink is the name, in the state directory, of the stable link to
+// the simulated scanner's pseudo-terminal.
+const ScannerLink = "scanner"
+
+// Defaults for a simulated kiosk's venue when the configuration has none.
+const (
+	VenueID = "SIM-CENTRAL-01"
+	VenueEN = "Central Market"
+	VenueZH = "中環街市"
+	Model   = "waveshare_4in2_v2"
+)
+
+// Sim is a running simulation's handles, for tests.
+type Sim struct {
+	Scanner *ptysim.Sim
+	Panel   *epdemu.Emu
+	Samples *samples.Set
+}
+
+// New prepares the simulated hardware for cfg (which it completes with a
+// venue and a panel model when they are unset) and the sample data.
+func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
+	var hw daemon.Hardware
+	s := &Sim{}
+	dir := cfg.Kiosk.StateDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return hw, nil, err
+	}
+	if cfg.Venue.ID == "" {
+		cfg.Venue.ID, cfg.Venue.NameEN, cfg.Venue.NameZH, cfg.Venue.Category = VenueID, VenueEN, VenueZH, "market"
+	}
+	if cfg.Panel.Model == "none" {
+		cfg.Panel.Model = Model
+	}
+	if err := ensureKey(filepath.Join(dir, daemon.KeyFile)); err != nil {
+		return hw, nil, err
+	}
+
+	var closers []func() error
+	fail := func(err error) (daemon.Hardware, *Sim, error) {
+		for _, c := range slices.Backward(closers) {
+			c()
+		}
+		return hw, nil, err
+	}
+	sc, err := ptysim.New(filepath.Join(dir, ScannerLink))
+	if err != nil {
+		return fail(fmt.Errorf("simulated scanner: %w", err))
+	}
+	closers = append(closers, sc.Close)
+	s.Scanner = sc
+	hw.ScannerPath = sc.Path()
+	in, err := newInput(filepath.Join(dir, InputLink), sc)
+	if err != nil {
+		return fail(fmt.Errorf("simulated scanner input: %w", err))
+	}
+	closers = append(closers, in.Close)
+
+	opts, err := daemon.IndicatorOpts(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	pin := func(name string) *gpiotest.Pin { return &gpiotest.Pin{N: name} }
+	ind, err := indicator.New(indicator.Pins{Green: pin("SIM_GREEN"), Amber: pin("SIM_AMBER"), Red: pin("SIM_RED"), Buzzer: pin("SIM_BUZZER")}, opts)
+	if err != nil {
+		return fail(fmt.Errorf("simulated lights: %w", err))
+	}
+	hw.Indicator = ind
+
+	m, err := epd.Lookup(cfg.Panel.Model)
+	if err != nil {
+		return fail(fmt.Errorf("panel.model: %w", err))
+	}
+	emu, err := epdemu.New(m, nil)
+	if err != nil {
+		return fail(err)
+	}
+	port := emu.Port()
+	closers = append(closers, port.Close)
+	panel, err := daemon.OpenPanel(m, port, epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
+	if err != nil {
+		return fail(fmt.Errorf("simulated panel: %w", err))
+	}
+	s.Panel = emu
+	hw.Panel, hw.PanelName, hw.PanelPNG = panel, m.Name+" (emulated)", emu.PNG
+
+	set, err := samples.Make(time.Now())
+	if err != nil {
+		return fail(err)
+	}
+	s.Samples = set
+	for _, sm := range set.Samples {
+		hw.Samples = append(hw.Samples, web.Sample{Name: sm.Name, Payload: sm.Payload, Expect: sm.Expect})
+	}
+	hw.Seed = func(st *store.Store) error { return Seed(context.Background(), st, set) }
+	hw.Close = func() error {
+		var errs []error
+		for _, c := range slices.Backward(closers) {
+			errs = append(errs, c())
+		}
+		return errors.Join(errs...)
+	}
+	slog.Info("simulated scanner: write a payload and a newline into " + filepath.Join(dir, InputLink) +
+		" (e.g. echo 'HC1:…' > " + filepath.Join(dir, InputLink) + "); the daemon reads it through the serial driver at " + filepath.Join(dir, ScannerLink))
+	return hw, s, nil
+}
+
+// Seed replaces the store's sample trust, revocations and codes with set's,
+// as one transaction, signed "now".
+func Seed(ctx context.Context, st *store.Store, set *samples.Set) error {
+	const source = "simulator"
+	return st.Apply(ctx, func(tx *store.Tx) error {
+		if err := tx.ReplaceTrust(source, set.Trust); err != nil {
+			return err
+		}
+		if _, err := tx.ReplaceRevocations(store.SliceSeq(set.Revocations)); err != nil {
+			return err
+		}
+		if _, err := tx.ReplaceCodes(store.SliceSeq(set.Codes)); err != nil {
+			return err
+		}
+		v := set.At.Unix()
+		for _, name := range []string{store.DataRevocations, store.DataCodes, store.DataTrust} {
+			cur, ok, err := st.DataVersion(ctx, name)
+			if err != nil {
+				return err
+			}
+			if ok && cur.Version > v {
+				v = cur.Version
+			}
+			if err := tx.SetDataVersion(name, v, source, set.At); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ensureKey creates the kiosk's ed25519 key when it is missing (provisioning
+// does this on a real kiosk).
+func ensureKey(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	b, err := venueqr.MarshalPrivateKey(priv)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
+}
