@@ -4,7 +4,12 @@
 // interface, a packed 1-bit frame with rotation, the SPI command/data bus
 // with chunking, the BUSY wait with timeout, and pin lookup by name.
 //
-// Nothing here speaks a controller's command set; see the drivers for that.
+// Nothing here speaks a controller's command set; see the drivers for that,
+// and their datasheets:
+//
+//	SSD1680: https://www.crystalfontz.com/controllers/uploaded/SSD1680.pdf
+//	SSD1683: https://www.crystalfontz.com/controllers/uploaded/SSD1683.pdf
+//	UC8179:  https://v4.cecdn.yun300.cn/100001_1909185148/UC8179.pdf
 //
 // Panels:
 //

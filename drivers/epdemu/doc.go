@@ -57,5 +57,9 @@
 // All methods are safe for concurrent use: the simulator's web page reads
 // Image while the daemon draws; Version and Changed tell it when to.
 //
-// Datasheets: see drivers/ssd1680 and drivers/uc8179.
+// Datasheets:
+//
+//	SSD1680: https://www.crystalfontz.com/controllers/uploaded/SSD1680.pdf
+//	SSD1683: https://www.crystalfontz.com/controllers/uploaded/SSD1683.pdf
+//	UC8179:  https://v4.cecdn.yun300.cn/100001_1909185148/UC8179.pdf
 package epdemu

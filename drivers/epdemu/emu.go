@@ -66,6 +66,9 @@ type Emu struct {
 	busyWhat   string
 	stuck      bool
 	busyChange chan struct{} // closed when the BUSY line may have changed
+	busyLast   bool          // the BUSY line as last observed
+	busyEdges  uint64        // its changes so far, as observed
+	busyTaken  uint64        // the changes WaitForEdge has reported
 	shown      []byte        // Width×Height, 0 black, 0xFF white
 	version    uint64
 	changed    chan struct{} // closed at the next refresh
@@ -282,8 +285,18 @@ func (e *Emu) errorf(format string, args ...any) {
 	e.errs = append(e.errs, fmt.Errorf("epdemu: %v: "+format, append([]any{e.model.Controller}, args...)...))
 }
 
+// observeBusy counts a change of the BUSY line since it was last
+// observed, as the kernel queues edges for a pin; e.mu is held.
+func (e *Emu) observeBusy() {
+	if b := e.isBusy() || e.ctrl.busyAsleep(); b != e.busyLast {
+		e.busyLast = b
+		e.busyEdges++
+	}
+}
+
 // setBusy makes BUSY busy for d doing what; e.mu is held.
 func (e *Emu) setBusy(d time.Duration, what string) {
+	e.observeBusy() // a fall since the last look is an edge of its own
 	until := time.Now().Add(d)
 	if until.After(e.busyUntil) {
 		e.busyUntil = until
@@ -298,6 +311,7 @@ func (e *Emu) isBusy() bool {
 }
 
 func (e *Emu) kickBusy() {
+	e.observeBusy()
 	close(e.busyChange)
 	e.busyChange = make(chan struct{})
 }

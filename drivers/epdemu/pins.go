@@ -56,6 +56,11 @@ func (p *Pin) In(pull gpio.Pull, edge gpio.Edge) error {
 	if p.role != roleBusy {
 		return errors.New("epdemu: " + p.name + " is an output")
 	}
+	e := p.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.observeBusy()
+	e.busyTaken = e.busyEdges // edges before In are not reported
 	return nil
 }
 
@@ -91,39 +96,42 @@ func (p *Pin) WaitForEdge(timeout time.Duration) bool {
 		return false
 	}
 	e := p.e
-	e.mu.Lock()
-	level := e.busyLevel()
-	ch := e.busyChange
-	var until time.Duration = -1
-	if !e.stuck && time.Now().Before(e.busyUntil) {
-		until = time.Until(e.busyUntil)
+	// pending reports (and takes) an edge not yet reported; e.mu is held.
+	pending := func() bool {
+		e.observeBusy()
+		if e.busyEdges == e.busyTaken {
+			return false
+		}
+		e.busyTaken = e.busyEdges
+		return true
 	}
-	e.mu.Unlock()
-	var end, limit <-chan time.Time
-	if until >= 0 {
-		t := time.NewTimer(until)
-		defer t.Stop()
-		end = t.C
-	}
+	var limit <-chan time.Time
 	if timeout >= 0 {
 		t := time.NewTimer(timeout)
 		defer t.Stop()
 		limit = t.C
 	}
 	for {
-		select {
-		case <-end:
-			return true
-		case <-limit:
-			return false
-		case <-ch:
-			e.mu.Lock()
-			now := e.busyLevel()
-			ch = e.busyChange
+		e.mu.Lock()
+		if pending() {
 			e.mu.Unlock()
-			if now != level {
-				return true
-			}
+			return true
+		}
+		ch := e.busyChange
+		var end <-chan time.Time
+		if !e.stuck && time.Now().Before(e.busyUntil) {
+			t := time.NewTimer(time.Until(e.busyUntil))
+			defer t.Stop()
+			end = t.C
+		}
+		e.mu.Unlock()
+		select {
+		case <-limit:
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			return pending()
+		case <-end:
+		case <-ch:
 		}
 	}
 }

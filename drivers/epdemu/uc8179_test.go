@@ -239,8 +239,8 @@ func TestUCBusyLevel(t *testing.T) {
 	if h.e.Busy().Read() != gpio.Low {
 		t.Errorf("UC8179 BUSY not low while powering on")
 	}
-	if !h.e.Busy().WaitForEdge(5e9) {
-		t.Errorf("WaitForEdge missed the end of power-on")
+	if !h.e.Busy().WaitForEdge(5e9) || !h.e.Busy().WaitForEdge(5e9) {
+		t.Errorf("WaitForEdge missed the fall and rise of power-on")
 	}
 	if h.e.Busy().Read() != gpio.High {
 		t.Errorf("BUSY still low after its edge")

@@ -238,7 +238,7 @@ func (d *Dev) refresh(k epd.Refresh, native image.Rectangle) error {
 		return err
 	}
 	d.canvas.Commit()
-	d.ramSync = d.power == nil && !d.skipOldSync
+	d.ramSync = d.power == nil // (skipOldSync: wrongly, that is the point)
 	d.log.Debug("e-paper refresh", "panel", d.model.Name, "stats", d.stats.String())
 	return nil
 }

@@ -3,11 +3,10 @@
 // the Waveshare 2.13" V4 (122×250) and 2.9" V2 (128×296) on SSD1680, and
 // the 4.2" V2 (400×300) on SSD1683, black and white.
 //
-// Datasheets:
+// Datasheets (Solomon Systech):
 //
-//	SSD1680 (176 source × 296 gate): https://www.solomon-systech.com/product/ssd1680/
-//	  (Rev 0.14, also at https://cdn-learn.adafruit.com/assets/assets/000/097/631/original/SSD1680_Datasheet.pdf)
-//	SSD1683 (400 source × 300 gate): https://www.solomon-systech.com/product/ssd1683/
+//	SSD1680 Rev 0.14 (176 source × 296 gate): https://www.crystalfontz.com/controllers/uploaded/SSD1680.pdf
+//	SSD1683 Rev 1.0 (400 source × 300 gate): https://www.crystalfontz.com/controllers/uploaded/SSD1683.pdf
 //
 // Module examples the sequences follow (init, the 0x22 update options,
 // the fast-refresh temperature trick):
