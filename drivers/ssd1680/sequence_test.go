@@ -101,7 +101,7 @@ func TestPartialSequence(t *testing.T) {
 		counters := tt.window[2:]
 		want := join(initSeq[tt.m.Name]("80", partRAMOpt[tt.m.Name]), // border not driven
 			tt.window, []string{"24 <" + tt.n + " bytes>"}, // new image, window only
-			[]string{"22 ff", "20"}, // mode 2: loads temperature and LUT
+			[]string{"22 ff", "20"},                       // mode 2: loads temperature and LUT
 			counters, []string{"26 <" + tt.n + " bytes>"}, // RED ← new: in sync again
 			[]string{"10 01"})
 		diffSeq(t, tt.m.Name, logOf(e), want)
