@@ -34,9 +34,9 @@
 //	                    base64url segments of the JWS
 //	cose                the signature envelope: not three JWS segments, or a
 //	                    signature that is not 64 bytes
-//	schema              a header that is not a JSON object or has no usable kid;
-//	                    claims or FHIR resources missing, malformed or of the
-//	                    wrong JSON type
+//	schema              a header that is not a JSON object, or has no alg or no
+//	                    usable kid; claims or FHIR resources missing, malformed
+//	                    or of the wrong JSON type
 //	unknown_key         no trusted "shc" key with the header's kid; or keys that
 //	                    verify the signature but are trusted for another issuer
 //	                    than the card's iss (detail "issuer mismatch")
@@ -44,8 +44,9 @@
 //	decompress          the payload is not a well-formed raw DEFLATE stream
 //	too_large           more digits than an 8 KiB JWS needs, a header over
 //	                    1 KiB, a payload inflating past 64 KiB, JSON nested
-//	                    deeper than 32 levels, more than 256 bundle entries
-//	internal            the trust store failed
+//	                    deeper than 32 levels, more than 256 bundle entries,
+//	                    a holder name over 200 bytes
+//	internal            the trust store failed, or none was given
 //
 // An issuer mismatch is unknown_key rather than signature: the signature is
 // genuine, but no key is trusted to sign for the issuer the card names.
@@ -60,7 +61,8 @@
 //   - a completed Immunization with a COVID-19 CVX or SNOMED CT vaccine code
 //     and a day in occurrenceDateTime becomes a pass.Dose (Target 840539006,
 //     Product the code, Series 0, numbered 1…n in date order); other
-//     vaccines and other statuses are skipped;
+//     vaccines, vaccines coded in neither system and other statuses are
+//     skipped;
 //   - a final, amended or corrected Observation with a SARS-CoV-2 LOINC test
 //     code becomes a pass.TestResult: Type "naat" or "rat" by the code,
 //     Negative for SNOMED CT 260385009 (negative) or 260415000 (not
