@@ -11,6 +11,7 @@ import (
 )
 
 func TestCodes(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	a, b, c, d, e := id(5, 1), id(5, 2), id(5, 3), id(5, 4), id(5, 5)
 	h := time.Hour
@@ -68,6 +69,7 @@ func TestCodes(t *testing.T) {
 }
 
 func TestCodesReject(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		e    CodeEntry

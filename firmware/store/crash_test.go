@@ -106,7 +106,7 @@ func TestCrashConsistency(t *testing.T) {
 				t.Fatalf("round %d: child said %q; stderr: %s", round, line, stderr.String())
 			}
 		}
-		time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
+		time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		err = cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDataVersionsAndFreshness(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	if _, ok := s.DataTime(); ok {
@@ -58,6 +59,7 @@ func TestDataVersionsAndFreshness(t *testing.T) {
 }
 
 func TestSetDataVersionRejects(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	for _, tc := range []struct {
 		name    string
@@ -82,6 +84,7 @@ func TestSetDataVersionRejects(t *testing.T) {
 }
 
 func TestPolicyStored(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	if _, ok, err := s.Policy(ctx); ok || err != nil {
@@ -114,6 +117,7 @@ func TestPolicyStored(t *testing.T) {
 }
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	if _, ok, err := s.Setting(ctx, "venue.id"); ok || err != nil {
@@ -151,6 +155,7 @@ func TestSettings(t *testing.T) {
 }
 
 func TestCounters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	hk := time.FixedZone("HKT", 8*3600)
@@ -206,6 +211,7 @@ func TestCounters(t *testing.T) {
 }
 
 func TestTimeFloorOnlyRises(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	if got, err := s.TimeFloor(); !got.IsZero() || err != nil {
 		t.Errorf("unset floor: got %v, %v; want zero", got, err)
@@ -234,6 +240,7 @@ func TestTimeFloorOnlyRises(t *testing.T) {
 }
 
 func TestExposures(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	ex := []Exposure{

@@ -12,6 +12,7 @@ import (
 )
 
 func TestSchemaVersionMatchesFiles(t *testing.T) {
+	t.Parallel()
 	if got, want := len(migrations), SchemaVersion; got != want {
 		t.Fatalf("migrations/ holds %d files; SchemaVersion is %d", got, want)
 	}
@@ -23,6 +24,7 @@ func TestSchemaVersionMatchesFiles(t *testing.T) {
 }
 
 func TestLoadMigrationsRejects(t *testing.T) {
+	t.Parallel()
 	sql := &fstest.MapFile{Data: []byte("CREATE TABLE a (x);")}
 	for _, tc := range []struct {
 		name string
@@ -56,6 +58,7 @@ func TestLoadMigrationsRejects(t *testing.T) {
 // a database at version N-1 holding data, and requires the same schema
 // either way, the data kept, and a pre-vN copy of the old database.
 func TestMigrations(t *testing.T) {
+	t.Parallel()
 	for n := 1; n <= len(migrations); n++ {
 		t.Run(fmt.Sprintf("v%d", n), func(t *testing.T) {
 			fresh := dbPath(t)
@@ -131,6 +134,7 @@ func boolInt(b bool) int {
 // TestMigrationFailureChangesNothing: a failing migration rolls back the
 // whole upgrade; the database stays at its version with its data.
 func TestMigrationFailureChangesNothing(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	s := openT(t, p, migrations[:1])
 	if err := s.SetSetting(context.Background(), "marker", "kept"); err != nil {
@@ -161,6 +165,7 @@ func TestMigrationFailureChangesNothing(t *testing.T) {
 // TestBackupFailureStopsMigration: when the copy cannot be made, nothing
 // is migrated.
 func TestBackupFailureStopsMigration(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	openT(t, p, migrations[:1]).Close()
 	// A directory where the copy's temporary file would go.

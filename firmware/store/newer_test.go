@@ -38,6 +38,7 @@ func newerDB(t *testing.T) string {
 }
 
 func TestNewerSchemaRefused(t *testing.T) {
+	t.Parallel()
 	p := newerDB(t)
 	dir := filepath.Dir(p)
 	if got, want := dirNames(t, dir), []string{"kiosk.db"}; !slices.Equal(got, want) {
@@ -73,6 +74,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 // TestNewerSchemaInWALRefused: the header still says v3 but the WAL holds
 // the commit that made it v7.
 func TestNewerSchemaInWALRefused(t *testing.T) {
+	t.Parallel()
 	src := dbPath(t)
 	openT(t, src, nil).Close()
 	db := rawDB(t, src)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestOpenPragmas(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -44,12 +45,14 @@ func TestOpenPragmas(t *testing.T) {
 }
 
 func TestOpenEmptyPath(t *testing.T) {
+	t.Parallel()
 	if _, err := Open(context.Background(), "", nil); err == nil {
 		t.Errorf("Open(\"\"): got no error")
 	}
 }
 
 func TestOpenMissingDirectory(t *testing.T) {
+	t.Parallel()
 	p := t.TempDir() + "/no/such/dir/kiosk.db"
 	if _, err := Open(context.Background(), p, testOpts(nil)); err == nil {
 		t.Errorf("Open in a missing directory: got no error")
@@ -57,6 +60,7 @@ func TestOpenMissingDirectory(t *testing.T) {
 }
 
 func TestOpenEmptyFileIsNew(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	if err := os.WriteFile(p, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -71,6 +75,7 @@ func TestOpenEmptyFileIsNew(t *testing.T) {
 }
 
 func TestOpenTwiceIsInUse(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	openT(t, p, nil)
 	_, err := Open(context.Background(), p, testOpts(nil))
@@ -80,6 +85,7 @@ func TestOpenTwiceIsInUse(t *testing.T) {
 }
 
 func TestCloseCheckpointsAndUnlocks(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	s := openT(t, p, nil)
 	apply(t, s, func(tx *Tx) error {
@@ -107,6 +113,7 @@ func TestCloseCheckpointsAndUnlocks(t *testing.T) {
 }
 
 func TestClosedStore(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	s.Close()
 	ctx := context.Background()
@@ -129,6 +136,7 @@ func TestClosedStore(t *testing.T) {
 // TestReadsDoNotWaitForWriter holds a write transaction open and reads
 // from other goroutines meanwhile.
 func TestReadsDoNotWaitForWriter(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	apply(t, s, func(tx *Tx) error {
 		_, err := tx.AddRevocations(SliceSeq(ids(1, 10)))
@@ -175,6 +183,7 @@ func TestReadsDoNotWaitForWriter(t *testing.T) {
 }
 
 func TestDSNEscapesPath(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ path, want string }{
 		{"/var/lib/kiosk.db", "file:/var/lib/kiosk.db?"},
 		{"/tmp/a?b#c%d", "file:/tmp/a%3fb%23c%25d?"},

@@ -27,6 +27,7 @@ func sound(t *testing.T) []byte {
 }
 
 func TestRecoverDamaged(t *testing.T) {
+	t.Parallel()
 	good := sound(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	noise := func(n int) []byte {
@@ -120,6 +121,7 @@ func TestRecoverDamaged(t *testing.T) {
 }
 
 func TestRecoverTwiceSameSecond(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	for i, want := range []string{p + ".corrupt-20261123T090000Z", p + ".corrupt-20261123T090000Z-2"} {
 		if err := os.WriteFile(p, []byte(strings.Repeat("x", 500)), 0o600); err != nil {
@@ -134,6 +136,7 @@ func TestRecoverTwiceSameSecond(t *testing.T) {
 }
 
 func TestSoundDatabaseNotMoved(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	os.WriteFile(p, sound(t), 0o600)
 	s := openT(t, p, nil)
@@ -149,6 +152,7 @@ func TestSoundDatabaseNotMoved(t *testing.T) {
 // Restore leaves it) that crashed mid-transaction has a hot -journal; Open
 // rolls it back instead of failing or moving it aside.
 func TestHotJournalRolledBack(t *testing.T) {
+	t.Parallel()
 	src := dbPath(t)
 	s := openT(t, src, nil)
 	apply(t, s, func(tx *Tx) error { _, err := tx.AddRevocations(SliceSeq(ids(1, 100))); return err })

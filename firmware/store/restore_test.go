@@ -11,6 +11,7 @@ import (
 )
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := dbPath(t)
 	s := openT(t, p, migrations[:2])
@@ -74,6 +75,7 @@ func TestBackupAndRestore(t *testing.T) {
 }
 
 func TestRestoreNoBackup(t *testing.T) {
+	t.Parallel()
 	p := dbPath(t)
 	openT(t, p, nil).Close()
 	before := fileHash(t, p)
@@ -86,6 +88,7 @@ func TestRestoreNoBackup(t *testing.T) {
 }
 
 func TestRestoreRefusesDamagedCopy(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -113,6 +116,7 @@ func TestRestoreRefusesDamagedCopy(t *testing.T) {
 }
 
 func TestRestorePicksNewestAndIgnoresOthers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "kiosk.db")
 	for _, name := range []string{"kiosk.db.pre-v2", "kiosk.db.pre-v10", "kiosk.db.pre-v3", "kiosk.db.pre-v03", "kiosk.db.pre-vx", "kiosk.db.pre-v0", "other.db.pre-v9"} {

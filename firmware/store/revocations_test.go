@@ -12,6 +12,7 @@ import (
 )
 
 func TestRevocations(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	var n int64
 	apply(t, s, func(tx *Tx) (err error) {
@@ -71,6 +72,7 @@ func failAfter(n int, err error) iter.Seq2[pass.ID, error] {
 }
 
 func TestRevocationsAbortKeepsOld(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("download broke")
 	for _, tc := range []struct {
 		name string
@@ -108,6 +110,7 @@ func TestRevocationsAbortKeepsOld(t *testing.T) {
 }
 
 func TestRevocationsCancelled(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	endless := func(yield func(pass.ID, error) bool) {
@@ -130,6 +133,7 @@ func TestRevocationsCancelled(t *testing.T) {
 }
 
 func TestTxAfterApply(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	var kept *Tx
 	apply(t, s, func(tx *Tx) error { kept = tx; return nil })
@@ -181,6 +185,7 @@ func TestReplaceRevocationsSpills(t *testing.T) {
 }
 
 func TestApplyPanicRollsBack(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	func() {
 		defer func() {

@@ -43,6 +43,7 @@ func testKeys(t testing.TB) {
 }
 
 func TestTrustRoundTrip(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	s := newStore(t)
 	nb, na := t0.AddDate(-1, 0, 0), t0.AddDate(1, 0, 0)
@@ -88,6 +89,7 @@ func TestTrustRoundTrip(t *testing.T) {
 }
 
 func TestTrustCacheInvalidated(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	s := newStore(t)
 	k1 := &pass.Key{Format: "dcc", KID: "a", Issuer: "HK", Public: &ecKey.PublicKey}
@@ -134,6 +136,7 @@ func TestTrustCacheInvalidated(t *testing.T) {
 }
 
 func TestTrustRejects(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	good := func() *pass.Key {
 		return &pass.Key{Format: "dcc", KID: "a", Issuer: "HK", Public: &ecKey.PublicKey}
@@ -175,6 +178,7 @@ func TestTrustRejects(t *testing.T) {
 }
 
 func TestTrustTooMany(t *testing.T) {
+	t.Parallel()
 	testKeys(t)
 	s := newStore(t)
 	keys := make([]*pass.Key, MaxTrustKeys+1)
