@@ -18,9 +18,14 @@ type counters struct {
 	st  *store.Store
 	loc *time.Location
 
-	mu      sync.Mutex
-	pending map[time.Time]store.Counters // by day
-	kick    chan struct{}
+	// flushMu keeps today from reading the store while a flush is
+	// between taking the pending counts and committing them.
+	flushMu sync.RWMutex
+
+	mu       sync.Mutex // guards pending and inflight; never held across I/O
+	pending  map[time.Time]store.Counters // by day
+	inflight map[time.Time]store.Counters // being written
+	kick     chan struct{}
 }
 
 func newCounters(st *store.Store, loc *time.Location) *counters {
@@ -34,22 +39,17 @@ func (c *counters) Scanned(r scan.Result) {
 	}
 	y, m, d := r.At.In(c.loc).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
-	var add store.Counters
+	var n store.Counters
 	switch r.Verdict.Status {
 	case verify.Green:
-		add.Green, add.Entries = 1, 1
+		n.Green, n.Entries = 1, 1
 	case verify.Amber:
-		add.Amber = 1
+		n.Amber = 1
 	default:
-		add.Red = 1
+		n.Red = 1
 	}
 	c.mu.Lock()
-	p := c.pending[day]
-	p.Green += add.Green
-	p.Amber += add.Amber
-	p.Red += add.Red
-	p.Entries += add.Entries
-	c.pending[day] = p
+	c.pending[day] = add(c.pending[day], n)
 	c.mu.Unlock()
 	select {
 	case c.kick <- struct{}{}:
@@ -61,17 +61,16 @@ func (c *counters) Scanned(r scan.Result) {
 func (c *counters) today(ctx context.Context, now time.Time) store.Counters {
 	y, m, d := now.In(c.loc).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+	c.flushMu.RLock()
+	defer c.flushMu.RUnlock()
 	got, err := c.st.Counters(ctx, day)
 	if err != nil {
 		slog.Warn("reading counters", "err", err)
 	}
 	c.mu.Lock()
-	p := c.pending[day]
+	got = add(got, c.pending[day])
+	got = add(got, c.inflight[day])
 	c.mu.Unlock()
-	got.Green += p.Green
-	got.Amber += p.Amber
-	got.Red += p.Red
-	got.Entries += p.Entries
 	return got
 }
 
@@ -89,10 +88,18 @@ func (c *counters) run(ctx context.Context) {
 }
 
 func (c *counters) flush(ctx context.Context) {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
 	c.mu.Lock()
 	batch := c.pending
 	c.pending = map[time.Time]store.Counters{}
+	c.inflight = batch
 	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.inflight = nil
+		c.mu.Unlock()
+	}()
 	if len(batch) == 0 {
 		return
 	}
@@ -108,13 +115,12 @@ func (c *counters) flush(ctx context.Context) {
 		slog.Error("writing counters; kept for the next try", "err", err)
 		c.mu.Lock()
 		for day, n := range batch {
-			p := c.pending[day]
-			p.Green += n.Green
-			p.Amber += n.Amber
-			p.Red += n.Red
-			p.Entries += n.Entries
-			c.pending[day] = p
+			c.pending[day] = add(c.pending[day], n)
 		}
 		c.mu.Unlock()
 	}
+}
+
+func add(a, b store.Counters) store.Counters {
+	return store.Counters{Green: a.Green + b.Green, Amber: a.Amber + b.Amber, Red: a.Red + b.Red, Entries: a.Entries + b.Entries}
 }

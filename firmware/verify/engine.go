@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,7 +70,7 @@ func (e *Engine) Verify(payload string, at time.Time) *Verdict {
 	v.Format = f.Name()
 	p, err := f.Decode(payload, e.Trust)
 	if err != nil {
-		v.Worsen(Red, pass.CodeOf(err), err.Error())
+		v.Worsen(Red, pass.CodeOf(err), detailOf(err))
 		return v
 	}
 	v.KID = p.KID
@@ -170,6 +171,15 @@ func (e *Engine) checkPolicy(v *Verdict, p *pass.Pass, at time.Time) {
 	case at.Sub(t) > e.Policy.MaxDataAge():
 		v.Worsen(statusOf(e.Policy.StaleData), pass.StaleData, "revocation and code data are from "+t.UTC().Format(time.RFC3339)+", older than the policy allows")
 	}
+}
+
+// detailOf returns the human detail of err without repeating its code.
+func detailOf(err error) string {
+	var pe *pass.Error
+	if errors.As(err, &pe) && pe.Detail != "" {
+		return pe.Detail
+	}
+	return err.Error()
 }
 
 func statusOf(o policy.Outcome) Status {
