@@ -22,7 +22,7 @@ type counters struct {
 	// between taking the pending counts and committing them.
 	flushMu sync.RWMutex
 
-	mu       sync.Mutex // guards pending and inflight; never held across I/O
+	mu       sync.Mutex                   // guards pending and inflight; never held across I/O
 	pending  map[time.Time]store.Counters // by day
 	inflight map[time.Time]store.Counters // being written
 	kick     chan struct{}
