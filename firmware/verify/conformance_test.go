@@ -66,6 +66,10 @@ var disputed = map[string]string{
 }
 
 type vector struct {
+	JSON *struct {
+		Name map[string]string `json:"nam"`
+		DOB  string            `json:"dob"`
+	} `json:"JSON"`
 	Prefix  string `json:"PREFIX"`
 	PNG     string `json:"2DCODE"`
 	TestCtx struct {
@@ -250,6 +254,7 @@ func checkVector(t *testing.T, v *vector, judge func(string, ...any)) {
 		}
 		return
 	}
+	checkPrivacy(t, v, verdict)
 	var allowed []pass.Code
 	for _, stage := range failing {
 		codes, ok := stageCodes[stage]
@@ -265,6 +270,32 @@ func checkVector(t *testing.T, v *vector, judge func(string, ...any)) {
 	for _, r := range verdict.Reasons {
 		if !slices.Contains(allowed, r.Code) && !slices.Contains(tolerated, r.Code) {
 			judge("reason %s (%s) is not one stage %v fails with (want one of %v) (%s)", r.Code, r.Detail, failing, allowed, desc)
+		}
+	}
+}
+
+// checkPrivacy fails when a reason quotes the holder or the payload.
+func checkPrivacy(t *testing.T, v *vector, verdict *verify.Verdict) {
+	t.Helper()
+	var secrets []string
+	if len(v.Prefix) > 24 {
+		secrets = append(secrets, v.Prefix[4:24])
+	}
+	if v.JSON != nil {
+		for _, n := range v.JSON.Name {
+			if len(n) >= 3 {
+				secrets = append(secrets, n)
+			}
+		}
+		if len(v.JSON.DOB) >= 4 {
+			secrets = append(secrets, v.JSON.DOB)
+		}
+	}
+	for _, r := range verdict.Reasons {
+		for _, s := range secrets {
+			if strings.Contains(r.Detail, s) {
+				t.Errorf("reason %s quotes the holder or the payload: %q", r.Code, r.Detail)
+			}
 		}
 	}
 }

@@ -33,6 +33,7 @@ type sign1 struct {
 	signature []byte
 	alg       int64
 	kid       []byte
+	kid64     string // kid as the trust store spells it, set by verify
 }
 
 // sign1Wire is the COSE_Sign1 array:
@@ -164,7 +165,8 @@ func kidString(kid []byte) string { return base64.StdEncoding.EncodeToString(kid
 // verify checks the signature against every trusted key for the kid and
 // returns the key that verified it.
 func (s *sign1) verify(trust pass.Trust, w *work) (*pass.Key, error) {
-	kid := kidString(s.kid)
+	s.kid64 = kidString(s.kid)
+	kid := s.kid64
 	if trust == nil {
 		return nil, fail(pass.UnknownKey, "no trust store; cannot look up signer "+kid, nil)
 	}

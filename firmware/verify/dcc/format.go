@@ -77,5 +77,5 @@ func (*Format) Decode(payload string, trust pass.Trust) (*pass.Pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newPass(s.kid, key, c, d)
+	return newPass(s.kid64, key, c, d)
 }

@@ -109,7 +109,7 @@ func FuzzCertificate(f *testing.F) {
 			}
 			return
 		}
-		p, err := newPass(ecKID, key, c, d)
+		p, err := newPass(kidString(ecKID), key, c, d)
 		if err != nil {
 			t.Fatalf("a schema-valid certificate did not make a pass: %v", err)
 		}

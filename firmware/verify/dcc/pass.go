@@ -11,10 +11,10 @@ const uvciPrefix = "URN:UVCI:"
 
 // newPass builds the format-neutral pass of a verified, schema-checked
 // certificate.
-func newPass(kid []byte, key *pass.Key, c *claims, d *DGC) (*pass.Pass, error) {
+func newPass(kid string, key *pass.Key, c *claims, d *DGC) (*pass.Pass, error) {
 	p := &pass.Pass{
 		Format:   Name,
-		KID:      kidString(kid),
+		KID:      kid,
 		Key:      key,
 		Issuer:   c.iss,
 		IssuedAt: c.iat,

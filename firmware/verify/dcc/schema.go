@@ -46,7 +46,7 @@ func (w *dgcWire) check() (*DGC, error) {
 	if d.Name, err = w.Nam.check(); err != nil {
 		return nil, err
 	}
-	if d.DOB, err = required(w.DOB, "dob"); err != nil {
+	if d.DOB, err = required(w.DOB.text, "dob"); err != nil {
 		return nil, err
 	}
 	if !isDOB(d.DOB) {
@@ -138,7 +138,7 @@ func (w *vacWire) check(path string) (Vaccination, error) {
 		src  text
 		name string
 	}{{&v.Target, w.TG, "tg"}, {&v.Prophylaxis, w.VP, "vp"}, {&v.Product, w.MP, "mp"}, {&v.Manufacturer, w.MA, "ma"},
-		{&v.Date, w.DT, "dt"}, {&v.Country, w.CO, "co"}, {&v.Issuer, w.IS, "is"}, {&v.ID, w.CI, "ci"}} {
+		{&v.Date, w.DT.text, "dt"}, {&v.Country, w.CO, "co"}, {&v.Issuer, w.IS, "is"}, {&v.ID, w.CI, "ci"}} {
 		if *f.dst, err = required(f.src, path+"."+f.name); err != nil {
 			return v, err
 		}
@@ -162,7 +162,7 @@ func (w *testWire) check(path string) (Test, error) {
 		dst  *string
 		src  text
 		name string
-	}{{&t.Target, w.TG, "tg"}, {&t.Type, w.TT, "tt"}, {&t.Sampled, w.SC, "sc"}, {&t.Result, w.TR, "tr"},
+	}{{&t.Target, w.TG, "tg"}, {&t.Type, w.TT, "tt"}, {&t.Sampled, w.SC.text, "sc"}, {&t.Result, w.TR, "tr"},
 		{&t.Country, w.CO, "co"}, {&t.Issuer, w.IS, "is"}, {&t.ID, w.CI, "ci"}} {
 		if *f.dst, err = required(f.src, path+"."+f.name); err != nil {
 			return t, err
@@ -196,8 +196,8 @@ func (w *recWire) check(path string) (Recovery, error) {
 		dst  *string
 		src  text
 		name string
-	}{{&r.Target, w.TG, "tg"}, {&r.FirstPositive, w.FR, "fr"}, {&r.Country, w.CO, "co"}, {&r.Issuer, w.IS, "is"},
-		{&r.ValidFrom, w.DF, "df"}, {&r.ValidUntil, w.DU, "du"}, {&r.ID, w.CI, "ci"}} {
+	}{{&r.Target, w.TG, "tg"}, {&r.FirstPositive, w.FR.text, "fr"}, {&r.Country, w.CO, "co"}, {&r.Issuer, w.IS, "is"},
+		{&r.ValidFrom, w.DF.text, "df"}, {&r.ValidUntil, w.DU.text, "du"}, {&r.ID, w.CI, "ci"}} {
 		if *f.dst, err = required(f.src, path+"."+f.name); err != nil {
 			return r, err
 		}

@@ -99,6 +99,7 @@ func TestSchema(t *testing.T) {
 		{"sc with fraction", testMap, set("t.sc", "2021-05-03T14:20:00.123Z"), true},
 		{"sc in tag 0", testMap, set("t.sc", cbor.Tag{Number: 0, Content: "2021-06-15T07:53:03Z"}), true},
 		{"dt in tag 1004", dgcMap, set("v.dt", cbor.Tag{Number: 1004, Content: "2021-05-18"}), true},
+		{"dob in tag 1004", dgcMap, set("dob", cbor.Tag{Number: 1004, Content: "1964-08-12"}), true},
 		{"dose 3 of 2", dgcMap, set("v.dn", 3), true},
 
 		// Invalid.
@@ -141,6 +142,9 @@ func TestSchema(t *testing.T) {
 		{"is of 81", dgcMap, set("v.is", strings.Repeat("x", 81)), false},
 		{"ci of 81", dgcMap, set("v.ci", strings.Repeat("x", 81)), false},
 		{"ci byte string", dgcMap, set("v.ci", []byte("x")), false},
+		{"ci in tag 0", dgcMap, set("v.ci", cbor.Tag{Number: 0, Content: "x"}), false},
+		{"fnt in tag 1004", dgcMap, set("nam.fnt", cbor.Tag{Number: 1004, Content: "X"}), false},
+		{"dt in tag 1004 around an integer", dgcMap, set("v.dt", cbor.Tag{Number: 1004, Content: 5}), false},
 		{"sc date only", testMap, set("t.sc", "2021-05-30"), false},
 		{"sc missing", testMap, del("t.sc"), false},
 		{"tr missing", testMap, del("t.tr"), false},

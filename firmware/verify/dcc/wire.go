@@ -13,7 +13,7 @@ import (
 type dgcWire struct {
 	Ver text        `cbor:"ver"`
 	Nam *nameWire   `cbor:"nam"`
-	DOB text        `cbor:"dob"`
+	DOB date        `cbor:"dob"`
 	V   *[]vacWire  `cbor:"v"`
 	T   *[]testWire `cbor:"t"`
 	R   *[]recWire  `cbor:"r"`
@@ -33,7 +33,7 @@ type vacWire struct {
 	MA text    `cbor:"ma"`
 	DN integer `cbor:"dn"`
 	SD integer `cbor:"sd"`
-	DT text    `cbor:"dt"`
+	DT date    `cbor:"dt"`
 	CO text    `cbor:"co"`
 	IS text    `cbor:"is"`
 	CI text    `cbor:"ci"`
@@ -44,7 +44,7 @@ type testWire struct {
 	TT text `cbor:"tt"`
 	NM text `cbor:"nm"`
 	MA text `cbor:"ma"`
-	SC text `cbor:"sc"`
+	SC date `cbor:"sc"`
 	TR text `cbor:"tr"`
 	TC text `cbor:"tc"`
 	CO text `cbor:"co"`
@@ -54,11 +54,11 @@ type testWire struct {
 
 type recWire struct {
 	TG text `cbor:"tg"`
-	FR text `cbor:"fr"`
+	FR date `cbor:"fr"`
 	CO text `cbor:"co"`
 	IS text `cbor:"is"`
-	DF text `cbor:"df"`
-	DU text `cbor:"du"`
+	DF date `cbor:"df"`
+	DU date `cbor:"du"`
 	CI text `cbor:"ci"`
 }
 
@@ -69,8 +69,7 @@ const (
 	wrongType = 2
 )
 
-// text is a CBOR text string, optionally inside tag 0 (RFC 3339 date-time)
-// or tag 1004 (RFC 8943 full-date), which some issuers add to dates.
+// text is a CBOR text string.
 type text struct {
 	s     string
 	state uint8
@@ -79,9 +78,19 @@ type text struct {
 
 // UnmarshalCBOR implements cbor.Unmarshaler. The decoder has already checked
 // that b is one well-formed item with definite lengths.
-func (t *text) UnmarshalCBOR(b []byte) error {
+func (t *text) UnmarshalCBOR(b []byte) error { return t.decode(b, false) }
+
+// date is a text string holding a date or date-time, optionally inside tag 0
+// (RFC 3339 date-time) or tag 1004 (RFC 8943 full-date), which some issuers
+// add (dgc-testdata SE 2 tags sc).
+type date struct{ text }
+
+// UnmarshalCBOR implements cbor.Unmarshaler.
+func (d *date) UnmarshalCBOR(b []byte) error { return d.decode(b, true) }
+
+func (t *text) decode(b []byte, dateTags bool) error {
 	major, arg, n, ok := head(b)
-	if ok && major == 6 && (arg == 0 || arg == 1004) {
+	if dateTags && ok && major == 6 && (arg == 0 || arg == 1004) {
 		b = b[n:]
 		major, arg, n, ok = head(b)
 	}
