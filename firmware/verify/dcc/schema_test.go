@@ -135,6 +135,8 @@ func TestSchema(t *testing.T) {
 		{"dn negative", dgcMap, set("v.dn", -1), false},
 		{"dn text", dgcMap, set("v.dn", "2"), false},
 		{"dn float", dgcMap, set("v.dn", 2.0), false},
+		{"dn huge", dgcMap, set("v.dn", uint64(1)<<63), false},
+		{"dn above the plausible", dgcMap, set("v.dn", 1<<21), false},
 		{"sd missing", dgcMap, del("v.sd"), false},
 		{"dt date-time", dgcMap, set("v.dt", "2021-05-18T00:00:00Z"), false},
 		{"dt impossible", dgcMap, set("v.dt", "2021-02-30"), false},

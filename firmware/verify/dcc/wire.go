@@ -112,8 +112,12 @@ type integer struct {
 // UnmarshalCBOR implements cbor.Unmarshaler.
 func (i *integer) UnmarshalCBOR(b []byte) error {
 	major, arg, n, ok := head(b)
-	if !ok || major > 1 || n != len(b) || arg > 1<<62 {
+	if !ok || major > 1 || n != len(b) {
 		i.state, i.found = wrongType, typeName(b)
+		return nil
+	}
+	if arg > 1<<62 {
+		i.state, i.found = wrongType, "out-of-range integer"
 		return nil
 	}
 	i.v, i.state = int64(arg), present
