@@ -15,7 +15,7 @@ LDFLAGS   := -s -w -X github.com/venuekiosk/venuekiosk/firmware/version.Version=
 TEST_DEBS := zbar-tools \
              gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
              gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
-             qemu-user-static
+             qemu-user-static chromium
 
 # Packages whose tests also run on arm64 under qemu-user.
 CROSS_TEST_PKGS := ./firmware/pass/... ./firmware/policy/... ./firmware/trust/... ./firmware/verify/...
