@@ -22,11 +22,15 @@ const day = 24 * time.Hour
 func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
 	var why []Finding
 	rule := p.Vaccination
+	recovery := p.Recovery
 	exemptOutcome := p.Exemption
 	exemptMax := 0
 	if f, ok := p.Formats[ps.Format]; ok {
 		if f.Vaccination != nil {
 			rule = *f.Vaccination
+		}
+		if f.Recovery != nil {
+			recovery = *f.Recovery
 		}
 		if f.Exemption != "" {
 			exemptOutcome = f.Exemption
@@ -34,14 +38,14 @@ func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
 		exemptMax = f.ExemptionMaxDays
 	}
 	if len(ps.Vaccinations) > 0 {
-		ok, detail := rule.admits(ps.Vaccinations, at)
+		ok, detail := rule.admits(ps.Vaccinations, len(ps.Recoveries) > 0, at)
 		if ok {
 			return Green, nil
 		}
 		why = append(why, Finding{pass.Policy, detail})
 	}
 	for _, r := range ps.Recoveries {
-		ok, detail := p.Recovery.admits(r, at)
+		ok, detail := recovery.admits(r, at)
 		if ok {
 			return Green, nil
 		}
@@ -67,19 +71,24 @@ func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
 	return Red, why
 }
 
-// requiredDoses returns the dose count the rule needs at t.
-func (r *VaccinationRule) requiredDoses(at time.Time) int {
-	need := r.MinDoses
+// stage returns the schedule stage in force at t (Doses = MinDoses when
+// none is), and whether the schedule has any stage at all.
+func (r *VaccinationRule) stage(recovered bool, at time.Time) (DoseStage, bool) {
+	sched := r.Schedule
+	if recovered && len(r.RecoveredSchedule) > 0 {
+		sched = r.RecoveredSchedule
+	}
+	st := DoseStage{Doses: r.MinDoses}
 	var from time.Time
-	for _, s := range r.Schedule {
+	for _, s := range sched {
 		if !s.From.After(at) && !s.From.Before(from) {
-			need, from = s.Doses, s.From.Time
+			st, from = s, s.From.Time
 		}
 	}
-	return need
+	return st, len(sched) > 0
 }
 
-func (r *VaccinationRule) admits(doses []pass.Dose, at time.Time) (bool, string) {
+func (r *VaccinationRule) admits(doses []pass.Dose, recovered bool, at time.Time) (bool, string) {
 	last := doses[0]
 	count := 0
 	for _, d := range doses {
@@ -94,14 +103,19 @@ func (r *VaccinationRule) admits(doses []pass.Dose, at time.Time) (bool, string)
 			last = d
 		}
 	}
-	need := r.requiredDoses(at)
+	st, scheduled := r.stage(recovered, at)
+	need := st.Doses
 	complete := last.Series > 0 && last.Dose >= last.Series
-	if count < need && !(r.AcceptCompleteSeries && complete && len(r.Schedule) == 0) {
-		return false, fmt.Sprintf("%d dose(s); the policy needs %d", count, need)
-	}
 	age := daysBetween(last.Date, at)
 	if age < 0 {
 		return false, "the last dose is dated in the future"
+	}
+	graced := st.GraceDays > 0 && count == need-1 && age <= st.GraceDays
+	if count < need && !graced && !(r.AcceptCompleteSeries && complete && !scheduled) {
+		if st.GraceDays > 0 && count == need-1 {
+			return false, fmt.Sprintf("%d dose(s), the last %d days ago; the policy needs %d, or %d within %d days", count, age, need, need-1, st.GraceDays)
+		}
+		return false, fmt.Sprintf("%d dose(s); the policy needs %d", count, need)
 	}
 	if age < r.MinDays {
 		return false, fmt.Sprintf("last dose %d day(s) ago; it counts after %d days", age, r.MinDays)

@@ -60,12 +60,19 @@ type VaccinationRule struct {
 	// Schedule raises MinDoses from given dates (Hong Kong's Vaccine Pass
 	// stages). The entry with the latest From not after the check time wins.
 	Schedule []DoseStage `json:"schedule,omitempty"`
+	// RecoveredSchedule replaces Schedule for a holder whose pass states a
+	// recovery (Hong Kong's recovered persons needed one dose fewer).
+	RecoveredSchedule []DoseStage `json:"recovered_schedule,omitempty"`
 }
 
 // DoseStage is one stage of a dose schedule.
 type DoseStage struct {
 	From  Date `json:"from"`
 	Doses int  `json:"doses"`
+	// GraceDays, when set, still admits a holder one dose short of Doses
+	// while their last dose is at most this many days old (Hong Kong from
+	// 31 May 2022: two doses counted for six months after the second).
+	GraceDays int `json:"grace_days,omitempty"`
 }
 
 // RecoveryRule admits recovered holders.
@@ -85,6 +92,9 @@ type TestRule struct {
 // FormatRule overrides parts of the policy for one format.
 type FormatRule struct {
 	Vaccination *VaccinationRule `json:"vaccination,omitempty"`
+	// Recovery replaces the recovery rule (Hong Kong's recovery marker has
+	// no date and must not admit by itself: accept false).
+	Recovery *RecoveryRule `json:"recovery,omitempty"`
 	Exemption   Outcome          `json:"exemption,omitempty"`
 	// ExemptionMaxDays bounds an exemption without an end date; 0: unbounded.
 	ExemptionMaxDays int `json:"exemption_max_days,omitempty"`
@@ -224,9 +234,11 @@ func (r *VaccinationRule) validate(key string) error {
 			return fmt.Errorf("policy: %s.%s: %d is negative", key, k, n)
 		}
 	}
-	for i, s := range r.Schedule {
-		if s.Doses < 0 || s.From.IsZero() {
-			return fmt.Errorf("policy: %s.schedule[%d]: want a from date and a non-negative dose count", key, i)
+	for name, sched := range map[string][]DoseStage{"schedule": r.Schedule, "recovered_schedule": r.RecoveredSchedule} {
+		for i, s := range sched {
+			if s.Doses < 0 || s.From.IsZero() || s.GraceDays < 0 {
+				return fmt.Errorf("policy: %s.%s[%d]: want a from date, a non-negative dose count and grace days", key, name, i)
+			}
 		}
 	}
 	return nil

@@ -174,3 +174,52 @@ func TestDefaultIsValid(t *testing.T) {
 		t.Errorf("DefaultJSON does not parse: %v", err)
 	}
 }
+
+func TestGraceAndRecoveredSchedule(t *testing.T) {
+	d := func(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 0, 0, 0, 0, time.UTC) }
+	p := &Policy{
+		Vaccination: VaccinationRule{
+			Schedule: []DoseStage{
+				{From: Date{d(2022, 2, 24)}, Doses: 1},
+				{From: Date{d(2022, 5, 31)}, Doses: 3, GraceDays: 180},
+			},
+			RecoveredSchedule: []DoseStage{
+				{From: Date{d(2022, 2, 24)}, Doses: 1},
+				{From: Date{d(2022, 4, 30)}, Doses: 2},
+			},
+		},
+		Formats: map[string]FormatRule{"hksarg": {Recovery: &RecoveryRule{Accept: false}}},
+	}
+	at := d(2022, 7, 1)
+	vac := func(recovered bool, dates ...time.Time) *pass.Pass {
+		ps := &pass.Pass{Format: "hksarg"}
+		for i, dt := range dates {
+			ps.Vaccinations = append(ps.Vaccinations, pass.Dose{Date: dt, Dose: i + 1})
+		}
+		if recovered {
+			ps.Recoveries = []pass.RecoveryStatement{{}}
+		}
+		return ps
+	}
+	tests := []struct {
+		name string
+		ps   *pass.Pass
+		want Outcome
+	}{
+		{"two doses, second 92 days ago: grace", vac(false, d(2022, 1, 1), d(2022, 4, 1)), Green},
+		{"two doses, second 212 days ago: past grace", vac(false, d(2021, 10, 1), d(2021, 12, 1)), Red},
+		{"one dose: grace covers one short only", vac(false, d(2022, 6, 1)), Red},
+		{"three doses", vac(false, d(2021, 10, 1), d(2021, 12, 1), d(2022, 3, 1)), Green},
+		{"recovered, two doses", vac(true, d(2021, 10, 1), d(2021, 12, 1)), Green},
+		{"recovered, one dose", vac(true, d(2021, 10, 1)), Red},
+		{"recovered marker alone does not admit", &pass.Pass{Format: "hksarg", Recoveries: []pass.RecoveryStatement{{}}}, Red},
+	}
+	for _, tt := range tests {
+		if got, why := p.Evaluate(tt.ps, at); got != tt.want {
+			t.Errorf("%s: got %v %+v, want %v", tt.name, got, why, tt.want)
+		}
+	}
+	if _, err := Parse(strings.NewReader(`{"vaccination":{"schedule":[{"from":"2022-01-01","doses":2,"grace_days":-1}]}}`)); err == nil {
+		t.Error("negative grace days: want an error")
+	}
+}

@@ -253,7 +253,7 @@ func (s *Set) addHK() error {
 		Doc: "Y456****", Name: "LAM S** F**", DOB: time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC), Printed: printed, ValidUntil: day(60)}
 	two := vac
 	two.Version, two.Ref, two.Doc, two.Name, two.DOB = "3", "VK-SAMPLE-HK-0003", "X789****", "TSANG M** Y**", time.Time{}
-	two.Doses = []hksarg.Dose{{Seq: 1, Date: day(-120), Vaccine: "Comirnaty", VaccineZh: "復必泰"}, {Seq: 2, Date: day(-90), Vaccine: "Comirnaty", VaccineZh: "復必泰"}}
+	two.Doses = []hksarg.Dose{{Seq: 1, Date: day(-300), Vaccine: "Comirnaty", VaccineZh: "復必泰"}, {Seq: 2, Date: day(-270), Vaccine: "Comirnaty", VaccineZh: "復必泰"}}
 
 	green, err := hksarg.Sign(vac, s.HKKey)
 	if err != nil {
@@ -276,7 +276,7 @@ func (s *Set) addHK() error {
 		Sample{Name: "HK Vaccine Pass, 3 doses", Payload: green, Expect: "green", Holder: pass.Holder{Name: "CHEUNG K** W**"},
 			ID: pass.NewID(hksarg.Name, hksarg.Vaccination+":"+vac.Ref)},
 		Sample{Name: "HK medical exemption", Payload: amber, Expect: "amber", Reason: pass.Policy, Holder: pass.Holder{Name: "LAM S** F**"}},
-		Sample{Name: "HK Vaccine Pass, 2 doses (3 needed)", Payload: short, Expect: "red", Reason: pass.Policy, Holder: pass.Holder{Name: "TSANG M** Y**"}},
+		Sample{Name: "HK Vaccine Pass, 2 doses, the last 9 months ago", Payload: short, Expect: "red", Reason: pass.Policy, Holder: pass.Holder{Name: "TSANG M** Y**"}},
 		Sample{Name: "HK Vaccine Pass, tampered", Payload: tampered, Expect: "red", Reason: pass.Signature},
 	)
 	return nil
