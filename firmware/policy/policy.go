@@ -94,8 +94,8 @@ type FormatRule struct {
 	Vaccination *VaccinationRule `json:"vaccination,omitempty"`
 	// Recovery replaces the recovery rule (Hong Kong's recovery marker has
 	// no date and must not admit by itself: accept false).
-	Recovery *RecoveryRule `json:"recovery,omitempty"`
-	Exemption   Outcome          `json:"exemption,omitempty"`
+	Recovery  *RecoveryRule `json:"recovery,omitempty"`
+	Exemption Outcome       `json:"exemption,omitempty"`
 	// ExemptionMaxDays bounds an exemption without an end date; 0: unbounded.
 	ExemptionMaxDays int `json:"exemption_max_days,omitempty"`
 }
