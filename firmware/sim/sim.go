@@ -100,7 +100,7 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	if err != nil {
 		return fail(fmt.Errorf("panel.model: %w", err))
 	}
-	emu, err := epdemu.New(m, nil)
+	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256}) // the simulator keeps only a short command log
 	if err != nil {
 		return fail(err)
 	}
