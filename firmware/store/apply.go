@@ -25,16 +25,28 @@ type Tx struct {
 
 // Apply runs fn in one write transaction and commits it if fn returns nil.
 // After a crash or power cut either all of fn's changes are in the
-// database or none are. Writes are serialised: Apply waits for any other
-// write to finish, and other writes (counters, settings, the time floor)
-// wait for Apply. Readers never wait; they see the old data until Apply
-// commits. fn must not call the Store's write methods (AddCounters,
-// SetSetting, RaiseTimeFloor, Apply): they would wait for fn forever; use
-// the Tx's methods instead. A panic in fn rolls back and propagates.
+// database or none are. Writes are serialised: Apply waits (as ctx allows)
+// for any other write to finish, and other writes (counters, settings, the
+// time floor) wait for Apply. Readers never wait; they see the old data
+// until Apply commits. fn must not call the Store's write methods
+// (AddCounters, SetSetting, RaiseTimeFloor, Apply): they would wait for fn
+// forever; use the Tx's methods instead. A panic in fn rolls back and
+// propagates.
 func (s *Store) Apply(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	select {
+	case s.writing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writing }()
+	return s.apply(ctx, fn)
+}
+
+// apply runs fn in a transaction; the caller holds s.writing.
+func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 	sqltx, err := s.w.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see openWriter)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

@@ -24,11 +24,10 @@ type CodeEntry struct {
 
 const qCode = "SELECT code FROM codes WHERE id = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
 
-// Code implements verify.Codes, bounded by Opts.Timeout.
+// Code implements verify.Codes. It takes no context; see
+// the package documentation on contexts.
 func (s *Store) Code(id pass.ID, at time.Time) (pass.Code, error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	return s.CodeContext(ctx, id, at)
+	return s.CodeContext(context.Background(), id, at)
 }
 
 // CodeContext returns pass.RedCode or pass.AmberCode when id carries a code

@@ -15,6 +15,9 @@ var (
 	ErrInUse = errors.New("store: database is in use by another process (is kioskd running?)")
 	// ErrNoBackup says Restore found no pre-migration copy.
 	ErrNoBackup = errors.New("store: no pre-migration copy to restore")
+	// ErrBusy says RaiseTimeFloor did not wait for a running write
+	// transaction; nothing was written.
+	ErrBusy = errors.New("store: a write transaction is running; not waiting for it")
 	// ErrTxDone is returned by Tx methods called after Apply returned.
 	ErrTxDone = errors.New("store: transaction already finished")
 )

@@ -203,3 +203,56 @@ func TestDSNEscapesPath(t *testing.T) {
 		t.Errorf("database at %q: %v", p, err)
 	}
 }
+
+// TestWritesDuringApply: while a sync's Apply runs, RaiseTimeFloor (on the
+// scan path) does not wait, and other writes wait only as their context
+// allows.
+func TestWritesDuringApply(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	if err := s.RaiseTimeFloor(t0); err != nil {
+		t.Fatal(err)
+	}
+	inTx := make(chan struct{})
+	release := make(chan struct{})
+	applied := make(chan error, 1)
+	go func() {
+		applied <- s.Apply(context.Background(), func(tx *Tx) error {
+			if err := tx.RaiseTimeFloor(t0.Add(time.Hour)); err != nil {
+				return err
+			}
+			close(inTx)
+			<-release
+			return nil
+		})
+	}()
+	<-inTx
+	start := time.Now()
+	if err := s.RaiseTimeFloor(t0.Add(2 * time.Hour)); !errors.Is(err, ErrBusy) {
+		t.Errorf("RaiseTimeFloor during an Apply: got %v, want ErrBusy", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("RaiseTimeFloor waited %v", d)
+	}
+	if got, err := s.TimeFloor(); !got.Equal(t0) || err != nil {
+		t.Errorf("TimeFloor during the Apply: got %v, %v; want the committed %v", got, err, t0)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.AddCounters(ctx, t0, Counters{Green: 1}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("AddCounters with a short deadline during an Apply: got %v, want DeadlineExceeded", err)
+	}
+	close(release)
+	if err := <-applied; err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.TimeFloor(); !got.Equal(t0.Add(time.Hour)) {
+		t.Errorf("TimeFloor after the Apply: got %v, want %v", got, t0.Add(time.Hour))
+	}
+	if err := s.RaiseTimeFloor(t0.Add(2 * time.Hour)); err != nil {
+		t.Errorf("RaiseTimeFloor after the Apply: %v", err)
+	}
+	if c, _ := s.Counters(context.Background(), t0); c.Green != 0 {
+		t.Errorf("the timed-out AddCounters wrote: %+v", c)
+	}
+}

@@ -17,11 +17,10 @@ const MaxRevocations = 1 << 25
 
 const qRevoked = "SELECT 1 FROM revoked WHERE id = ?"
 
-// Revoked implements verify.Revocations, bounded by Opts.Timeout.
+// Revoked implements verify.Revocations. It takes no context; see
+// the package documentation on contexts.
 func (s *Store) Revoked(id pass.ID) (bool, error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	return s.RevokedContext(ctx, id)
+	return s.RevokedContext(context.Background(), id)
 }
 
 // RevokedContext reports whether id is on the revocation list.

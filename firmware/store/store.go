@@ -30,9 +30,6 @@ type Opts struct {
 	// CacheKiB is the writer's page cache; default 16 MiB. Bulk applies of
 	// millions of revocations run faster with more.
 	CacheKiB int
-	// Timeout bounds the methods that take no context (the verify and
-	// pass.Trust interfaces); default 2 s.
-	Timeout time.Duration
 	// Now tells the time for applied_at columns and the names of files moved
 	// aside; default time.Now.
 	Now func() time.Time
@@ -56,9 +53,6 @@ func (o *Opts) withDefaults() Opts {
 	if d.CacheKiB <= 0 {
 		d.CacheKiB = 16 << 10
 	}
-	if d.Timeout <= 0 {
-		d.Timeout = 2 * time.Second
-	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -78,8 +72,9 @@ type Store struct {
 	log  *slog.Logger
 	lk   *os.File
 
-	w *sql.DB // exactly one connection: every write is serialised on it
-	r *sql.DB // read-only connections; never wait for the writer
+	w       *sql.DB       // exactly one connection: every write is serialised on it
+	writing chan struct{} // holds one token while a write transaction runs
+	r       *sql.DB       // read-only connections; never wait for the writer
 
 	status Status
 
@@ -144,7 +139,7 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, opts: o, log: o.Logger, lk: lk}
+	s := &Store{path: path, opts: o, log: o.Logger, lk: lk, writing: make(chan struct{}, 1)}
 	s.status.Path = path
 	ok := false
 	defer func() {
@@ -441,12 +436,6 @@ func (s *Store) closeDBs() {
 		s.w.Close()
 		s.w = nil
 	}
-}
-
-// ctx returns a context bounded by Opts.Timeout for interface methods that
-// take none.
-func (s *Store) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), s.opts.Timeout)
 }
 
 func (s *Store) check() error {

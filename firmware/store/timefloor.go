@@ -7,18 +7,32 @@ import (
 	"time"
 )
 
-// TimeFloor implements clock.FloorStore, bounded by Opts.Timeout.
+// TimeFloor implements clock.FloorStore. It takes no context; see
+// the package documentation on contexts.
 func (s *Store) TimeFloor() (time.Time, error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	return s.TimeFloorContext(ctx)
+	return s.TimeFloorContext(context.Background())
 }
 
-// RaiseTimeFloor implements clock.FloorStore, bounded by Opts.Timeout.
+// RaiseTimeFloor implements clock.FloorStore. clock.Trusted calls it from
+// Now, on the scan path, so it never waits behind a running write
+// transaction (a sync may take a minute): then it writes nothing and
+// returns ErrBusy, and the clock tries again later. A sync raises the floor
+// to its signed time inside its own Apply with Tx.RaiseTimeFloor.
 func (s *Store) RaiseTimeFloor(t time.Time) error {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	return s.RaiseTimeFloorContext(ctx, t)
+	if err := s.check(); err != nil {
+		return err
+	}
+	u, err := floorSeconds(t)
+	if err != nil || u == 0 {
+		return err
+	}
+	select {
+	case s.writing <- struct{}{}:
+	default:
+		return ErrBusy
+	}
+	defer func() { <-s.writing }()
+	return s.apply(context.Background(), func(tx *Tx) error { return tx.raiseFloor(u) })
 }
 
 // TimeFloorContext returns the last known good time, to the second; the
@@ -38,18 +52,39 @@ func (s *Store) TimeFloorContext(ctx context.Context) (time.Time, error) {
 	return time.Unix(u, 0).UTC(), nil
 }
 
-// RaiseTimeFloorContext raises the floor to t (truncated to the second);
-// a t not after the stored floor changes nothing.
+// RaiseTimeFloorContext raises the floor to t (truncated to the second),
+// waiting as ctx allows for a running write; a t not after the stored
+// floor changes nothing.
 func (s *Store) RaiseTimeFloorContext(ctx context.Context, t time.Time) error {
+	u, err := floorSeconds(t)
+	if err != nil || u == 0 {
+		return err
+	}
+	return s.Apply(ctx, func(tx *Tx) error { return tx.raiseFloor(u) })
+}
+
+// RaiseTimeFloor raises the floor to t within the transaction.
+func (tx *Tx) RaiseTimeFloor(t time.Time) error {
+	if err := tx.begin(); err != nil {
+		return err
+	}
+	u, err := floorSeconds(t)
+	if err != nil || u == 0 {
+		return err
+	}
+	return tx.raiseFloor(u)
+}
+
+// floorSeconds is t in unix seconds; 0 (raise nothing) for the zero time.
+func floorSeconds(t time.Time) (int64, error) {
 	u, err := unixOrZero(t)
 	if err != nil {
-		return invalid("time floor", "%v", err)
+		return 0, invalid("time floor", "%v", err)
 	}
-	if u == 0 {
-		return nil // the zero time raises nothing
-	}
-	return s.Apply(ctx, func(tx *Tx) error {
-		_, err := tx.exec("INSERT INTO time_floor(id, unix) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET unix = max(unix, excluded.unix)", u)
-		return err
-	})
+	return u, nil
+}
+
+func (tx *Tx) raiseFloor(u int64) error {
+	_, err := tx.exec("INSERT INTO time_floor(id, unix) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET unix = max(unix, excluded.unix)", u)
+	return err
 }

@@ -26,11 +26,10 @@ const (
 
 const qKeys = "SELECT issuer, public_key, usage, not_before, not_after FROM trust_keys WHERE format = ? AND kid = ? ORDER BY id LIMIT 64"
 
-// Keys implements pass.Trust, bounded by Opts.Timeout.
+// Keys implements pass.Trust. It takes no context; see
+// the package documentation on contexts.
 func (s *Store) Keys(format, kid string) ([]*pass.Key, error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	return s.KeysContext(ctx, format, kid)
+	return s.KeysContext(context.Background(), format, kid)
 }
 
 // KeysContext returns the trusted keys of format with identifier kid, or
