@@ -44,7 +44,9 @@
 // In WAL mode a reader sees the last committed snapshot and never waits
 // for a write transaction, however long: a sync replacing ten million
 // revocations does not delay a scan. Writes (counters, settings) do queue
-// behind a running Apply. busy_timeout (Opts.BusyTimeout) covers the short
+// behind a running Apply, as their context allows; RaiseTimeFloor, which
+// the clock calls on the scan path, returns ErrBusy instead of waiting.
+// busy_timeout (Opts.BusyTimeout) covers the short
 // locks of checkpoints; foreign keys are enforced.
 //
 // # Contexts
@@ -53,9 +55,9 @@
 // interfaces the verifier and the clock call (Keys, Revoked, Code,
 // TimeFloor, RaiseTimeFloor), which have none. Those run with
 // context.Background: a cancellable context costs database/sql a goroutine
-// per query, doubling a lookup's 99th percentile, and a WAL reader has
-// nothing to wait for but the busy timeout. Their …Context variants take
-// one. DataTime reads a copy in memory.
+// per query, doubling a lookup's 99th percentile; a WAL reader has nothing
+// to wait for but the busy timeout, and RaiseTimeFloor does not wait.
+// Their …Context variants take one. DataTime reads a copy in memory.
 //
 // # Opening
 //
