@@ -46,8 +46,8 @@
 // revocations does not delay a scan. Writes (counters, settings) do queue
 // behind a running Apply, as their context allows; RaiseTimeFloor, which
 // the clock calls on the scan path, returns ErrBusy instead of waiting.
-// busy_timeout (Opts.BusyTimeout) covers the short
-// locks of checkpoints; foreign keys are enforced.
+// busy_timeout (Opts.BusyTimeout) covers the short locks of checkpoints;
+// foreign keys are enforced.
 //
 // # Contexts
 //
