@@ -36,6 +36,9 @@ func (s *Store) Apply(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	select {
 	case s.writing <- struct{}{}:
 	case <-ctx.Done():

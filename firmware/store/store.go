@@ -83,6 +83,8 @@ type Store struct {
 	keys  keyCache
 	fresh atomic.Pointer[freshness]
 
+	readOnly bool // OpenReadOnly: no writer, no lock
+
 	closeOnce sync.Once
 	closed    atomic.Bool
 	closeErr  error

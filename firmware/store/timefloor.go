@@ -22,6 +22,9 @@ func (s *Store) RaiseTimeFloor(t time.Time) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	u, err := floorSeconds(t)
 	if err != nil || u == 0 {
 		return err

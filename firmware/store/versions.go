@@ -132,7 +132,11 @@ func (s *Store) DataTime() (time.Time, bool) {
 }
 
 func (s *Store) loadFreshness(ctx context.Context) error {
-	rows, err := s.w.QueryContext(ctx, "SELECT signed_at FROM data_versions WHERE name IN (?, ?)", DataRevocations, DataCodes)
+	return s.loadFreshnessFrom(ctx, s.w)
+}
+
+func (s *Store) loadFreshnessFrom(ctx context.Context, db querier) error {
+	rows, err := db.QueryContext(ctx, "SELECT signed_at FROM data_versions WHERE name IN (?, ?)", DataRevocations, DataCodes)
 	if err != nil {
 		return err
 	}
@@ -153,4 +157,9 @@ func (s *Store) loadFreshness(ctx context.Context) error {
 	}
 	s.fresh.Store(f)
 	return nil
+}
+
+// querier is what loadFreshnessFrom needs of a *sql.DB.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
