@@ -86,3 +86,21 @@ func (b *Busy) Wait(step string, timeout time.Duration) error {
 		}
 	}
 }
+
+// ErrNoBusyPulse matches the error of a controller whose BUSY line never
+// went busy after a command that takes time: a missing panel, a loose or
+// miswired BUSY line.
+var ErrNoBusyPulse = errors.New("epd: BUSY never went busy")
+
+// WaitPulse waits for the line to show busy (within start) and then idle
+// again (within timeout): the proof that a controller answered a command.
+func (b *Busy) WaitPulse(step string, start, timeout time.Duration) error {
+	deadline := time.Now().Add(start)
+	for !b.IsBusy() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: %w within %v of %s (is the panel connected?)", b.name, ErrNoBusyPulse, start, step)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	return b.Wait(step, timeout)
+}

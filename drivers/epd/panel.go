@@ -31,6 +31,10 @@ type Panel interface {
 	Partial(img image.Image, r image.Rectangle) error
 	// Stats describes the last operation.
 	Stats() Stats
+	// Probe checks that the controller answers (a reset whose BUSY pulse
+	// starts and ends) without drawing; ErrNoBusyPulse or a *BusyError
+	// when it does not.
+	Probe() error
 	// BytesSent returns all the bytes sent on the SPI bus so far.
 	BytesSent() uint64
 }

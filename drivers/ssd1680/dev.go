@@ -354,3 +354,40 @@ func (d *Dev) abort() {
 	}
 	_ = d.powerOff()
 }
+
+// Probe checks that the controller answers, without drawing: a hardware
+// reset, a software reset whose BUSY pulse must start and end, then deep
+// sleep again. A missing, unpowered or miswired panel fails with an error
+// naming the step (kioskctl selftest).
+func (d *Dev) Probe() (err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.wake(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			d.abort()
+		}
+	}()
+	to := d.opts.Timeouts
+	if err := d.busy.Wait("hardware reset", to.Command); err != nil {
+		return err
+	}
+	if err := d.bus.Command(cmdSoftReset); err != nil {
+		return err
+	}
+	if err := d.busy.WaitPulse("software reset", probeStart, to.Command); err != nil {
+		return err
+	}
+	// A software reset restores the registers; the RAM is rewritten whole
+	// before the next partial refresh.
+	d.ramSync = false
+	if err := d.deepSleep(); err != nil {
+		return err
+	}
+	return d.powerOff()
+}
+
+// probeStart bounds the wait for BUSY to rise after a software reset.
+const probeStart = 50 * time.Millisecond

@@ -342,3 +342,37 @@ func (d *Dev) abort() {
 	}
 	_ = d.powerOff()
 }
+
+// Probe checks that the controller answers, without drawing: a hardware
+// reset, then the charge pump on (BUSY must go busy and come back) and off,
+// and deep sleep. A missing, unpowered or miswired panel fails with an
+// error naming the step (kioskctl selftest).
+func (d *Dev) Probe() (err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.wake(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			d.abort()
+		}
+	}()
+	to := d.opts.Timeouts
+	if err := d.init(epd.Full); err != nil {
+		return err
+	}
+	if err := d.bus.Command(cmdPowerOn); err != nil {
+		return err
+	}
+	if err := d.busy.WaitPulse("power on", probeStart, to.Command); err != nil {
+		return err
+	}
+	if err := d.sleepController(); err != nil {
+		return err
+	}
+	return d.powerOff()
+}
+
+// probeStart bounds the wait for BUSY to fall after power on.
+const probeStart = 50 * time.Millisecond
