@@ -69,6 +69,41 @@ func raucStatus(booted string, otherGood bool) string {
 	return b.String()
 }
 
+// healthStubDir makes a directory with the stand-in commands in bin/ and
+// the given control files, and returns it.
+func healthStubDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	stub := t.TempDir()
+	bin := filepath.Join(stub, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range healthStubs {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(stub, name), []byte(body+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(stub, "calls"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return stub
+}
+
+// healthEnv runs the script with the stubs first on PATH.
+func healthEnv(stub string) []string {
+	return []string{
+		"STUB=" + stub,
+		"PATH=" + filepath.Join(stub, "bin") + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"RUNTIME_DIRECTORY=" + filepath.Join(stub, "run"),
+		"VENUEKIOSK_HEALTH_DELAY=0",
+	}
+}
+
 func TestHealthScript(t *testing.T) {
 	needTool(t, "sh", "dash")
 	script := filepath.Join(repoRoot(t), healthScript)
@@ -143,30 +178,8 @@ func TestHealthScript(t *testing.T) {
 		{name: "unknown-command", args: []string{"reboot"}, wantCode: 2, wantLog: "usage"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			stub := t.TempDir()
-			bin := filepath.Join(stub, "bin")
-			if err := os.Mkdir(bin, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			for name, body := range healthStubs {
-				if err := os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for name, body := range tt.files {
-				if err := os.WriteFile(filepath.Join(stub, name), []byte(body+"\n"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := os.WriteFile(filepath.Join(stub, "calls"), nil, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			env := append([]string{
-				"STUB=" + stub,
-				"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
-				"RUNTIME_DIRECTORY=" + filepath.Join(stub, "run"),
-				"VENUEKIOSK_HEALTH_DELAY=0",
-			}, tt.env...)
+			stub := healthStubDir(t, tt.files)
+			env := append(healthEnv(stub), tt.env...)
 			r := runCmd(t, stub, env, "sh", append([]string{script}, tt.args...)...)
 			if r.code != tt.wantCode {
 				t.Errorf("exit %d, want %d\nstderr:\n%s", r.code, tt.wantCode, r.stderr)
@@ -199,27 +212,16 @@ func TestHealthReport(t *testing.T) {
 		{"large-is-truncated", "100000", 65536},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			stub := t.TempDir()
-			bin := filepath.Join(stub, "bin")
-			if err := os.Mkdir(bin, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(bin, "kioskctl"), []byte(healthStubs["kioskctl"]), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(stub, "selftest"), []byte("0\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			files := map[string]string{"selftest": "0"}
 			if tt.bytes != "" {
-				if err := os.WriteFile(filepath.Join(stub, "selftest-bytes"), []byte(tt.bytes), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				files["selftest-bytes"] = tt.bytes
 			}
-			run := filepath.Join(stub, "run")
-			r := runCmd(t, stub, []string{"STUB=" + stub, "PATH=" + bin + ":" + os.Getenv("PATH"), "RUNTIME_DIRECTORY=" + run}, "sh", script, "check")
+			stub := healthStubDir(t, files)
+			r := runCmd(t, stub, healthEnv(stub), "sh", script, "check")
 			if r.code != 0 {
 				t.Fatalf("check: exit %d: %s", r.code, r.stderr)
 			}
+			run := filepath.Join(stub, "run")
 			st, err := os.Stat(filepath.Join(run, "selftest.json"))
 			if err != nil {
 				t.Fatal(err)
