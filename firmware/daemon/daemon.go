@@ -169,7 +169,8 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 			return fmt.Errorf("local page: %w", err)
 		}
 		addr = ln.Addr()
-		srv := web.New(web.Opts{Scanner: d.flow, State: func() any { return d.State(ctx) }, Panel: d.panelPNG(), Samples: d.samples()})
+		srv := web.New(web.Opts{Scanner: d.flow, State: func() any { return d.State(ctx) }, Panel: d.panelPNG(), Samples: d.samples(),
+			SelfTest: func(ctx context.Context) any { return d.selfTest(ctx) }})
 		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 		slog.Info("local page", "url", "http://"+addr.String()+"/")
 	}

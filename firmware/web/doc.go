@@ -6,6 +6,7 @@
 //	POST /api/scan     raw payload in the body → the verdict JSON of `kioskctl verify --json`
 //	GET  /api/state    lights, last verdict, counters
 //	GET  /panel.png    the panel image, one pixel per panel pixel
+//	POST /api/selftest the hardware checks of `kioskctl selftest` (pulses the lights)
 //
 // Only the reply to a scan request carries holder fields, as
 // `kioskctl verify --json` does; the state never does. The server binds to

@@ -38,6 +38,8 @@ type Opts struct {
 	Panel func(w io.Writer) error
 	// Samples lists sample payloads; nil: an empty list.
 	Samples func() []Sample
+	// SelfTest runs the hardware checks of kioskctl selftest; nil: 404.
+	SelfTest func(ctx context.Context) any
 }
 
 // Server is the local web server.
@@ -61,6 +63,7 @@ func New(opts Opts) *Server {
 	s.mux.HandleFunc("POST /api/scan", s.scan)
 	s.mux.HandleFunc("GET /api/state", s.state)
 	s.mux.HandleFunc("GET /panel.png", s.panel)
+	s.mux.HandleFunc("POST /api/selftest", s.selfTest)
 	return s
 }
 
@@ -154,6 +157,18 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.opts.State())
+}
+
+func (s *Server) selfTest(w http.ResponseWriter, r *http.Request) {
+	if s.opts.SelfTest == nil {
+		httpError(w, http.StatusNotFound, "no self-test here")
+		return
+	}
+	if !sameOrigin(r) {
+		httpError(w, http.StatusForbidden, "cross-origin requests are refused")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.opts.SelfTest(r.Context()))
 }
 
 func (s *Server) panel(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/version"
+)
+
+// Status is what kioskctl status reports. Nothing in it is personal.
+type Status struct {
+	Version string       `json:"version"`
+	Slot    string       `json:"slot"`
+	Venue   VenueStatus  `json:"venue"`
+	Daemon  DaemonStatus `json:"daemon"`
+	Clock   ClockStatus  `json:"clock"`
+	Data    []DataStatus `json:"data"`
+	// LastSync is when data was last applied (the kiosk's clock).
+	LastSync *time.Time     `json:"last_sync"`
+	Store    *store.Stats   `json:"store,omitempty"`
+	Today    store.Counters `json:"today"`
+	Scanner  any            `json:"scanner,omitempty"`
+	Panel    any            `json:"panel,omitempty"`
+	Problems []string       `json:"problems"`
+}
+
+// VenueStatus is the provisioned venue.
+type VenueStatus struct {
+	ID     string `json:"id"`
+	NameEN string `json:"name_en"`
+	NameZH string `json:"name_zh"`
+}
+
+// DaemonStatus says whether kioskd answers and what it says of itself.
+type DaemonStatus struct {
+	Running bool   `json:"running"`
+	URL     string `json:"url,omitempty"`
+	Summary string `json:"summary,omitempty"`
+}
+
+// ClockStatus is the trusted clock's state.
+type ClockStatus struct {
+	Trusted bool      `json:"trusted"`
+	Now     time.Time `json:"now"`
+	Floor   time.Time `json:"floor"`
+}
+
+// DataStatus is one synced data set.
+type DataStatus struct {
+	Name    string        `json:"name"`
+	Version int64         `json:"version"`
+	Signed  time.Time     `json:"signed"`
+	Age     time.Duration `json:"age_seconds"`
+	Applied time.Time     `json:"applied"`
+	Source  string        `json:"source"`
+}
+
+// MarshalJSON writes the age in whole seconds.
+func (d DataStatus) MarshalJSON() ([]byte, error) {
+	type plain DataStatus
+	p := plain(d)
+	p.Age = d.Age / time.Second
+	return json.Marshal(p)
+}
+
+var now = time.Now
+
+func runStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kf := addKioskFlags(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--json]")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,")
+		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state and today's counts. Reads the store beside a")
+		fmt.Fprintln(fs.Output(), "running kioskd; asks kioskd itself for the scanner and panel.")
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "status", "unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := kf.load()
+	if err != nil {
+		return usageError(stderr, "status", "%v", err)
+	}
+	ctx := context.Background()
+	st, err := collectStatus(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl status: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		enc.Encode(st)
+		return exitOK
+	}
+	printStatus(stdout, st)
+	return exitOK
+}
+
+func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
+	t := now()
+	st := &Status{
+		Version:  version.Version,
+		Slot:     bootedSlot(),
+		Venue:    VenueStatus{ID: c.Venue.ID, NameEN: c.Venue.NameEN, NameZH: c.Venue.NameZH},
+		Problems: []string{},
+		Data:     []DataStatus{},
+	}
+	if st.Slot == "" {
+		st.Slot = "unknown"
+	}
+	db, err := store.OpenReadOnly(ctx, dbPath(c), nil)
+	if err != nil {
+		st.Problems = append(st.Problems, "store: "+err.Error())
+	} else {
+		defer db.Close()
+		floor, err := db.TimeFloorContext(ctx)
+		if err != nil {
+			return nil, err
+		}
+		st.Clock = ClockStatus{Now: t.UTC(), Floor: floor.UTC(), Trusted: !t.Before(floor.Add(-clock.Tolerance))}
+		vs, err := db.DataVersions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			st.Data = append(st.Data, DataStatus{Name: v.Name, Version: v.Version, Signed: v.SignedAt.UTC(), Age: t.Sub(v.SignedAt).Round(time.Second), Applied: v.AppliedAt.UTC(), Source: v.Source})
+			if st.LastSync == nil || v.AppliedAt.After(*st.LastSync) {
+				a := v.AppliedAt.UTC()
+				st.LastSync = &a
+			}
+		}
+		if s, err := db.Stats(ctx); err == nil {
+			st.Store = &s
+		}
+		if st.Today, err = db.Counters(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	var ds struct {
+		Summary string `json:"summary"`
+		Scanner any    `json:"scanner"`
+		Panel   any    `json:"panel"`
+	}
+	url := daemonURL(c)
+	running, err := daemonJSON(ctx, url, "GET", "/api/state", 3*time.Second, &ds)
+	switch {
+	case err != nil:
+		st.Problems = append(st.Problems, err.Error())
+	case running:
+		st.Daemon = DaemonStatus{Running: true, URL: url, Summary: ds.Summary}
+		st.Scanner, st.Panel = ds.Scanner, ds.Panel
+	default:
+		st.Daemon = DaemonStatus{Running: false, URL: url}
+		st.Problems = append(st.Problems, "kioskd does not answer at "+orDash(url))
+	}
+	if !st.Clock.Trusted && !st.Clock.Floor.IsZero() {
+		st.Problems = append(st.Problems, "the clock reads earlier than the last known good time: not trusted")
+	}
+	return st, nil
+}
+
+func printStatus(w io.Writer, st *Status) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "version\t%s\n", st.Version)
+	fmt.Fprintf(tw, "slot\t%s\n", st.Slot)
+	fmt.Fprintf(tw, "venue\t%s %s %s\n", orDash(st.Venue.ID), st.Venue.NameEN, st.Venue.NameZH)
+	if st.Daemon.Running {
+		fmt.Fprintf(tw, "kioskd\trunning at %s: %s\n", st.Daemon.URL, st.Daemon.Summary)
+	} else {
+		fmt.Fprintf(tw, "kioskd\tnot answering\n")
+	}
+	trust := "trusted"
+	if !st.Clock.Trusted {
+		trust = "NOT trusted"
+	}
+	fmt.Fprintf(tw, "clock\t%s (now %s, last known good %s)\n", trust, stamp(st.Clock.Now), stamp(st.Clock.Floor))
+	if st.LastSync != nil {
+		fmt.Fprintf(tw, "last sync\t%s\n", stamp(*st.LastSync))
+	} else {
+		fmt.Fprintf(tw, "last sync\tnever\n")
+	}
+	for _, d := range st.Data {
+		fmt.Fprintf(tw, "data %s\tversion %d, signed %s (%s ago), from %s\n", d.Name, d.Version, stamp(d.Signed), d.Age, d.Source)
+	}
+	if st.Store != nil {
+		fmt.Fprintf(tw, "store\t%d revocations, %d codes, %d keys, %d bytes\n", st.Store.Revocations, st.Store.Codes, st.Store.TrustKeys, st.Store.Bytes)
+	}
+	if st.Scanner != nil {
+		b, _ := json.Marshal(st.Scanner)
+		fmt.Fprintf(tw, "scanner\t%s\n", b)
+	}
+	if st.Panel != nil {
+		b, _ := json.Marshal(st.Panel)
+		fmt.Fprintf(tw, "panel\t%s\n", b)
+	}
+	fmt.Fprintf(tw, "today\tgreen %d, amber %d, red %d, entries %d\n", st.Today.Green, st.Today.Amber, st.Today.Red, st.Today.Entries)
+	for _, p := range st.Problems {
+		fmt.Fprintf(tw, "problem\t%s\n", p)
+	}
+	tw.Flush()
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,95 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+)
+
+// Check is one self-test result.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// prober is a panel driver that can check the controller answers
+// (drivers/epd.Panel).
+type prober interface{ Probe() error }
+
+// HardwareChecks checks the panel (its controller answers a reset with a
+// BUSY pulse) and pulses each light and the buzzer once. kioskctl selftest
+// runs it itself when kioskd is stopped; a running kioskd runs it for
+// kioskctl through POST /api/selftest, since it holds the devices.
+func HardwareChecks(ctx context.Context, hw Hardware) []Check {
+	var checks []Check
+	switch p, ok := hw.Panel.(prober); {
+	case hw.Panel == nil:
+		c := Check{Name: "panel", OK: true, Detail: "none configured"}
+		for _, pr := range hw.Problems {
+			if len(pr) > 5 && pr[:5] == "panel" {
+				c = Check{Name: "panel", OK: false, Detail: pr}
+			}
+		}
+		checks = append(checks, c)
+	case !ok:
+		checks = append(checks, Check{Name: "panel", OK: true, Detail: hw.PanelName + ": driver cannot probe"})
+	default:
+		start := time.Now()
+		if err := p.Probe(); err != nil {
+			checks = append(checks, Check{Name: "panel", OK: false, Detail: err.Error()})
+		} else {
+			checks = append(checks, Check{Name: "panel", OK: true, Detail: fmt.Sprintf("%s answered in %v", hw.PanelName, time.Since(start).Round(time.Millisecond))})
+		}
+	}
+	ind := hw.Indicator
+	if ind == nil {
+		checks = append(checks, Check{Name: "lights", OK: true, Detail: "none fitted"})
+		return checks
+	}
+	for _, pr := range hw.Problems {
+		if len(pr) > 6 && pr[:6] == "lights" {
+			checks = append(checks, Check{Name: "lights", OK: false, Detail: pr})
+			return checks
+		}
+	}
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := ind.SelfTest(tctx); err != nil {
+		checks = append(checks, Check{Name: "lights", OK: false, Detail: err.Error()})
+	} else {
+		checks = append(checks, Check{Name: "lights", OK: true, Detail: "green, amber, red and buzzer pulsed once"})
+	}
+	return checks
+}
+
+// ScannerCheck says whether the configured scanner device is there.
+func ScannerCheck(path string) Check {
+	if path == "" {
+		return Check{Name: "scanner", OK: true, Detail: "none configured"}
+	}
+	m, err := filepath.Glob(path)
+	if err != nil || len(m) == 0 {
+		return Check{Name: "scanner", OK: false, Detail: "no device at " + path}
+	}
+	return Check{Name: "scanner", OK: true, Detail: "present at " + m[0]}
+}
+
+// selfTest is the daemon's side of kioskctl selftest: the hardware it
+// holds and the scanner's connection.
+func (d *Daemon) selfTest(ctx context.Context) []Check {
+	checks := HardwareChecks(ctx, d.hw)
+	d.mu.Lock()
+	ok, why := d.scannerOK, d.scannerWhy
+	d.mu.Unlock()
+	if d.scn == nil {
+		checks = append(checks, Check{Name: "scanner", OK: true, Detail: why})
+	} else {
+		checks = append(checks, Check{Name: "scanner", OK: ok, Detail: why})
+	}
+	d.ind.Show(indicator.Idle)
+	return checks
+}
