@@ -1,6 +1,9 @@
 # venuekiosk — see README.md. `make run` starts a simulated kiosk; `make test`
 # installs what the tests need and runs every test.
 
+# The firmware image targets (image, bundle, …) live with the Buildroot tree.
+include buildroot/targets.mk
+
 SHELL     := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO        ?= go
@@ -15,7 +18,9 @@ LDFLAGS   := -s -w -X github.com/venuekiosk/venuekiosk/firmware/version.Version=
 TEST_DEBS := zbar-tools \
              gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
              gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
-             qemu-user-static chromium
+             qemu-user-static chromium unifont \
+             rauc squashfs-tools genimage fdisk dosfstools mtools e2fsprogs \
+             python3-magic python3-flake8 shellcheck openssl xz-utils systemd
 
 # Packages whose tests also run on arm64 under qemu-user.
 CROSS_TEST_PKGS := ./firmware/pass/... ./firmware/policy/... ./firmware/trust/... ./firmware/verify/...
@@ -29,7 +34,7 @@ QEMU_ARM64 := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 all: build
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 build: ## build host binaries into bin/
 	@mkdir -p $(BIN)

@@ -175,8 +175,8 @@ func TestStatusAndSelfTestThroughDaemon(t *testing.T) {
 // brokenPanel is a panel whose controller never answers.
 type brokenPanel struct{}
 
-func (brokenPanel) Bounds() image.Rectangle                   { return image.Rect(0, 0, 122, 250) }
-func (brokenPanel) Full(image.Image) error                    { return nil }
+func (brokenPanel) Bounds() image.Rectangle                    { return image.Rect(0, 0, 122, 250) }
+func (brokenPanel) Full(image.Image) error                     { return nil }
 func (brokenPanel) Partial(image.Image, image.Rectangle) error { return nil }
 func (brokenPanel) Probe() error {
 	return errors.New("ssd1680: BUSY never went busy within 50ms of software reset (is the panel connected?)")
