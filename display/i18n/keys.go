@@ -14,6 +14,7 @@ const (
 	OpenMode         Key = "open_mode"         // no pass checks in force
 	NoScanner        Key = "no_scanner"
 	VenueUnset       Key = "venue_unset"    // not provisioned: no venue code
+	SetupRefused     Key = "setup_refused"  // a provisioning file was refused
 	TimeUntrusted    Key = "time_untrusted" // shown instead of the venue code
 	Holder           Key = "holder"         // {initials}, {year}
 
@@ -60,7 +61,7 @@ var ReasonCodes = []pass.Code{
 func ReasonKey(c pass.Code) Key { return Key("reason." + string(c)) }
 
 var fixedKeys = []Key{
-	Instruction, InstructionShort, InstructionPass, OpenMode, NoScanner, VenueUnset, TimeUntrusted, Holder,
+	Instruction, InstructionShort, InstructionPass, OpenMode, NoScanner, VenueUnset, SetupRefused, TimeUntrusted, Holder,
 	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
 	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,

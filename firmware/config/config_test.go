@@ -123,3 +123,22 @@ func TestExampleListsEveryKey(t *testing.T) {
 		t.Errorf("kioskd.toml documents %d keys, Config has %d", len(documented), n)
 	}
 }
+
+func TestApplyProvision(t *testing.T) {
+	c := Default()
+	c.Kiosk.StateDir = t.TempDir()
+	if ok, err := c.ApplyProvision(); ok || err != nil {
+		t.Fatalf("no file: got %v, %v", ok, err)
+	}
+	os.WriteFile(filepath.Join(c.Kiosk.StateDir, ProvisionFile), []byte("[venue]\nid = \"CM-01\"\nname_zh = \"中環街市\"\n[panel]\nmodel = \"waveshare_2in9_v2\"\n"), 0o600)
+	if ok, err := c.ApplyProvision(); !ok || err != nil {
+		t.Fatalf("got %v, %v", ok, err)
+	}
+	if c.Venue.ID != "CM-01" || c.Venue.NameZH != "中環街市" || c.Panel.Model != "waveshare_2in9_v2" || c.Scanner.Baud != 9600 {
+		t.Errorf("got %+v %+v", c.Venue, c.Panel)
+	}
+	os.WriteFile(filepath.Join(c.Kiosk.StateDir, ProvisionFile), []byte("[venue]\nidd = 1\n"), 0o600)
+	if _, err := c.ApplyProvision(); err == nil || !strings.Contains(err.Error(), "unknown key venue.idd") {
+		t.Errorf("bad key: got %v", err)
+	}
+}

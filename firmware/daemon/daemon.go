@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
@@ -114,6 +116,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 			return err
 		}
 	}
+	d.provisionRefusal()
 
 	loc := time.Local
 	d.counters = newCounters(d.st, loc)
@@ -409,3 +412,16 @@ func orNone(s string) string {
 
 // Flow returns the scan flow (for tests and the simulator).
 func (d *Daemon) Flow() *scan.Flow { return d.flow }
+
+// provisionRefusal shows why the last provisioning file was refused (kioskctl
+// provision --from), on the panel and in the status line.
+func (d *Daemon) provisionRefusal() {
+	b, err := os.ReadFile(filepath.Join(d.cfg.Kiosk.StateDir, provision.ErrorFile))
+	if err != nil {
+		return
+	}
+	d.problem(strings.TrimSpace(string(b)))
+	if d.scr != nil {
+		d.scr.ShowMessage(layout.Cross, i18n.SetupRefused)
+	}
+}

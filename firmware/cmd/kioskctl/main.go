@@ -25,12 +25,13 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"verify":   {"judge a pass offline: green, amber or red", runVerify},
-	"status":   {"show the kiosk's version, data, clock, devices and today's counts", runStatus},
-	"selftest": {"check store, trust, clock, scanner, panel and lights (exit 0/1)", runSelfTest},
-	"store":    {"restore the pre-migration database (store restore), list copies", runStore},
-	"version":  {"print the firmware version", runVersion},
-	"venueqr":  {"make or check a rotating venue check-in code", runVenueQR},
+	"verify":    {"judge a pass offline: green, amber or red", runVerify},
+	"status":    {"show the kiosk's version, data, clock, devices and today's counts", runStatus},
+	"selftest":  {"check store, trust, clock, scanner, panel and lights (exit 0/1)", runSelfTest},
+	"store":     {"restore the pre-migration database (store restore), list copies", runStore},
+	"provision": {"set the kiosk up for its venue, or apply a signed provisioning file", runProvision},
+	"version":   {"print the firmware version", runVersion},
+	"venueqr":   {"make or check a rotating venue check-in code", runVenueQR},
 }
 
 func main() {

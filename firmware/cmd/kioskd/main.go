@@ -90,11 +90,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *listen != "" {
 		sets = append(sets, "kiosk.listen="+*listen)
 	}
-	for _, kv := range sets {
-		if err := cfg.Set(kv); err != nil {
-			fmt.Fprintf(stderr, "kioskd: %v\n", err)
-			return 2
+	applySets := func() bool {
+		for _, kv := range sets {
+			if err := cfg.Set(kv); err != nil {
+				fmt.Fprintf(stderr, "kioskd: %v\n", err)
+				return false
+			}
 		}
+		return true
+	}
+	// The state directory may come from the command line; provisioning's
+	// file there applies over the base configuration, and the command line
+	// over both.
+	if !applySets() {
+		return 2
+	}
+	if _, err := cfg.ApplyProvision(); err != nil {
+		fmt.Fprintf(stderr, "kioskd: %v\n", err)
+		return 2
+	}
+	if !applySets() {
+		return 2
 	}
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "kioskd: %v\n", err)

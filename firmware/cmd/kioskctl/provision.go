@@ -1,0 +1,280 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/provision"
+)
+
+// DefaultOperatorKey is where the image keeps the operator's public key.
+const DefaultOperatorKey = "/usr/share/venuekiosk/operator.pub"
+
+func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "sign":
+			return runProvisionSign(args[1:], stdout, stderr)
+		case "keygen":
+			return runProvisionKeygen(args[1:], stdout, stderr)
+		}
+	}
+	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kf := addKioskFlags(fs)
+	var s provision.Settings
+	fs.StringVar(&s.Venue.ID, "venue-id", "", "the venue `ID` (1–32 of A–Z a–z 0–9 - _)")
+	fs.StringVar(&s.Venue.NameEN, "venue-en", "", "the venue's English `NAME`")
+	fs.StringVar(&s.Venue.NameZH, "venue-zh", "", "the venue's Chinese `NAME`")
+	fs.StringVar(&s.Venue.Category, "category", "", "the venue's `CATEGORY` (market, clinic, …)")
+	fs.StringVar(&s.Profile, "profile", "", "`default` or hk (tones and policy of a region)")
+	panel := fs.String("panel", "", "panel `MODEL` (waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2, none)")
+	pins := fs.String("panel-pins", "", "panel pins `dc=GPIO25,reset=GPIO17,busy=GPIO24,power=`")
+	scannerDev := fs.String("scanner", "", "scanner `DEVICE`: a path, glob or /dev/serial/by-id link")
+	baud := fs.Int("baud", 0, "scanner baud `RATE`")
+	source := fs.String("sync-source", "", "update source `URL` (https://…, file:///…)")
+	root := fs.String("root", "", "the initial trusted TUF root.json `FILE`")
+	from := fs.String("from", "", "apply a signed provisioning `FILE` (USB stick) instead of flags")
+	operatorPub := fs.String("operator-pub", DefaultOperatorKey, "the operator's public key `FILE`, for --from")
+	force := fs.Bool("force", false, "replace an existing kiosk key (the kiosk must be registered again)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	fs.Usage = func() {
+		o := fs.Output()
+		fmt.Fprintln(o, "usage: kioskctl provision --venue-id ID --venue-en NAME --venue-zh NAME [flags]")
+		fmt.Fprintln(o, "       kioskctl provision --from FILE [--operator-pub FILE]")
+		fmt.Fprintln(o, "       kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
+		fmt.Fprintln(o, "       kioskctl provision keygen --out OPERATOR_KEY")
+		fmt.Fprintln(o)
+		fmt.Fprintln(o, "Sets the kiosk up for its venue: venue identity, board profile, sync source and root,")
+		fmt.Fprintln(o, "and the kiosk's own ed25519 key (made here, mode 0600, never printed). Prints the key's")
+		fmt.Fprintln(o, "fingerprint and a QR code of the public key for the operator to register the kiosk.")
+		fmt.Fprintln(o, "Idempotent; an existing key is kept unless --force. A signed file (--from) is verified")
+		fmt.Fprintln(o, "with the operator's key first; a refused file changes nothing and kioskd shows why.")
+		fmt.Fprintln(o)
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "provision", "unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := kf.load()
+	if err != nil {
+		return usageError(stderr, "provision", "%v", err)
+	}
+	dir := cfg.Kiosk.StateDir
+	settings := &s
+	if *from != "" {
+		pubText, err := os.ReadFile(*operatorPub)
+		if err != nil {
+			return usageError(stderr, "provision", "operator key: %v", err)
+		}
+		pub, err := venueqr.ParsePublicKey(pubText)
+		if err != nil {
+			return usageError(stderr, "provision", "operator key %s: %v", *operatorPub, err)
+		}
+		data, err := readBounded(*from, provision.MaxFile)
+		if err == nil {
+			settings, err = provision.Open(data, pub)
+		}
+		if err != nil {
+			if rerr := provision.RecordRefusal(dir, fmt.Errorf("provisioning file %s refused: %w", *from, err)); rerr != nil {
+				fmt.Fprintf(stderr, "kioskctl provision: %v\n", rerr)
+			}
+			fmt.Fprintf(stderr, "kioskctl provision: %s refused: %v; nothing was changed\n", *from, err)
+			return exitFail
+		}
+	} else {
+		if *panel != "" {
+			settings.Panel = &provision.Panel{Model: *panel}
+			if err := parsePins(*pins, settings.Panel); err != nil {
+				return usageError(stderr, "provision", "--panel-pins: %v", err)
+			}
+		} else if *pins != "" {
+			return usageError(stderr, "provision", "--panel-pins needs --panel")
+		}
+		if *scannerDev != "" || *baud != 0 {
+			settings.Scanner = &provision.Scanner{Device: *scannerDev, Baud: *baud}
+		}
+		if *source != "" || *root != "" {
+			settings.Sync = &provision.Sync{Source: *source}
+			if *root != "" {
+				b, err := readBounded(*root, provision.MaxRoot)
+				if err != nil {
+					return usageError(stderr, "provision", "--root: %v", err)
+				}
+				settings.Sync.Root = b
+			}
+		}
+		if err := settings.Validate(); err != nil {
+			return usageError(stderr, "provision", "%v", err)
+		}
+	}
+	res, err := provision.Apply(dir, settings, provision.Opts{Force: *force})
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		json.NewEncoder(stdout).Encode(res)
+		return exitOK
+	}
+	switch {
+	case res.KeyCreated:
+		fmt.Fprintln(stdout, "kiosk key created")
+	default:
+		fmt.Fprintln(stdout, "kiosk key kept")
+	}
+	if res.Changed {
+		fmt.Fprintf(stdout, "provisioned venue %s in %s\n", settings.Venue.ID, dir)
+	} else {
+		fmt.Fprintf(stdout, "already provisioned for venue %s: nothing changed\n", settings.Venue.ID)
+	}
+	fmt.Fprintf(stdout, "public key   %s\nfingerprint  %s\n", res.PublicKey, res.Fingerprint)
+	if q, err := qrcode.New(res.PublicKey, qrcode.Medium); err == nil {
+		fmt.Fprint(stdout, q.ToSmallString(false))
+	}
+	fmt.Fprintln(stdout, "Register the kiosk with the operator using this fingerprint; restart kioskd to apply.")
+	return exitOK
+}
+
+func parsePins(s string, p *provision.Panel) error {
+	if s == "" {
+		return nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("%q: want name=GPIO", kv)
+		}
+		switch strings.TrimSpace(k) {
+		case "dc":
+			p.DC = v
+		case "reset":
+			p.Reset = v
+		case "busy":
+			p.Busy = v
+		case "power":
+			p.Power = v
+		default:
+			return fmt.Errorf("%q: want dc, reset, busy or power", k)
+		}
+	}
+	return nil
+}
+
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
+	}
+	return b, nil
+}
+
+func runProvisionSign(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("provision sign", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	keyFile := fs.String("key", "", "the operator's private key `FILE`")
+	in := fs.String("in", "", "the settings `FILE` (JSON: venue, panel, scanner, sync, profile)")
+	out := fs.String("out", "", "write the signed file here (default: standard output)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
+		fmt.Fprintln(fs.Output(), "\nSigns a provisioning file for a kiosk's USB stick (operator side).")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if *keyFile == "" || *in == "" || fs.NArg() > 0 {
+		return usageError(stderr, "provision sign", "want --key and --in")
+	}
+	kb, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return usageError(stderr, "provision sign", "%v", err)
+	}
+	key, err := venueqr.ParsePrivateKey(kb)
+	if err != nil {
+		return usageError(stderr, "provision sign", "%s: %v", *keyFile, err)
+	}
+	data, err := readBounded(*in, provision.MaxFile)
+	if err != nil {
+		return usageError(stderr, "provision sign", "%v", err)
+	}
+	var s provision.Settings
+	if err := json.Unmarshal(data, &s); err != nil {
+		return usageError(stderr, "provision sign", "%s: %v", *in, err)
+	}
+	signed, err := provision.Sign(&s, key)
+	if err != nil {
+		return usageError(stderr, "provision sign", "%v", err)
+	}
+	if *out == "" {
+		stdout.Write(append(signed, '\n'))
+		return exitOK
+	}
+	if err := os.WriteFile(*out, append(signed, '\n'), 0o644); err != nil {
+		fmt.Fprintf(stderr, "kioskctl provision sign: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func runProvisionKeygen(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("provision keygen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "write the operator's private key to `FILE` (mode 0600; must not exist)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl provision keygen --out OPERATOR_KEY")
+		fmt.Fprintln(fs.Output(), "\nMakes the operator's ed25519 key pair and prints the public key for the image.")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return usageError(stderr, "provision keygen", "want --out FILE")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
+		return exitFail
+	}
+	text, _ := venueqr.MarshalPrivateKey(priv)
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return usageError(stderr, "provision keygen", "%s exists: refusing to replace a key", *out)
+		}
+		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
+		return exitFail
+	}
+	if _, err := f.Write(text); err != nil {
+		f.Close()
+		return exitFail
+	}
+	if err := f.Close(); err != nil {
+		return exitFail
+	}
+	pubText, _ := venueqr.MarshalPublicKey(pub)
+	stdout.Write(pubText)
+	return exitOK
+}
