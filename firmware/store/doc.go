@@ -1,10 +1,11 @@
 // Package store is the kiosk's SQLite database (github.com/mattn/go-sqlite3,
 // cgo) and the only package in the firmware that speaks SQL. It holds the
 // trust keys, the revocation list, the red/amber code lists, the entry
-// policy, exposure notices, settings, daily counters, the versions of the
-// synced data sets and the time floor. It never holds a holder's name, date
-// of birth or a raw pass payload: there is no column for them, and passes
-// are known only by their 32-byte pass.ID.
+// policy, exposure notices, settings, daily counters, the visit log, the
+// versions of the synced data sets and the time floor. It never holds a
+// holder's name, date of birth or a raw pass payload: there is no column for
+// them, and passes are known only by their 32-byte pass.ID — in the visit
+// log not even that, only by a keyed hash of it (visits.go).
 //
 // A *Store implements pass.Trust, verify.Revocations, verify.Codes,
 // verify.Freshness and clock.FloorStore. Sync writes through Apply: every
@@ -93,14 +94,26 @@
 //
 // migrations/NNNN_name.sql, numbered from 0001 without gaps; PRAGMA
 // user_version holds the number of the last one applied. The first release
-// ships as three (v1 base and revocations, v2 code lists, policy and
-// exposures, v3 counters) so that the upgrade path is exercised from the
-// start. To add the visit log (issue 9): write migrations/0004_visits.sql
-// (CREATE TABLE visits …, keyed hashes only), raise SchemaVersion to 4, and
-// add its methods in a file of its own; the tests apply every migration from
-// an empty database and from the version before it. A migration runs inside
-// a transaction, so it must not depend on PRAGMA foreign_keys changes, and
+// ships as four (v1 base and revocations, v2 code lists, policy and
+// exposures, v3 counters, v4 the visit log) so that the upgrade path is
+// exercised from the start. To add one: write the next file, raise
+// SchemaVersion, and add its methods in a file of its own; the tests apply
+// every migration from an empty database and from the version before it. A
+// migration runs inside a transaction, so it must not depend on PRAGMA
+// foreign_keys changes (nor switch auto_vacuum, which needs a VACUUM), and
 // it must never drop data a Restore would need.
+//
+// # Erasing
+//
+// The writer runs with PRAGMA secure_delete=FAST: the space a deleted or
+// moved cell leaves inside a page is zeroed at no extra I/O. ExpireVisits
+// erases expired visits with secure_delete ON, hands the freed pages back
+// with an incremental vacuum (the database is switched to
+// auto_vacuum=INCREMENTAL by a one-time VACUUM on its first run) and
+// truncates the WAL, so an erased visit leaves no copy in kiosk.db or its
+// -wal. Copies made before a migration (kiosk.db.pre-vN) and damaged files
+// moved aside keep the visits they held; they are kept for Restore and
+// hold keyed hashes only.
 //
 // Times are stored as unix seconds (UTC); sub-second parts are dropped.
 package store

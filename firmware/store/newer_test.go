@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if !errors.As(err, &ne) || ne.Found != 7 || ne.Known != SchemaVersion {
 		t.Fatalf("got %v, want a NewerSchemaError v7 > v%d", err, SchemaVersion)
 	}
-	want := p + ": database schema v7 is newer than this firmware understands (v3); refusing to touch it"
+	want := p + fmt.Sprintf(": database schema v7 is newer than this firmware understands (v%d); refusing to touch it", SchemaVersion)
 	if err.Error() != want {
 		t.Errorf("message:\n got %s\nwant %s", err, want)
 	}

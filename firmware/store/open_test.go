@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -23,7 +24,8 @@ func TestOpenPragmas(t *testing.T) {
 		{"foreign_keys", "1"},
 		{"busy_timeout", "5000"},
 		{"journal_size_limit", "8388608"},
-		{"user_version", "3"},
+		{"user_version", strconv.Itoa(SchemaVersion)},
+		{"secure_delete", "2"}, // FAST
 	} {
 		var got string
 		if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {

@@ -24,7 +24,7 @@ func TestBackupAndRestore(t *testing.T) {
 	})
 	s.Close()
 
-	s = openT(t, p, nil)
+	s = openT(t, p, migrations[:3])
 	if got, want := s.Status().Backup, p+".pre-v3"; got != want {
 		t.Fatalf("backup: got %q, want %q", got, want)
 	}
