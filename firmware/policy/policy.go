@@ -37,6 +37,9 @@ type Policy struct {
 	StaleData Outcome `json:"stale_data"`
 	// MaxDataAgeHours bounds the age of revocation and code data; 0: unbounded.
 	MaxDataAgeHours int `json:"max_data_age_hours"`
+	// VisitRetentionDays is how long the visit log keeps a visit (see
+	// VisitRetention); 0: DefaultVisitRetentionDays.
+	VisitRetentionDays int `json:"visit_retention_days,omitempty"`
 
 	// Formats overrides the vaccination rule for one pass format (for
 	// example Hong Kong's Vaccine Pass for "hksarg").
@@ -191,6 +194,9 @@ func (p *Policy) Validate() error {
 		}
 	}
 	if err := p.Vaccination.validate("vaccination"); err != nil {
+		return err
+	}
+	if err := p.validateRetention(); err != nil {
 		return err
 	}
 	for name, f := range p.Formats {
