@@ -29,7 +29,7 @@ ARM64_CC  := aarch64-linux-gnu-gcc
 ARMV7_CC  := arm-linux-gnueabihf-gcc
 QEMU_ARM64 := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 
-.PHONY: all build test deps vet unit cross cross-test bench run clean help fmt install
+.PHONY: all build test deps vet unit cross cross-test cross-run bench run clean help fmt install
 
 all: build
 
@@ -71,7 +71,10 @@ cross-test: cross ## run the verification tests of the arm64 build under qemu-us
 	CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=$(ARM64_CC) \
 	  $(GO) test -count=1 -exec '$(QEMU_ARM64)' $(CROSS_TEST_PKGS)
 
-test: deps vet unit cross-test ## install test tools when missing, then run every test
+cross-run: cross ## run the cross-built kioskd (arm64) and kioskctl (armv7, arm64) under qemu-user: selftest against a simulated kiosk
+	sh firmware/cmd/kioskd/qemu-run.sh $(BUILD)
+
+test: deps vet unit cross-test cross-run ## install test tools when missing, then run every test
 
 bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)

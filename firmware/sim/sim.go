@@ -51,7 +51,11 @@ type Sim struct {
 func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	var hw daemon.Hardware
 	s := &Sim{}
-	dir := cfg.Kiosk.StateDir
+	dir, err := filepath.Abs(cfg.Kiosk.StateDir)
+	if err != nil {
+		return hw, nil, err
+	}
+	cfg.Kiosk.StateDir = dir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return hw, nil, err
 	}

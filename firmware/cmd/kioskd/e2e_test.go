@@ -313,3 +313,48 @@ func TestBadConfigFailsAtStart(t *testing.T) {
 		t.Errorf("message %q does not name the key, value and what is expected", out)
 	}
 }
+
+// TestRelativeStateDir starts the simulator the way `make run` does, with
+// a state directory relative to the working directory.
+func TestRelativeStateDir(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs kioskd")
+	}
+	bin := kioskdBinary(t)
+	cmd := exec.Command(bin, "-simulate", "-state-dir", "build/sim", "-listen", "127.0.0.1:0")
+	cmd.Dir = t.TempDir()
+	var out syncBuffer
+	cmd.Stderr = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(out.String(), "kiosk ready") {
+		if time.Now().After(deadline) || strings.Contains(out.String(), "cannot start") {
+			t.Fatalf("not ready:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(cmd.Dir, "build", "sim", "scanner-input")); err != nil {
+		t.Errorf("no scanner input pty under the relative state dir: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
