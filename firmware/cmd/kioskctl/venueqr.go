@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,11 +13,13 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/hken"
 )
 
 const venueqrUsage = `usage: kioskctl venueqr verify --pub KEY [--at RFC3339] [--period 120s] PAYLOAD
        kioskctl venueqr make --key PRIVFILE --venue ID [--at RFC3339] [--period 120s]
        kioskctl venueqr keygen --out PRIVFILE
+       kioskctl venueqr hken decode [--json] PAYLOAD
 
 verify checks a venue check-in code (VK1:…) against a kiosk's public key
 and prints its venue and slot. A code is valid during its slot and the next.
@@ -30,6 +33,11 @@ the base64 of its 32-byte seed.
 
 keygen writes a new private key (PEM, mode 0600) to PRIVFILE and prints
 the public key (PEM) on standard output.
+
+hken decode reads a LeaveHomeSafe venue poster code (HKEN:…) and prints the
+venue id, names and type and whether its hash matches. These codes carry no
+signature: a matching hash proves nothing about who made the poster.
+Exit status: 0 decoded with a matching hash, 1 bad code or hash, 2 usage.
 `
 
 func runVenueQR(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -47,6 +55,12 @@ func runVenueQR(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return venueqrMake(args[1:], stdout, stderr)
 	case "keygen":
 		return venueqrKeygen(args[1:], stdout, stderr)
+	case "hken":
+		if len(args) < 2 || args[1] != "decode" {
+			fmt.Fprintf(stderr, "kioskctl venueqr hken: want the subcommand decode\n\n%s", venueqrUsage)
+			return exitUsage
+		}
+		return hkenDecode(args[2:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kioskctl venueqr: unknown subcommand %q\n\n%s", args[0], venueqrUsage)
 	return exitUsage
@@ -221,5 +235,36 @@ func venueqrKeygen(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	stdout.Write(pubPEM)
+	return exitOK
+}
+
+func hkenDecode(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("venueqr hken decode", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "kioskctl venueqr hken decode: want one PAYLOAD (quote it)")
+		return exitUsage
+	}
+	v, err := hken.Decode(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl venueqr hken decode: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		json.NewEncoder(stdout).Encode(map[string]any{"id": v.ID, "name_en": v.NameEn, "name_zh": v.NameZh, "type": v.Type, "type_en": v.TypeEn, "type_zh": v.TypeZh, "hash_ok": v.HashOK})
+	} else {
+		fmt.Fprintf(stdout, "venue    %s\nname     %s / %s\ntype     %s %s %s\n", v.ID, v.NameEn, v.NameZh, v.Type, v.TypeEn, v.TypeZh)
+		if v.HashOK {
+			fmt.Fprintln(stdout, "hash     matches (the code is well-formed; it is not signed)")
+		} else {
+			fmt.Fprintln(stdout, "hash     DOES NOT MATCH: not a LeaveHomeSafe code for this venue id")
+		}
+	}
+	if !v.HashOK {
+		return exitFail
+	}
 	return exitOK
 }
