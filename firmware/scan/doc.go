@@ -7,4 +7,12 @@
 // again). The same payload scanned again within the repeat window is shown
 // again but not counted twice; the payload is remembered only as a hash and
 // only in memory, for that window.
+//
+// Annotators run between the verdict and the sinks: the visit log's
+// exposure match (firmware/visits) sets Result.Notice there, so that the
+// lights, the display and the page all see it.
+//
+// Group mode (group.go) collects a holder's and up to eight companions'
+// scans, started by the staff group code or a button, and tells sinks that
+// implement GroupSink when a group opens and closes.
 package scan

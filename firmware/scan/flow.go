@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,32 @@ type Result struct {
 	Trusted bool      // whether At came from a trusted clock
 	Repeat  bool      // the same payload within the repeat window: not counted again
 	Latency time.Duration
+
+	// Notice is an exposure notice for this holder, set by an Annotator
+	// (firmware/visits); nil: none.
+	Notice *Notice
+	// Group is the open group as of this scan (a copy); nil outside group
+	// mode. Member is this scan's place in it (1…MaxGroup), 0 when its pass
+	// was already a member.
+	Group  *Group
+	Member int
+	// Staff says the payload was the staff group code: it opened or ended
+	// a group (Group and the verdict's reason say which). No sink sees it
+	// as a scan; GroupSinks hear of the group.
+	Staff bool
+}
+
+// Notice is an exposure notice for the holder of a scanned pass: the pass
+// was here during the exposure window [Start, End) of this venue.
+type Notice struct {
+	Start, End time.Time
+}
+
+// Annotator adds to a result after the verdict and before the sinks (the
+// exposure match). It runs on the flow's goroutine, ahead of the lights:
+// it must take well under a millisecond.
+type Annotator interface {
+	Annotate(r *Result)
 }
 
 // Sink receives results, in order, on the flow's goroutine. Lights must
@@ -70,6 +97,8 @@ type Opts struct {
 	Sinks        []Sink        // called in order: lights first
 	RepeatWindow time.Duration // 0: every scan counts
 	QueueLen     int           // default 16
+	Annotators   []Annotator   // called in order before the sinks
+	Group        GroupOpts     // group mode (companions)
 	// Now reads the wall clock for latency and the repeat window; nil: time.Now.
 	Now func() time.Time
 }
@@ -84,11 +113,16 @@ type Flow struct {
 	beat    atomic.Value // time.Time
 	done    chan struct{}
 	once    sync.Once
+
+	group    *group // the open group; owned by Run's goroutine
+	groupSeq uint64
 }
 
 type job struct {
-	scan  Scan
-	reply chan Result
+	scan   Scan
+	reply  chan Result
+	toggle bool // open or end a group (a button)
+	check  bool // only look at the clock (tests)
 }
 
 // ErrStopped is returned by Scan after Run has returned.
@@ -101,6 +135,12 @@ func New(opts Opts) *Flow {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if err := opts.Group.check(); err != nil {
+		// The configuration is checked before this; never start a group
+		// from a code the kiosk cannot judge.
+		slog.Error("group mode off", "err", err)
+		opts.Group = GroupOpts{Window: DefaultGroupWindow}
 	}
 	return &Flow{
 		opts:   opts,
@@ -164,10 +204,25 @@ func (f *Flow) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+			f.expireGroup(f.opts.Now())
 		case j := <-f.queue:
-			r := f.process(j.scan)
-			if j.reply != nil {
-				j.reply <- r
+			f.expireGroup(f.opts.Now())
+			switch {
+			case j.check:
+				if j.reply != nil {
+					j.reply <- Result{}
+				}
+			case j.toggle:
+				if f.group == nil {
+					f.openGroup(f.opts.Now())
+				} else {
+					f.closeGroup(Ended)
+				}
+			default:
+				r := f.process(j.scan)
+				if j.reply != nil {
+					j.reply <- r
+				}
 			}
 		}
 		f.beat.Store(f.opts.Now())
@@ -196,15 +251,25 @@ func (f *Flow) process(s Scan) Result {
 	if start.IsZero() {
 		start = wall
 	}
+	repeat := f.repeat(s.Payload, wall)
+	if f.isGroupCode(s.Payload) {
+		return f.staff(s, wall, repeat)
+	}
 	at, trusted := f.opts.Time.Judge()
 	v := f.opts.Verifier.Verify(s.Payload, at)
 	r := Result{
-		Seq:     atomic.AddUint64(&f.seq, 1),
+		Seq:     atomic64Add(&f.seq),
 		Verdict: v,
 		Source:  s.Source,
 		At:      at,
 		Trusted: trusted,
-		Repeat:  f.repeat(s.Payload, wall),
+		Repeat:  repeat,
+	}
+	for _, a := range f.opts.Annotators {
+		a.Annotate(&r)
+	}
+	if f.group != nil {
+		f.join(&r, s.Payload)
 	}
 	for _, sink := range f.opts.Sinks {
 		sink.Scanned(r)
@@ -213,8 +278,17 @@ func (f *Flow) process(s Scan) Result {
 			r.Latency = f.opts.Now().Sub(start)
 		}
 	}
+	if f.group != nil && len(f.group.Members) >= MaxGroup {
+		f.closeGroup(Full)
+	}
 	return r
 }
+
+func atomic64Add(p *uint64) uint64 { return atomic.AddUint64(p, 1) }
+
+// trimPayload drops the line ending a scanner may leave, as the verifier
+// does.
+func trimPayload(p string) string { return strings.TrimRight(p, "\r\n") }
 
 // maxRecent bounds the repeat-window memory.
 const maxRecent = 1024
