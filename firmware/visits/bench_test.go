@@ -1,0 +1,81 @@
+package visits
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// BenchmarkVisitLog measures the visit log as a kiosk of 5,000 visits a
+// day sees it after 31 days (155,000 visits in the store, 40,000 passes
+// returning now and then, five exposure windows of this venue in their
+// notice period): recording one visit (the sink's work and its own
+// transaction), and the exposure match for one scan — keyed hash, index
+// lookup, window test — for a returning pass and a new one. Goal: the
+// match under 1 ms.
+func BenchmarkVisitLog(b *testing.B) {
+	const days, perDay, passes = 31, 5000, 40000
+	f := newFixture(b, "V1")
+	now := t0.Add(days * day)
+	f.clk.Set(now)
+	vs := make([]store.Visit, 0, store.MaxVisitBatch)
+	step := days * day / (days * perDay)
+	for i := range days * perDay {
+		vs = append(vs, store.Visit{Hash: f.key.Hash(passID((i * 7919) % passes)), At: t0.Add(time.Duration(i) * step), Verdict: store.VisitGreen})
+		if len(vs) == cap(vs) || i == days*perDay-1 {
+			if err := f.st.AddVisits(context.Background(), vs); err != nil {
+				b.Fatal(err)
+			}
+			vs = vs[:0]
+		}
+	}
+	var ex []store.Exposure
+	for i := range 5 {
+		s := t0.Add(time.Duration(3+6*i) * day)
+		ex = append(ex, store.Exposure{Venue: "V1", Start: s, End: s.Add(3 * time.Hour), NoticeUntil: now.Add(14 * day)})
+	}
+	f.exposures(b, ex...)
+
+	b.Run("record", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			f.log.Scanned(result(passID(passes+i), now, verify.Green))
+			f.log.flush(context.Background())
+		}
+	})
+	for _, tc := range []struct {
+		name      string
+		returning bool
+	}{{"match-returning", true}, {"match-new", false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			i, hits := 0, 0
+			for b.Loop() {
+				i++
+				id := passID(1_000_000 + i)
+				if tc.returning {
+					id = passID((i * 31) % passes)
+				}
+				r := result(id, now, verify.Green)
+				start := time.Now()
+				f.log.Annotate(&r)
+				lat = append(lat, time.Since(start))
+				if r.Notice != nil {
+					hits++
+				}
+			}
+			if !tc.returning && hits > 0 {
+				b.Fatalf("%d notices for passes never seen", hits)
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
+			b.ReportMetric(float64(hits)/float64(len(lat)), "notices/scan")
+		})
+	}
+}
