@@ -17,6 +17,7 @@ const (
 	SetupRefused     Key = "setup_refused"  // a provisioning file was refused
 	TimeUntrusted    Key = "time_untrusted" // shown instead of the venue code
 	Holder           Key = "holder"         // {initials}, {year}
+	HolderName       Key = "holder_name"    // {name}, {year}: the full-name holder check
 
 	VerdictGreen      Key = "verdict.green"
 	VerdictGreenShort Key = "verdict.green_short"
@@ -38,6 +39,17 @@ const (
 
 	ExposureNotice Key = "exposure.notice" // {date}
 	ExposureShort  Key = "exposure.short"
+	// A notice for the holder of the pass just scanned: it was here during
+	// an exposure window.
+	ExposurePersonal      Key = "exposure.personal" // {when}
+	ExposurePersonalShort Key = "exposure.personal_short"
+
+	// Group mode (companions).
+	GroupStarted      Key = "group.started" // {max}
+	GroupMember       Key = "group.member"  // {n}
+	GroupSummary      Key = "group.summary" // {n}, {green}, {amber}, {red}
+	GroupSummaryShort Key = "group.summary_short"
+	GroupCancelled    Key = "group.cancelled"
 
 	ExemptConfirmed Key = "exempt.confirmed"
 
@@ -65,7 +77,9 @@ var fixedKeys = []Key{
 	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
 	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
-	ExposureNotice, ExposureShort, ExemptConfirmed,
+	ExposureNotice, ExposureShort, ExposurePersonal, ExposurePersonalShort,
+	GroupStarted, GroupMember, GroupSummary, GroupSummaryShort, GroupCancelled,
+	HolderName, ExemptConfirmed,
 	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,
 }
 

@@ -10,7 +10,9 @@
 //     verdict — a large symbol distinct by shape (a tick in a circle for
 //     green, an exclamation mark in a triangle for amber, a cross in an
 //     octagon for red) and its words in one or two languages, with the
-//     holder's initials and birth year when given;
+//     holder's initials (or full name) and birth year when given, an
+//     exposure notice for the holder and a group's progress or result
+//     (extras.go);
 //   - the footer: the time, the age of the synced data and the exposure
 //     notice.
 //

@@ -132,11 +132,13 @@ func (l *Layout) drawPaused(dst *image.Gray, st *State) {
 	b.draw(dst, box, center, true)
 }
 
-func (l *Layout) drawStatus(dst *image.Gray, st *State) {
+// drawStatus draws the status area and returns the texts it chose (none
+// for the instruction).
+func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	box := l.status.Inset(l.pad)
 	if st.Status == nil {
 		l.drawInstruction(dst, st, box)
-		return
+		return choice{}
 	}
 	s := st.Status
 	// A wide area: the symbol left of the words; a tall one (at least 9/10
@@ -162,27 +164,32 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) {
 	var long, short []string
 	for _, lg := range langs {
 		c := i18n.Get(lg)
-		long = append(long, c.T(s.Headline))
+		long = append(long, c.T(s.Headline, s.Args...))
 		if s.Short != "" {
-			short = append(short, c.T(s.Short))
+			short = append(short, c.T(s.Short, s.Args...))
 		} else {
-			short = append(short, c.T(s.Headline))
+			short = append(short, c.T(s.Headline, s.Args...))
 		}
 	}
 	firstLong, firstShort := long[:1], short[:1]
 
 	var holder, compact, reasons []string
-	if s.Initials != "" || s.Year != "" {
+	// The holder: initials, or the full name where the kiosk is set so.
+	who, whoKey, whoArg, short1 := s.Initials, i18n.Holder, "initials", s.Initials
+	if s.Name != "" {
+		who, whoKey, whoArg, short1 = s.Name, i18n.HolderName, "name", Initials(s.Name)
+	}
+	if who != "" || s.Year != "" {
 		c := i18n.Get(langs[0])
 		switch {
-		case s.Initials != "" && s.Year != "":
-			holder = []string{c.T(i18n.Holder, "initials", s.Initials, "year", s.Year)}
-		case s.Initials != "":
-			holder = []string{s.Initials}
+		case who != "" && s.Year != "":
+			holder = []string{c.T(whoKey, whoArg, who, "year", s.Year)}
+		case who != "":
+			holder = []string{who}
 		default:
 			holder = []string{s.Year}
 		}
-		compact = []string{strings.TrimSpace(strings.ReplaceAll(s.Initials, ".", "") + " " + s.Year)}
+		compact = []string{strings.TrimSpace(strings.ReplaceAll(short1, ".", "") + " " + s.Year)}
 	}
 	if s.Reason != "" {
 		for _, lg := range langs {
@@ -210,21 +217,35 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) {
 	for _, h := range [][]string{long, short, firstLong, firstShort} {
 		choices = append(choices, choice{h, nil})
 	}
+	// An exposure notice for the holder and a group's line come first in
+	// the details, in every choice; without them the choices stay as
+	// they are.
+	if extras := detailExtras(s, langs, st.loc()); extras[0] != nil {
+		base := choices
+		choices = nil
+		for _, ex := range extras {
+			for _, ch := range base {
+				choices = append(choices, choice{ch.head, cat(ex, ch.detail)})
+			}
+		}
+	}
 	detailFace := font.Face{Scale: l.textScale}
 	maxHead := 3 * l.textScale
 	// Unwrapped headlines first, then wrapped ones.
 	for _, wrap := range []bool{false, true} {
-		if l.statusChoice(dst, text, a, choices, wrap, detailFace, maxHead) {
-			return
+		if ch, ok := l.statusChoice(dst, text, a, choices, wrap, detailFace, maxHead); ok {
+			return ch
 		}
 	}
+	return choice{}
 }
 
 type choice struct{ head, detail []string }
 
-// statusChoice draws the first choice that fits text and reports whether
-// one did; with wrap true the last choice is drawn even if it does not fit.
-func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, choices []choice, wrap bool, detailFace font.Face, maxHead int) bool {
+// statusChoice draws the first choice that fits text and returns it, or
+// false when none did; with wrap true the last choice is drawn even if it
+// does not fit.
+func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, choices []choice, wrap bool, detailFace font.Face, maxHead int) (choice, bool) {
 	for i, ch := range choices {
 		last := wrap && i == len(choices)-1
 		dl := wrapAll(detailFace, ch.detail, text.Dx())
@@ -248,9 +269,9 @@ func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, ch
 		hb.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+hb.height()), a, false)
 		y += hb.height() + gap
 		block{face: detailFace, lines: dl}.draw(dst, image.Rect(text.Min.X, y, text.Max.X, y+dh), a, false)
-		return true
+		return ch, true
 	}
-	return false
+	return choice{}, false
 }
 
 func (l *Layout) drawInstruction(dst *image.Gray, st *State, box image.Rectangle) {

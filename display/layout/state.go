@@ -43,6 +43,17 @@ type Status struct {
 	Year     string    // the holder's birth year; "" = none
 	Verdict  bool      // whether this is a pass verdict
 	Status   verify.Status
+
+	// Args fill the headline's placeholders: name, value pairs.
+	Args []string
+	// Name is the holder's full name, for a kiosk set to show it instead
+	// of the initials; shown, never stored; "" = none.
+	Name string
+	// Exposure, when set, tells the holder they were here during an
+	// exposure window: the offline exposure match.
+	Exposure Window
+	// Group is a group's progress or result (companions); nil = none.
+	Group *GroupLine
 }
 
 // VerdictStatus returns the status of a verdict. Holder details are

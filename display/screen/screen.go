@@ -158,6 +158,16 @@ func (c *Controller) ShowVerdict(v *verify.Verdict) {
 	c.notify()
 }
 
+// ShowStatus shows st in the status area for the status hold (a verdict
+// with an exposure notice, a group's progress or result). It never blocks.
+// What st holds of the holder is dropped when the status reverts.
+func (c *Controller) ShowStatus(st *layout.Status) {
+	c.mu.Lock()
+	c.pending.status, c.pending.hasStatus = st, true
+	c.mu.Unlock()
+	c.notify()
+}
+
 // ShowMessage shows a message (staff card, exempt entry) with a symbol in
 // the status area for the status hold. It never blocks.
 func (c *Controller) ShowMessage(sym layout.Symbol, k i18n.Key) {
