@@ -23,6 +23,7 @@ type Config struct {
 	Lights  Lights  `toml:"lights"`
 	Panel   Panel   `toml:"panel"`
 	Scan    Scan    `toml:"scan"`
+	Group   Group   `toml:"group"`
 	Sync    Sync    `toml:"sync"`
 }
 
@@ -78,12 +79,21 @@ type Panel struct {
 	FullEvery      int      `toml:"full_every"`      // a full refresh after this many partial ones
 	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area
 	Languages      []string `toml:"languages"`       // en, zh-Hant, zh-Hans: one or two
+	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: initials, name or none
 }
 
 // Scan configures the scan flow.
 type Scan struct {
 	RepeatWindow Duration `toml:"repeat_window"` // same pass again within this: shown, not counted
 	Policy       string   `toml:"policy"`        // "store" (synced), "default", or a policy JSON file
+}
+
+// Group configures group mode: a holder and up to eight companions scanned
+// as one group.
+type Group struct {
+	Code   string   `toml:"code"`   // the staff group code's payload, "VKGROUP:…"; "" = no code
+	Button string   `toml:"button"` // GPIO line of a group button; "" = none
+	Window Duration `toml:"window"` // a group stays open this long after it starts
 }
 
 // Sync configures signed updates.
@@ -182,6 +192,8 @@ var (
 	venueID   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	clockTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	lineName  = regexp.MustCompile(`^[A-Za-z0-9_./-]{0,64}$`)
+	// groupCode follows firmware/scan's staff group code format.
+	groupCode = regexp.MustCompile(`^VKGROUP:[A-Z0-9-]{4,32}$`)
 )
 
 // Validate checks every value and returns the first bad one.
@@ -222,7 +234,8 @@ func (c *Config) Validate() error {
 		return err
 	}
 	for k, v := range map[string]string{"lights.green": c.Lights.Green, "lights.amber": c.Lights.Amber, "lights.red": c.Lights.Red, "lights.buzzer": c.Lights.Buzzer,
-		"panel.dc": c.Panel.DC, "panel.reset": c.Panel.Reset, "panel.busy": c.Panel.Busy, "panel.power": c.Panel.Power} {
+		"panel.dc": c.Panel.DC, "panel.reset": c.Panel.Reset, "panel.busy": c.Panel.Busy, "panel.power": c.Panel.Power,
+		"group.button": c.Group.Button} {
 		if !lineName.MatchString(v) {
 			return bad(k, v, "a GPIO line name such as GPIO17")
 		}
@@ -255,6 +268,15 @@ func (c *Config) Validate() error {
 		if err := oneOf("panel.languages", l, "en", "zh-Hant", "zh-Hans"); err != nil {
 			return err
 		}
+	}
+	if err := oneOf("panel.holder", c.Panel.Holder, "initials", "name", "none"); err != nil {
+		return err
+	}
+	if c.Group.Code != "" && !groupCode.MatchString(c.Group.Code) {
+		return bad("group.code", c.Group.Code, `"VKGROUP:" and 4 to 32 of A-Z, 0-9 and '-', or ""`)
+	}
+	if c.Group.Window.D < 10*time.Second || c.Group.Window.D > 10*time.Minute {
+		return bad("group.window", c.Group.Window, "between 10s and 10m")
 	}
 	if c.Scan.RepeatWindow.D < 0 || c.Scan.RepeatWindow.D > 10*time.Minute {
 		return bad("scan.repeat_window", c.Scan.RepeatWindow, "between 0s and 10m")
