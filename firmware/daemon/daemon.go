@@ -25,7 +25,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
-	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/firmware/visits"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
 )
 
@@ -49,6 +49,8 @@ type Daemon struct {
 	scn      *scanner.Dev
 	recent   *recent
 	counters *counters
+	visits   *visits.Log // the visit log and exposure match (visits.go)
+	page     *pageState  // exposure notice and group for the page (status.go)
 	notify   notifier
 
 	started time.Time
@@ -117,19 +119,23 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		}
 	}
 	d.provisionRefusal()
+	if err := d.openVisits(); err != nil {
+		return err
+	}
 
 	loc := time.Local
 	d.counters = newCounters(d.st, loc)
-	sinks := []scan.Sink{scan.SinkFunc(d.lights)}
-	if d.scr != nil {
-		sinks = append(sinks, scan.SinkFunc(func(r scan.Result) { d.scr.ShowVerdict(r.Verdict) }))
+	sinks, err := d.sinks()
+	if err != nil {
+		return err
 	}
-	sinks = append(sinks, d.recent, d.counters)
 	d.flow = scan.New(scan.Opts{
 		Verifier:     d.eng,
 		Time:         d.clk,
 		Sinks:        sinks,
 		RepeatWindow: cfg.Scan.RepeatWindow.D,
+		Annotators:   []scan.Annotator{d.visits},
+		Group:        d.groupOpts(),
 	})
 
 	// Everything below runs until ctx ends; the flow and the counters stop
@@ -146,6 +152,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 			}
 		}()
 	}
+	defer d.startVisits()() // stops after the flow: the last visits are written
 	flowCtx, stopFlow := context.WithCancel(context.Background())
 	flowDone := make(chan struct{})
 	go func() { d.flow.Run(flowCtx); close(flowDone) }()
@@ -161,7 +168,9 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 
 	if d.scr != nil {
 		goRun("display", d.scr.Run)
+		goRun("exposure notice", d.venueNoticeLoop)
 	}
+	d.startGroupButton(goRun)
 	if err := d.startScanner(runCtx, goRun); err != nil {
 		return err
 	}
@@ -324,18 +333,6 @@ func (d *Daemon) problem(p string) {
 	d.lastProblem = p
 	d.mu.Unlock()
 	slog.Warn(p)
-}
-
-// lights is the first sink: the verdict reaches the guard at once.
-func (d *Daemon) lights(r scan.Result) {
-	switch r.Verdict.Status {
-	case verify.Green:
-		d.ind.Show(indicator.Green)
-	case verify.Amber:
-		d.ind.Show(indicator.Amber)
-	default:
-		d.ind.Show(indicator.Red)
-	}
 }
 
 // alive reports whether the scan loop and the display loop are turning.

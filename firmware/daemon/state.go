@@ -20,6 +20,14 @@ type State struct {
 	Panel    PanelJSON       `json:"panel"`
 	Clock    ClockJSON       `json:"clock"`
 	Kiosk    map[string]any  `json:"kiosk"`
+
+	// The visit log's counts, this venue's exposure notice, the holder's
+	// exposure notice while the panel shows it, and the open or last
+	// group (visits.go, status.go).
+	Visits        *VisitsJSON        `json:"visits,omitempty"`
+	VenueExposure *VenueExposureJSON `json:"venue_exposure,omitempty"`
+	Notice        *NoticeJSON        `json:"exposure_notice,omitempty"`
+	Group         *GroupJSON         `json:"group,omitempty"`
 }
 
 // CountersJSON is today's counts.
@@ -74,6 +82,10 @@ func (d *Daemon) State(ctx context.Context) State {
 	}
 	_, trusted := d.clk.Judge()
 	s.Clock = ClockJSON{Trusted: trusted, Floor: d.clk.Floor().UTC()}
+	s.Visits, s.VenueExposure = d.visitsState(ctx)
+	if d.page != nil {
+		s.Notice, s.Group = d.page.snapshot()
+	}
 	s.Kiosk = map[string]any{
 		"version": version.Version,
 		"venue":   d.cfg.Venue.ID,

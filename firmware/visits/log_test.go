@@ -327,6 +327,8 @@ func TestExposureMatch(t *testing.T) {
 		{"back on the notice's last second", 7, until.Add(-time.Second), true},
 		{"back during the window itself", 1, start.Add(time.Hour), true},
 		{"scanned before its own visit", 1, start.Add(10 * time.Minute), false},
+		{"back within the same second", 1, start.Add(30*time.Minute + 500*time.Millisecond), true},
+		{"a second before the visit", 1, start.Add(29*time.Minute + 59*time.Second), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, s := range []verify.Status{verify.Green, verify.Amber, verify.Red} {

@@ -51,7 +51,10 @@ func (l *Log) Annotate(r *scan.Result) {
 		return
 	}
 	from := act[0].Start // act is sorted by start
-	times, err := l.opts.Store.VisitTimes(l.opts.Key.Hash(r.Verdict.PassID), from, r.At)
+	// Visits are kept to the second: one earlier in this scan's second is
+	// "before" it (this scan's own visit is recorded after the match).
+	to := r.At.Truncate(time.Second).Add(time.Second)
+	times, err := l.opts.Store.VisitTimes(l.opts.Key.Hash(r.Verdict.PassID), from, to)
 	if err != nil {
 		// Never a reason to delay or change the verdict.
 		l.log.Warn("visits: exposure match failed", "err", err)

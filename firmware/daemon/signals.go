@@ -1,0 +1,93 @@
+package daemon
+
+import (
+	"sync"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// lightsSink is the first sink: the verdict reaches the guard at once.
+//
+// An exposure notice has its own tone: the verdict's signal plays first,
+// whole, so that the guard sees and hears the verdict as always, and the
+// Notice signal (short, short, long, amber flashing) follows it. The
+// verdict's colour stays on the display; the lights end on the notice's
+// amber, which asks the guard to read the screen with the holder. A newer
+// scan cancels a notice still waiting.
+//
+// A group shows one result when it closes: the worst member's signal
+// (each member was lit as it was scanned). Opening a group, or a group
+// closed without members, gives the Info tick.
+type lightsSink struct {
+	ind indicator.Indicator
+	// after returns how long sig's pattern plays (the notice waits for it).
+	after func(sig indicator.Signal) time.Duration
+	// afterFunc schedules f (time.AfterFunc; tests replace it).
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
+
+	mu      sync.Mutex
+	gen     uint64      // bumped by every signal: a waiting notice checks it
+	pending func() bool // stops the waiting notice
+}
+
+func newLightsSink(ind indicator.Indicator, prof *indicator.Profile) *lightsSink {
+	return &lightsSink{
+		ind: ind,
+		after: func(sig indicator.Signal) time.Duration {
+			if prof == nil {
+				return 0
+			}
+			return prof.Patterns[sig].Duration()
+		},
+		afterFunc: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop },
+	}
+}
+
+func signalOf(s verify.Status) indicator.Signal {
+	switch s {
+	case verify.Green:
+		return indicator.Green
+	case verify.Amber:
+		return indicator.Amber
+	}
+	return indicator.Red
+}
+
+// show shows sig now and, when notice is set, the Notice signal after it.
+func (l *lightsSink) show(sig indicator.Signal, notice bool) {
+	l.mu.Lock()
+	l.gen++
+	gen := l.gen
+	if l.pending != nil {
+		l.pending()
+		l.pending = nil
+	}
+	l.ind.Show(sig)
+	if notice {
+		l.pending = l.afterFunc(l.after(sig), func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if l.gen == gen {
+				l.ind.Show(indicator.Notice)
+			}
+		})
+	}
+	l.mu.Unlock()
+}
+
+// Scanned implements scan.Sink.
+func (l *lightsSink) Scanned(r scan.Result) {
+	l.show(signalOf(r.Verdict.Status), r.Notice != nil)
+}
+
+// GroupChanged implements scan.GroupSink.
+func (l *lightsSink) GroupChanged(g scan.Group) {
+	if g.Closed == "" || len(g.Members) == 0 {
+		l.show(indicator.Info, false)
+		return
+	}
+	l.show(signalOf(g.Status()), false)
+}
