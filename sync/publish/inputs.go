@@ -1,0 +1,406 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
+)
+
+// Input files. Lists are CSV (a header row names the columns; '#' starts
+// a comment line) or JSON (an array of objects with the same names), told
+// apart by the .json extension. A pass is named either by "id", its pass
+// ID in 64 hex digits, or by "format" and "identifier", from which the ID
+// is computed as the kiosk computes it (see PassID).
+//
+//	revocations  id | format,identifier       (a headerless file of bare IDs also works)
+//	codes        id | format,identifier; code (red or amber); valid_from; valid_until
+//	exposures    venue; start; end; notice_en; notice_zh; notice_until
+//
+// Times are RFC 3339 ("2026-03-01T18:00:00+08:00") or a date (midnight
+// UTC); an empty valid_from or valid_until leaves that end open.
+
+// MaxInputFile bounds an input file (ten million revocations as hex CSV
+// fit in about 650 MB).
+const MaxInputFile = 2 << 30
+
+// PassID returns the ID the kiosk gives a pass of format with identifier:
+// dcc: the certificate identifier (UVCI; "URN:UVCI:" may be left out);
+// shc: "<issuer URL>#<rid>"; hksarg: "<record type>:<reference number>".
+func PassID(format, identifier string) (pass.ID, error) {
+	if identifier == "" {
+		return pass.ID{}, errors.New("empty identifier")
+	}
+	switch format {
+	case "dcc":
+		return pass.NewID(format, dcc.UVCI(identifier)), nil
+	case "shc":
+		if !strings.Contains(identifier, "#") {
+			return pass.ID{}, fmt.Errorf("shc identifier %q: want <issuer URL>#<rid>", identifier)
+		}
+		return pass.NewID(format, identifier), nil
+	case "hksarg":
+		if !strings.Contains(identifier, ":") {
+			return pass.ID{}, fmt.Errorf("hksarg identifier %q: want <record type>:<reference number>", identifier)
+		}
+		return pass.NewID(format, identifier), nil
+	}
+	return pass.ID{}, fmt.Errorf("format %q: want dcc, shc or hksarg", format)
+}
+
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxInputFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxInputFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxInputFile)
+	}
+	return b, nil
+}
+
+// record is one input row, by column name.
+type record struct {
+	where string
+	f     map[string]string
+}
+
+func (r record) get(k string) string { return r.f[k] }
+
+func (r record) errf(format string, a ...any) error {
+	return fmt.Errorf("%s: %s", r.where, fmt.Sprintf(format, a...))
+}
+
+// readRecords reads a CSV or JSON list. bare, when set, is the column a
+// headerless CSV of one column holds.
+func readRecords(path string, columns []string, bare string) ([]record, error) {
+	b, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		return jsonRecords(path, b, columns, bare)
+	}
+	return csvRecords(path, b, columns, bare)
+}
+
+func csvRecords(path string, b []byte, columns []string, bare string) ([]record, error) {
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = false
+	var header []string
+	var out []record
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		where := fmt.Sprintf("%s:%d", path, line)
+		if header == nil {
+			lower := make([]string, len(row))
+			for i, c := range row {
+				lower[i] = strings.ToLower(strings.TrimSpace(c))
+			}
+			known := 0
+			for _, c := range lower {
+				if slices.Contains(columns, c) {
+					known++
+				}
+			}
+			switch {
+			case known == len(lower):
+				header = lower
+				continue
+			case bare != "" && len(row) == 1:
+				header = []string{bare}
+			default:
+				return nil, fmt.Errorf("%s: want a header row naming columns from %s", where, strings.Join(columns, ", "))
+			}
+		}
+		if len(row) != len(header) {
+			return nil, fmt.Errorf("%s: %d fields; the header has %d", where, len(row), len(header))
+		}
+		r := record{where: where, f: map[string]string{}}
+		for i, c := range header {
+			r.f[c] = strings.TrimSpace(row[i])
+		}
+		out = append(out, r)
+	}
+	if out == nil {
+		out = []record{}
+	}
+	return out, nil
+}
+
+func jsonRecords(path string, b []byte, columns []string, bare string) ([]record, error) {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON array: %w", path, err)
+	}
+	out := make([]record, 0, len(raw))
+	for i, m := range raw {
+		where := fmt.Sprintf("%s: entry %d", path, i)
+		r := record{where: where, f: map[string]string{}}
+		var s string
+		if bare != "" && json.Unmarshal(m, &s) == nil {
+			r.f[bare] = s
+			out = append(out, r)
+			continue
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(m, &obj); err != nil {
+			return nil, fmt.Errorf("%s: want an object: %w", where, err)
+		}
+		for k, v := range obj {
+			if !slices.Contains(columns, k) {
+				return nil, fmt.Errorf("%s: unknown field %q (fields: %s)", where, k, strings.Join(columns, ", "))
+			}
+			switch t := v.(type) {
+			case string:
+				r.f[k] = t
+			case nil:
+			default:
+				return nil, fmt.Errorf("%s: %s must be a string", where, k)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (r record) passID() (pass.ID, error) {
+	if h := r.get("id"); h != "" {
+		if r.get("format") != "" || r.get("identifier") != "" {
+			return pass.ID{}, r.errf("give id or format and identifier, not both")
+		}
+		id, err := pass.ParseID(strings.ToLower(h))
+		if err != nil {
+			return id, r.errf("%v", err)
+		}
+		if id.IsZero() {
+			return id, r.errf("the zero pass ID")
+		}
+		return id, nil
+	}
+	id, err := PassID(r.get("format"), r.get("identifier"))
+	if err != nil {
+		return id, r.errf("%v", err)
+	}
+	return id, nil
+}
+
+func (r record) time(k string, required bool) (time.Time, error) {
+	s := r.get(k)
+	if s == "" {
+		if required {
+			return time.Time{}, r.errf("no %s", k)
+		}
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, r.errf("%s %q: want RFC 3339 (2026-03-01T18:00:00+08:00) or a date (2026-03-01)", k, s)
+}
+
+// ReadRevocations reads a revocation list file. CSV files are read
+// without a map per row: ten million lines take seconds.
+func ReadRevocations(path string) ([]pass.ID, error) {
+	columns := []string{"id", "format", "identifier"}
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		recs, err := readRecords(path, columns, "id")
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]pass.ID, 0, len(recs))
+		for _, r := range recs {
+			id, err := r.passID()
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		return ids, nil
+	}
+	b, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true
+	ids := make([]pass.ID, 0, bytes.Count(b, []byte{'\n'})+1)
+	col := map[string]int{"id": -1, "format": -1, "identifier": -1}
+	first := true
+	r := record{f: map[string]string{}}
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if first {
+			first = false
+			header := true
+			for i, c := range row {
+				c = strings.ToLower(strings.TrimSpace(c))
+				if _, ok := col[c]; !ok {
+					header = false
+					break
+				}
+				col[c] = i
+			}
+			if header {
+				continue
+			}
+			if len(row) != 1 {
+				return nil, fmt.Errorf("%s:%d: want a header row (id, or format,identifier) or one ID a line", path, line)
+			}
+			col["id"] = 0
+		}
+		r.where = fmt.Sprintf("%s:%d", path, line)
+		clear(r.f)
+		for name, i := range col {
+			if i >= 0 {
+				if i >= len(row) {
+					return nil, fmt.Errorf("%s: %d fields; want %d", r.where, len(row), i+1)
+				}
+				r.f[name] = strings.TrimSpace(row[i])
+			}
+		}
+		id, err := r.passID()
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// ReadCodes reads a red/amber code list file.
+func ReadCodes(path string) ([]store.CodeEntry, error) {
+	recs, err := readRecords(path, []string{"id", "format", "identifier", "code", "valid_from", "valid_until"}, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.CodeEntry, 0, len(recs))
+	for _, r := range recs {
+		var c store.CodeEntry
+		if c.ID, err = r.passID(); err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(r.get("code")) {
+		case "red":
+			c.Code = pass.RedCode
+		case "amber":
+			c.Code = pass.AmberCode
+		default:
+			return nil, r.errf("code %q: want red or amber", r.get("code"))
+		}
+		if c.ValidFrom, err = r.time("valid_from", false); err != nil {
+			return nil, err
+		}
+		if c.ValidUntil, err = r.time("valid_until", false); err != nil {
+			return nil, err
+		}
+		if !c.ValidUntil.IsZero() && !c.ValidUntil.After(c.ValidFrom) {
+			return nil, r.errf("valid_until is not after valid_from")
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// ReadExposures reads an exposure notice file.
+func ReadExposures(path string) ([]store.Exposure, error) {
+	recs, err := readRecords(path, []string{"venue", "start", "end", "notice_en", "notice_zh", "notice_until"}, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Exposure, 0, len(recs))
+	for _, r := range recs {
+		var e store.Exposure
+		e.Venue, e.NoticeEN, e.NoticeZH = r.get("venue"), r.get("notice_en"), r.get("notice_zh")
+		if e.Start, err = r.time("start", true); err != nil {
+			return nil, err
+		}
+		if e.End, err = r.time("end", true); err != nil {
+			return nil, err
+		}
+		if e.NoticeUntil, err = r.time("notice_until", true); err != nil {
+			return nil, err
+		}
+		if err := checkExposure(&e); err != nil {
+			return nil, r.errf("%v", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// ReadTrust reads trust list files: PEM bundles of DCC signer
+// certificates, JWKS documents (SMART Health Cards, Hong Kong keys) or
+// trust list files as the repository publishes them.
+func ReadTrust(paths ...string) ([]*pass.Key, error) {
+	keys := []*pass.Key{}
+	for _, p := range paths {
+		b, err := readInput(p)
+		if err != nil {
+			return nil, err
+		}
+		if ks, err := repo.ParseTrust(b); err == nil {
+			keys = append(keys, ks...)
+			continue
+		}
+		ks, err := trust.LoadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, ks...)
+	}
+	return keys, nil
+}
+
+// ReadPolicy reads an entry policy file and checks it.
+func ReadPolicy(path string) ([]byte, error) {
+	b, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := repo.CheckPolicy(b); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
