@@ -151,13 +151,19 @@ func TestParseRefuses(t *testing.T) {
 		{"threshold 0", edit(func(r *Root) { r.Roles[RoleTargets].Threshold = 0 }), RoleRoot, "threshold 0"},
 		{"threshold above keys", edit(func(r *Root) { r.Roles[RoleTargets].Threshold = 2 }), RoleRoot, "only 1 keys"},
 		{"key not listed", edit(func(r *Root) { r.Roles[RoleTargets].KeyIDs = []string{"feed"} }), RoleRoot, "not in keys"},
-		{"key twice", edit(func(r *Root) { r.Roles[RoleTargets].KeyIDs = append(r.Roles[RoleTargets].KeyIDs, r.Roles[RoleTargets].KeyIDs[0]) }), RoleRoot, "twice"},
+		{"key twice", edit(func(r *Root) {
+			r.Roles[RoleTargets].KeyIDs = append(r.Roles[RoleTargets].KeyIDs, r.Roles[RoleTargets].KeyIDs[0])
+		}), RoleRoot, "twice"},
 		{"timestamp without issued", tsDoc(func(ts *Timestamp) { ts.Issued = time.Time{} }), RoleTimestamp, "issued"},
 		{"timestamp issued after expiry", tsDoc(func(ts *Timestamp) { ts.Issued = t0.Add(time.Hour) }), RoleTimestamp, "issued after"},
 		{"timestamp without length", tsDoc(func(ts *Timestamp) { ts.Meta["snapshot.json"] = MetaFile{Version: 1, Hashes: okHash} }), RoleTimestamp, "length"},
 		{"timestamp without hash", tsDoc(func(ts *Timestamp) { ts.Meta["snapshot.json"] = MetaFile{Version: 1, Length: 5} }), RoleTimestamp, "sha256"},
-		{"timestamp for another file", tsDoc(func(ts *Timestamp) { ts.Meta = map[string]MetaFile{"other.json": {Version: 1, Length: 5, Hashes: okHash}} }), RoleTimestamp, "snapshot.json"},
-		{"timestamp snapshot too large", tsDoc(func(ts *Timestamp) { ts.Meta["snapshot.json"] = MetaFile{Version: 1, Length: MaxSnapshotSize + 1, Hashes: okHash} }), RoleTimestamp, "length"},
+		{"timestamp for another file", tsDoc(func(ts *Timestamp) {
+			ts.Meta = map[string]MetaFile{"other.json": {Version: 1, Length: 5, Hashes: okHash}}
+		}), RoleTimestamp, "snapshot.json"},
+		{"timestamp snapshot too large", tsDoc(func(ts *Timestamp) {
+			ts.Meta["snapshot.json"] = MetaFile{Version: 1, Length: MaxSnapshotSize + 1, Hashes: okHash}
+		}), RoleTimestamp, "length"},
 		{"target escapes", tgtDoc("../etc/passwd", TargetFile{Length: 1, Hashes: okHash}), RoleTargets, "target name"},
 		{"target absolute", tgtDoc("/x", TargetFile{Length: 1, Hashes: okHash}), RoleTargets, "target name"},
 		{"target without hash", tgtDoc("a.bin", TargetFile{Length: 1, Hashes: map[string]string{"sha512": "00"}}), RoleTargets, "sha256"},
