@@ -37,6 +37,9 @@ const (
 	VenueEN = "Central Market"
 	VenueZH = "中環街市"
 	Model   = "waveshare_4in2_v2"
+	// GroupCode is the simulated kiosk's staff group code when the
+	// configuration has none: scan it to start group mode.
+	GroupCode = "VKGROUP:SIM-STAFF"
 )
 
 // Sim is a running simulation's handles, for tests.
@@ -64,6 +67,9 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	}
 	if cfg.Panel.Model == "none" {
 		cfg.Panel.Model = Model
+	}
+	if cfg.Group.Code == "" {
+		cfg.Group.Code = GroupCode
 	}
 	if err := ensureKey(filepath.Join(dir, daemon.KeyFile)); err != nil {
 		return hw, nil, err
