@@ -25,6 +25,7 @@ type Config struct {
 	Scan    Scan    `toml:"scan"`
 	Group   Group   `toml:"group"`
 	Sync    Sync    `toml:"sync"`
+	Fleet   Fleet   `toml:"fleet"`
 }
 
 // Kiosk holds daemon-wide settings.
@@ -101,6 +102,23 @@ type Sync struct {
 	Source   string   `toml:"source"`   // https://…, file:///…, a directory, or "" (none)
 	Interval Duration `toml:"interval"` // polling period, jittered
 	Root     string   `toml:"root"`     // the initial trusted TUF root.json
+}
+
+// Fleet configures health reports to the operator's MQTT broker
+// (firmware/fleet): status, last will and counters. Off by default; set at
+// provisioning.
+type Fleet struct {
+	Enabled       bool     `toml:"enabled"`
+	Broker        string   `toml:"broker"`        // mqtts://host:port; mqtt:// only to this machine with a password
+	KioskID       string   `toml:"kiosk_id"`      // MQTT client ID and topic level
+	Username      string   `toml:"username"`      // "" = kiosk_id
+	PasswordFile  string   `toml:"password_file"` // "" = none (client certificate)
+	CertFile      string   `toml:"cert_file"`     // client certificate (PEM), with key_file
+	KeyFile       string   `toml:"key_file"`
+	CAFile        string   `toml:"ca_file"`        // the broker's CA (PEM); "" = the system's
+	StatusEvery   Duration `toml:"status_every"`   // a status at least this often
+	CountersEvery Duration `toml:"counters_every"` // one counters message per period
+	QueueMax      int      `toml:"queue_max"`      // messages kept while the broker is away
 }
 
 // Models are the panel models kioskd drives.
@@ -194,6 +212,9 @@ var (
 	lineName  = regexp.MustCompile(`^[A-Za-z0-9_./-]{0,64}$`)
 	// groupCode follows firmware/scan's staff group code format.
 	groupCode = regexp.MustCompile(`^VKGROUP:[A-Z0-9-]{4,32}$`)
+	// fleetBroker: an MQTT URL, scheme, host and port only (firmware/fleet
+	// checks it again).
+	fleetBroker = regexp.MustCompile(`^(mqtts?|tcp|tls|ssl)://[^/@?#\s]+:[0-9]{1,5}/?$`)
 )
 
 // Validate checks every value and returns the first bad one.
@@ -289,6 +310,40 @@ func (c *Config) Validate() error {
 	}
 	if s := c.Sync.Source; s != "" && !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "file://") && !strings.HasPrefix(s, "/") {
 		return bad("sync.source", s, "an https:// or file:// URL, an absolute directory, or \"\"")
+	}
+	return c.validateFleet(bad)
+}
+
+// validateFleet checks [fleet]; broker and kiosk_id are required only when
+// it is enabled.
+func (c *Config) validateFleet(bad func(key string, v any, want string) error) error {
+	f := c.Fleet
+	if f.Broker != "" && !fleetBroker.MatchString(f.Broker) {
+		return bad("fleet.broker", f.Broker, "mqtts://host:port (or mqtt://host:port), without credentials or path")
+	}
+	if f.KioskID != "" && !venueID.MatchString(f.KioskID) {
+		return bad("fleet.kiosk_id", f.KioskID, "1 to 32 letters, digits, '-' or '_'")
+	}
+	if f.Enabled && f.Broker == "" {
+		return bad("fleet.broker", "", "a broker URL when fleet.enabled is true")
+	}
+	if f.Enabled && f.KioskID == "" {
+		return bad("fleet.kiosk_id", "", "the kiosk's ID when fleet.enabled is true")
+	}
+	if len(f.Username) > 256 {
+		return bad("fleet.username", f.Username, "at most 256 bytes")
+	}
+	if (f.CertFile == "") != (f.KeyFile == "") {
+		return bad("fleet.key_file", f.KeyFile, "set together with fleet.cert_file")
+	}
+	if f.StatusEvery.D < time.Minute || f.StatusEvery.D > 15*time.Minute {
+		return bad("fleet.status_every", f.StatusEvery, "between 1m and 15m")
+	}
+	if f.CountersEvery.D < time.Minute || f.CountersEvery.D > 24*time.Hour {
+		return bad("fleet.counters_every", f.CountersEvery, "between 1m and 24h")
+	}
+	if f.QueueMax < 64 || f.QueueMax > 50000 {
+		return bad("fleet.queue_max", f.QueueMax, "between 64 and 50000")
 	}
 	return nil
 }

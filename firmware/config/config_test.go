@@ -62,6 +62,17 @@ func TestLoadErrors(t *testing.T) {
 		{"bad sync source", "[sync]\nsource = \"ftp://x\"\n", "sync.source"},
 		{"bad pin name", "[lights]\ngreen = \"GPIO 17\"\n", "lights.green"},
 		{"bad profile", "[kiosk]\nprofile = \"eu\"\n", "kiosk.profile"},
+		{"fleet on without broker", "[fleet]\nenabled = true\nkiosk_id = \"K1\"\n", `fleet.broker = "": want a broker URL`},
+		{"fleet on without kiosk id", "[fleet]\nenabled = true\nbroker = \"mqtts://b.example:8883\"\n", `fleet.kiosk_id = "": want the kiosk's ID`},
+		{"fleet broker over http", "[fleet]\nbroker = \"https://b.example\"\n", "fleet.broker"},
+		{"fleet broker with password", "[fleet]\nbroker = \"mqtts://k1:pw@b.example:8883\"\n", "fleet.broker"},
+		{"fleet broker without port", "[fleet]\nbroker = \"mqtts://b.example\"\n", "fleet.broker"},
+		{"fleet kiosk id with slash", "[fleet]\nkiosk_id = \"a/b\"\n", "fleet.kiosk_id"},
+		{"fleet kiosk id wildcard", "[fleet]\nkiosk_id = \"#\"\n", "fleet.kiosk_id"},
+		{"fleet cert without key", "[fleet]\ncert_file = \"/etc/k.crt\"\n", "fleet.key_file"},
+		{"fleet status too rare", "[fleet]\nstatus_every = \"1h\"\n", "fleet.status_every"},
+		{"fleet counters too often", "[fleet]\ncounters_every = \"10s\"\n", "fleet.counters_every"},
+		{"fleet queue too small", "[fleet]\nqueue_max = 10\n", "fleet.queue_max"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,6 +84,20 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: got %v", err)
+	}
+}
+
+func TestFleetDefaultsOff(t *testing.T) {
+	c := Default()
+	if c.Fleet.Enabled || c.Fleet.Broker != "" || c.Fleet.StatusEvery.D != 15*time.Minute || c.Fleet.CountersEvery.D != time.Hour || c.Fleet.QueueMax != 2000 {
+		t.Errorf("fleet defaults: got %+v", c.Fleet)
+	}
+	c, err := Load(write(t, "[fleet]\nenabled = true\nbroker = \"mqtts://fleet.example.org:8883\"\nkiosk_id = \"CM-01-K1\"\npassword_file = \"/var/lib/venuekiosk/fleet.pw\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Fleet.Enabled || c.Fleet.KioskID != "CM-01-K1" || c.Fleet.QueueMax != 2000 {
+		t.Errorf("fleet: got %+v", c.Fleet)
 	}
 }
 
