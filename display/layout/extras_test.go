@@ -171,6 +171,20 @@ func TestStatusExtras(t *testing.T) {
 						t.Errorf("%s: details %q hold none of %q", name, ch.detail, any)
 					}
 				}
+				// The holder check stays wherever the plain verdict has it,
+				// on the 4.2" and 7.5" panels; on the smallest two the
+				// holder's exposure notice outranks it when both do not fit.
+				if st.Status.Initials != "" && size.X >= Panel42.X {
+					plain := baseState(t, ls)
+					plain.Status = VerdictStatusMode(green, HolderInitials)
+					pch := l.drawStatus(l.NewFrame(), plain)
+					holderIn := func(ds []string) bool {
+						return slices.ContainsFunc(ds, func(d string) bool { return strings.Contains(d, "1985") })
+					}
+					if holderIn(pch.detail) && !holderIn(ch.detail) {
+						t.Errorf("%s: the holder check %q was dropped for %q", name, pch.detail, ch.detail)
+					}
+				}
 				checkOneBit(t, name, frame)
 				if *extrasDir != "" {
 					writeFrame(t, filepath.Join(*extrasDir, name+".png"), l, st)

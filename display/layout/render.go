@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"slices"
 	"strings"
 
 	"github.com/venuekiosk/venuekiosk/display/font"
@@ -219,13 +220,24 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	}
 	// An exposure notice for the holder and a group's line come first in
 	// the details, in every choice; without them the choices stay as
-	// they are.
+	// they are. The holder check outranks the longer forms of the
+	// notice: every choice that keeps the holder comes before any that
+	// drops it.
 	if extras := detailExtras(s, langs, st.loc()); extras[0] != nil {
+		keeps := func(ch choice) bool {
+			return len(holder) == 0 || slices.ContainsFunc(ch.detail, func(d string) bool {
+				return slices.Contains(holder, d) || slices.Contains(compact, d)
+			})
+		}
 		base := choices
 		choices = nil
-		for _, ex := range extras {
-			for _, ch := range base {
-				choices = append(choices, choice{ch.head, cat(ex, ch.detail)})
+		for _, holderKept := range []bool{true, false} {
+			for _, ex := range extras {
+				for _, ch := range base {
+					if keeps(ch) == holderKept {
+						choices = append(choices, choice{ch.head, cat(ex, ch.detail)})
+					}
+				}
 			}
 		}
 	}

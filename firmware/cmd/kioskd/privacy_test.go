@@ -49,22 +49,7 @@ func TestPrivacy(t *testing.T) {
 		t.Skip("builds and runs kioskd")
 	}
 	dir := t.TempDir()
-	now := time.Now()
-	// Exposure data for the simulator's venue, covering now: a pass
-	// scanned twice gets the notice.
-	st, err := store.Open(context.Background(), filepath.Join(dir, daemon.DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = st.Apply(context.Background(), func(tx *store.Tx) error {
-		return tx.ReplaceExposures([]store.Exposure{{Venue: sim.VenueID, Start: now.Add(-time.Hour), End: now.Add(time.Hour), NoticeUntil: now.Add(14 * 24 * time.Hour)}})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		t.Fatal(err)
-	}
+	seedExposure(t, dir)
 
 	const hold = 5 * time.Second
 	k := startKiosk(t, dir, "-set", "scan.repeat_window=0s", "-set", "panel.status_hold="+hold.String(), "-set", "panel.holder=name")
@@ -260,4 +245,25 @@ func (k *kiosk) get(t testing.TB, path string) []byte {
 		t.Fatalf("GET %s: %d, %v", path, res.StatusCode, err)
 	}
 	return b
+}
+
+// seedExposure writes exposure data for the simulator's venue covering
+// now into a new store in dir, before kioskd starts: a pass scanned twice
+// gets the notice.
+func seedExposure(t testing.TB, dir string) {
+	t.Helper()
+	now := time.Now()
+	st, err := store.Open(context.Background(), filepath.Join(dir, daemon.DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Apply(context.Background(), func(tx *store.Tx) error {
+		return tx.ReplaceExposures([]store.Exposure{{Venue: sim.VenueID, Start: now.Add(-time.Hour), End: now.Add(time.Hour), NoticeUntil: now.Add(14 * 24 * time.Hour)}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
