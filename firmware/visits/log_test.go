@@ -390,3 +390,26 @@ func TestNewRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestRunExpiresPeriodically: retention runs again every Opts.Expire, not
+// only at start.
+func TestRunExpiresPeriodically(t *testing.T) {
+	f := newFixture(t, "")
+	f.log.opts.Expire = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.log.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(10 * time.Second)
+	for f.log.lastExp.Load() == nil && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond) // the pass at start
+	}
+	f.visit(t, 1, t0)
+	f.clk.Set(t0.Add(40 * day)) // the visit is now beyond the retention
+	for f.count(t) != 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := f.count(t); got != 0 {
+		t.Errorf("%d visits left: retention did not run again", got)
+	}
+}
