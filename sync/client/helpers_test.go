@@ -3,6 +3,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +19,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -228,11 +231,25 @@ func copyDir(t testing.TB, src, dst string) {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		_, err = io.Copy(f, in)
-		return err
+		if _, err := io.Copy(f, in); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return os.Chtimes(out, fi.ModTime(), fi.ModTime()) // as mirrors do (rsync -t)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func repoDataset(entries int64) repo.Dataset {
+	return repo.Dataset{Name: repo.Revocations, Version: 1, Kind: repo.KindFull, Entries: entries}
 }

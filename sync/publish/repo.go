@@ -322,7 +322,14 @@ func (r *Repo) writeTimestamp(v int64, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(r.Dir, "timestamp.json"), b); err != nil {
+	p := filepath.Join(r.Dir, "timestamp.json")
+	if err := writeFile(p, b); err != nil {
+		return err
+	}
+	// Static servers answer conditional requests from the modification
+	// time, to the second (Last-Modified, and nginx's ETag): issued times
+	// are a second apart at least, so each timestamp gets its own.
+	if err := os.Chtimes(p, now, now); err != nil {
 		return err
 	}
 	r.ts = m

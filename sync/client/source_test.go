@@ -1,0 +1,171 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConditionalRequests: with a static server that honours conditional
+// requests, a kiosk that has the current timestamp gets a 304 and fetches
+// nothing else.
+func TestConditionalRequests(t *testing.T) {
+	a := newAuthority(t, 1, 1)
+	a.publish(dataset(testIDs(1, 10)))
+	m := newMirror(t)
+	m.conditional = true
+	copyDir(t, a.dir, filepath.Join(m.dir, "repo"))
+	k := newKiosk(t, a, m.srv.URL+"/repo")
+	k.sync()
+	m.log()
+	r := k.sync()
+	paths, hdrs := m.log()
+	if len(paths) != 2 || !strings.HasSuffix(paths[0], "/2.root.json") || !strings.HasSuffix(paths[1], "/timestamp.json") {
+		t.Fatalf("requests %q; want the next root and the timestamp", paths)
+	}
+	if hdrs[1].Get("If-Modified-Since") == "" {
+		t.Errorf("timestamp request without If-Modified-Since: %v", hdrs[1])
+	}
+	if r.New || r.Downloaded != 0 {
+		t.Errorf("sync with nothing new: %+v", r)
+	}
+	// A new timestamp is fetched (its file time moved on).
+	a.clk.Advance(time.Minute)
+	if _, err := a.pub.RefreshTimestamp(); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, a.dir, filepath.Join(m.dir, "repo"))
+	if r := k.sync(); !r.New || !r.Refreshed {
+		t.Errorf("sync after a new timestamp: %+v", r)
+	}
+}
+
+func TestDirSourceStaysInside(t *testing.T) {
+	base := t.TempDir()
+	repoDir := filepath.Join(base, "repo")
+	os.MkdirAll(repoDir, 0o755)
+	os.WriteFile(filepath.Join(base, "secret"), []byte("x"), 0o644)
+	os.Symlink(filepath.Join(base, "secret"), filepath.Join(repoDir, "link.json"))
+	os.WriteFile(filepath.Join(repoDir, "big.json"), make([]byte, 100), 0o644)
+	os.Mkdir(filepath.Join(repoDir, "dir.json"), 0o755)
+	src, err := newDirSource(repoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		want string
+	}{
+		{"../secret", "escapes"},
+		{"link.json", "escapes"},
+		{"big.json", "at most"},
+		{"dir.json", "not a regular file"},
+		{"missing.json", "not found"},
+	} {
+		rc, _, err := src.fetch(context.Background(), tc.name, 10, nil)
+		if err == nil {
+			rc.Close()
+			t.Errorf("fetch(%s) succeeded", tc.name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("fetch(%s): %v; want it to mention %q", tc.name, err, tc.want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rc, _, err := src.fetch(ctx, "big.json", 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	cancel()
+	if _, err := io.ReadAll(rc); !errors.Is(err, context.Canceled) {
+		t.Errorf("read after cancel: %v", err)
+	}
+}
+
+func TestNewRefuses(t *testing.T) {
+	a := newAuthority(t, 1, 1)
+	st := newKiosk(t, a, "").st
+	good := Opts{Source: a.dir, Root: a.rootRaw, Dir: t.TempDir(), Store: st}
+	for _, tc := range []struct {
+		name string
+		mod  func(o *Opts)
+		want string
+	}{
+		{"relative dir", func(o *Opts) { o.Source = "repo" }, "absolute"},
+		{"ftp", func(o *Opts) { o.Source = "ftp://example.com/repo" }, "https"},
+		{"remote file URL", func(o *Opts) { o.Source = "file://host/repo" }, "local path"},
+		{"credentials", func(o *Opts) { o.Source = "https://u:p@example.com/repo" }, "credentials"},
+		{"query", func(o *Opts) { o.Source = "https://example.com/repo?x=1" }, "query"},
+		{"no root", func(o *Opts) { o.Root = nil }, "initial root"},
+		{"garbage root", func(o *Opts) { o.Root = []byte("{}") }, "initial root"},
+		{"root not signed", func(o *Opts) { o.Root = []byte(strings.Replace(string(a.rootRaw), `"sig": "`, `"sig": "00`, 1)) }, "signatures"},
+		{"no store", func(o *Opts) { o.Store = nil }, "store"},
+		{"no dir", func(o *Opts) { o.Dir = "" }, "directory"},
+	} {
+		o := good
+		tc.mod(&o)
+		if _, err := New(o); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: New: %v; want an error mentioning %q", tc.name, err, tc.want)
+		}
+	}
+	for _, s := range []string{a.dir, "file://" + a.dir, "file://localhost" + a.dir, "https://example.com/repo/", "http://127.0.0.1:8080"} {
+		o := good
+		o.Source = s
+		if _, err := New(o); err != nil {
+			t.Errorf("New(%s): %v", s, err)
+		}
+	}
+}
+
+// TestHTTPRefusesEncoding: a server that compresses anyway is refused (a
+// decompressor would get round the size bounds).
+func TestHTTPRefusesEncoding(t *testing.T) {
+	a := newAuthority(t, 1, 1)
+	a.publish(dataset(testIDs(1, 10)))
+	m := newMirror(t)
+	copyDir(t, a.dir, filepath.Join(m.dir, "repo"))
+	m.set(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "timestamp.json") {
+			if r.Header.Get("Accept-Encoding") != "identity" {
+				t.Errorf("Accept-Encoding %q, want identity", r.Header.Get("Accept-Encoding"))
+			}
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write([]byte{0x1f, 0x8b})
+			return true
+		}
+		return false
+	})
+	k := newKiosk(t, a, m.srv.URL+"/repo")
+	if _, err := k.cl.Sync(context.Background()); err == nil || !strings.Contains(err.Error(), "Content-Encoding") {
+		t.Errorf("Sync: %v; want Content-Encoding refused", err)
+	}
+}
+
+func TestStallReader(t *testing.T) {
+	pr, pw := io.Pipe()
+	s := newStallReader(pr, 400*time.Millisecond)
+	defer s.Close()
+	go func() {
+		for range 5 {
+			pw.Write([]byte("x"))
+			time.Sleep(10 * time.Millisecond)
+		}
+		// then silence
+	}()
+	b, err := io.ReadAll(s)
+	var se *StallError
+	if !errors.As(err, &se) {
+		t.Fatalf("ReadAll: %v; want a *StallError", err)
+	}
+	if string(b) != "xxxxx" {
+		t.Errorf("read %q before the stall, want xxxxx", b)
+	}
+}
