@@ -187,6 +187,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		slog.Info("local page", "url", "http://"+addr.String()+"/")
 	}
 
+	d.startFleet(goRun) // off unless [fleet] enabled; never waits for the broker
 	d.notify.ready(d.statusLine())
 	slog.Info("kiosk ready", "scanner", d.scannerState(), "panel", d.hw.PanelName, "policy", d.policyName)
 	if ready != nil {
