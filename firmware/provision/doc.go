@@ -11,6 +11,7 @@
 //
 // Everything lands in the state directory (the root filesystem is
 // read-only): provision.toml (read by kioskd over its base configuration),
-// root.json, kiosk.key. Provisioning is idempotent: the same values again
+// root.json, kiosk.key, and visits.key (the visit log's HMAC secret, made
+// once and never replaced). Provisioning is idempotent: the same values again
 // change nothing, and an existing key is never replaced without Force.
 package provision

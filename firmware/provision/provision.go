@@ -17,6 +17,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/visits"
 )
 
 // File names in the state directory.
@@ -172,6 +173,11 @@ func Apply(stateDir string, s *Settings, opts Opts) (*Result, error) {
 		return nil, err
 	}
 	res.KeyCreated = created
+	// The visit log's secret: made once, never replaced (not even with
+	// Force: a new one would make every logged visit unmatchable).
+	if _, _, err := visits.LoadOrCreateKey(filepath.Join(stateDir, visits.KeyFile)); err != nil {
+		return nil, fmt.Errorf("provision: visit key: %w", err)
+	}
 	pub := key.Public().(ed25519.PublicKey)
 	res.PublicKey, res.Fingerprint = publicText(pub), Fingerprint(pub)
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/visits"
 )
 
 func settings() *Settings {
@@ -84,10 +85,17 @@ func TestApplyAndIdempotence(t *testing.T) {
 	if err != nil || !res3.Changed || res3.KeyCreated || res3.Fingerprint != res.Fingerprint {
 		t.Errorf("changed settings: %+v %v", res3, err)
 	}
-	// Force makes a new key.
+	// Force makes a new kiosk key, but never a new visit secret.
+	vk, err := os.ReadFile(filepath.Join(dir, visits.KeyFile))
+	if err != nil || len(vk) != 32 {
+		t.Fatalf("visit secret: %d bytes, %v", len(vk), err)
+	}
 	res4, err := Apply(dir, s, Opts{Force: true})
 	if err != nil || !res4.KeyCreated || res4.Fingerprint == res.Fingerprint {
 		t.Errorf("force: %+v %v", res4, err)
+	}
+	if vk2, _ := os.ReadFile(filepath.Join(dir, visits.KeyFile)); !bytes.Equal(vk, vk2) {
+		t.Error("--force replaced the visit secret")
 	}
 }
 

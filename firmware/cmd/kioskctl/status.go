@@ -27,6 +27,7 @@ type Status struct {
 	LastSync *time.Time     `json:"last_sync"`
 	Store    *store.Stats   `json:"store,omitempty"`
 	Today    store.Counters `json:"today"`
+	Visits   *VisitStatus   `json:"visits,omitempty"`
 	Scanner  any            `json:"scanner,omitempty"`
 	Panel    any            `json:"panel,omitempty"`
 	Problems []string       `json:"problems"`
@@ -37,6 +38,13 @@ type VenueStatus struct {
 	ID     string `json:"id"`
 	NameEN string `json:"name_en"`
 	NameZH string `json:"name_zh"`
+}
+
+// VisitStatus is what a technician may see of the visit log: counts.
+type VisitStatus struct {
+	Logged         int64      `json:"logged"`
+	Oldest         *time.Time `json:"oldest,omitempty"`
+	ExposedMatches int64      `json:"exposure_matches"` // visits within an exposure window of this venue
 }
 
 // DaemonStatus says whether kioskd answers and what it says of itself.
@@ -153,6 +161,19 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		if st.Today, err = db.Counters(ctx, t); err != nil {
 			return nil, err
 		}
+		if vs, err := db.VisitStats(ctx); err == nil {
+			v := &VisitStatus{Logged: vs.Visits}
+			if !vs.Oldest.IsZero() {
+				o := vs.Oldest.UTC()
+				v.Oldest = &o
+			}
+			if c.Venue.ID != "" {
+				if v.ExposedMatches, err = db.ExposedVisits(ctx, c.Venue.ID); err != nil {
+					return nil, err
+				}
+			}
+			st.Visits = v
+		}
 	}
 	var ds struct {
 		Summary string `json:"summary"`
@@ -212,6 +233,13 @@ func printStatus(w io.Writer, st *Status) {
 		fmt.Fprintf(tw, "panel\t%s\n", b)
 	}
 	fmt.Fprintf(tw, "today\tgreen %d, amber %d, red %d, entries %d\n", st.Today.Green, st.Today.Amber, st.Today.Red, st.Today.Entries)
+	if v := st.Visits; v != nil {
+		oldest := "none"
+		if v.Oldest != nil {
+			oldest = stamp(*v.Oldest)
+		}
+		fmt.Fprintf(tw, "visit log\t%d visits (oldest %s), %d within an exposure window here\n", v.Logged, oldest, v.ExposedMatches)
+	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(tw, "problem\t%s\n", p)
 	}

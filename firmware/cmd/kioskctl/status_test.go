@@ -84,6 +84,9 @@ func TestStatusWithoutDaemon(t *testing.T) {
 	if st.Store == nil || st.Store.Revocations != 1 || st.Store.TrustKeys == 0 {
 		t.Errorf("store stats %+v", st.Store)
 	}
+	if st.Visits == nil || st.Visits.Logged != 0 || st.Visits.ExposedMatches != 0 {
+		t.Errorf("visit log counts: %+v", st.Visits)
+	}
 	if !strings.Contains(out, `"age_seconds": 108`) {
 		t.Errorf("age of 3 h not reported in seconds:\n%s", out)
 	}
