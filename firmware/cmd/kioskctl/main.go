@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"provision": {"set the kiosk up for its venue, or apply a signed provisioning file", runProvision},
 	"version":   {"print the firmware version", runVersion},
 	"venueqr":   {"make or check a rotating venue check-in code", runVenueQR},
+	"fleet":     {"watch the fleet's MQTT reports: offline, stale and faulty kiosks first", runFleet},
 }
 
 func main() {

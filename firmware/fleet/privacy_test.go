@@ -1,0 +1,164 @@
+package fleet_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/fleet"
+	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/samples"
+	"github.com/venuekiosk/venuekiosk/firmware/sim"
+)
+
+// secrets lists what must never reach the broker for the sample set: each
+// holder's name and the words of it, the date of birth (as issued and
+// without dashes), the pass ID in hex and base64 and SHA-256 hashes of it,
+// and the start of every payload.
+func secrets(set *samples.Set) []string {
+	var out []string
+	for _, s := range set.Samples {
+		if n := s.Holder.Name; n != "" {
+			out = append(out, n)
+			for _, w := range strings.FieldsFunc(n, func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if len(w) >= 4 {
+					out = append(out, w)
+				}
+			}
+		}
+		if d := s.Holder.DOB; d != "" {
+			out = append(out, d, strings.ReplaceAll(d, "-", ""))
+		}
+		if !s.ID.IsZero() {
+			h := sha256.Sum256(s.ID[:])
+			hs := sha256.Sum256([]byte(s.ID.String()))
+			out = append(out, s.ID.String(), base64.StdEncoding.EncodeToString(s.ID[:]), base64.RawURLEncoding.EncodeToString(s.ID[:]),
+				hex.EncodeToString(h[:]), base64.StdEncoding.EncodeToString(h[:]), hex.EncodeToString(hs[:]))
+		}
+		if p := s.Payload; len(p) > 8 {
+			out = append(out, p[:min(len(p), 24)])
+		}
+	}
+	return out
+}
+
+// leaks returns the secrets found in msgs (case-insensitive).
+func leaks(msgs []fleettest.Msg, secrets []string) []string {
+	var found []string
+	for _, m := range msgs {
+		text := strings.ToLower(m.Topic + " " + string(m.Payload))
+		for _, s := range secrets {
+			if strings.Contains(text, strings.ToLower(s)) {
+				found = append(found, s+" in "+m.Topic)
+			}
+		}
+	}
+	return found
+}
+
+// TestPrivacyNothingPersonalOnTheBroker runs the simulated kiosk with fleet
+// reports on, scans every sample pass through the serial driver, and reads
+// everything the broker has under venuekiosk/#: counts, states and
+// versions arrive; no holder's name, date of birth, pass ID or hash of one.
+func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
+	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
+	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "privacy", Subscribe: []string{fleet.AllTopics}})
+
+	cfg := config.Default()
+	cfg.Kiosk.StateDir = t.TempDir()
+	cfg.Kiosk.Listen = ""
+	cfg.Fleet.Enabled, cfg.Fleet.Broker, cfg.Fleet.KioskID = true, b.URL(), "K-PRIVACY"
+	// Faster than config allows, so that the test sees several of each.
+	cfg.Fleet.StatusEvery.D, cfg.Fleet.CountersEvery.D = time.Second, time.Second
+	hw, s, err := sim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	ready := make(chan struct{})
+	go func() { done <- daemon.Run(ctx, cfg, hw, func(net.Addr) { close(ready) }) }()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			if err := <-done; err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	defer stop()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	isStatus := func(pred func(*fleet.Status) bool) func([]fleettest.Msg) bool {
+		return func(ms []fleettest.Msg) bool {
+			for _, m := range ms {
+				if d, err := fleet.Decode(m.Topic, m.Payload); err == nil && d.Status != nil && pred(d.Status) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	watch.Wait(t, 10*time.Second, "a status with the scanner connected", isStatus(func(s *fleet.Status) bool { return s.Scanner.OK }))
+
+	for _, sm := range s.Samples.Samples {
+		if _, err := s.Scanner.Write([]byte(sm.Payload + "\r")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	scanned := time.Now().UTC()
+	var counted int64
+	ms := watch.Wait(t, 20*time.Second, "counters for every scan and a later status", func(ms []fleettest.Msg) bool {
+		counted = 0
+		later := false
+		for _, m := range ms {
+			d, err := fleet.Decode(m.Topic, m.Payload)
+			if err != nil {
+				continue
+			}
+			if d.Counters != nil {
+				counted += d.Counters.Green + d.Counters.Amber + d.Counters.Red
+			}
+			if d.Status != nil && d.Status.At.After(scanned.Add(time.Second)) {
+				later = true
+			}
+		}
+		return counted >= int64(len(s.Samples.Samples)) && later
+	})
+	if counted != int64(len(s.Samples.Samples)) {
+		t.Errorf("counted %d verdicts, scanned %d passes", counted, len(s.Samples.Samples))
+	}
+	stop()
+	ms = watch.Wait(t, 5*time.Second, "offline at the stop", func(ms []fleettest.Msg) bool {
+		d, err := fleet.Decode(ms[len(ms)-1].Topic, ms[len(ms)-1].Payload)
+		return err == nil && d.Online != nil && !d.Online.Online
+	})
+
+	sec := secrets(s.Samples)
+	if len(sec) < 3*len(s.Samples.Samples) {
+		t.Fatalf("only %d secrets for %d samples: the sample set lost its holders", len(sec), len(s.Samples.Samples))
+	}
+	if found := leaks(ms, sec); len(found) > 0 {
+		t.Errorf("holder data on the broker:\n%s", strings.Join(found, "\n"))
+	}
+	// The check itself finds a leak when there is one.
+	planted := []fleettest.Msg{{Topic: "venuekiosk/V/K/status", Payload: []byte(`{"last_error":"` + s.Samples.Samples[0].Holder.Name + `"}`)}}
+	if found := leaks(planted, sec); len(found) == 0 {
+		t.Errorf("the leak check misses a holder's name")
+	}
+	t.Logf("%d messages from the kiosk checked against %d secrets", len(ms), len(sec))
+}
