@@ -51,6 +51,7 @@ type Daemon struct {
 	counters *counters
 	visits   *visits.Log // the visit log and exposure match (visits.go)
 	page     *pageState  // exposure notice and group for the page (status.go)
+	syncer   *syncer     // signed sync; nil when no source is configured (sync.go)
 	notify   notifier
 
 	started time.Time
@@ -174,6 +175,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	if err := d.startScanner(runCtx, goRun); err != nil {
 		return err
 	}
+	d.startSync(runCtx, goRun)
 	var addr net.Addr
 	if cfg.Kiosk.Listen != "" {
 		ln, err := net.Listen("tcp", cfg.Kiosk.Listen)

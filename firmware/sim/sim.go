@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -22,9 +23,11 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/scanner/ptysim"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
 // ScannerLink is the name, in the state directory, of the stable link to
@@ -131,7 +134,16 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	for _, sm := range set.Samples {
 		hw.Samples = append(hw.Samples, web.Sample{Name: sm.Name, Payload: sm.Payload, Expect: sm.Expect})
 	}
-	hw.Seed = func(st *store.Store) error { return Seed(context.Background(), st, set) }
+	if cfg.Sync.Source == "" {
+		// The sample data goes the way real data goes: signed into a
+		// repository by the authority's publisher, synced and verified by
+		// the daemon's sync client.
+		repoDir, err := Publish(dir, set)
+		if err != nil {
+			return fail(fmt.Errorf("publishing the sample data: %w", err))
+		}
+		cfg.Sync.Source, cfg.Sync.Root = repoDir, filepath.Join(repoDir, "1.root.json")
+	}
 	hw.Close = func() error {
 		var errs []error
 		for _, c := range slices.Backward(closers) {
@@ -144,8 +156,51 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	return hw, s, nil
 }
 
+// The simulator's update repository and its signing keys, in the state
+// directory.
+const (
+	RepoDir = "sim-repo"
+	KeysDir = "sim-keys"
+)
+
+// Publish signs set's trust list, revocations and codes, and the default
+// entry policy, into the simulator's repository in dir (made, with fresh
+// keys, on first use) and returns the repository's path. Each start
+// publishes anew: data sets that changed (the sample issuers' keys and the
+// code dates do) get new versions, the revocations a delta, and the
+// timestamp is signed now. Exposure notices are not published (tests seed
+// their own).
+func Publish(dir string, set *samples.Set) (string, error) {
+	repoDir, keys := filepath.Join(dir, RepoDir), filepath.Join(dir, KeysDir)
+	opts := &publish.Opts{Expiry: publish.Expiry{Timestamp: 7 * 24 * time.Hour}}
+	var r *publish.Repo
+	_, err := os.Stat(filepath.Join(repoDir, "1.root.json"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if _, err := os.Stat(filepath.Join(dir, daemon.DBFile)); err == nil {
+			slog.Warn("simulator: this state directory's store was filled without sync by an older release; " +
+				"if sync reports a rollback, delete " + filepath.Join(dir, daemon.DBFile))
+		}
+		r, err = publish.Init(repoDir, keys, 1, 1, opts)
+	case err == nil:
+		r, err = publish.Open(repoDir, opts, keys)
+	}
+	if err != nil {
+		return "", err
+	}
+	sum, err := r.Publish(publish.Inputs{Trust: set.Trust, Policy: policy.DefaultJSON(), Revocations: set.Revocations, Codes: set.Codes})
+	if err != nil {
+		return "", err
+	}
+	for _, c := range sum.Changed {
+		slog.Info("simulator: published sample data", "data", c.Dataset, "version", c.To, "entries", c.Entries)
+	}
+	return repoDir, nil
+}
+
 // Seed replaces the store's sample trust, revocations and codes with set's,
-// as one transaction, signed "now".
+// as one transaction, signed "now", without a repository (for tests that
+// want a filled store and no sync).
 func Seed(ctx context.Context, st *store.Store, set *samples.Set) error {
 	const source = "simulator"
 	return st.Apply(ctx, func(tx *store.Tx) error {

@@ -1,0 +1,177 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/version"
+	"github.com/venuekiosk/venuekiosk/sync/client"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
+)
+
+// SyncDir is the directory, in the state directory, where the sync client
+// keeps the TUF metadata it trusts.
+const SyncDir = "tuf"
+
+// localSyncWait is how long start-up waits for a first sync from a
+// directory source (a USB stick, the simulator's repository) before it
+// reports ready anyway; the sync goes on in the background.
+const localSyncWait = 20 * time.Second
+
+// SyncStatus is the outcome of the last sync, for status pages.
+type SyncStatus struct {
+	Source    string    `json:"source"`
+	Last      time.Time `json:"last,omitzero"`       // the last attempt ended (kiosk clock)
+	LastOK    time.Time `json:"last_ok,omitzero"`    // the last success ended
+	Issued    time.Time `json:"issued,omitzero"`     // signed time of the newest timestamp verified
+	Error     string    `json:"error,omitempty"`     // the last attempt's error; "" when it succeeded
+	Failures  int       `json:"failures,omitempty"`  // failed attempts in a row
+	Downloads int64     `json:"downloads,omitempty"` // bytes read from the source since start
+}
+
+// syncer runs the sync client and remembers how it went.
+type syncer struct {
+	cl *client.Client
+	mu sync.Mutex
+	st SyncStatus
+}
+
+// SyncStatus returns the outcome of the last sync; ok is false when no
+// sync source is configured.
+func (d *Daemon) SyncStatus() (s SyncStatus, ok bool) {
+	if d.syncer == nil {
+		return s, false
+	}
+	d.syncer.mu.Lock()
+	defer d.syncer.mu.Unlock()
+	return d.syncer.st, true
+}
+
+// startSync starts syncing from sync.source in the background. A
+// directory source is synced first, up to localSyncWait, so that a kiosk
+// started with a USB stick (or the simulator) begins with its data. A
+// configuration that cannot sync is a problem shown in the status, never
+// a reason not to start: the kiosk works offline on the data it has.
+func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.Context) error)) {
+	cfg := d.cfg.Sync
+	if cfg.Source == "" {
+		slog.Info("sync: no source configured (sync.source): the kiosk uses the data it has")
+		return
+	}
+	root, err := readRoot(cfg.Root)
+	if err != nil {
+		d.problem(fmt.Sprintf("sync: cannot read the trusted root (sync.root): %v", err))
+		return
+	}
+	cl, err := client.New(client.Opts{
+		Source: cfg.Source,
+		Root:   root,
+		Dir:    filepath.Join(d.cfg.Kiosk.StateDir, SyncDir),
+		Store:  d.st,
+		Now: func() time.Time {
+			at, _ := d.clk.Judge() // never earlier than the time floor
+			return at
+		},
+		UserAgent: "venuekiosk/" + version.Version,
+	})
+	if err != nil {
+		d.problem(fmt.Sprintf("sync: %v", err))
+		return
+	}
+	d.syncer = &syncer{cl: cl, st: SyncStatus{Source: cl.Source()}}
+	sched := client.Schedule{Interval: cfg.Interval.D, First: min(cfg.Interval.D, time.Minute)}
+	first := make(chan struct{})
+	goRun("sync", func(ctx context.Context) error {
+		if cl.Local() {
+			res, err := cl.Sync(ctx)
+			d.synced(ctx, res, err)
+			sched.First = cfg.Interval.D
+		}
+		close(first)
+		return cl.Run(ctx, sched, func(res *client.Result, err error) { d.synced(ctx, res, err) })
+	})
+	if cl.Local() {
+		select {
+		case <-first:
+		case <-ctx.Done():
+		case <-time.After(localSyncWait):
+			slog.Info("sync: still applying from the local source; starting meanwhile", "source", cl.Source())
+		}
+	}
+}
+
+// synced records a sync's outcome, raises the time floor to the signed
+// timestamp and, when data changed, rebuilds the verification engine
+// (the entry policy is read from the store; trust keys, revocations and
+// codes are read through the store at every scan, its key cache cleared by
+// the sync's commit).
+func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
+	s := d.syncer
+	now := time.Now()
+	s.mu.Lock()
+	s.st.Last = now
+	if res != nil {
+		s.st.Downloads += res.Downloaded
+	}
+	if err != nil {
+		s.st.Error = err.Error()
+		s.st.Failures++
+		s.mu.Unlock()
+		if ctx.Err() == nil {
+			slog.Warn("sync failed; the kiosk keeps its data", "source", s.st.Source, "err", err)
+		}
+		return
+	}
+	s.st.Error, s.st.Failures, s.st.LastOK, s.st.Issued = "", 0, now, res.Issued
+	s.mu.Unlock()
+
+	// The sync's transaction already stored the floor; this raises the
+	// clock's copy (and writes again only if the store was busy).
+	if err := d.clk.Raise(res.Issued); err != nil {
+		slog.Debug("sync: raising the time floor", "err", err)
+	}
+	if len(res.Applied) == 0 {
+		slog.Debug("sync: nothing new", "new_timestamp", res.New, "issued", res.Issued, "bytes", res.Downloaded)
+		return
+	}
+	for _, c := range res.Applied {
+		slog.Info("sync applied", "data", c.Dataset, "from", c.From, "to", c.To, "via", c.Via, "entries", c.Entries)
+	}
+	{
+		name, err := d.eng.reload(ctx)
+		if err != nil {
+			d.problem(fmt.Sprintf("sync: the new entry policy is not in force: %v", err))
+			return
+		}
+		d.mu.Lock()
+		d.policyName = name
+		d.mu.Unlock()
+		slog.Info("entry policy in force", "policy", name)
+	}
+}
+
+// readRoot reads the provisioned initial root metadata.
+func readRoot(path string) ([]byte, error) {
+	if path == "" {
+		return nil, fmt.Errorf("not configured")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, repo.MaxRootSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > repo.MaxRootSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, repo.MaxRootSize)
+	}
+	return b, nil
+}
