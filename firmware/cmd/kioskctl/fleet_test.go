@@ -64,6 +64,7 @@ func TestFleetWatchOnce(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	t.Logf("kioskctl fleet watch --once:\n%s", out)
 	if !strings.Contains(out, "4 kiosks: 1 offline, 1 stale, 1 fault, 1 ok; 1 messages refused") {
 		t.Errorf("summary line:\n%s", out)
 	}
