@@ -2,8 +2,10 @@
 // cgo) and the only package in the firmware that speaks SQL. It holds the
 // trust keys, the revocation list, the red/amber code lists, the entry
 // policy, exposure notices, settings, daily counters, the visit log, the
-// versions of the synced data sets, the time floor and the outbox of
-// messages waiting for the fleet broker (counts and device states only). It never holds a
+// versions of the synced data sets, the time floor, the outbox of
+// messages waiting for the fleet broker (counts and device states only),
+// revoked staff cards, exempt-entry counts and the open-door log (staff
+// card ids and times). It never holds a
 // holder's name, date of birth or a raw pass payload: there is no column for
 // them, and passes are known only by their 32-byte pass.ID — in the visit
 // log not even that, only by a keyed hash of it (visits.go).
@@ -97,7 +99,8 @@
 // user_version holds the number of the last one applied. The first release
 // ships as four (v1 base and revocations, v2 code lists, policy and
 // exposures, v3 counters, v4 the visit log) so that the upgrade path is
-// exercised from the start; v5 adds the fleet outbox (outbox.go). To add one: write the next file, raise
+// exercised from the start; v5 adds the fleet outbox (outbox.go), v6 the staff-card revocations,
+// exempt-entry counts and the open-door log (staff.go, door.go). To add one: write the next file, raise
 // SchemaVersion, and add its methods in a file of its own; the tests apply
 // every migration from an empty database and from the version before it. A
 // migration runs inside a transaction, so it must not depend on PRAGMA
