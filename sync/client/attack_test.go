@@ -42,7 +42,7 @@ func newAttackEnv(t *testing.T, mod ...func(a *authority)) *attackEnv {
 	e.v1 = filepath.Join(t.TempDir(), "v1")
 	copyDir(t, a.dir, e.v1)
 	e.serve(t, e.v1)
-	e.k = newKiosk(t, a, e.m.srv.URL+"/repo", func(o *Opts) { o.StallTimeout = 300 * time.Millisecond })
+	e.k = newKiosk(t, a, e.m.srv.URL+"/repo")
 	e.k.sync()
 
 	a.clk.Advance(time.Hour)
@@ -295,6 +295,7 @@ func TestAttacks(t *testing.T) {
 			return func() { e.m.set(nil) }
 		}},
 		{name: "slow server", want: new(*StallError), attack: func(t *testing.T, e *attackEnv) func() {
+			e.k.cl.src.(*httpSource).stall = 300 * time.Millisecond
 			release := make(chan struct{})
 			e.m.set(func(w http.ResponseWriter, r *http.Request) bool {
 				if strings.HasSuffix(r.URL.Path, ".codes.bin") {
@@ -341,6 +342,7 @@ func TestAttacks(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newAttackEnv(t)
 			e.serve(t, e.v2)
 			undo := tc.attack(t, e)

@@ -105,7 +105,12 @@ type kiosk struct {
 
 func newKiosk(t testing.TB, a *authority, source string, mod ...func(o *Opts)) *kiosk {
 	t.Helper()
-	dir := t.TempDir()
+	return newKioskIn(t, a, source, t.TempDir(), mod...)
+}
+
+// newKioskIn makes a kiosk whose store and metadata are in dir.
+func newKioskIn(t testing.TB, a *authority, source, dir string, mod ...func(o *Opts)) *kiosk {
+	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(dir, "kiosk.db"), &store.Opts{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

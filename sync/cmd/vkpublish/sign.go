@@ -1,0 +1,231 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/venuekiosk/venuekiosk/sync/publish"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
+)
+
+func cmdInit(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("init", "-repo DIR -keys DIR [-root-keys N] [-root-threshold T]",
+		"Creates a key for each role (N root keys, T of which must sign every new root;\n"+
+			"one key each for targets, snapshot and timestamp) in the key directory, and a\n"+
+			"repository with no data yet. Give root.json to the kiosks (kioskctl provision\n"+
+			"-sync-root, or the sync.root setting). Keep the root keys offline, one holder each.", stdout, stderr)
+	repoDir := f.String("repo", "", "repository `DIR` to create")
+	keys := f.String("keys", "", "`DIR` for the new private keys (mode 0600; keep it safe)")
+	n := f.Int("root-keys", 1, "number of root keys")
+	t := f.Int("root-threshold", 1, "root keys that must sign a new root")
+	var e expiry
+	e.register(f)
+	if code, done := f.parse(args); done {
+		return code
+	}
+	if code, done := f.need("repo", *repoDir, "keys", *keys); done {
+		return code
+	}
+	r, err := publish.Init(*repoDir, *keys, *n, *t, e.opts())
+	if err != nil {
+		return f.fail(err)
+	}
+	fmt.Fprintf(stdout, "repository %s: root version 1 (%d of %d root keys sign), keys in %s\n", *repoDir, *t, *n, *keys)
+	fmt.Fprintf(stdout, "provision kiosks with %s\n", filepath.Join(*repoDir, publish.RootFile))
+	printKeys(stdout, r.Root())
+	return 0
+}
+
+func printKeys(w io.Writer, root *repo.Root) {
+	for _, role := range repo.Roles {
+		rl := root.Roles[role]
+		fmt.Fprintf(w, "  %-9s threshold %d:", role, rl.Threshold)
+		for _, id := range rl.KeyIDs {
+			fmt.Fprintf(w, " %s", id[:16])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func cmdPublish(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("publish", "-repo DIR -keys DIR [-trust FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE]",
+		"Publishes the data sets given, each as a new version where it differs from the\n"+
+			"published one (a data set not given stays as it is), with a delta against the\n"+
+			"previous revocation list, and signs new targets, snapshot and timestamp metadata.\n"+
+			"With nothing changed it signs a new timestamp only.\n\n"+
+			"Input formats (CSV with a header row, or a JSON array of objects with the same\n"+
+			"names; a pass is \"id\" (64 hex digits) or \"format\" and \"identifier\"):\n"+
+			"  -revocations  id | format,identifier   (or one bare ID a line)\n"+
+			"  -codes        id | format,identifier; code (red|amber); valid_from; valid_until\n"+
+			"  -exposures    venue,start,end,notice_en,notice_zh,notice_until\n"+
+			"  -trust        PEM bundle of DCC signer certificates, JWKS (SMART Health Cards,\n"+
+			"                Hong Kong keys), or a trust.json as published; repeatable\n"+
+			"  -policy       entry policy JSON\n"+
+			"Times: RFC 3339 or YYYY-MM-DD (UTC); an empty valid_from/valid_until is open.", stdout, stderr)
+	repoDir := f.String("repo", "", "repository `DIR`")
+	var keyDirs, trustFiles multi
+	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	f.Var(&trustFiles, "trust", "trust list `FILE` (repeatable; together they are the whole trust list)")
+	pol := f.String("policy", "", "entry policy `FILE` (JSON)")
+	revs := f.String("revocations", "", "revocation list `FILE` (the whole list)")
+	codes := f.String("codes", "", "red/amber code list `FILE` (the whole list)")
+	ex := f.String("exposures", "", "exposure notice `FILE` (the whole list)")
+	keep := f.Int("keep-deltas", 30, "revocation deltas to keep listed")
+	var e expiry
+	e.register(f)
+	if code, done := f.parse(args); done {
+		return code
+	}
+	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String()); done {
+		return code
+	}
+	var in publish.Inputs
+	var err error
+	if len(trustFiles) > 0 {
+		if in.Trust, err = publish.ReadTrust(trustFiles...); err != nil {
+			return f.fail(err)
+		}
+	}
+	if *pol != "" {
+		if in.Policy, err = publish.ReadPolicy(*pol); err != nil {
+			return f.fail(err)
+		}
+	}
+	if *revs != "" {
+		if in.Revocations, err = publish.ReadRevocations(*revs); err != nil {
+			return f.fail(err)
+		}
+	}
+	if *codes != "" {
+		if in.Codes, err = publish.ReadCodes(*codes); err != nil {
+			return f.fail(err)
+		}
+	}
+	if *ex != "" {
+		if in.Exposures, err = publish.ReadExposures(*ex); err != nil {
+			return f.fail(err)
+		}
+	}
+	o := e.opts()
+	o.KeepDeltas = *keep
+	r, err := publish.Open(*repoDir, o, keyDirs...)
+	if err != nil {
+		return f.fail(err)
+	}
+	s, err := r.Publish(in)
+	if err != nil {
+		return f.fail(err)
+	}
+	printSummary(stdout, s)
+	return 0
+}
+
+func cmdTimestamp(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("timestamp", "-repo DIR -keys DIR",
+		"Signs a new timestamp for the current data. Kiosks judge the age of their data\n"+
+			"by the newest timestamp they verified: run this (from cron, with the timestamp\n"+
+			"key only) more often than the policy's max_data_age_hours and -timestamp-expires.", stdout, stderr)
+	repoDir := f.String("repo", "", "repository `DIR`")
+	var keyDirs multi
+	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	var e expiry
+	e.register(f)
+	if code, done := f.parse(args); done {
+		return code
+	}
+	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String()); done {
+		return code
+	}
+	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	if err != nil {
+		return f.fail(err)
+	}
+	s, err := r.RefreshTimestamp()
+	if err != nil {
+		return f.fail(err)
+	}
+	printSummary(stdout, s)
+	return 0
+}
+
+func cmdRotate(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("rotate", "-repo DIR -keys DIR... -role ROLE [-generate N | -key FILE...] [-threshold T]",
+		"Writes a new root version that gives ROLE new keys (-generate N fresh ones into the\n"+
+			"first -keys directory, or the private keys in -key files) and/or a new threshold,\n"+
+			"signed by a threshold of the current root keys and of the new ones: pass every\n"+
+			"key holder's directory with -keys. Then re-signs targets, snapshot and timestamp\n"+
+			"with the keys in force. Kiosks follow on their next sync; whatever the old keys\n"+
+			"sign afterwards is refused. Without new keys or threshold the root is only\n"+
+			"re-signed with a later expiry.", stdout, stderr)
+	repoDir := f.String("repo", "", "repository `DIR`")
+	var keyDirs, keyFiles multi
+	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	f.Var(&keyFiles, "key", "private key `FILE` to give the role (repeatable)")
+	role := f.String("role", "", "the role: root, targets, snapshot or timestamp")
+	gen := f.Int("generate", 0, "generate `N` new keys for the role")
+	threshold := f.Int("threshold", 0, "the role's new threshold (0: unchanged)")
+	var e expiry
+	e.register(f)
+	if code, done := f.parse(args); done {
+		return code
+	}
+	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String(), "role", *role); done {
+		return code
+	}
+	if *gen > 0 && len(keyFiles) > 0 {
+		fmt.Fprintln(stderr, "vkpublish rotate: give -generate or -key, not both")
+		return 2
+	}
+	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	if err != nil {
+		return f.fail(err)
+	}
+	rot := publish.Rotation{Role: *role, Threshold: *threshold}
+	for range *gen {
+		s, path, err := publish.GenerateKey(keyDirs[0], *role)
+		if err != nil {
+			return f.fail(err)
+		}
+		fmt.Fprintf(stdout, "new %s key %s in %s\n", *role, s.ID[:16], path)
+		rot.Keys = append(rot.Keys, s)
+	}
+	if len(keyFiles) > 0 {
+		for _, kf := range keyFiles {
+			s, err := readKeyFile(kf)
+			if err != nil {
+				return f.fail(err)
+			}
+			rot.Keys = append(rot.Keys, s)
+		}
+	}
+	s, err := r.Rotate(rot)
+	if err != nil {
+		return f.fail(err)
+	}
+	fmt.Fprintf(stdout, "root version %d\n", r.Root().Version)
+	printKeys(stdout, r.Root())
+	printSummary(stdout, s)
+	return 0
+}
+
+func cmdKeygen(args []string, stdout, stderr io.Writer) int {
+	f := newFlags("keygen", "-keys DIR -role ROLE",
+		"Creates one ed25519 key for ROLE in DIR (mode 0600) and prints its key ID. A key\n"+
+			"holder runs this on their own machine; the key joins the repository through\n"+
+			"vkpublish rotate -key FILE.", stdout, stderr)
+	keys := f.String("keys", "", "key `DIR`")
+	role := f.String("role", "", "the role: root, targets, snapshot or timestamp")
+	if code, done := f.parse(args); done {
+		return code
+	}
+	if code, done := f.need("keys", *keys, "role", *role); done {
+		return code
+	}
+	s, path, err := publish.GenerateKey(*keys, *role)
+	if err != nil {
+		return f.fail(err)
+	}
+	fmt.Fprintf(stdout, "%s key %s\n%s\n", *role, s.ID, path)
+	return 0
+}
