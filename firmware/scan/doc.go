@@ -15,4 +15,12 @@
 // Group mode (group.go) collects a holder's and up to eight companions'
 // scans, started by the staff group code or a button, and tells sinks that
 // implement GroupSink when a group opens and closes.
+//
+// The door (door.go) handles staff cards (firmware/staff), told from
+// passes by their prefix: a guard's card and a category code record an
+// exempt entry, a supervisor's card opens entry without checks for a
+// while (scans are still read and shown, marked Result.Open, never as a
+// refusal) and a technician's card and the venue's LeaveHomeSafe poster
+// set the venue identity. Sinks that implement DoorSink hear of each
+// event; no staff payload reaches the verifier or the scan sinks.
 package scan

@@ -50,8 +50,14 @@ type Result struct {
 	Member int
 	// Staff says the payload was the staff group code: it opened or ended
 	// a group (Group and the verdict's reason say which). No sink sees it
-	// as a scan; GroupSinks hear of the group.
+	// as a scan; GroupSinks hear of the group. It is also set for staff
+	// cards, category codes and a poster in setup (door.go): Door says
+	// what happened, and DoorSinks hear of it.
 	Staff bool
+	Door  *DoorEvent
+	// Open says entry was open (no checks) when this pass was scanned:
+	// it is shown, never as a refusal.
+	Open bool
 }
 
 // Notice is an exposure notice for the holder of a scanned pass: the pass
@@ -99,6 +105,7 @@ type Opts struct {
 	QueueLen     int           // default 16
 	Annotators   []Annotator   // called in order before the sinks
 	Group        GroupOpts     // group mode (companions)
+	Door         DoorOpts      // staff cards: exempt entries, open entry, setup (door.go)
 	// Now reads the wall clock for latency and the repeat window; nil: time.Now.
 	Now func() time.Time
 }
@@ -116,12 +123,14 @@ type Flow struct {
 
 	group    *group // the open group; owned by Run's goroutine
 	groupSeq uint64
+	door     door // owned by Run's goroutine (door.go)
 }
 
 type job struct {
 	scan   Scan
 	reply  chan Result
 	toggle bool // open or end a group (a button)
+	button *doorButton
 	check  bool // only look at the clock (tests)
 }
 
@@ -141,6 +150,13 @@ func New(opts Opts) *Flow {
 		// from a code the kiosk cannot judge.
 		slog.Error("group mode off", "err", err)
 		opts.Group = GroupOpts{Window: DefaultGroupWindow}
+	}
+	if err := opts.Door.check(); err != nil {
+		// As for groups: checked before; staff cards are refused rather
+		// than judged on bounds the kiosk cannot keep.
+		slog.Error("staff cards off", "err", err)
+		opts.Door = DoorOpts{}
+		opts.Door.check()
 	}
 	return &Flow{
 		opts:   opts,
@@ -199,19 +215,24 @@ func (f *Flow) Run(ctx context.Context) error {
 	tick := time.NewTicker(HeartbeatEvery)
 	defer tick.Stop()
 	f.beat.Store(f.opts.Now())
+	f.resumeDoor(f.opts.Now())
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
 			f.expireGroup(f.opts.Now())
+			f.expireDoor(f.opts.Now())
 		case j := <-f.queue:
 			f.expireGroup(f.opts.Now())
+			f.expireDoor(f.opts.Now())
 			switch {
 			case j.check:
 				if j.reply != nil {
 					j.reply <- Result{}
 				}
+			case j.button != nil:
+				f.pressed(j.button, f.opts.Now())
 			case j.toggle:
 				if f.group == nil {
 					f.openGroup(f.opts.Now())
@@ -252,6 +273,9 @@ func (f *Flow) process(s Scan) Result {
 		start = wall
 	}
 	repeat := f.repeat(s.Payload, wall)
+	if f.isDoorPayload(s.Payload) {
+		return f.doorScan(s, wall, repeat)
+	}
 	if f.isGroupCode(s.Payload) {
 		return f.staff(s, wall, repeat)
 	}
@@ -264,6 +288,7 @@ func (f *Flow) process(s Scan) Result {
 		At:      at,
 		Trusted: trusted,
 		Repeat:  repeat,
+		Open:    f.door.open != nil,
 	}
 	for _, a := range f.opts.Annotators {
 		a.Annotate(&r)

@@ -1,0 +1,489 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+// The door: what staff do at the kiosk with their cards (issue 11).
+//
+//   - A guard's card arms an exempt entry for ExemptWindow; the next
+//     category code (VKEXEMPT:…) or category button records it, counted
+//     per category, and disarms. The same guard card again cancels.
+//   - A supervisor's card opens entry: no checks for OpenFor (scans are
+//     still read and shown, never as a refusal); another supervisor card
+//     closes it. A long press on the open button does the same, by
+//     "button".
+//   - A technician's card arms setup for SetupWindow; the venue's
+//     LeaveHomeSafe poster (HKEN:…) then sets the venue identity.
+//
+// A forged, expired, not-yet-valid or revoked card, or one whose
+// revocation cannot be looked up, does nothing but say so. A category
+// code with no guard card before it, or after another role's card, is
+// refused and counted nowhere. The flow tells passes from staff codes by
+// prefix (staff.Prefix, staff.CategoryPrefix, hken.Prefix): a staff
+// payload never reaches the verifier, the annotators or the scan sinks;
+// sinks that implement DoorSink hear of it.
+//
+// All of it is state owned by the flow's goroutine, timed by Opts.Now.
+
+// Door defaults and bounds.
+const (
+	DefaultExemptWindow = 30 * time.Second
+	DefaultSetupWindow  = 2 * time.Minute
+	DefaultOpenFor      = 15 * time.Minute
+	MinOpenFor          = time.Minute
+	MaxOpenFor          = 12 * time.Hour
+	// ButtonActor names the open button in the log, where a card id
+	// would be.
+	ButtonActor = "button"
+)
+
+// StaffCode is the reason code of the verdict a staff payload gets in
+// reply to a scan request; the detail says what happened.
+const StaffCode pass.Code = "staff"
+
+// CardVerifier checks staff cards; *staff.Verifier implements it.
+type CardVerifier interface {
+	Verify(payload string, at time.Time) (*staff.Card, error)
+}
+
+// DoorOpts configures the door.
+type DoorOpts struct {
+	// Cards checks staff cards; nil: staff cards and category codes are
+	// judged as passes (and refused).
+	Cards CardVerifier
+	// ExemptWindow is how long a guard's card waits for a category; 0:
+	// DefaultExemptWindow.
+	ExemptWindow time.Duration
+	// OpenFor is how long entry stays open; 0: DefaultOpenFor.
+	OpenFor time.Duration
+	// SetupWindow is how long a technician's card waits for the poster;
+	// 0: DefaultSetupWindow.
+	SetupWindow time.Duration
+	// Provision writes the venue identity of a scanned poster (on the
+	// flow's goroutine: it must be quick); nil: technician cards do
+	// nothing.
+	Provision func(v *hken.Venue) error
+	// Resume, when set, is entry left open by a previous run, resumed at
+	// start if it has not yet ended.
+	Resume *OpenState
+}
+
+func (o *DoorOpts) check() error {
+	if o.ExemptWindow == 0 {
+		o.ExemptWindow = DefaultExemptWindow
+	}
+	if o.SetupWindow == 0 {
+		o.SetupWindow = DefaultSetupWindow
+	}
+	if o.OpenFor == 0 {
+		o.OpenFor = DefaultOpenFor
+	}
+	if o.ExemptWindow < 5*time.Second || o.ExemptWindow > 10*time.Minute {
+		return fmt.Errorf("scan: exempt window %v: want 5s to 10m", o.ExemptWindow)
+	}
+	if o.SetupWindow < 10*time.Second || o.SetupWindow > 30*time.Minute {
+		return fmt.Errorf("scan: setup window %v: want 10s to 30m", o.SetupWindow)
+	}
+	if o.OpenFor < MinOpenFor || o.OpenFor > MaxOpenFor {
+		return fmt.Errorf("scan: open for %v: want %v to %v", o.OpenFor, MinOpenFor, MaxOpenFor)
+	}
+	return nil
+}
+
+// DoorKind says what happened at the door.
+type DoorKind string
+
+// Door events.
+const (
+	CardRefused     DoorKind = "card_refused"     // Why says why; nothing else happened
+	ExemptArmed     DoorKind = "exempt_armed"     // a guard's card: a category next
+	ExemptCancelled DoorKind = "exempt_cancelled" // the card again (Why "staff") or the window passed ("timeout")
+	ExemptRecorded  DoorKind = "exempt_recorded"  // Category counted
+	ExemptRefused   DoorKind = "exempt_refused"   // a category without a guard's card (Why)
+	OpenStarted     DoorKind = "open_started"     // entry open until Until
+	OpenEnded       DoorKind = "open_ended"       // Why "staff" or "timeout"
+	SetupArmed      DoorKind = "setup_armed"      // a technician's card: the poster next
+	SetupDone       DoorKind = "setup_done"       // Venue set
+	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why)
+	SetupCancelled  DoorKind = "setup_cancelled"  // the card again or the window passed
+)
+
+// Reasons (DoorEvent.Why).
+const (
+	WhyForged      = "forged"        // the signature does not verify
+	WhyMalformed   = "malformed"     // not a well-formed card
+	WhyExpired     = "expired"       // past its validity
+	WhyNotYetValid = "not_yet_valid" // before its validity
+	WhyRevoked     = "revoked"       // on the synced revocations
+	WhyNoKey       = "no_key"        // the kiosk has no operator key
+	WhyLookup      = "lookup"        // the revocations could not be read
+	WhyNoAction    = "no_action"     // a valid card with nothing to do here
+	WhyNeedsGuard  = "needs_guard"   // a category needs a guard's card first
+	WhyBadPoster   = "bad_poster"    // not a LeaveHomeSafe venue code, or its hash is wrong
+	WhySaveFailed  = "save_failed"   // the venue could not be written
+	WhyStaff       = "staff"         // ended by staff
+	WhyTimeout     = "timeout"       // ended by itself
+)
+
+// DoorEvent is one thing that happened at the door. Nothing in it is
+// about a visitor: a staff card's id and role, a category, times.
+type DoorEvent struct {
+	Kind     DoorKind       `json:"kind"`
+	At       time.Time      `json:"at"`                 // Opts.Now
+	Card     string         `json:"card,omitempty"`     // the staff card's id, or ButtonActor
+	Role     staff.Role     `json:"role,omitempty"`     // the card's role
+	Why      string         `json:"why,omitempty"`      // refusals and ends
+	Category staff.Category `json:"category,omitempty"` // ExemptRecorded
+	Since    time.Time      `json:"since,omitzero"`     // OpenEnded: when it opened
+	Until    time.Time      `json:"until,omitzero"`     // armed or open: when it ends by itself
+	VenueID  string         `json:"venue_id,omitempty"` // SetupDone
+	Venue    string         `json:"venue,omitempty"`    // SetupDone: the venue's name
+}
+
+// DoorSink is implemented by sinks that show the door: DoorChanged is
+// called, in sink order on the flow's goroutine, for every event.
+type DoorSink interface {
+	DoorChanged(e DoorEvent)
+}
+
+// OpenState is entry opened without checks.
+type OpenState struct {
+	Since time.Time `json:"since"`
+	Until time.Time `json:"until"`
+	By    string    `json:"by"` // a supervisor's card id, or ButtonActor
+}
+
+// DoorState is the door as of now: whether entry is open and what staff
+// armed, for status pages.
+type DoorState struct {
+	Open  *OpenState `json:"open,omitempty"`
+	Armed string     `json:"armed,omitempty"` // "exempt" or "setup" while a card waits
+	Until time.Time  `json:"armed_until,omitzero"`
+}
+
+// armed is a card waiting for its second step.
+type armed struct {
+	role  staff.Role
+	card  string
+	until time.Time
+}
+
+// door is the flow's door state, owned by Run's goroutine.
+type door struct {
+	armed *armed
+	open  *OpenState
+	state atomic.Pointer[DoorState] // a copy for other goroutines
+}
+
+// Door returns the door's state (safe from any goroutine).
+func (f *Flow) Door() DoorState {
+	if s := f.door.state.Load(); s != nil {
+		return *s
+	}
+	return DoorState{}
+}
+
+func (f *Flow) publishDoor() {
+	s := &DoorState{}
+	if f.door.open != nil {
+		o := *f.door.open
+		s.Open = &o
+	}
+	if a := f.door.armed; a != nil {
+		s.Armed, s.Until = "exempt", a.until
+		if a.role == staff.Technician {
+			s.Armed = "setup"
+		}
+	}
+	f.door.state.Store(s)
+}
+
+// resumeDoor resumes entry left open by a previous run.
+func (f *Flow) resumeDoor(now time.Time) {
+	if r := f.opts.Door.Resume; r != nil && now.Before(r.Until) {
+		o := *r
+		f.door.open = &o
+		slog.Info("door: entry still open from before the restart", "by", o.By, "until", o.Until.Format(time.RFC3339))
+	}
+	f.publishDoor()
+}
+
+// isDoorPayload reports whether payload is for the door rather than the
+// verifier.
+func (f *Flow) isDoorPayload(p string) bool {
+	if f.opts.Door.Cards == nil {
+		return false
+	}
+	p = trimPayload(p)
+	if staff.IsCard(p) || staff.IsCategoryCode(p) {
+		return true
+	}
+	a := f.door.armed
+	return a != nil && a.role == staff.Technician && strings.HasPrefix(p, hken.Prefix)
+}
+
+// OpenButton opens entry, or closes it, as a supervisor's card does (a
+// long press on the open button). It never blocks; it reports false when
+// the flow is not taking work.
+func (f *Flow) OpenButton() bool { return f.submitJob(job{button: &doorButton{open: true}}) }
+
+// ExemptButton picks category c for an armed exempt entry, as its printed
+// code does (a category button).
+func (f *Flow) ExemptButton(c staff.Category) bool {
+	return f.submitJob(job{button: &doorButton{category: c}})
+}
+
+// doorButton is a button press for the door.
+type doorButton struct {
+	open     bool
+	category staff.Category
+}
+
+func (f *Flow) submitJob(j job) bool {
+	select {
+	case <-f.done:
+		return false
+	default:
+	}
+	select {
+	case f.queue <- j:
+		return true
+	default:
+		return false
+	}
+}
+
+// pressed handles a door button.
+func (f *Flow) pressed(b *doorButton, now time.Time) {
+	switch {
+	case b.open:
+		f.toggleOpen(ButtonActor, now)
+	default:
+		f.doorEvent(f.category(b.category, now))
+	}
+}
+
+// doorScan handles a staff payload and returns its result.
+func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
+	at, trusted := f.opts.Time.Judge()
+	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
+	p := trimPayload(s.Payload)
+	var e DoorEvent
+	switch {
+	case repeat:
+		// A second read of the same card or code: not a second action.
+		r.Verdict = staffVerdict(verify.Green, "read again within the repeat window: ignored")
+		return r
+	case staff.IsCategoryCode(p):
+		c, err := staff.ParseCategoryCode(p)
+		if err != nil {
+			e = DoorEvent{Kind: ExemptRefused, At: now, Why: WhyMalformed}
+		} else {
+			e = f.category(c, now)
+		}
+	case strings.HasPrefix(p, hken.Prefix):
+		e = f.poster(p, now)
+	default:
+		// The card's validity is judged on the trusted clock's time, which
+		// never goes back below the time floor: an expired card stays
+		// expired whatever the kiosk's clock says.
+		card, err := f.opts.Door.Cards.Verify(p, at)
+		if err != nil {
+			e = DoorEvent{Kind: CardRefused, At: now, Why: refusal(err)}
+			if card != nil {
+				e.Card, e.Role = card.ID, card.Role
+			}
+			break
+		}
+		e = f.card(card, now)
+	}
+	f.doorEvent(e)
+	status := verify.Green
+	switch e.Kind {
+	case CardRefused, ExemptRefused, SetupRefused:
+		status = verify.Red
+	}
+	r.Verdict = staffVerdict(status, describe(e))
+	r.Door = &e
+	return r
+}
+
+func staffVerdict(s verify.Status, detail string) *verify.Verdict {
+	return &verify.Verdict{Status: s, Format: "staff", Reasons: []verify.Reason{{Code: StaffCode, Detail: detail}}}
+}
+
+// refusal maps a card error to a reason.
+func refusal(err error) string {
+	switch {
+	case errors.Is(err, staff.ErrSignature):
+		return WhyForged
+	case errors.Is(err, staff.ErrExpired):
+		return WhyExpired
+	case errors.Is(err, staff.ErrNotYetValid):
+		return WhyNotYetValid
+	case errors.Is(err, staff.ErrRevoked):
+		return WhyRevoked
+	case errors.Is(err, staff.ErrNoKey):
+		return WhyNoKey
+	case errors.Is(err, staff.ErrLookup):
+		return WhyLookup
+	}
+	return WhyMalformed
+}
+
+// describe says what e did, for the reply to a scan request and the log.
+func describe(e DoorEvent) string {
+	switch e.Kind {
+	case CardRefused:
+		return "staff card refused (" + e.Why + "): nothing done"
+	case ExemptArmed:
+		return "guard card " + e.Card + ": scan a category code or press a category button"
+	case ExemptCancelled:
+		return "exempt entry cancelled (" + e.Why + ")"
+	case ExemptRecorded:
+		return "exempt entry recorded: " + string(e.Category)
+	case ExemptRefused:
+		return "category refused (" + e.Why + "): scan a guard's card first; nothing counted"
+	case OpenStarted:
+		return "entry open, no checks, until " + e.Until.UTC().Format(time.RFC3339) + " (by " + e.Card + ")"
+	case OpenEnded:
+		return "entry checks resumed (" + e.Why + ", by " + e.Card + ")"
+	case SetupArmed:
+		return "technician card " + e.Card + ": scan the venue's LeaveHomeSafe poster"
+	case SetupDone:
+		return "venue set to " + e.VenueID + ": restart the kiosk to apply"
+	case SetupRefused:
+		return "poster refused (" + e.Why + "): nothing changed"
+	case SetupCancelled:
+		return "setup ended (" + e.Why + ")"
+	}
+	return string(e.Kind)
+}
+
+// card acts on a valid card.
+func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
+	e := DoorEvent{At: now, Card: c.ID, Role: c.Role}
+	a := f.door.armed
+	switch c.Role {
+	case staff.Supervisor:
+		f.door.armed = nil
+		return f.openEvent(c.ID, now)
+	case staff.Guard:
+		if a != nil && a.role == staff.Guard && a.card == c.ID {
+			f.door.armed = nil
+			e.Kind, e.Why = ExemptCancelled, WhyStaff
+			return e
+		}
+		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.ExemptWindow)}
+		e.Kind, e.Until = ExemptArmed, f.door.armed.until
+	case staff.Technician:
+		if f.opts.Door.Provision == nil {
+			e.Kind, e.Why = CardRefused, WhyNoAction
+			return e
+		}
+		if a != nil && a.role == staff.Technician && a.card == c.ID {
+			f.door.armed = nil
+			e.Kind, e.Why = SetupCancelled, WhyStaff
+			return e
+		}
+		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.SetupWindow)}
+		e.Kind, e.Until = SetupArmed, f.door.armed.until
+	default:
+		e.Kind, e.Why = CardRefused, WhyNoAction
+	}
+	return e
+}
+
+// category records an exempt entry when a guard's card armed one.
+func (f *Flow) category(c staff.Category, now time.Time) DoorEvent {
+	a := f.door.armed
+	if a == nil || a.role != staff.Guard || !c.Valid() {
+		e := DoorEvent{Kind: ExemptRefused, At: now, Why: WhyNeedsGuard}
+		if a != nil {
+			e.Card, e.Role = a.card, a.role
+		}
+		return e
+	}
+	f.door.armed = nil
+	return DoorEvent{Kind: ExemptRecorded, At: now, Card: a.card, Role: a.role, Category: c}
+}
+
+// poster sets the venue from a LeaveHomeSafe poster (setup armed).
+func (f *Flow) poster(p string, now time.Time) DoorEvent {
+	a := f.door.armed
+	e := DoorEvent{At: now, Card: a.card, Role: a.role}
+	v, err := hken.Decode(p)
+	if err != nil || !v.HashOK {
+		e.Kind, e.Why = SetupRefused, WhyBadPoster
+		return e // still armed: the technician may scan again
+	}
+	if err := f.opts.Door.Provision(v); err != nil {
+		slog.Error("door: setting the venue from a poster", "err", err)
+		e.Kind, e.Why = SetupRefused, WhySaveFailed
+		return e
+	}
+	f.door.armed = nil
+	e.Kind, e.VenueID, e.Venue = SetupDone, v.ID, v.NameEn
+	if e.Venue == "" {
+		e.Venue = v.NameZh
+	}
+	return e
+}
+
+// toggleOpen opens entry, or closes it, by by.
+func (f *Flow) toggleOpen(by string, now time.Time) {
+	f.doorEvent(f.openEvent(by, now))
+}
+
+func (f *Flow) openEvent(by string, now time.Time) DoorEvent {
+	if o := f.door.open; o != nil {
+		f.door.open = nil
+		return DoorEvent{Kind: OpenEnded, At: now, Card: by, Role: roleOf(by), Why: WhyStaff, Since: o.Since}
+	}
+	f.door.open = &OpenState{Since: now, Until: now.Add(f.opts.Door.OpenFor), By: by}
+	return DoorEvent{Kind: OpenStarted, At: now, Card: by, Role: roleOf(by), Until: f.door.open.Until}
+}
+
+func roleOf(by string) staff.Role {
+	if by == ButtonActor {
+		return ""
+	}
+	return staff.Supervisor
+}
+
+// expireDoor ends what has run out by now.
+func (f *Flow) expireDoor(now time.Time) {
+	if a := f.door.armed; a != nil && !now.Before(a.until) {
+		f.door.armed = nil
+		k := ExemptCancelled
+		if a.role == staff.Technician {
+			k = SetupCancelled
+		}
+		f.doorEvent(DoorEvent{Kind: k, At: now, Card: a.card, Role: a.role, Why: WhyTimeout})
+	}
+	if o := f.door.open; o != nil && !now.Before(o.Until) {
+		f.door.open = nil
+		f.doorEvent(DoorEvent{Kind: OpenEnded, At: now, Card: o.By, Role: roleOf(o.By), Why: WhyTimeout, Since: o.Since})
+	}
+}
+
+// doorEvent publishes the state and tells the door sinks.
+func (f *Flow) doorEvent(e DoorEvent) {
+	f.publishDoor()
+	for _, s := range f.opts.Sinks {
+		if ds, ok := s.(DoorSink); ok {
+			ds.DoorChanged(e)
+		}
+	}
+}
