@@ -359,7 +359,9 @@ func TestResumeOpen(t *testing.T) {
 		open  bool
 	}{{"still open", t0.Add(5 * time.Minute), true}, {"ended meanwhile", t0.Add(-time.Second), false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newDoorRig(t, func(o *Opts) { o.Door.Resume = &OpenState{Since: t0.Add(-10 * time.Minute), Until: tc.until, By: "S-1"} })
+			r := newDoorRig(t, func(o *Opts) {
+				o.Door.Resume = &OpenState{Since: t0.Add(-10 * time.Minute), Until: tc.until, By: "S-1"}
+			})
 			poke(t, r.f)
 			if got := r.f.Door().Open != nil; got != tc.open {
 				t.Errorf("open: got %v, want %v", got, tc.open)
