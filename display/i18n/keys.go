@@ -58,6 +58,44 @@ const (
 	StaffExpired         Key = "staff.expired"
 	StaffExemptArmed     Key = "staff.exempt_armed"
 	StaffExemptCancelled Key = "staff.exempt_cancelled"
+
+	// The door (issue 11): open entry, staff cards, exempt entries,
+	// setup from the venue's poster.
+	OpenModeShort      Key = "open_mode_short"
+	OpenUntil          Key = "open_until" // {time}
+	OpenEnded          Key = "open_ended"
+	StaffRevoked       Key = "staff.revoked"
+	StaffNotYetValid   Key = "staff.not_yet_valid"
+	StaffUnchecked     Key = "staff.unchecked" // no operator key, or the revocations unreadable
+	StaffNoAction      Key = "staff.no_action"
+	StaffPickCategory  Key = "staff.pick_category"
+	StaffGuardFirst    Key = "staff.guard_first"
+	ExemptUnder12      Key = "exempt.under12"
+	ExemptOver65       Key = "exempt.65plus"
+	ExemptDisability   Key = "exempt.disability"
+	ExemptOther        Key = "exempt.other"
+	SetupArmed         Key = "setup.armed"
+	SetupDone          Key = "setup.done" // {name}
+	SetupRestart       Key = "setup.restart"
+	SetupPosterRefused Key = "setup.refused"
+	SetupCancelled     Key = "setup.cancelled"
+	HKENCaption        Key = "hken.caption"
+
+	// The local web page.
+	PagePanel     Key = "page.panel"
+	PageLights    Key = "page.lights"
+	PageScan      Key = "page.scan"
+	PagePaste     Key = "page.paste"
+	PageSamples   Key = "page.samples"
+	PageRecent    Key = "page.recent"
+	PageGroup     Key = "page.group"
+	PageToday     Key = "page.today"
+	PageKiosk     Key = "page.kiosk"
+	PageDoor      Key = "page.door"
+	PageChecks    Key = "page.checks"
+	PageOpen      Key = "page.open"      // {time}, {by}
+	PageExempt    Key = "page.exempt"    // {children}, {seniors}, {disability}, {other}
+	PageOverrides Key = "page.overrides" // {n}, {minutes}
 )
 
 // ReasonCodes are the reason codes of firmware/pass, each with a message
@@ -81,6 +119,12 @@ var fixedKeys = []Key{
 	GroupStarted, GroupMember, GroupSummary, GroupSummaryShort, GroupCancelled,
 	HolderName, ExemptConfirmed,
 	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,
+	OpenModeShort, OpenUntil, OpenEnded,
+	StaffRevoked, StaffNotYetValid, StaffUnchecked, StaffNoAction, StaffPickCategory, StaffGuardFirst,
+	ExemptUnder12, ExemptOver65, ExemptDisability, ExemptOther,
+	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, HKENCaption,
+	PagePanel, PageLights, PageScan, PagePaste, PageSamples, PageRecent, PageGroup, PageToday, PageKiosk,
+	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides,
 }
 
 // Keys returns every key, in a fixed order.
