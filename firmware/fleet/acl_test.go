@@ -75,6 +75,7 @@ func statusPayload(t *testing.T, venue, kiosk string) []byte {
 // publishes over TLS with its own credential; no credential may write
 // under another kiosk's topic, nor read the fleet.
 func TestShippedBrokerConfig(t *testing.T) {
+	t.Parallel()
 	fleettest.Skip(t)
 	conf, err := os.ReadFile("mosquitto/mosquitto.conf")
 	if err != nil {

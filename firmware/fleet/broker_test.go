@@ -144,6 +144,7 @@ func has(pred func(*Message) bool) func([]fleettest.Msg) bool {
 }
 
 func TestBrokerStatusCountersOnline(t *testing.T) {
+	t.Parallel()
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
 	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "watch", Subscribe: []string{AllTopics}})
 	k := startKiosk(t, func(o *Opts) { o.Broker = b.URL() })
@@ -235,6 +236,7 @@ func TestBrokerStatusCountersOnline(t *testing.T) {
 // TestLastWillOnKilledKiosk runs a kiosk in a child process, kills it with
 // SIGKILL (no DISCONNECT, no goodbye) and waits for the broker's last will.
 func TestLastWillOnKilledKiosk(t *testing.T) {
+	t.Parallel()
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
 	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "watch", Subscribe: []string{"venuekiosk/V1/KCHILD/online"}})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -267,6 +269,7 @@ func TestLastWillOnKilledKiosk(t *testing.T) {
 // requires each period to reach a persistent subscriber exactly once, in
 // order.
 func TestQueuedCountersSurviveBrokerRestart(t *testing.T) {
+	t.Parallel()
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true, Persist: true})
 	ingest := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "ingest", Keep: true, Subscribe: []string{"venuekiosk/+/+/counters"}})
 	k := startKiosk(t, func(o *Opts) { o.Broker = b.URL() })
@@ -275,7 +278,9 @@ func TestQueuedCountersSurviveBrokerRestart(t *testing.T) {
 
 	k.st.AddCounters(ctx, time.Now(), store.Counters{Green: 1, Entries: 1})
 	k.countNow()
-	ingest.Wait(t, 5*time.Second, "counters before the outage", func(ms []fleettest.Msg) bool { return len(ms) == 1 })
+	before := ingest.Wait(t, 5*time.Second, "counters before the outage", func(ms []fleettest.Msg) bool { return len(ms) == 1 })
+	seen := decoded(t, before)[0].Counters.Seq
+	time.Sleep(200 * time.Millisecond) // the ingest's PUBACK leaves (paho batches acks)
 
 	b.Stop()
 	k.waitConnected(t, false)
@@ -296,6 +301,12 @@ func TestQueuedCountersSurviveBrokerRestart(t *testing.T) {
 	var prev *Counters
 	for _, m := range decoded(t, ms) {
 		c := m.Counters
+		if c.Boot == k.p.Boot() && c.Seq <= seen {
+			// QoS 1 may repeat what arrived before the outage (its PUBACK
+			// can be lost with the broker): a receiver drops it by seq.
+			t.Logf("repeat of seq %d dropped, as a receiver does", c.Seq)
+			continue
+		}
 		greens = append(greens, c.Green)
 		seqs = append(seqs, c.Seq)
 		if prev != nil && (c.Seq <= prev.Seq || !c.From.Equal(prev.To)) {

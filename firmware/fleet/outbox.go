@@ -156,7 +156,7 @@ func (o *outbox) flush(ctx context.Context, pub publishFunc) (int, error) {
 			}
 			if err := pub(ctx, m.Topic, m.Retain, payload); err != nil {
 				if acked > 0 {
-					if _, aerr := o.q.OutboxAck(ctx, acked); aerr != nil {
+					if aerr := o.ack(ctx, acked); aerr != nil {
 						o.log.Warn("fleet: recording acknowledged messages", "err", aerr)
 					}
 				}
@@ -165,10 +165,19 @@ func (o *outbox) flush(ctx context.Context, pub publishFunc) (int, error) {
 			acked = m.Seq
 			sent++
 		}
-		if _, err := o.q.OutboxAck(ctx, acked); err != nil {
+		if err := o.ack(ctx, acked); err != nil {
 			return sent, err
 		}
 	}
+}
+
+// ack deletes what the broker acknowledged, even while ctx ends (a stop):
+// otherwise those messages would go again after the restart.
+func (o *outbox) ack(ctx context.Context, upTo int64) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, err := o.q.OutboxAck(ctx, upTo)
+	return err
 }
 
 // wire is the payload of an outbox message: its body with its number.

@@ -69,6 +69,7 @@ func leaks(msgs []fleettest.Msg, secrets []string) []string {
 // everything the broker has under venuekiosk/#: counts, states and
 // versions arrive; no holder's name, date of birth, pass ID or hash of one.
 func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
+	t.Parallel()
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
 	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "privacy", Subscribe: []string{fleet.AllTopics}})
 
@@ -161,4 +162,76 @@ func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
 		t.Errorf("the leak check misses a holder's name")
 	}
 	t.Logf("%d messages from the kiosk checked against %d secrets", len(ms), len(sec))
+}
+
+// TestKioskScansWhileTheBrokerIsAway runs the simulated kiosk with fleet
+// reports on and the broker stopped: every scan is judged and counted, the
+// reports wait in the store, and when the broker comes back the counters
+// arrive with every scan in them, in order.
+func TestKioskScansWhileTheBrokerIsAway(t *testing.T) {
+	t.Parallel()
+	b := fleettest.Start(t, fleettest.Opts{Anonymous: true, Persist: true})
+	ingest := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "ingest", Keep: true, Subscribe: []string{"venuekiosk/+/+/counters"}})
+	ingest.Close()
+	b.Stop()
+
+	cfg := config.Default()
+	cfg.Kiosk.StateDir = t.TempDir()
+	cfg.Kiosk.Listen = ""
+	cfg.Fleet.Enabled, cfg.Fleet.Broker, cfg.Fleet.KioskID = true, b.URL(), "K-OFFLINE"
+	cfg.Fleet.StatusEvery.D, cfg.Fleet.CountersEvery.D = time.Second, time.Second
+	hw, s, err := sim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	ready := make(chan struct{})
+	go func() { done <- daemon.Run(ctx, cfg, hw, func(net.Addr) { close(ready) }) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the simulated scanner connects
+	for _, sm := range s.Samples.Samples {
+		if _, err := s.Scanner.Write([]byte(sm.Payload + "\r")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	time.Sleep(2500 * time.Millisecond) // two counters periods pass offline
+
+	b.Restart()
+	ingest = fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "ingest", Keep: true})
+	var counted int64
+	ms := ingest.Wait(t, 20*time.Second, "the counters of at least two periods queued offline", func(ms []fleettest.Msg) bool {
+		counted = 0
+		for _, m := range ms {
+			if d, err := fleet.Decode(m.Topic, m.Payload); err == nil {
+				counted += d.Counters.Green + d.Counters.Amber + d.Counters.Red
+			}
+		}
+		return counted >= int64(len(s.Samples.Samples)) && len(ms) >= 2
+	})
+	if counted != int64(len(s.Samples.Samples)) {
+		t.Errorf("counted %d verdicts, scanned %d passes", counted, len(s.Samples.Samples))
+	}
+	var last int64
+	for _, m := range ms {
+		d, err := fleet.Decode(m.Topic, m.Payload)
+		if err != nil {
+			t.Fatalf("%s: %v", m.Topic, err)
+		}
+		if d.Counters.Seq <= last {
+			t.Errorf("seq %d after %d", d.Counters.Seq, last)
+		}
+		last = d.Counters.Seq
+	}
 }
