@@ -26,6 +26,7 @@ type Config struct {
 	Group   Group   `toml:"group"`
 	Sync    Sync    `toml:"sync"`
 	Fleet   Fleet   `toml:"fleet"`
+	Staff   Staff   `toml:"staff"`
 }
 
 // Kiosk holds daemon-wide settings.
@@ -43,6 +44,7 @@ type Venue struct {
 	NameEN   string `toml:"name_en"`
 	NameZH   string `toml:"name_zh"`
 	Category string `toml:"category"`
+	HKEN     string `toml:"hken"` // the venue's LeaveHomeSafe code (set from its poster); shown only with panel.hken
 }
 
 // Scanner configures the serial barcode scanner.
@@ -65,6 +67,7 @@ type Lights struct {
 	BuzzerPWM  bool     `toml:"buzzer_pwm"`  // passive buzzer driven at a tone frequency
 	Hold       Duration `toml:"hold"`        // how long a verdict light stays on
 	QuietHours string   `toml:"quiet_hours"` // "22:00-07:00": buzzer muted; "" = never
+	Volume     []string `toml:"volume"`      // "HH:MM-HH:MM NN%": the buzzer's volume by time of day
 }
 
 // Panel configures the e-ink display.
@@ -81,6 +84,9 @@ type Panel struct {
 	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area
 	Languages      []string `toml:"languages"`       // en, zh-Hant, zh-Hans: one or two
 	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: initials, name or none
+	Alternate      bool     `toml:"alternate"`       // two languages: one at a time, in turn at each status refresh
+	HKEN           string   `toml:"hken"`            // LeaveHomeSafe compatibility code: off, alternate or beside
+	HKENEvery      Duration `toml:"hken_every"`      // alternate: how long each code is shown
 }
 
 // Scan configures the scan flow.
@@ -310,6 +316,9 @@ func (c *Config) Validate() error {
 	}
 	if s := c.Sync.Source; s != "" && !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "file://") && !strings.HasPrefix(s, "/") {
 		return bad("sync.source", s, "an https:// or file:// URL, an absolute directory, or \"\"")
+	}
+	if err := c.validateDoor(bad); err != nil {
+		return err
 	}
 	return c.validateFleet(bad)
 }
