@@ -222,9 +222,14 @@ func TestTrustedMetadataDamaged(t *testing.T) {
 		b := mustRead(t, p)
 		os.WriteFile(p, b[:len(b)/2], 0o600)
 	}
+	leftover := filepath.Join(k.dir, "tuf", ".timestamp.json.123456")
+	os.WriteFile(leftover, []byte("half a save"), 0o600)
 	a.clk.Advance(time.Minute)
 	a.publish(dataset(testIDs(1, 11)))
 	if r := k.sync(); !r.Changed(repo.Revocations) || r.Timestamp != 3 {
 		t.Errorf("sync over damaged metadata: %+v", r)
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("the leftover of an interrupted save is still there")
 	}
 }

@@ -51,6 +51,12 @@ func bootstrapRoot(b []byte) (*repo.Metadata[*repo.Root], error) {
 // load reads the trusted metadata. A file that is missing, damaged or no
 // longer signed by the trusted root's keys is dropped: it is fetched again.
 func (c *Client) load() (*state, error) {
+	// Leftovers of a save a power cut interrupted.
+	if tmp, err := filepath.Glob(filepath.Join(c.o.Dir, ".*.json.*")); err == nil {
+		for _, f := range tmp {
+			os.Remove(f)
+		}
+	}
 	st := &state{}
 	sum := sha256.Sum256(c.o.Root)
 	boot := hex.EncodeToString(sum[:])
