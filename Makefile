@@ -18,7 +18,7 @@ LDFLAGS   := -s -w -X github.com/venuekiosk/venuekiosk/firmware/version.Version=
 TEST_DEBS := zbar-tools \
              gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
              gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
-             qemu-user-static chromium unifont \
+             qemu-user-static chromium unifont mosquitto nginx \
              rauc squashfs-tools genimage fdisk dosfstools mtools e2fsprogs \
              python3-magic python3-flake8 shellcheck openssl xz-utils systemd
 
