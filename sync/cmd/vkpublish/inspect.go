@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/store"
@@ -138,14 +139,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func isURL(s string) bool {
-	for _, p := range []string{"https://", "http://", "file://"} {
-		if len(s) >= len(p) && s[:len(p)] == p {
-			return true
-		}
-	}
-	return false
-}
+func isURL(s string) bool { return strings.Contains(s, "://") }
 
 func cmdID(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("id", "-format FORMAT -identifier ID",

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/sync/client"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
+)
+
+func init() {
+	commands["sync"] = command{"sync the kiosk's data now (a USB stick, or sync.source); --check only verifies", runSync}
+}
+
+func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kf := addKioskFlags(fs)
+	from := fs.String("from", "", "the repository: a `DIR`, file:// or https:// URL (default: the configuration's sync.source)")
+	check := fs.Bool("check", false, "verify the repository against the kiosk's trust without changing the kiosk")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl sync [--config FILE] [--state-dir DIR] [--from DIR|URL] [--check]")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Syncs the kiosk's data from a repository exactly as kioskd does (TUF: signatures,")
+		fmt.Fprintln(fs.Output(), "thresholds, versions, expiry, lengths and hashes, then one transaction), trusting")
+		fmt.Fprintln(fs.Output(), "what the kiosk trusts (its metadata in the state directory, its sync.root).")
+		fmt.Fprintln(fs.Output(), "kioskd syncs sync.source by itself; this is for a technician's USB stick while kioskd")
+		fmt.Fprintln(fs.Output(), "is stopped. With --check nothing on the kiosk changes: the repository is synced into")
+		fmt.Fprintln(fs.Output(), "a scratch copy and each data set is compared with the kiosk's (works beside kioskd).")
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "sync", "unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := kf.load()
+	if err != nil {
+		return usageError(stderr, "sync", "%v", err)
+	}
+	if _, err := cfg.ApplyProvision(); err != nil {
+		return usageError(stderr, "sync", "%v", err)
+	}
+	src := cfg.Sync.Source
+	if *from != "" {
+		src = *from
+		if abs, err := filepath.Abs(src); err == nil && !isURL(src) {
+			src = abs
+		}
+	}
+	if src == "" {
+		return usageError(stderr, "sync", "no repository: give --from, or set sync.source")
+	}
+	root, err := readBoundedFile(cfg.Sync.Root, repo.MaxRootSize)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: the kiosk's trusted root (sync.root): %v\n", err)
+		return exitFail
+	}
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if *check {
+		return syncCheck(ctx, cfg, src, root, log, stdout, stderr)
+	}
+	st, err := store.Open(ctx, dbPath(cfg), &store.Opts{Logger: log})
+	if errors.Is(err, store.ErrInUse) {
+		fmt.Fprintln(stderr, "kioskctl sync: kioskd is running and holds the store: it syncs sync.source by itself; stop it to sync from elsewhere, or use --check")
+		return exitFail
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
+	}
+	defer st.Close()
+	floor, err := st.TimeFloorContext(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
+	}
+	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(floor), Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v (the kiosk's data is unchanged)\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "synced from %s: timestamp %d, issued %s\n", src, res.Timestamp, res.Issued.Format(time.RFC3339))
+	for _, c := range res.Applied {
+		fmt.Fprintf(stdout, "  %-12s version %d → %d (%s, %d entries)\n", c.Dataset, c.From, c.To, orFull(c.Via), c.Entries)
+	}
+	if len(res.Applied) == 0 {
+		fmt.Fprintln(stdout, "  no data set changed")
+	}
+	return exitOK
+}
+
+// syncCheck syncs into a scratch store, with a copy of the kiosk's trusted
+// metadata, and compares each data set with the kiosk's.
+func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte, log *slog.Logger, stdout, stderr io.Writer) int {
+	tmp, err := os.MkdirTemp("", "kioskctl-sync-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyTrusted(filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), filepath.Join(tmp, "tuf")); err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
+	}
+	have := map[string]store.DataVersion{}
+	var floor time.Time
+	if ro, err := store.OpenReadOnly(ctx, dbPath(cfg), &store.Opts{Logger: log}); err == nil {
+		if vs, err := ro.DataVersions(ctx); err == nil {
+			for _, v := range vs {
+				have[v.Name] = v
+			}
+		}
+		floor, _ = ro.TimeFloorContext(ctx)
+		ro.Close()
+	}
+	scratch, err := store.Open(ctx, filepath.Join(tmp, daemon.DBFile), &store.Opts{Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
+	}
+	defer scratch.Close()
+	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(tmp, "tuf"), Store: scratch, Now: judge(floor), Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %s refused: %v\n", src, err)
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "%s verifies: root %d, timestamp %d, issued %s\n", src, res.Root, res.Timestamp, res.Issued.Format(time.RFC3339))
+	refused := false
+	for _, c := range res.Applied {
+		cur, ok := have[c.Dataset]
+		switch {
+		case !ok:
+			fmt.Fprintf(stdout, "  %-12s version %d: new to this kiosk\n", c.Dataset, c.To)
+		case cur.Version < c.To:
+			fmt.Fprintf(stdout, "  %-12s version %d: newer than the kiosk's %d\n", c.Dataset, c.To, cur.Version)
+		case cur.Version == c.To:
+			fmt.Fprintf(stdout, "  %-12s version %d: what the kiosk has\n", c.Dataset, c.To)
+		default:
+			fmt.Fprintf(stdout, "  %-12s version %d: OLDER than the kiosk's %d: the kiosk would refuse it\n", c.Dataset, c.To, cur.Version)
+			refused = true
+		}
+	}
+	if refused {
+		return exitFail
+	}
+	return exitOK
+}
+
+func syncOnce(ctx context.Context, o client.Opts) (*client.Result, error) {
+	cl, err := client.New(o)
+	if err != nil {
+		return nil, err
+	}
+	return cl.Sync(ctx)
+}
+
+// judge is the kiosk's time for expiry: the clock, never before the floor.
+func judge(floor time.Time) func() time.Time {
+	return func() time.Time {
+		if t := time.Now(); t.After(floor) {
+			return t
+		}
+		return floor
+	}
+}
+
+// copyTrusted copies the kiosk's trusted metadata files (a missing
+// directory is a kiosk that never synced).
+func copyTrusted(from, to string) error {
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(from)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := readBoundedFile(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readBoundedFile(path string, max int64) ([]byte, error) {
+	if path == "" {
+		return nil, errors.New("not configured")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
+	}
+	return b, nil
+}
+
+func isURL(s string) bool { return strings.Contains(s, "://") }
+
+func orFull(via string) string {
+	if via == "" {
+		return "full"
+	}
+	return via
+}
