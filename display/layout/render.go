@@ -88,6 +88,9 @@ func (l *Layout) drawHeader(dst *image.Gray, st *State) {
 }
 
 func (l *Layout) drawQR(dst *image.Gray, st *State) error {
+	if st.HKENMode == HKENAlternate && st.ShowHKEN && st.HKEN != "" {
+		return l.drawHKEN(dst, l.qr, st.HKEN)
+	}
 	if st.Payload == "" {
 		l.drawPaused(dst, st)
 		return nil
@@ -137,11 +140,14 @@ func (l *Layout) drawPaused(dst *image.Gray, st *State) {
 // for the instruction).
 func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	box := l.status.Inset(l.pad)
-	if st.Status == nil {
+	s := st.Status
+	if s == nil && st.Open {
+		s = openStatus(st, box.Dx() < minColumn)
+	}
+	if s == nil {
 		l.drawInstruction(dst, st, box)
 		return choice{}
 	}
-	s := st.Status
 	// A wide area: the symbol left of the words; a tall one (at least 9/10
 	// as tall as wide): the symbol above them, both centred.
 	var symBox, text image.Rectangle
@@ -158,6 +164,10 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 		}
 		symBox = image.Rect(box.Min.X, box.Min.Y+(box.Dy()-side)/2, box.Min.X+side, box.Min.Y+(box.Dy()+side)/2)
 		text = image.Rect(symBox.Max.X+l.pad*2, box.Min.Y, box.Max.X, box.Max.Y)
+	}
+	if s.Symbol == 0 {
+		// No symbol: the words get the whole area.
+		text, a = box, center
 	}
 	drawSymbol(dst, symBox, s.Symbol)
 
@@ -195,6 +205,11 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	if s.Reason != "" {
 		for _, lg := range langs {
 			reasons = append(reasons, i18n.Get(lg).Reason(s.Reason))
+		}
+	}
+	if s.Note != "" {
+		for _, lg := range langs {
+			reasons = append(reasons, i18n.Get(lg).T(s.Note, s.NoteArgs...))
 		}
 	}
 	cat := func(a, b []string) []string { return append(append([]string{}, a...), b...) }
@@ -243,10 +258,26 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	}
 	detailFace := font.Face{Scale: l.textScale}
 	maxHead := 3 * l.textScale
-	// Unwrapped headlines first, then wrapped ones.
-	for _, wrap := range []bool{false, true} {
-		if ch, ok := l.statusChoice(dst, text, a, choices, wrap, detailFace, maxHead); ok {
-			return ch
+	// Unwrapped headlines first, then wrapped ones; and first at no less
+	// than half the largest headline scale, so that a large panel does not
+	// shrink a headline to its smallest size rather than wrap it
+	// (legibility first: the guard reads it from a distance).
+	// That first pass takes only headlines in every language: a second
+	// language is worth more than a larger first one.
+	every := slices.DeleteFunc(slices.Clone(choices), func(ch choice) bool { return len(ch.head) < len(langs) })
+	var minHeads []int
+	for m := maxHead / 2; m >= 2; m-- {
+		minHeads = append(minHeads, m)
+	}
+	for _, minHead := range append(minHeads, 1) {
+		cands := choices
+		if minHead > 1 {
+			cands = every
+		}
+		for _, wrap := range []bool{false, true} {
+			if ch, ok := l.statusChoice(dst, text, a, cands, wrap && minHead == 1, wrap, detailFace, maxHead, minHead); ok {
+				return ch
+			}
 		}
 	}
 	return choice{}
@@ -254,12 +285,12 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 
 type choice struct{ head, detail []string }
 
-// statusChoice draws the first choice that fits text and returns it, or
-// false when none did; with wrap true the last choice is drawn even if it
-// does not fit.
-func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, choices []choice, wrap bool, detailFace font.Face, maxHead int) (choice, bool) {
+// statusChoice draws the first choice that fits text, with a headline at
+// a scale from maxHead down to minHead, and returns it, or false when none
+// did; with final true the last choice is drawn even if it does not fit.
+func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, choices []choice, final, wrap bool, detailFace font.Face, maxHead, minHead int) (choice, bool) {
 	for i, ch := range choices {
-		last := wrap && i == len(choices)-1
+		last := final && i == len(choices)-1
 		dl := wrapAll(detailFace, ch.detail, text.Dx())
 		dh := len(dl) * detailFace.Height()
 		if widest(detailFace, dl) > text.Dx() || (dh > text.Dy()/2+detailFace.Height() && !last) || (!wrap && len(dl) != nonEmpty(ch.detail)) {
@@ -269,7 +300,7 @@ func (l *Layout) statusChoice(dst *image.Gray, text image.Rectangle, a align, ch
 		if dh > 0 {
 			gap = l.pad
 		}
-		hb, ok := fitMode(text.Dx(), text.Dy()-dh-gap, maxHead, true, wrap, ch.head)
+		hb, ok := fitModeMin(text.Dx(), text.Dy()-dh-gap, maxHead, minHead, true, wrap, ch.head)
 		if !ok && last {
 			hb, ok = fit(text.Dx(), text.Dy()-dh-gap, maxHead, true, ch.head)
 		}
@@ -294,6 +325,11 @@ func (l *Layout) drawInstruction(dst *image.Gray, st *State, box image.Rectangle
 		subKey = i18n.NoScanner
 	case st.Open:
 		subKey = i18n.OpenMode
+	case st.HKEN != "" && st.ShowHKEN && st.HKENMode == HKENAlternate:
+		subKey = i18n.HKENCaption
+	}
+	if st.HKENMode == HKENBeside && st.HKEN != "" {
+		box = l.drawBeside(dst, st, box)
 	}
 	for _, lg := range st.langs() {
 		c := i18n.Get(lg)

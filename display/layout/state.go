@@ -35,7 +35,7 @@ func SymbolOf(s verify.Status) Symbol {
 
 // Status is what the status area shows instead of the instruction.
 type Status struct {
-	Symbol   Symbol
+	Symbol   Symbol    // 0: none (the words take its place)
 	Headline i18n.Key  // the words: verdict.green, staff.accepted, …
 	Short    i18n.Key  // a shorter headline for small panels; "" = none
 	Reason   pass.Code // "" = none
@@ -54,6 +54,11 @@ type Status struct {
 	Exposure Window
 	// Group is a group's progress or result (companions); nil = none.
 	Group *GroupLine
+	// Note is a message shown in every language under the headline, as a
+	// reason is (a staff action's detail: the exempt category, what to
+	// do next); "" = none. NoteArgs fill its placeholders.
+	Note     i18n.Key
+	NoteArgs []string
 }
 
 // VerdictStatus returns the status of a verdict. Holder details are
@@ -136,9 +141,17 @@ type State struct {
 	Payload string   // the venue code; "" when none is shown
 	Paused  i18n.Key // why no code is shown (TimeUntrusted, VenueUnset)
 
-	Status    *Status // nil: the instruction
-	Open      bool    // entry open: no pass checks
-	NoScanner bool    // no scanner fitted or it failed
+	Status    *Status   // nil: the instruction
+	Open      bool      // entry open: no pass checks
+	OpenUntil time.Time // when entry open ends by itself; zero: not said
+	NoScanner bool      // no scanner fitted or it failed
+
+	// HKEN is the venue's LeaveHomeSafe code (unsigned) for the
+	// compatibility display, shown as HKENMode says; ShowHKEN says it is
+	// the alternate code's turn in the QR window. See hken.go.
+	HKEN     string
+	HKENMode HKENMode
+	ShowHKEN bool
 
 	Now        time.Time      // the footer's clock; zero: no time shown
 	Loc        *time.Location // nil: UTC

@@ -55,8 +55,13 @@ func fit(w, h, maxScale int, bold bool, cands ...[]string) (block, bool) {
 // fitMode is fit without the fallback: with wrap false, only candidates
 // whose every paragraph fits on one line qualify.
 func fitMode(w, h, maxScale int, bold, wrap bool, cands ...[]string) (block, bool) {
+	return fitModeMin(w, h, maxScale, 1, bold, wrap, cands...)
+}
+
+// fitModeMin is fitMode at scales from maxScale down to minScale only.
+func fitModeMin(w, h, maxScale, minScale int, bold, wrap bool, cands ...[]string) (block, bool) {
 	for _, c := range cands {
-		for s := maxScale; s >= 1; s-- {
+		for s := maxScale; s >= max(1, minScale); s-- {
 			f := font.Face{Scale: s, Bold: bold && s > 1}
 			lines := wrapAll(f, c, w)
 			if !wrap && len(lines) != nonEmpty(c) {
