@@ -27,6 +27,8 @@ type loop struct {
 	footerDirty bool // the footer's inputs changed since it was drawn
 	statusDirty bool
 	nextCheck   time.Time // untrusted time: look again then
+	turn        int       // Opts.Alternate: the language shown (0 or 1)
+	hkenNext    time.Time // HKENAlternate: when the other code's turn comes
 }
 
 // Run drives the panel until ctx ends. It returns ctx's error, or an
@@ -45,7 +47,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		c.mu.Unlock()
 	}()
 
-	lp := &loop{c: c, l: c.opts.Layout, slot: -1, needFull: true}
+	lp := &loop{c: c, l: c.opts.Layout, slot: -1, needFull: true, turn: 1} // turn: the first drawing shows the first language
 	lp.st = layout.State{
 		Langs:   c.opts.Langs,
 		VenueEN: c.opts.Venue[0],
@@ -98,6 +100,10 @@ func (lp *loop) process(now time.Time) {
 		lp.st.Open = *p.open
 		lp.statusDirty = lp.statusDirty || lp.st.Status == nil
 	}
+	if p.openUntil != nil && !p.openUntil.Equal(lp.st.OpenUntil) {
+		lp.st.OpenUntil = *p.openUntil
+		lp.statusDirty = lp.statusDirty || lp.st.Status == nil
+	}
 	if p.hasStatus {
 		lp.st.Status = p.status
 		lp.statusUntil = now.Add(c.opts.StatusHold)
@@ -108,6 +114,16 @@ func (lp *loop) process(now time.Time) {
 	}
 
 	qrDirty := lp.updateCode(now)
+	if flip := lp.hkenTurn(now); flip {
+		qrDirty = true
+		lp.statusDirty = lp.statusDirty || lp.st.Status == nil // the caption
+	} else if lp.st.ShowHKEN {
+		qrDirty = false // the signed code changed under the LeaveHomeSafe one
+	}
+	if qrDirty && lp.st.Status == nil && c.opts.Alternate {
+		lp.statusDirty = true // the idle instruction in the other language
+	}
+	lp.chooseLangs(lp.statusDirty || lp.frame == nil)
 
 	// A full refresh: at start and on wake at once; when due (every
 	// FullEvery rounds, after a panel error) with the next rotation; and
@@ -214,6 +230,9 @@ func (lp *loop) next(now time.Time) time.Duration {
 	if lp.rounds > 0 {
 		d = min(d, lp.lastFull.Add(FullInterval).Sub(now))
 	}
+	if !lp.hkenNext.IsZero() {
+		d = min(d, lp.hkenNext.Sub(now))
+	}
 	return max(d, 0)
 }
 
@@ -289,4 +308,39 @@ func (lp *loop) keep() {
 		c.shown = image.NewGray(lp.frame.Bounds())
 	}
 	copy(c.shown.Pix, lp.frame.Pix)
+}
+
+// hkenTurn switches between the signed code and the LeaveHomeSafe code
+// when its turn is due, and reports whether it did.
+func (lp *loop) hkenTurn(now time.Time) bool {
+	c := lp.c
+	lp.st.HKEN, lp.st.HKENMode = c.opts.HKEN, c.opts.HKENMode
+	if c.opts.HKENMode != layout.HKENAlternate {
+		return false
+	}
+	if lp.hkenNext.IsZero() {
+		lp.hkenNext = now.Add(c.opts.HKENEvery)
+		return false
+	}
+	if now.Before(lp.hkenNext) {
+		return false
+	}
+	lp.st.ShowHKEN = !lp.st.ShowHKEN
+	lp.hkenNext = now.Add(c.opts.HKENEvery)
+	return true
+}
+
+// chooseLangs sets the languages the next drawing uses: both, or with
+// Opts.Alternate one at a time, the other one each time the status area
+// is redrawn (redraw). Open entry always speaks every language.
+func (lp *loop) chooseLangs(redraw bool) {
+	langs := lp.c.opts.Langs
+	if !lp.c.opts.Alternate || len(langs) != 2 || lp.st.Open {
+		lp.st.Langs = langs
+		return
+	}
+	if redraw {
+		lp.turn = 1 - lp.turn
+	}
+	lp.st.Langs = langs[lp.turn : lp.turn+1]
 }

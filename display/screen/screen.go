@@ -45,7 +45,21 @@ type Opts struct {
 	StatusHold time.Duration
 	// ShowHolder shows the holder's initials and birth year with a verdict.
 	ShowHolder bool
+	// Alternate shows two languages one at a time, in turn each time the
+	// status area is redrawn (and with each rotation of the code while it
+	// is idle); open entry always shows both.
+	Alternate bool
+	// HKEN is the venue's LeaveHomeSafe code, shown as HKENMode says
+	// (layout.HKENOff: never); HKENEvery is each code's turn in
+	// layout.HKENAlternate mode (0: DefaultHKENEvery). New refuses a code
+	// the panel cannot show at layout.MinModulePx.
+	HKEN      string
+	HKENMode  layout.HKENMode
+	HKENEvery time.Duration
 }
+
+// DefaultHKENEvery is each code's turn in the LeaveHomeSafe alternate mode.
+const DefaultHKENEvery = 20 * time.Second
 
 // Footer is the synced data's state, shown in the footer.
 type Footer struct {
@@ -104,6 +118,7 @@ type pending struct {
 	exposure  *time.Time
 	noScanner *bool
 	open      *bool
+	openUntil *time.Time
 	wake      bool
 	syncs     []chan struct{}
 }
@@ -130,6 +145,20 @@ func New(p Panel, opts Opts) (*Controller, error) {
 	}
 	if len(opts.Langs) > 2 {
 		return nil, fmt.Errorf("screen: %d languages: want one or two", len(opts.Langs))
+	}
+	if opts.HKENMode != layout.HKENOff {
+		if opts.HKEN == "" {
+			return nil, errors.New("screen: a LeaveHomeSafe mode without a code")
+		}
+		if err := opts.Layout.CheckHKEN(opts.HKEN, opts.HKENMode); err != nil {
+			return nil, fmt.Errorf("screen: %w", err)
+		}
+	}
+	if opts.HKENEvery == 0 {
+		opts.HKENEvery = DefaultHKENEvery
+	}
+	if opts.HKENEvery < time.Second || opts.HKENEvery > time.Hour {
+		return nil, fmt.Errorf("screen: HKENEvery %v: want 1s to 1h", opts.HKENEvery)
 	}
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
@@ -208,6 +237,16 @@ func (c *Controller) SetNoScanner(missing bool) {
 func (c *Controller) SetOpen(open bool) {
 	c.mu.Lock()
 	c.pending.open = &open
+	c.mu.Unlock()
+	c.notify()
+}
+
+// SetEntryOpen opens entry until until (the idle status area says so in
+// every language, with the time), or, with the zero time, closes it.
+func (c *Controller) SetEntryOpen(until time.Time) {
+	open := !until.IsZero()
+	c.mu.Lock()
+	c.pending.open, c.pending.openUntil = &open, &until
 	c.mu.Unlock()
 	c.notify()
 }

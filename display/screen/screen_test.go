@@ -46,6 +46,7 @@ type rigOpts struct {
 	period    time.Duration
 	fullEvery int
 	noSigner  bool
+	mod       func(o *Opts) // changes the options before New
 }
 
 func start(t *testing.T, o rigOpts) *rig {
@@ -77,12 +78,16 @@ func start(t *testing.T, o rigOpts) *rig {
 		}
 	}
 	p := &fakePanel{bounds: l.Bounds()}
-	c, err := New(p, Opts{
+	opts := Opts{
 		Layout: l, Signer: signer, Time: tr, Clock: clk,
 		Langs: []i18n.Lang{i18n.EN, i18n.ZHHant}, Loc: hkt,
 		Venue: [2]string{"Central Market", "中環街市"}, FullEvery: o.fullEvery,
 		StatusHold: 6 * time.Second, ShowHolder: true,
-	})
+	}
+	if o.mod != nil {
+		o.mod(&opts)
+	}
+	c, err := New(p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
