@@ -65,6 +65,9 @@ type Opts struct {
 	// quieter) duty during quiet hours instead of muting it. An active
 	// buzzer, or a passive one that fell back to on/off, is always muted.
 	QuietDuty gpio.Duty
+	// Volume sets the buzzer's loudness by time of day; a level of 0
+	// mutes it as quiet hours do. The zero value is 100% all day.
+	Volume Volume
 
 	// Now reads the clock for quiet hours; nil: time.Now. Quiet hours are
 	// read on the clock of the location of the times it returns.

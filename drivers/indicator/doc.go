@@ -35,6 +35,9 @@
 // During quiet hours (Opts.Quiet, e.g. "22:00-07:00" local time, for
 // hospitals at night) the buzzer is muted and only the lights show; a
 // passive buzzer may instead sound at a smaller duty (Opts.QuietDuty).
+// Opts.Volume sets the loudness by time of day more finely ("22:00-07:00
+// 0%", "07:00-09:00 30%"): a passive buzzer sounds at that share of its
+// duty, an active one can only be muted (0%).
 //
 // Log is an indicator for boards without lights: it logs signal names.
 // Package indicatortest has a recording fake for other packages' tests.

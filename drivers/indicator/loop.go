@@ -32,6 +32,7 @@ type play struct {
 	phase int
 	gap   time.Duration // the interrupt gap before the first step, if any
 	quiet bool
+	level int // the volume, percent (Opts.Volume)
 	errs  []error
 }
 
@@ -109,7 +110,9 @@ func (d *Dev) start(r *request) *play {
 		p.pat = idle
 	default:
 		p.pat = d.prof.Patterns[r.sig]
-		p.quiet = d.opts.Quiet.Contains(d.opts.Now())
+		now := d.opts.Now()
+		p.level = d.opts.Volume.At(now)
+		p.quiet = d.opts.Quiet.Contains(now) || p.level == 0
 	}
 	if d.out.buzz && len(p.pat.Steps) > 0 && p.pat.Steps[0].Tone && d.sounds(p) {
 		p.phase, p.gap = -1, InterruptGap
@@ -126,6 +129,9 @@ func (d *Dev) sounds(p *play) bool {
 // duty returns the PWM duty for p's tones and whether they sound.
 func (d *Dev) duty(p *play) (gpio.Duty, bool) {
 	if !p.quiet {
+		if p.level > 0 && p.level < 100 && d.opts.Buzzer == PassiveBuzzer && !d.pwmFallback {
+			return scaleDuty(d.opts.Duty, p.level), true
+		}
 		return d.opts.Duty, true
 	}
 	if d.opts.Buzzer == PassiveBuzzer && !d.pwmFallback && d.opts.QuietDuty > 0 {
