@@ -39,6 +39,8 @@ type Dev struct {
 	presses atomic.Uint64
 	// sleep waits d or until ctx ends (tests replace it).
 	sleep func(ctx context.Context, d time.Duration)
+	// now reads the clock for long presses (tests replace it).
+	now func() time.Time
 }
 
 // New configures p as an input with the pull that keeps it idle and edge
@@ -57,7 +59,7 @@ func New(p gpio.PinIn, opts *Opts) (*Dev, error) {
 	if o.Debounce < MinDebounce || o.Debounce > MaxDebounce {
 		return nil, fmt.Errorf("button: debounce %v: want %v to %v", o.Debounce, MinDebounce, MaxDebounce)
 	}
-	d := &Dev{p: p, active: gpio.Low, opts: o, sleep: sleepCtx}
+	d := &Dev{p: p, active: gpio.Low, opts: o, sleep: sleepCtx, now: time.Now}
 	pull := gpio.PullUp
 	if o.ActiveHigh {
 		d.active, pull = gpio.High, gpio.PullDown
