@@ -145,7 +145,7 @@ func (c *Client) apply(ctx context.Context, st *state, res *Result) error {
 		case ok && cur.Version > o.version:
 			return &RollbackError{What: name + " data set", Trusted: cur.Version, Offered: o.version}
 		case !ok || cur.Version < o.version:
-			j := &job{name: name, from: cur.Version, to: o.version, files: []target{*o.full}, via: o.full.ds.Kind}
+			j := &job{name: name, from: cur.Version, to: o.version, files: []target{*o.full}, via: repo.KindFull}
 			if name == repo.Revocations && ok && !c.forceFull {
 				if ds := chain(o, cur.Version); ds != nil {
 					j.files, j.via = ds, repo.KindDelta
@@ -194,7 +194,7 @@ func (c *Client) apply(ctx context.Context, st *state, res *Result) error {
 		return fmt.Errorf("sync: applying: %w", err)
 	}
 	for _, j := range jobs {
-		if j.name == repo.Revocations && j.via != repo.KindDelta {
+		if j.name == repo.Revocations && j.via == repo.KindFull {
 			c.forceFull = false
 		}
 		res.Applied = append(res.Applied, Change{Dataset: j.name, From: j.from, To: j.to, Via: j.via, Files: len(j.files), Entries: j.entries})

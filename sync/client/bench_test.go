@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
@@ -38,11 +39,38 @@ func benchIDs(b, n int) []pass.ID {
 	return out
 }
 
-// benchRepo publishes a repository of n revocations.
+// benchRepos holds the repositories of n revocations, built once per
+// run (ten million take a while) in benchDir, which TestMain removes.
+var (
+	benchRepos = map[int]*authority{}
+	benchDir   string
+)
+
+// benchRepo returns a repository of n revocations.
 func benchRepo(b *testing.B, n int) *authority {
 	b.Helper()
-	a := newAuthority(b, 1, 1)
+	if a, ok := benchRepos[n]; ok {
+		a.t = b
+		return a
+	}
+	if benchDir == "" {
+		d, err := os.MkdirTemp("", "sync-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDir = d
+	}
+	dir := filepath.Join(benchDir, fmt.Sprint(n))
+	a := &authority{t: b, dir: filepath.Join(dir, "repo"), keys: filepath.Join(dir, "keys"), clk: clock.NewFake(t0)}
+	var err error
+	if a.pub, err = publish.Init(a.dir, a.keys, 1, 1, a.opts()); err != nil {
+		b.Fatal(err)
+	}
+	if a.rootRaw, err = os.ReadFile(filepath.Join(a.dir, "1.root.json")); err != nil {
+		b.Fatal(err)
+	}
 	a.publish(publish.Inputs{Revocations: benchIDs(1, n)})
+	benchRepos[n] = a
 	return a
 }
 

@@ -152,7 +152,7 @@ type Result struct {
 type Change struct {
 	Dataset  string
 	From, To int64 // From is 0 when the kiosk had none
-	// Via is "full" or "delta" (revocations), or "".
+	// Via is "full" or, for revocations, "delta".
 	Via     string
 	Files   int   // files downloaded for it
 	Entries int64 // entries in those files

@@ -33,7 +33,11 @@ func TestMain(m *testing.M) {
 		crashChild(dir, os.Getenv(crashRepoEnv), os.Getenv(crashTimeEnv))
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
 }
 
 func crashChild(dir, repoDir, at string) {
