@@ -41,19 +41,22 @@ type Settings struct {
 
 // Venue is the venue identity.
 type Venue struct {
-	ID       string `json:"id"`
-	NameEN   string `json:"name_en"`
-	NameZH   string `json:"name_zh"`
-	Category string `json:"category,omitempty"`
+	ID       string `json:"id" toml:"id"`
+	NameEN   string `json:"name_en" toml:"name_en"`
+	NameZH   string `json:"name_zh" toml:"name_zh"`
+	Category string `json:"category,omitempty" toml:"category"`
+	// HKEN is the venue's LeaveHomeSafe code, kept when the venue was set
+	// from its poster (for the optional compatibility display).
+	HKEN string `json:"hken,omitempty" toml:"hken"`
 }
 
 // Panel is the board's panel.
 type Panel struct {
-	Model string `json:"model"`
-	DC    string `json:"dc,omitempty"`
-	Reset string `json:"reset,omitempty"`
-	Busy  string `json:"busy,omitempty"`
-	Power string `json:"power,omitempty"`
+	Model string `json:"model" toml:"model"`
+	DC    string `json:"dc,omitempty" toml:"dc"`
+	Reset string `json:"reset,omitempty" toml:"reset"`
+	Busy  string `json:"busy,omitempty" toml:"busy"`
+	Power string `json:"power,omitempty" toml:"power"`
 }
 
 // Scanner is the board's scanner.
@@ -90,6 +93,7 @@ func (s *Settings) TOML(stateDir string) string {
 	kv("name_en", s.Venue.NameEN)
 	kv("name_zh", s.Venue.NameZH)
 	kv("category", s.Venue.Category)
+	kv("hken", s.Venue.HKEN)
 	if p := s.Panel; p != nil {
 		b.WriteString("[panel]\n")
 		kv("model", p.Model)
