@@ -3,16 +3,13 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 	"github.com/venuekiosk/venuekiosk/sync/client"
-	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
 // SyncDir is the directory, in the state directory, where the sync client
@@ -64,7 +61,7 @@ func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.
 		slog.Info("sync: no source configured (sync.source): the kiosk uses the data it has")
 		return
 	}
-	root, err := readRoot(cfg.Root)
+	root, err := client.ReadRoot(cfg.Root)
 	if err != nil {
 		d.problem(fmt.Sprintf("sync: cannot read the trusted root (sync.root): %v", err))
 		return
@@ -154,24 +151,4 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 		d.mu.Unlock()
 		slog.Info("entry policy in force", "policy", name)
 	}
-}
-
-// readRoot reads the provisioned initial root metadata.
-func readRoot(path string) ([]byte, error) {
-	if path == "" {
-		return nil, fmt.Errorf("not configured")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, repo.MaxRootSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > repo.MaxRootSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, repo.MaxRootSize)
-	}
-	return b, nil
 }

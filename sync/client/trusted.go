@@ -112,6 +112,15 @@ func loadRole[T repo.Signed](c *Client, file, role string, max int64, root *repo
 	return nil
 }
 
+// ReadRoot reads an initial root metadata file (the kiosk's sync.root),
+// refusing one larger than repo.MaxRootSize.
+func ReadRoot(path string) ([]byte, error) {
+	if path == "" {
+		return nil, errors.New("no root file configured")
+	}
+	return readBounded(path, repo.MaxRootSize)
+}
+
 func readBounded(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -34,25 +34,11 @@ func (c *Client) update(ctx context.Context, st *state, res *Result) error {
 }
 
 func expired[T repo.Signed](m *repo.Metadata[T], role string, now time.Time) error {
-	c := commonOf(m.Signed)
+	c := m.Common()
 	if !now.Before(c.Expires) {
 		return &ExpiredError{Role: role, Version: c.Version, Expires: c.Expires, Now: now}
 	}
 	return nil
-}
-
-func commonOf[T repo.Signed](s T) *repo.Common {
-	switch t := any(s).(type) {
-	case *repo.Root:
-		return &t.Common
-	case *repo.Timestamp:
-		return &t.Common
-	case *repo.Snapshot:
-		return &t.Common
-	case *repo.Targets:
-		return &t.Common
-	}
-	panic("unreachable")
 }
 
 // updateRoot follows root rotations (5.3): version N+1 must be signed by a

@@ -133,6 +133,9 @@ type Metadata[T Signed] struct {
 	Canonical []byte
 }
 
+// Common returns the fields every role has.
+func (m *Metadata[T]) Common() *Common { return m.Signed.common() }
+
 // Parse reads a metadata file of the role T stands for. It checks the
 // envelope, the canonical form, the type and the common fields, not the
 // signatures.
@@ -317,7 +320,7 @@ func (e *ThresholdError) Error() string {
 // not count); two signatures by one key count once.
 func (m *Metadata[T]) Verify(root *Root, role string) error {
 	r := root.Roles[role]
-	c := m.Signed.common()
+	c := m.Common()
 	if r == nil {
 		return fmt.Errorf("root has no %s role", role)
 	}

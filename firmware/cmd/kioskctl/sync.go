@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
@@ -65,7 +66,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if src == "" {
 		return usageError(stderr, "sync", "no repository: give --from, or set sync.source")
 	}
-	root, err := readBoundedFile(cfg.Sync.Root, repo.MaxRootSize)
+	root, err := client.ReadRoot(cfg.Sync.Root)
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: the kiosk's trusted root (sync.root): %v\n", err)
 		return exitFail
@@ -85,12 +86,12 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	defer st.Close()
-	floor, err := st.TimeFloorContext(ctx)
+	clk, err := clock.NewTrusted(clock.System{}, st)
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
 		return exitFail
 	}
-	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(floor), Logger: log})
+	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(clk), Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v (the kiosk's data is unchanged)\n", err)
 		return exitFail
@@ -119,15 +120,20 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 		return exitFail
 	}
 	have := map[string]store.DataVersion{}
-	var floor time.Time
+	var floors clock.FloorStore // none: a kiosk that never ran
 	if ro, err := store.OpenReadOnly(ctx, dbPath(cfg), &store.Opts{Logger: log}); err == nil {
+		defer ro.Close()
 		if vs, err := ro.DataVersions(ctx); err == nil {
 			for _, v := range vs {
 				have[v.Name] = v
 			}
 		}
-		floor, _ = ro.TimeFloorContext(ctx)
-		ro.Close()
+		floors = ro
+	}
+	clk, err := clock.NewTrusted(clock.System{}, floors)
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
+		return exitFail
 	}
 	scratch, err := store.Open(ctx, filepath.Join(tmp, daemon.DBFile), &store.Opts{Logger: log})
 	if err != nil {
@@ -135,7 +141,7 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 		return exitFail
 	}
 	defer scratch.Close()
-	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(tmp, "tuf"), Store: scratch, Now: judge(floor), Logger: log})
+	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(tmp, "tuf"), Store: scratch, Now: judge(clk), Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %s refused: %v\n", src, err)
 		return exitFail
@@ -170,13 +176,12 @@ func syncOnce(ctx context.Context, o client.Opts) (*client.Result, error) {
 	return cl.Sync(ctx)
 }
 
-// judge is the kiosk's time for expiry: the clock, never before the floor.
-func judge(floor time.Time) func() time.Time {
+// judge is the kiosk's time for expiry decisions, as kioskd's: the clock,
+// or the time floor when the clock reads earlier.
+func judge(clk *clock.Trusted) func() time.Time {
 	return func() time.Time {
-		if t := time.Now(); t.After(floor) {
-			return t
-		}
-		return floor
+		at, _ := clk.Judge()
+		return at
 	}
 }
 
@@ -209,9 +214,6 @@ func copyTrusted(from, to string) error {
 }
 
 func readBoundedFile(path string, max int64) ([]byte, error) {
-	if path == "" {
-		return nil, errors.New("not configured")
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -107,7 +107,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	if abs, err := filepath.Abs(source); err == nil && !isURL(source) {
 		source = abs
 	}
-	root, err := os.ReadFile(*rootFile)
+	root, err := client.ReadRoot(*rootFile)
 	if err != nil {
 		return f.fail(err)
 	}
