@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"version":   {"print the firmware version", runVersion},
 	"venueqr":   {"make or check a rotating venue check-in code", runVenueQR},
 	"fleet":     {"watch the fleet's MQTT reports: offline, stale and faulty kiosks first", runFleet},
+	"staffcard": {"issue or check a staff card (guard, supervisor, technician)", runStaffCard},
 }
 
 func main() {

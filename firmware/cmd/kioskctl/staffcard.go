@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+)
+
+// kioskctl staffcard: make and check staff cards (firmware/staff).
+
+func runStaffCard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "issue":
+			return runStaffCardIssue(args[1:], stdout, stderr)
+		case "verify":
+			return runStaffCardVerify(args[1:], stdin, stdout, stderr)
+		case "-h", "-help", "--help", "help":
+			staffCardUsage(stdout)
+			return exitOK
+		}
+	}
+	staffCardUsage(stderr)
+	return exitUsage
+}
+
+func staffCardUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--png FILE]")
+	fmt.Fprintln(w, "       kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--json] CARD|-")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Staff cards are QR codes for guards (exempt entries), supervisors (open entry) and")
+	fmt.Fprintln(w, "technicians (setting the venue from its poster), signed with the operator's ed25519 key.")
+}
+
+// parseWhen reads "2026-11-01", "2026-11-01T08:00:00Z" or "2026-11-01T16:00:00+08:00".
+func parseWhen(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q: want YYYY-MM-DD or an RFC 3339 time", s)
+}
+
+func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("staffcard issue", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	keyFile := fs.String("key", "", "the operator's private key `FILE` (kioskctl provision keygen)")
+	role := fs.String("role", "", "the holder's `ROLE`: guard, supervisor or technician")
+	id := fs.String("id", "", "the card's `ID`: 1 to 24 of A-Z, 0-9 and '-' (revocations name it)")
+	from := fs.String("from", "", "valid from `TIME` (YYYY-MM-DD or RFC 3339; default now)")
+	until := fs.String("until", "", "valid until `TIME` (exclusive; instead of --days)")
+	days := fs.Int("days", 365, "valid for `N` days from --from")
+	png := fs.String("png", "", "also write the card as a QR code PNG to `FILE` (for printing)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--png FILE]")
+		fmt.Fprintln(fs.Output(), "\nSigns a staff card (operator side) and prints its text, the QR code's payload.")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if *keyFile == "" || *role == "" || *id == "" || fs.NArg() > 0 {
+		return usageError(stderr, "staffcard issue", "want --key, --role and --id")
+	}
+	r, err := staff.ParseRole(*role)
+	if err != nil {
+		return usageError(stderr, "staffcard issue", "--role: %v", err)
+	}
+	kb, err := readBounded(*keyFile, venueqr.MaxKeyFile)
+	if err != nil {
+		return usageError(stderr, "staffcard issue", "--key: %v", err)
+	}
+	key, err := venueqr.ParsePrivateKey(kb)
+	if err != nil {
+		return usageError(stderr, "staffcard issue", "--key %s: %v", *keyFile, err)
+	}
+	c := staff.Card{ID: *id, Role: r, From: time.Now()}
+	if *from != "" {
+		if c.From, err = parseWhen(*from); err != nil {
+			return usageError(stderr, "staffcard issue", "--from: %v", err)
+		}
+	}
+	switch {
+	case *until != "":
+		if c.Until, err = parseWhen(*until); err != nil {
+			return usageError(stderr, "staffcard issue", "--until: %v", err)
+		}
+	case *days < 1 || *days > 5*365:
+		return usageError(stderr, "staffcard issue", "--days %d: want 1 to %d", *days, 5*365)
+	default:
+		c.Until = c.From.AddDate(0, 0, *days)
+	}
+	text, err := staff.Sign(c, key)
+	if err != nil {
+		return usageError(stderr, "staffcard issue", "%v", err)
+	}
+	if *png != "" {
+		if err := qrcode.WriteFile(text, qrcode.Medium, 512, *png); err != nil {
+			fmt.Fprintf(stderr, "kioskctl staffcard issue: %v\n", err)
+			return exitFail
+		}
+	}
+	fmt.Fprintln(stdout, text)
+	return exitOK
+}
+
+// staffCardResult is what verify prints with --json.
+type staffCardResult struct {
+	Valid  bool      `json:"valid"`
+	Why    string    `json:"why,omitempty"`
+	ID     string    `json:"id,omitempty"`
+	Role   string    `json:"role,omitempty"`
+	From   time.Time `json:"from,omitzero"`
+	Until  time.Time `json:"until,omitzero"`
+	Checks []string  `json:"checked"`
+}
+
+func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("staffcard verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kf := addKioskFlags(fs)
+	var pubs multiFlag
+	fs.Var(&pubs, "operator-pub", "the operator's public key `FILE` (repeatable; default: the configuration's staff.operator_keys)")
+	at := fs.String("at", "", "judge at `TIME` (default now)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--state-dir DIR] [--json] CARD|-")
+		fmt.Fprintln(fs.Output(), "\nChecks a staff card: signature, validity and, when the kiosk's store is there, the synced")
+		fmt.Fprintln(fs.Output(), "revocations. Exit 0: valid; 1: refused. '-' reads the card from standard input.")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() != 1 {
+		return usageError(stderr, "staffcard verify", "want one CARD (or - for standard input)")
+	}
+	card := fs.Arg(0)
+	if card == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, staff.MaxCard+3))
+		if err != nil {
+			return usageError(stderr, "staffcard verify", "%v", err)
+		}
+		card = strings.TrimSpace(string(b))
+	}
+	when := time.Now()
+	if *at != "" {
+		var err error
+		if when, err = parseWhen(*at); err != nil {
+			return usageError(stderr, "staffcard verify", "--at: %v", err)
+		}
+	}
+	cfg, err := kf.load()
+	if err != nil {
+		return usageError(stderr, "staffcard verify", "%v", err)
+	}
+	files := []string(pubs)
+	if len(files) == 0 {
+		files = cfg.Staff.OperatorKeys
+	}
+	v := &staff.Verifier{}
+	res := staffCardResult{}
+	for _, f := range files {
+		b, err := readBounded(f, venueqr.MaxKeyFile)
+		if errors.Is(err, os.ErrNotExist) && len(pubs) == 0 {
+			continue
+		}
+		if err != nil {
+			return usageError(stderr, "staffcard verify", "operator key: %v", err)
+		}
+		k, err := venueqr.ParsePublicKey(b)
+		if err != nil {
+			return usageError(stderr, "staffcard verify", "operator key %s: %v", f, err)
+		}
+		v.Keys = append(v.Keys, ed25519.PublicKey(k))
+	}
+	res.Checks = append(res.Checks, "signature", "validity")
+	ctx := context.Background()
+	if _, err := os.Stat(dbPath(cfg)); err == nil {
+		db, err := store.OpenReadOnly(ctx, dbPath(cfg), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			fmt.Fprintf(stderr, "kioskctl staffcard verify: the kiosk's store: %v\n", err)
+			return exitFail
+		}
+		defer db.Close()
+		v.Revoked = db
+		res.Checks = append(res.Checks, "revocations")
+	}
+	c, err := v.Verify(card, when)
+	if c != nil {
+		res.ID, res.Role, res.From, res.Until = c.ID, strings.ToLower(string(c.Role)), c.From, c.Until
+	}
+	res.Valid = err == nil
+	if err != nil {
+		res.Why = err.Error()
+	}
+	if *asJSON {
+		json.NewEncoder(stdout).Encode(res)
+	} else {
+		if c != nil {
+			fmt.Fprintf(stdout, "card %s: %s, valid %s to %s\n", c.ID, res.Role, c.From.UTC().Format("2006-01-02 15:04Z"), c.Until.UTC().Format("2006-01-02 15:04Z"))
+		}
+		if res.Valid {
+			fmt.Fprintf(stdout, "VALID (checked: %s)\n", strings.Join(res.Checks, ", "))
+		} else {
+			fmt.Fprintf(stdout, "REFUSED: %s\n", res.Why)
+		}
+		if !slices.Contains(res.Checks, "revocations") {
+			fmt.Fprintln(stdout, "note: revocations not checked (no kiosk store here; --state-dir DIR)")
+		}
+	}
+	if !res.Valid {
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"image/png"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/venuekiosk/venuekiosk/display/qrread"
+	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+)
+
+// operatorKeys makes an operator key pair with kioskctl provision keygen.
+func operatorKeys(t *testing.T, dir, name string) (priv, pub string) {
+	t.Helper()
+	priv = filepath.Join(dir, name+".key")
+	code, out, errOut := kioskctl(t, "", "provision", "keygen", "--out", priv)
+	if code != exitOK {
+		t.Fatalf("keygen: %d %s", code, errOut)
+	}
+	pub = filepath.Join(dir, name+".pub")
+	if err := os.WriteFile(pub, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return priv, pub
+}
+
+func TestStaffCardIssueVerify(t *testing.T) {
+	dir := t.TempDir()
+	priv, pub := operatorKeys(t, dir, "operator")
+	otherPriv, _ := operatorKeys(t, dir, "stranger")
+	pngFile := filepath.Join(dir, "card.png")
+	code, out, errOut := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "supervisor", "--id", "CM-SUP-1",
+		"--from", "2026-11-01", "--until", "2027-11-01T00:00:00+08:00", "--png", pngFile)
+	if code != exitOK {
+		t.Fatalf("issue: exit %d: %s", code, errOut)
+	}
+	card := strings.TrimSpace(out)
+	if !strings.HasPrefix(card, "VKSTAFF1:SUPERVISOR:CM-SUP-1:202611010000:202710311600:") {
+		t.Fatalf("card %q", card)
+	}
+	// The printed QR code reads back as the card.
+	f, err := os.Open(pngFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := qrread.Gozxing(img); err != nil || got != card {
+		t.Errorf("PNG reads %q, %v", got, err)
+	}
+	_, forged, _ := kioskctl(t, "", "staffcard", "issue", "--key", otherPriv, "--role", "supervisor", "--id", "CM-SUP-1", "--from", "2026-11-01")
+
+	// A kiosk store with CM-SUP-9 revoked.
+	state := t.TempDir()
+	st, err := store.Open(context.Background(), filepath.Join(state, daemon.DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Apply(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.ReplaceStaffRevocations(store.SliceSeq([]string{"CM-SUP-9"}))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	_, revokedCard, _ := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "guard", "--id", "CM-SUP-9", "--from", "2026-11-01")
+
+	base := []string{"staffcard", "verify", "--config", "/dev/null", "--state-dir", state, "--operator-pub", pub}
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		stdin string
+		code  int
+		want  string
+	}{
+		{"valid", []string{"--at", "2026-11-23", card}, "", exitOK, "VALID (checked: signature, validity, revocations)"},
+		{"from stdin", []string{"--at", "2026-11-23", "-"}, card + "\n", exitOK, "card CM-SUP-1: supervisor"},
+		{"expired", []string{"--at", "2027-11-01", card}, "", exitFail, "card expired"},
+		{"not yet valid", []string{"--at", "2026-10-31", card}, "", exitFail, "not yet valid"},
+		{"forged", []string{"--at", "2026-11-23", strings.TrimSpace(forged)}, "", exitFail, "signature does not verify"},
+		{"revoked", []string{"--at", "2026-11-23", strings.TrimSpace(revokedCard)}, "", exitFail, "card revoked"},
+		{"tampered", []string{"--at", "2026-11-23", strings.Replace(card, "SUPERVISOR", "TECHNICIAN", 1)}, "", exitFail, "signature"},
+		{"garbage", []string{"--at", "2026-11-23", "HC1:nope"}, "", exitFail, "not a well-formed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := kioskctl(t, tc.stdin, append(append([]string{}, base...), tc.args...)...)
+			if code != tc.code || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d, want %d; output %q (stderr %q), want %q", code, tc.code, out, errOut, tc.want)
+			}
+		})
+	}
+	// JSON, and no store: the revocations are said to be unchecked.
+	code, out, _ = kioskctl(t, "", "staffcard", "verify", "--config", "/dev/null", "--state-dir", t.TempDir(), "--operator-pub", pub, "--at", "2026-11-23", "--json", card)
+	var res staffCardResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != exitOK || !res.Valid || res.ID != "CM-SUP-1" || res.Role != "supervisor" || len(res.Checks) != 2 {
+		t.Errorf("json: exit %d, %+v, %v", code, res, err)
+	}
+}
+
+func TestStaffCardUsage(t *testing.T) {
+	dir := t.TempDir()
+	priv, _ := operatorKeys(t, dir, "operator")
+	junk := filepath.Join(dir, "junk")
+	os.WriteFile(junk, []byte("not a key"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no subcommand", []string{"staffcard"}, "usage: kioskctl staffcard"},
+		{"unknown subcommand", []string{"staffcard", "print"}, "usage: kioskctl staffcard"},
+		{"no key", []string{"staffcard", "issue", "--role", "guard", "--id", "X"}, "want --key"},
+		{"bad role", []string{"staffcard", "issue", "--key", priv, "--role", "janitor", "--id", "X"}, "--role"},
+		{"bad id", []string{"staffcard", "issue", "--key", priv, "--role", "guard", "--id", "cm 1"}, "card id"},
+		{"bad from", []string{"staffcard", "issue", "--key", priv, "--role", "guard", "--id", "X", "--from", "soon"}, "--from"},
+		{"too long", []string{"staffcard", "issue", "--key", priv, "--role", "guard", "--id", "X", "--days", "3000"}, "--days"},
+		{"until before from", []string{"staffcard", "issue", "--key", priv, "--role", "guard", "--id", "X", "--from", "2026-11-01", "--until", "2026-10-01"}, "not after"},
+		{"junk key", []string{"staffcard", "issue", "--key", junk, "--role", "guard", "--id", "X"}, "--key"},
+		{"missing key", []string{"staffcard", "issue", "--key", filepath.Join(dir, "nope"), "--role", "guard", "--id", "X"}, "--key"},
+		{"verify nothing", []string{"staffcard", "verify", "--config", "/dev/null"}, "want one CARD"},
+		{"verify junk pub", []string{"staffcard", "verify", "--config", "/dev/null", "--operator-pub", junk, "X"}, "operator key"},
+		{"verify bad at", []string{"staffcard", "verify", "--config", "/dev/null", "--at", "then", "X"}, "--at"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := kioskctl(t, "", tc.args...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			}
+		})
+	}
+}
