@@ -38,7 +38,7 @@ help: ## list the targets
 
 build: ## build host binaries into bin/
 	@mkdir -p $(BIN)
-	$(GO) build $(GOFLAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./firmware/cmd/,$(CMDS))
+	$(GO) build $(GOFLAGS) -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/ $(addprefix ./firmware/cmd/,$(CMDS)) ./sync/cmd/vkpublish
 
 deps: ## install the Debian packages the tests need, when missing
 	@missing=""; for p in $(TEST_DEBS); do \

@@ -201,7 +201,15 @@ func searchAll(t *testing.T, when, dir string, ns []needle, texts map[string][]b
 		}
 		files++
 		rel, _ := filepath.Rel(dir, p)
+		// The simulator's signed repository (the health authority's
+		// public data: hex hashes, base64 signatures) is searched too,
+		// but not for needles as short as a bare birth year ("1978"),
+		// which its digits contain by chance.
+		public := strings.HasPrefix(rel, "sim-repo"+string(filepath.Separator)) || strings.HasPrefix(rel, "sim-keys"+string(filepath.Separator)) || strings.HasPrefix(rel, "tuf"+string(filepath.Separator))
 		for _, n := range ns {
+			if public && len(n.b) < 6 {
+				continue
+			}
 			if bytes.Contains(b, n.b) {
 				t.Errorf("%s: %s found in %s", when, n.what, rel)
 			}
