@@ -48,6 +48,9 @@ func (c *counters) Scanned(r scan.Result) {
 	default:
 		n.Red = 1
 	}
+	if r.Open {
+		n.Entries = 1 // entry was open: everyone goes in
+	}
 	c.mu.Lock()
 	c.pending[day] = add(c.pending[day], n)
 	c.mu.Unlock()

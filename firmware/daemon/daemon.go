@@ -52,6 +52,7 @@ type Daemon struct {
 	visits   *visits.Log // the visit log and exposure match (visits.go)
 	page     *pageState  // exposure notice and group for the page (status.go)
 	syncer   *syncer     // signed sync; nil when no source is configured (sync.go)
+	door     *doorLog    // staff cards: exempt counts, open-entry log (door.go)
 	notify   notifier
 
 	started time.Time
@@ -126,6 +127,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 
 	loc := time.Local
 	d.counters = newCounters(d.st, loc)
+	d.door = newDoorLog(d.st, loc)
 	sinks, err := d.sinks()
 	if err != nil {
 		return err
@@ -137,6 +139,8 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		RepeatWindow: cfg.Scan.RepeatWindow.D,
 		Annotators:   []scan.Annotator{d.visits},
 		Group:        d.groupOpts(),
+		Door:         d.doorOpts(ctx),
+		Now:          d.hw.Now,
 	})
 
 	// Everything below runs until ctx ends; the flow and the counters stop
@@ -154,6 +158,11 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		}()
 	}
 	defer d.startVisits()() // stops after the flow: the last visits are written
+	doorCtx, stopDoor := context.WithCancel(context.Background())
+	doorDone := make(chan struct{})
+	go func() { d.door.run(doorCtx); close(doorDone) }()
+	defer func() { <-doorDone }()
+	defer stopDoor() // after the flow: the last door events are written
 	flowCtx, stopFlow := context.WithCancel(context.Background())
 	flowDone := make(chan struct{})
 	go func() { d.flow.Run(flowCtx); close(flowDone) }()
@@ -172,6 +181,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		goRun("exposure notice", d.venueNoticeLoop)
 	}
 	d.startGroupButton(goRun)
+	d.startDoorButtons(goRun)
 	if err := d.startScanner(runCtx, goRun); err != nil {
 		return err
 	}
@@ -255,6 +265,10 @@ func (d *Daemon) newScreen() error {
 		FullEvery:  cfg.Panel.FullEvery,
 		StatusHold: cfg.Panel.StatusHold.D,
 		ShowHolder: true,
+		Alternate:  cfg.Panel.Alternate,
+	}
+	if err := d.hkenOpts(&opts); err != nil {
+		return err
 	}
 	if key, err := readKey(filepath.Join(cfg.Kiosk.StateDir, KeyFile)); err == nil && cfg.Venue.ID != "" {
 		if opts.Signer, err = venueqr.NewSigner(cfg.Venue.ID, key, cfg.Panel.RotationPeriod.D); err != nil {

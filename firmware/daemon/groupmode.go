@@ -55,5 +55,5 @@ func (d *Daemon) sinks() ([]scan.Sink, error) {
 		}
 		sinks = append(sinks, &screenSink{scr: d.scr, mode: mode})
 	}
-	return append(sinks, d.recent, d.page, d.counters, d.visits), nil
+	return append(sinks, d.recent, d.page, d.counters, d.visits, d.door), nil
 }

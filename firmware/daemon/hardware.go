@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"io"
+	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/screen"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
@@ -31,6 +32,9 @@ type Hardware struct {
 	Seed func(st *store.Store) error
 	// Problems are devices configured but missing, for status lines.
 	Problems []string
+	// Now, when set, is the scan flow's wall clock (the door's and
+	// groups' timers); tests give a fake one. nil: time.Now.
+	Now func() time.Time
 	// Close releases the hardware.
 	Close func() error
 }

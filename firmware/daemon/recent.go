@@ -19,6 +19,7 @@ type recentEntry struct {
 	Source  scan.Source     `json:"source"`
 	Repeat  bool            `json:"repeat"`
 	Trusted bool            `json:"trusted_time"`
+	Open    bool            `json:"open,omitempty"` // scanned while entry was open: shown, never refused
 }
 
 // recent keeps the last few verdicts.
@@ -38,6 +39,7 @@ func (r *recent) Scanned(res scan.Result) {
 		Source:  res.Source,
 		Repeat:  res.Repeat,
 		Trusted: res.Trusted,
+		Open:    res.Open,
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

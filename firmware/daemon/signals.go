@@ -78,10 +78,19 @@ func (l *lightsSink) show(sig indicator.Signal, notice bool) {
 	l.mu.Unlock()
 }
 
-// Scanned implements scan.Sink.
+// Scanned implements scan.Sink. While entry is open every scan gets the
+// neutral Info signal: read, never refused.
 func (l *lightsSink) Scanned(r scan.Result) {
+	if r.Open {
+		l.show(indicator.Info, r.Notice != nil)
+		return
+	}
 	l.show(signalOf(r.Verdict.Status), r.Notice != nil)
 }
+
+// DoorChanged implements scan.DoorSink: a staff action gets the neutral
+// Info signal (a refused card too: it only says so).
+func (l *lightsSink) DoorChanged(scan.DoorEvent) { l.show(indicator.Info, false) }
 
 // GroupChanged implements scan.GroupSink.
 func (l *lightsSink) GroupChanged(g scan.Group) {

@@ -28,6 +28,9 @@ type State struct {
 	VenueExposure *VenueExposureJSON `json:"venue_exposure,omitempty"`
 	Notice        *NoticeJSON        `json:"exposure_notice,omitempty"`
 	Group         *GroupJSON         `json:"group,omitempty"`
+	// Door is staff at the door: open entry, exempt entries today, the
+	// last staff action (door.go).
+	Door *DoorJSON `json:"door,omitempty"`
 }
 
 // CountersJSON is today's counts.
@@ -86,10 +89,14 @@ func (d *Daemon) State(ctx context.Context) State {
 	if d.page != nil {
 		s.Notice, s.Group = d.page.snapshot()
 	}
+	s.Door = d.doorState(ctx)
+	d.mu.Lock()
+	policyName := d.policyName
+	d.mu.Unlock()
 	s.Kiosk = map[string]any{
 		"version": version.Version,
 		"venue":   d.cfg.Venue.ID,
-		"policy":  d.policyName,
+		"policy":  policyName,
 		"uptime":  time.Since(d.started).Round(time.Second).String(),
 	}
 	if vs, err := d.st.DataVersions(ctx); err == nil {

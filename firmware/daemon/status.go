@@ -23,9 +23,13 @@ func groupLine(g *scan.Group, member int) *layout.GroupLine {
 		Green: g.Count(verify.Green), Amber: g.Count(verify.Amber), Red: g.Count(verify.Red)}
 }
 
-// Scanned implements scan.Sink.
+// Scanned implements scan.Sink. While entry is open a scan is shown,
+// never as a refusal.
 func (s *screenSink) Scanned(r scan.Result) {
 	st := layout.VerdictStatusMode(r.Verdict, s.mode)
+	if r.Open {
+		st = layout.OpenScanStatus(r.Verdict, s.mode)
+	}
 	if r.Notice != nil {
 		st.Exposure = layout.Window{Start: r.Notice.Start, End: r.Notice.End}
 	}
@@ -33,6 +37,22 @@ func (s *screenSink) Scanned(r scan.Result) {
 		st.Group = groupLine(r.Group, r.Member)
 	}
 	s.scr.ShowStatus(st)
+}
+
+// DoorChanged implements scan.DoorSink: each staff action says what it
+// did; open entry changes the idle status area until it ends.
+func (s *screenSink) DoorChanged(e scan.DoorEvent) {
+	if o, ok := s.scr.(interface{ SetEntryOpen(time.Time) }); ok {
+		switch e.Kind {
+		case scan.OpenStarted:
+			o.SetEntryOpen(e.Until)
+		case scan.OpenEnded:
+			o.SetEntryOpen(time.Time{})
+		}
+	}
+	if st := doorStatus(e); st != nil {
+		s.scr.ShowStatus(st)
+	}
 }
 
 // GroupChanged implements scan.GroupSink.

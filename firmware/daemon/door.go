@@ -1,0 +1,392 @@
+package daemon
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/drivers/button"
+	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/provision"
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+)
+
+// The door (issue 11): staff cards checked against the operator's keys
+// and the synced revocations, exempt entries counted in the store, open
+// entry logged with who opened and closed it, and the venue set from its
+// LeaveHomeSafe poster. Nothing about a visitor is kept: counts, times
+// and staff card ids.
+
+// loadOperatorKeys reads [staff] operator_keys. A missing file is logged
+// (and staff cards are refused as unchecked); an unreadable one is a
+// problem the status line shows.
+func (d *Daemon) loadOperatorKeys() []ed25519.PublicKey {
+	var keys []ed25519.PublicKey
+	for _, path := range d.cfg.Staff.OperatorKeys {
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			slog.Info("staff cards: no operator key here", "file", path)
+			continue
+		}
+		if err == nil {
+			var k ed25519.PublicKey
+			if k, err = venueqr.ParsePublicKey(b); err == nil {
+				keys = append(keys, k)
+				continue
+			}
+		}
+		d.problem(fmt.Sprintf("staff cards: operator key %s: %v", path, err))
+	}
+	if len(keys) == 0 {
+		slog.Warn("staff cards: no operator key; every staff card is refused")
+	}
+	return keys
+}
+
+// doorOpts maps [staff] to the flow's door and resumes entry left open
+// by the last run (or closes it in the log when its time has passed).
+func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
+	cfg := d.cfg.Staff
+	o := scan.DoorOpts{
+		Cards:        &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st},
+		ExemptWindow: cfg.ExemptWindow.D,
+		OpenFor:      cfg.OpenFor.D,
+	}
+	if cfg.Setup {
+		o.Provision = func(v *hken.Venue, code string) error {
+			pv, err := provision.VenueFromPoster(code)
+			if err != nil {
+				return err
+			}
+			res, err := provision.SetVenue(d.cfg.Kiosk.StateDir, pv)
+			if err != nil {
+				return err
+			}
+			slog.Info("setup: venue set from its LeaveHomeSafe poster; restart kioskd to apply", "venue", pv.ID, "name_en", pv.NameEN, "changed", res.Changed)
+			return nil
+		}
+	}
+	o.Resume = d.door.resume(ctx, d.now())
+	return o
+}
+
+func (d *Daemon) now() time.Time {
+	if d.hw.Now != nil {
+		return d.hw.Now()
+	}
+	return time.Now()
+}
+
+// startDoorButtons runs the open button (a long press) and the category
+// buttons when configured; a missing button is a problem, and the cards
+// and printed codes still work.
+func (d *Daemon) startDoorButtons(goRun func(string, func(context.Context) error)) {
+	cfg := d.cfg.Staff
+	open := func(name string) *button.Dev {
+		pin, err := button.Lookup(name)
+		if err != nil {
+			d.problem("staff button missing: " + err.Error())
+			return nil
+		}
+		dev, err := button.New(pin, nil)
+		if err != nil {
+			d.problem("staff button: " + err.Error())
+			return nil
+		}
+		return dev
+	}
+	if cfg.OpenButton != "" {
+		if dev := open(cfg.OpenButton); dev != nil {
+			goRun("open button", func(ctx context.Context) error {
+				return dev.RunHold(ctx, cfg.LongPress.D, func() { d.flow.OpenButton() })
+			})
+		}
+	}
+	for i, name := range cfg.ExemptButtons {
+		cat := staff.Categories()[i]
+		if dev := open(name); dev != nil {
+			goRun("category button "+string(cat), func(ctx context.Context) error {
+				return dev.Run(ctx, func() { d.flow.ExemptButton(cat) })
+			})
+		}
+	}
+}
+
+// doorLog is the door's sink: it logs each event and writes exempt counts
+// and the open-entry log to the store on its own goroutine, in order.
+type doorLog struct {
+	st  *store.Store
+	loc *time.Location
+
+	work chan scan.DoorEvent
+
+	mu      sync.Mutex
+	last    *scan.DoorEvent
+	pending map[string]store.ExemptCounts // by day, not yet written
+	open    int64                         // the open override's id in the store; 0: none
+	dropped uint64
+}
+
+func newDoorLog(st *store.Store, loc *time.Location) *doorLog {
+	return &doorLog{st: st, loc: loc, work: make(chan scan.DoorEvent, 64), pending: map[string]store.ExemptCounts{}}
+}
+
+// resume returns entry left open by the last run, to resume; an override
+// whose time passed while the kiosk was off is closed in the log.
+func (l *doorLog) resume(ctx context.Context, now time.Time) *scan.OpenState {
+	o, ok, err := l.st.OpenOverride(ctx)
+	if err != nil {
+		slog.Warn("door: reading the open-entry log", "err", err)
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	if now.Before(o.Until) {
+		l.open = o.ID
+		return &scan.OpenState{Since: o.Started, Until: o.Until, By: o.StartedBy}
+	}
+	if err := l.st.EndOverride(ctx, o.ID, o.Until, "restart", store.EndRestart); err != nil {
+		slog.Warn("door: closing the open-entry log", "err", err)
+	}
+	return nil
+}
+
+// Scanned implements scan.Sink: the door hears of passes through the flow.
+func (l *doorLog) Scanned(scan.Result) {}
+
+// DoorChanged implements scan.DoorSink.
+func (l *doorLog) DoorChanged(e scan.DoorEvent) {
+	attrs := []any{"event", string(e.Kind)}
+	if e.Card != "" {
+		attrs = append(attrs, "card", e.Card, "role", string(e.Role))
+	}
+	if e.Why != "" {
+		attrs = append(attrs, "why", e.Why)
+	}
+	if e.Category != "" {
+		attrs = append(attrs, "category", string(e.Category))
+	}
+	if !e.Until.IsZero() {
+		attrs = append(attrs, "until", e.Until.Format(time.RFC3339))
+	}
+	slog.Info("door", attrs...)
+	l.mu.Lock()
+	c := e
+	l.last = &c
+	if e.Kind == scan.ExemptRecorded {
+		day := e.At.In(l.loc).Format(time.DateOnly)
+		n := l.pending[day]
+		addExempt(&n, e.Category, 1)
+		l.pending[day] = n
+	}
+	l.mu.Unlock()
+	switch e.Kind {
+	case scan.ExemptRecorded, scan.OpenStarted, scan.OpenEnded:
+		select {
+		case l.work <- e:
+		default:
+			// Staff act at human speed; 64 waiting means the store is
+			// stuck. Say so rather than block the scan flow.
+			l.mu.Lock()
+			l.dropped++
+			l.mu.Unlock()
+			slog.Error("door: the store is not keeping up; an event was not written", "event", string(e.Kind))
+		}
+	}
+}
+
+func addExempt(c *store.ExemptCounts, cat staff.Category, n int64) {
+	switch cat {
+	case staff.Under12:
+		c.Under12 += n
+	case staff.Over65:
+		c.Over65 += n
+	case staff.Disability:
+		c.Disability += n
+	case staff.Other:
+		c.Other += n
+	}
+}
+
+// run writes events until ctx ends, then what is left.
+func (l *doorLog) run(ctx context.Context) {
+	for {
+		select {
+		case e := <-l.work:
+			l.write(e)
+		case <-ctx.Done():
+			for {
+				select {
+				case e := <-l.work:
+					l.write(e)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func (l *doorLog) write(e scan.DoorEvent) {
+	ctx := context.Background()
+	var err error
+	switch e.Kind {
+	case scan.ExemptRecorded:
+		day := e.At.In(l.loc)
+		err = l.st.AddExempt(ctx, day, e.Category, 1)
+		if err == nil {
+			l.mu.Lock()
+			key := day.Format(time.DateOnly)
+			n := l.pending[key]
+			addExempt(&n, e.Category, -1)
+			if n == (store.ExemptCounts{}) {
+				delete(l.pending, key)
+			} else {
+				l.pending[key] = n
+			}
+			l.mu.Unlock()
+		}
+	case scan.OpenStarted:
+		var id int64
+		id, err = l.st.StartOverride(ctx, e.At.In(l.loc), e.Until, e.Card)
+		l.mu.Lock()
+		l.open = id
+		l.mu.Unlock()
+	case scan.OpenEnded:
+		l.mu.Lock()
+		id := l.open
+		l.open = 0
+		l.mu.Unlock()
+		if id == 0 {
+			return
+		}
+		by, why := e.Card, store.EndStaff
+		if e.Why == scan.WhyTimeout {
+			by, why = "timeout", store.EndTimeout
+		}
+		err = l.st.EndOverride(ctx, id, e.At, by, why)
+	}
+	if err != nil {
+		slog.Error("door: writing to the store", "event", string(e.Kind), "err", err)
+	}
+}
+
+// DoorJSON is the door as GET /api/state shows it: staff card ids, counts
+// and times, nothing about a visitor.
+type DoorJSON struct {
+	scan.DoorState
+	Last      *scan.DoorEvent      `json:"last,omitempty"`
+	Exempt    store.ExemptCounts   `json:"exempt_today"`
+	Overrides store.OverrideCounts `json:"open_today"`
+	Revoked   int64                `json:"staff_cards_revoked"`
+	Dropped   uint64               `json:"dropped,omitempty"`
+}
+
+func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
+	if d.flow == nil || d.door == nil {
+		return nil
+	}
+	now := d.now()
+	j := &DoorJSON{DoorState: d.flow.Door()}
+	l := d.door
+	day := now.In(l.loc)
+	ex, err := l.st.ExemptCounts(ctx, day)
+	if err != nil {
+		slog.Warn("door: reading exempt counts", "err", err)
+	}
+	l.mu.Lock()
+	if l.last != nil {
+		c := *l.last
+		j.Last = &c
+	}
+	p := l.pending[day.Format(time.DateOnly)]
+	j.Dropped = l.dropped
+	l.mu.Unlock()
+	for _, c := range staff.Categories() {
+		addExempt(&ex, c, p.Get(c))
+	}
+	j.Exempt = ex
+	if cs, err := l.st.OverrideCountsRange(ctx, day, day, now); err == nil && len(cs) == 1 {
+		j.Overrides = cs[0]
+	}
+	j.Overrides.Day = day.Format(time.DateOnly)
+	j.Revoked, _ = l.st.StaffRevocationCount(ctx)
+	return j
+}
+
+// doorStatus is what the status area shows for a door event; nil: nothing
+// (the open-entry display follows SetEntryOpen).
+func doorStatus(e scan.DoorEvent) *layout.Status {
+	msg := func(sym layout.Symbol, k i18n.Key) *layout.Status { return layout.MessageStatus(sym, k) }
+	switch e.Kind {
+	case scan.CardRefused:
+		k := i18n.StaffRefused
+		switch e.Why {
+		case scan.WhyExpired:
+			k = i18n.StaffExpired
+		case scan.WhyNotYetValid:
+			k = i18n.StaffNotYetValid
+		case scan.WhyRevoked:
+			k = i18n.StaffRevoked
+		case scan.WhyNoKey, scan.WhyLookup:
+			k = i18n.StaffUnchecked
+		case scan.WhyNoAction:
+			k = i18n.StaffNoAction
+		}
+		return msg(layout.Bang, k)
+	case scan.ExemptArmed:
+		s := msg(layout.Info, i18n.StaffExemptArmed)
+		s.Note = i18n.StaffPickCategory
+		return s
+	case scan.ExemptCancelled:
+		return msg(layout.Info, i18n.StaffExemptCancelled)
+	case scan.ExemptRecorded:
+		s := msg(layout.Info, i18n.ExemptConfirmed)
+		s.Note = categoryKey(e.Category)
+		return s
+	case scan.ExemptRefused:
+		return msg(layout.Bang, i18n.StaffGuardFirst)
+	case scan.OpenStarted:
+		s := msg(layout.Info, i18n.OpenModeShort)
+		s.Note, s.NoteArgs = i18n.OpenUntil, layout.UntilArgs(e.Until, time.Local)
+		return s
+	case scan.OpenEnded:
+		return msg(layout.Info, i18n.OpenEnded)
+	case scan.SetupArmed:
+		return msg(layout.Info, i18n.SetupArmed)
+	case scan.SetupDone:
+		s := msg(layout.Info, i18n.SetupDone)
+		s.Args = []string{"name", e.Venue}
+		s.Note = i18n.SetupRestart
+		return s
+	case scan.SetupRefused:
+		return msg(layout.Bang, i18n.SetupPosterRefused)
+	case scan.SetupCancelled:
+		return msg(layout.Info, i18n.SetupCancelled)
+	}
+	return nil
+}
+
+func categoryKey(c staff.Category) i18n.Key {
+	switch c {
+	case staff.Under12:
+		return i18n.ExemptUnder12
+	case staff.Over65:
+		return i18n.ExemptOver65
+	case staff.Disability:
+		return i18n.ExemptDisability
+	}
+	return i18n.ExemptOther
+}

@@ -1,0 +1,185 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestDoorStatusEveryKind(t *testing.T) {
+	for _, tc := range []struct {
+		e    scan.DoorEvent
+		sym  layout.Symbol
+		head i18n.Key
+		note i18n.Key
+	}{
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyForged}, layout.Bang, i18n.StaffRefused, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyMalformed}, layout.Bang, i18n.StaffRefused, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyExpired}, layout.Bang, i18n.StaffExpired, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyNotYetValid}, layout.Bang, i18n.StaffNotYetValid, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyRevoked}, layout.Bang, i18n.StaffRevoked, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyNoKey}, layout.Bang, i18n.StaffUnchecked, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyLookup}, layout.Bang, i18n.StaffUnchecked, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyNoAction}, layout.Bang, i18n.StaffNoAction, ""},
+		{scan.DoorEvent{Kind: scan.ExemptArmed}, layout.Info, i18n.StaffExemptArmed, i18n.StaffPickCategory},
+		{scan.DoorEvent{Kind: scan.ExemptCancelled}, layout.Info, i18n.StaffExemptCancelled, ""},
+		{scan.DoorEvent{Kind: scan.ExemptRecorded, Category: staff.Under12}, layout.Info, i18n.ExemptConfirmed, i18n.ExemptUnder12},
+		{scan.DoorEvent{Kind: scan.ExemptRecorded, Category: staff.Over65}, layout.Info, i18n.ExemptConfirmed, i18n.ExemptOver65},
+		{scan.DoorEvent{Kind: scan.ExemptRecorded, Category: staff.Disability}, layout.Info, i18n.ExemptConfirmed, i18n.ExemptDisability},
+		{scan.DoorEvent{Kind: scan.ExemptRecorded, Category: staff.Other}, layout.Info, i18n.ExemptConfirmed, i18n.ExemptOther},
+		{scan.DoorEvent{Kind: scan.ExemptRefused}, layout.Bang, i18n.StaffGuardFirst, ""},
+		{scan.DoorEvent{Kind: scan.OpenStarted, Until: time.Now()}, layout.Info, i18n.OpenModeShort, i18n.OpenUntil},
+		{scan.DoorEvent{Kind: scan.OpenEnded}, layout.Info, i18n.OpenEnded, ""},
+		{scan.DoorEvent{Kind: scan.SetupArmed}, layout.Info, i18n.SetupArmed, ""},
+		{scan.DoorEvent{Kind: scan.SetupDone, Venue: "Tai Po Hui Market"}, layout.Info, i18n.SetupDone, i18n.SetupRestart},
+		{scan.DoorEvent{Kind: scan.SetupRefused}, layout.Bang, i18n.SetupPosterRefused, ""},
+		{scan.DoorEvent{Kind: scan.SetupCancelled}, layout.Info, i18n.SetupCancelled, ""},
+	} {
+		s := doorStatus(tc.e)
+		if s == nil || s.Symbol != tc.sym || s.Headline != tc.head || s.Note != tc.note {
+			t.Errorf("%s/%s: got %+v, want %d %s %s", tc.e.Kind, tc.e.Why, s, tc.sym, tc.head, tc.note)
+		}
+		// No symbol is green, amber or red: staff actions are neutral.
+		if s != nil && (s.Symbol == layout.Tick || s.Symbol == layout.Cross || s.Verdict) {
+			t.Errorf("%s: a verdict's symbol", tc.e.Kind)
+		}
+	}
+	if s := doorStatus(scan.DoorEvent{Kind: scan.SetupDone, Venue: "X"}); !slices.Equal(s.Args, []string{"name", "X"}) {
+		t.Errorf("setup done args %q", s.Args)
+	}
+}
+
+// TestOpenScansNeverRed: while entry is open the lights show Info for
+// every verdict and the panel shows no refusal.
+func TestOpenScansNeverRed(t *testing.T) {
+	l, rec, _ := newTestLights(t)
+	shown := &shownStatus{}
+	ss := &screenSink{scr: shown, mode: layout.HolderInitials}
+	for _, st := range []verify.Status{verify.Green, verify.Amber, verify.Red} {
+		v := &verify.Verdict{Status: st}
+		if st != verify.Green {
+			v.Reasons = []verify.Reason{{Code: pass.Expired}}
+		}
+		r := scan.Result{Verdict: v, Open: true}
+		l.Scanned(r)
+		ss.Scanned(r)
+		got := shown.last()
+		if got.Symbol == layout.Cross || got.Headline == i18n.VerdictRed || got.Headline == i18n.VerdictRedShort {
+			t.Errorf("%v while open: shown %+v", st, got)
+		}
+	}
+	if got := rec.Shown(); !slices.Equal(got, []indicator.Signal{indicator.Info, indicator.Info, indicator.Info}) {
+		t.Errorf("lights while open: %v, want Info each time", got)
+	}
+	l.Scanned(scan.Result{Verdict: &verify.Verdict{Status: verify.Red}})
+	l.DoorChanged(scan.DoorEvent{Kind: scan.ExemptRecorded})
+	if got := rec.Shown(); !slices.Equal(got[3:], []indicator.Signal{indicator.Red, indicator.Info}) {
+		t.Errorf("after open entry: %v", got[3:])
+	}
+	ss.DoorChanged(scan.DoorEvent{Kind: scan.OpenStarted, Until: time.Now().Add(time.Minute)})
+	ss.DoorChanged(scan.DoorEvent{Kind: scan.OpenEnded})
+	if got := shown.opens; len(got) != 2 || got[0].IsZero() || !got[1].IsZero() {
+		t.Errorf("SetEntryOpen calls: %v", got)
+	}
+}
+
+type shownStatus struct {
+	list  []*layout.Status
+	opens []time.Time
+}
+
+func (s *shownStatus) ShowStatus(st *layout.Status) { s.list = append(s.list, st) }
+func (s *shownStatus) SetEntryOpen(t time.Time)     { s.opens = append(s.opens, t) }
+func (s *shownStatus) last() *layout.Status         { return s.list[len(s.list)-1] }
+
+func TestOpenScansCountAsEntries(t *testing.T) {
+	c := newCounters(openStore(t), time.UTC)
+	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	for _, st := range []verify.Status{verify.Green, verify.Red} {
+		c.Scanned(scan.Result{Verdict: &verify.Verdict{Status: st}, At: at, Open: true})
+	}
+	c.Scanned(scan.Result{Verdict: &verify.Verdict{Status: verify.Red}, At: at})
+	got := c.today(context.Background(), at)
+	if got.Green != 1 || got.Red != 2 || got.Entries != 2 {
+		t.Errorf("got %+v; want the two scans while open as entries, the verdicts still counted as given", got)
+	}
+}
+
+// TestDoorLog writes exempt counts and the open-entry log, and resumes or
+// closes an open override at the next start.
+func TestDoorLog(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	hkt := time.FixedZone("HKT", 8*3600)
+	l := newDoorLog(st, hkt)
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, hkt)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { l.run(runCtx); close(done) }()
+	for _, e := range []scan.DoorEvent{
+		{Kind: scan.ExemptArmed, At: t0, Card: "G-1", Role: staff.Guard},
+		{Kind: scan.ExemptRecorded, At: t0, Card: "G-1", Category: staff.Under12},
+		{Kind: scan.ExemptRecorded, At: t0, Card: "G-1", Category: staff.Under12},
+		{Kind: scan.ExemptRecorded, At: t0, Card: "G-1", Category: staff.Over65},
+		{Kind: scan.OpenStarted, At: t0, Card: "S-1", Until: t0.Add(15 * time.Minute)},
+		{Kind: scan.OpenEnded, At: t0.Add(5 * time.Minute), Card: "S-2", Why: scan.WhyStaff},
+		{Kind: scan.OpenStarted, At: t0.Add(time.Hour), Card: "button", Until: t0.Add(time.Hour + 15*time.Minute)},
+		{Kind: scan.OpenEnded, At: t0.Add(time.Hour + 15*time.Minute), Card: "button", Why: scan.WhyTimeout},
+		{Kind: scan.OpenStarted, At: t0.Add(2 * time.Hour), Card: "S-1", Until: t0.Add(2*time.Hour + 15*time.Minute)},
+	} {
+		l.DoorChanged(e)
+	}
+	cancel()
+	<-done
+	ex, err := st.ExemptCounts(ctx, t0)
+	if err != nil || ex != (store.ExemptCounts{Under12: 2, Over65: 1}) {
+		t.Errorf("exempt counts: %+v, %v", ex, err)
+	}
+	if len(l.pending) != 0 {
+		t.Errorf("pending after the writes: %+v", l.pending)
+	}
+	ovs, err := st.Overrides(ctx, t0, t0)
+	if err != nil || len(ovs) != 3 {
+		t.Fatalf("overrides: %+v, %v", ovs, err)
+	}
+	if ovs[0].StartedBy != "S-1" || ovs[0].EndedBy != "S-2" || ovs[0].EndReason != store.EndStaff ||
+		ovs[1].StartedBy != "button" || ovs[1].EndReason != store.EndTimeout || !ovs[2].Ended.IsZero() {
+		t.Errorf("overrides: %+v", ovs)
+	}
+	// A restart within the third one's time resumes it; after, closes it.
+	if r := newDoorLog(st, hkt).resume(ctx, t0.Add(2*time.Hour+time.Minute)); r == nil || r.By != "S-1" || !r.Until.Equal(t0.Add(2*time.Hour+15*time.Minute)) {
+		t.Errorf("resume within its time: %+v", r)
+	}
+	if r := newDoorLog(st, hkt).resume(ctx, t0.Add(3*time.Hour)); r != nil {
+		t.Errorf("resume after its time: %+v", r)
+	}
+	if _, open, _ := st.OpenOverride(ctx); open {
+		t.Error("the override that ran out while the kiosk was off is still open")
+	}
+	ovs, _ = st.Overrides(ctx, t0, t0)
+	if ovs[2].EndReason != store.EndRestart || !ovs[2].Ended.Equal(ovs[2].Until) {
+		t.Errorf("closed at restart: %+v", ovs[2])
+	}
+}
