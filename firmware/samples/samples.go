@@ -2,6 +2,7 @@ package samples
 
 import (
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
@@ -31,6 +32,9 @@ type Sample struct {
 	// ID is the pass identifier the sample authenticates to (zero for
 	// samples that never authenticate).
 	ID pass.ID `json:"-"`
+	// Kind is "" for a pass; for the door's samples (Set.Staff) KindStaff,
+	// KindCategory or KindPoster.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Set is a complete set of sample data.
@@ -48,6 +52,13 @@ type Set struct {
 	SHCKID string
 	SHCIss string
 	HKKey  *ecdsa.PrivateKey
+
+	// The door (staff.go): the operator's key that signs the sample staff
+	// cards, the cards, category codes and LeaveHomeSafe posters, and the
+	// card ids the operator revoked.
+	OperatorKey      ed25519.PrivateKey
+	Staff            []Sample
+	StaffRevocations []string
 }
 
 // SHCIssuer is the sample SMART Health Card issuer URL.
@@ -99,6 +110,9 @@ func Make(at time.Time) (*Set, error) {
 	}
 	if err := s.addHK(); err != nil {
 		return nil, fmt.Errorf("samples: hksarg: %w", err)
+	}
+	if err := s.addStaff(); err != nil {
+		return nil, fmt.Errorf("samples: staff: %w", err)
 	}
 	return s, nil
 }
