@@ -202,7 +202,7 @@ func copyTrusted(from, to string) error {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		b, err := readBoundedFile(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
+		b, err := readBounded(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
 		if err != nil {
 			return err
 		}
@@ -211,22 +211,6 @@ func copyTrusted(from, to string) error {
 		}
 	}
 	return nil
-}
-
-func readBoundedFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
 }
 
 func isURL(s string) bool { return strings.Contains(s, "://") }
