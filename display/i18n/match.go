@@ -31,14 +31,15 @@ func Match(prefs ...string) Lang {
 		}
 		tags = append(tags, ts...)
 	}
-	if len(tags) == 0 {
-		return EN
+	// The most preferred tag the kiosk speaks wins: "zh-HK, zh;q=0.9"
+	// is Traditional Chinese, although a bare "zh" alone would be
+	// Simplified.
+	for _, t := range tags {
+		if _, i, conf := matcher.Match(t); conf != language.No {
+			return Langs()[i]
+		}
 	}
-	_, i, conf := matcher.Match(tags...)
-	if conf == language.No {
-		return EN
-	}
-	return Langs()[i]
+	return EN
 }
 
 // Messages returns a copy of every message of the catalog, by key (for

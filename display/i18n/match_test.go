@@ -21,6 +21,9 @@ func TestMatch(t *testing.T) {
 		{[]string{"de-DE"}, EN},
 		{[]string{"!!!", "zh-CN"}, ZHHans}, // a bad header is skipped
 		{[]string{"zh-HK", "en"}, ZHHant},  // navigator.language before the header
+		{[]string{"zh-HK,zh;q=0.9,en;q=0.8"}, ZHHant},
+		{[]string{"zh"}, ZHHans},
+		{[]string{"en;q=0.5,zh-TW"}, ZHHant}, // by quality, not by order
 		{[]string{string(make([]byte, 2000))}, EN},
 	} {
 		if got := Match(tc.prefs...); got != tc.want {

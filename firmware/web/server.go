@@ -20,7 +20,10 @@ import (
 type Sample struct {
 	Name    string `json:"name"`
 	Payload string `json:"payload"`
-	Expect  string `json:"expect"` // green, amber or red
+	Expect  string `json:"expect"` // green, amber or red; "" where it depends (a category code)
+	// Kind is "" for a pass; "staff", "category" or "poster" for the
+	// door's samples (staff cards, category codes, LeaveHomeSafe posters).
+	Kind string `json:"kind,omitempty"`
 }
 
 // Scanner judges a payload through the scan flow; *scan.Flow implements it.
@@ -64,6 +67,7 @@ func New(opts Opts) *Server {
 	s.mux.HandleFunc("GET /api/state", s.state)
 	s.mux.HandleFunc("GET /panel.png", s.panel)
 	s.mux.HandleFunc("POST /api/selftest", s.selfTest)
+	s.mux.HandleFunc("GET /api/messages", s.messages)
 	return s
 }
 
