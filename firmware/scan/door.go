@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -70,10 +71,10 @@ type DoorOpts struct {
 	// SetupWindow is how long a technician's card waits for the poster;
 	// 0: DefaultSetupWindow.
 	SetupWindow time.Duration
-	// Provision writes the venue identity of a scanned poster (on the
-	// flow's goroutine: it must be quick); nil: technician cards do
-	// nothing.
-	Provision func(v *hken.Venue) error
+	// Provision writes the venue identity of a scanned poster, given
+	// decoded and as scanned (on the flow's goroutine: it must be quick);
+	// nil: technician cards do nothing.
+	Provision func(v *hken.Venue, code string) error
 	// Resume, when set, is entry left open by a previous run, resumed at
 	// start if it has not yet ended.
 	Resume *OpenState
@@ -181,9 +182,35 @@ type armed struct {
 
 // door is the flow's door state, owned by Run's goroutine.
 type door struct {
-	armed *armed
-	open  *OpenState
-	state atomic.Pointer[DoorState] // a copy for other goroutines
+	armed  *armed
+	open   *OpenState
+	state  atomic.Pointer[DoorState] // a copy for other goroutines
+	recent map[[32]byte]time.Time    // staff payloads read within DoorRepeat
+}
+
+// DoorRepeat is how long the same staff card or code read again is taken
+// for the scanner reading it twice (a card held in front of it), not a
+// second action. It is shorter than the passes' repeat window: a guard
+// scans their card again for each exempt entry.
+const DoorRepeat = 2 * time.Second
+
+// doorRepeat reports whether payload was read within DoorRepeat, and
+// remembers it.
+func (f *Flow) doorRepeat(payload string, now time.Time) bool {
+	if f.door.recent == nil {
+		f.door.recent = map[[32]byte]time.Time{}
+	}
+	for k, t := range f.door.recent {
+		if now.Sub(t) > DoorRepeat {
+			delete(f.door.recent, k)
+		}
+	}
+	h := sha256.Sum256([]byte(trimPayload(payload)))
+	_, seen := f.door.recent[h]
+	if seen || len(f.door.recent) < maxRecent {
+		f.door.recent[h] = now
+	}
+	return seen
 }
 
 // Door returns the door's state (safe from any goroutine).
@@ -428,7 +455,7 @@ func (f *Flow) poster(p string, now time.Time) DoorEvent {
 		e.Kind, e.Why = SetupRefused, WhyBadPoster
 		return e // still armed: the technician may scan again
 	}
-	if err := f.opts.Door.Provision(v); err != nil {
+	if err := f.opts.Door.Provision(v, p); err != nil {
 		slog.Error("door: setting the venue from a poster", "err", err)
 		e.Kind, e.Why = SetupRefused, WhySaveFailed
 		return e

@@ -272,10 +272,10 @@ func (f *Flow) process(s Scan) Result {
 	if start.IsZero() {
 		start = wall
 	}
-	repeat := f.repeat(s.Payload, wall)
 	if f.isDoorPayload(s.Payload) {
-		return f.doorScan(s, wall, repeat)
+		return f.doorScan(s, wall, f.doorRepeat(s.Payload, wall))
 	}
+	repeat := f.repeat(s.Payload, wall)
 	if f.isGroupCode(s.Payload) {
 		return f.staff(s, wall, repeat)
 	}
