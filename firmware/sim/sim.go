@@ -134,6 +134,9 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	for _, sm := range set.Samples {
 		hw.Samples = append(hw.Samples, web.Sample{Name: sm.Name, Payload: sm.Payload, Expect: sm.Expect})
 	}
+	if err := staffSamples(cfg, dir, &hw, set); err != nil {
+		return fail(fmt.Errorf("staff card samples: %w", err))
+	}
 	if cfg.Sync.Source == "" {
 		// The sample data goes the way real data goes: signed into a
 		// repository by the authority's publisher, synced and verified by
