@@ -125,15 +125,44 @@ func (k *kiosk) stop() error {
 	}
 }
 
-type sample struct{ Name, Payload, Expect string }
+type sample struct{ Name, Payload, Expect, Kind string }
 
+// samples returns the page's sample passes; the door's samples (staff
+// cards, category codes, posters) are staffSamples.
 func (k *kiosk) samples(t testing.TB) []sample {
 	t.Helper()
 	var s []sample
-	k.getJSON(t, "/api/samples", &s)
+	for _, x := range k.allSamples(t) {
+		if x.Kind == "" {
+			s = append(s, x)
+		}
+	}
 	if len(s) == 0 {
 		t.Fatal("no samples")
 	}
+	return s
+}
+
+// staffSamples returns the page's staff cards, category codes and
+// posters.
+func (k *kiosk) staffSamples(t testing.TB) []sample {
+	t.Helper()
+	var s []sample
+	for _, x := range k.allSamples(t) {
+		if x.Kind != "" {
+			s = append(s, x)
+		}
+	}
+	if len(s) == 0 {
+		t.Fatal("no staff samples")
+	}
+	return s
+}
+
+func (k *kiosk) allSamples(t testing.TB) []sample {
+	t.Helper()
+	var s []sample
+	k.getJSON(t, "/api/samples", &s)
 	return s
 }
 
