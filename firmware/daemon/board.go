@@ -74,6 +74,9 @@ func IndicatorOpts(cfg *config.Config) (*indicator.Opts, error) {
 			return nil, fmt.Errorf("lights.quiet_hours: %w", err)
 		}
 	}
+	if o.Volume, err = indicator.ParseVolume(cfg.Lights.Volume); err != nil {
+		return nil, fmt.Errorf("lights.volume: %w", err)
+	}
 	return o, nil
 }
 

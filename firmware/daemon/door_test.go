@@ -11,6 +11,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
@@ -181,5 +182,21 @@ func TestDoorLog(t *testing.T) {
 	ovs, _ = st.Overrides(ctx, t0, t0)
 	if ovs[2].EndReason != store.EndRestart || !ovs[2].Ended.Equal(ovs[2].Until) {
 		t.Errorf("closed at restart: %+v", ovs[2])
+	}
+}
+
+func TestIndicatorVolume(t *testing.T) {
+	cfg := config.Default()
+	cfg.Lights.Volume = []string{"22:00-07:00 0%", "07:00-09:00 30%"}
+	o, err := IndicatorOpts(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.Volume.String(); got != "22:00-07:00 0%, 07:00-09:00 30%" {
+		t.Errorf("volume %q", got)
+	}
+	cfg.Lights.Volume = []string{"all night 0%"}
+	if _, err := IndicatorOpts(cfg); err == nil {
+		t.Error("a bad volume entry: want an error")
 	}
 }

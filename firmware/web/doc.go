@@ -1,10 +1,11 @@
 // Package web serves the kiosk's local page and its small JSON API, for a
 // technician on the bench and for the simulated kiosk of `make run`:
 //
-//	GET  /             the page: panel, lights, last verdicts, counters, a box to scan
-//	GET  /api/samples  [{"name","payload","expect"}, …] (simulation only)
+//	GET  /             the page: panel, lights, last verdicts, counters, the door, a box to scan
+//	GET  /api/samples  [{"name","payload","expect","kind"}, …] (simulation only; kind: staff, category, poster)
+//	GET  /api/messages {"lang","messages"}: the panel's catalog in the browser's language (?lang=, Accept-Language)
 //	POST /api/scan     raw payload in the body → the verdict JSON of `kioskctl verify --json`
-//	GET  /api/state    lights, last verdict, counters
+//	GET  /api/state    lights, last verdict, counters, the door (open entry, exempt counts)
 //	GET  /panel.png    the panel image, one pixel per panel pixel
 //	POST /api/selftest the hardware checks of `kioskctl selftest` (pulses the lights)
 //
