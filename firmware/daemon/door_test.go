@@ -2,14 +2,17 @@ package daemon
 
 import (
 	"context"
+	"image"
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/display/screen"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
@@ -198,5 +201,53 @@ func TestIndicatorVolume(t *testing.T) {
 	cfg.Lights.Volume = []string{"all night 0%"}
 	if _, err := IndicatorOpts(cfg); err == nil {
 		t.Error("a bad volume entry: want an error")
+	}
+}
+
+// TestHKENConfig: the LeaveHomeSafe code is refused with a configuration
+// error where the panel cannot show it at 3 px a module; elsewhere it is
+// the venue's own code or one made from its 8-character id.
+func TestHKENConfig(t *testing.T) {
+	poster := "HKEN:0WHBvLDSaeyJtZXRhZGF0YSI6bnVsbCwibmFtZVpoIjoi5Lit55Kw6KGX5biCIiwibmFtZUVuIjoiQ2VudHJhbCBNYXJrZXQiLCJ0eXBlIjoiSU1QT1JUIiwiaGFzaCI6ImFkYmVjNDFmMGM4MjZlMDBmNTQ1YjYwMjFlZDcxMzI1MmU0NGQxMDIxMDJlOTkzMDFhZTk2OGJkMGQwNDU0ZDMifQ=="
+	for _, tc := range []struct {
+		name    string
+		size    image.Point
+		mode    string
+		hken    string
+		id      string
+		wantErr string
+		want    string
+	}{
+		{"off", layout.Panel213, "off", poster, "WHBvLDSa", "", ""},
+		{"2.13 alternate", layout.Panel213, "alternate", poster, "WHBvLDSa", `panel.hken = "alternate": want "off" on this panel`, ""},
+		{"2.9 beside", layout.Panel29, "beside", poster, "WHBvLDSa", "panel.hken", ""},
+		{"4.2 beside", layout.Panel42, "beside", poster, "WHBvLDSa", "status area", ""},
+		{"4.2 alternate", layout.Panel42, "alternate", poster, "WHBvLDSa", "", poster},
+		{"7.5 beside", layout.Panel75, "beside", poster, "WHBvLDSa", "", poster},
+		{"made from the id", layout.Panel75, "beside", "", "WHBvLDSa", "", "HKEN:0WHBvLDSa"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.Panel.HKEN, cfg.Venue.HKEN, cfg.Venue.ID, cfg.Venue.NameEN = tc.mode, tc.hken, tc.id, "Central Market"
+			d := &Daemon{cfg: cfg, hw: Hardware{PanelName: "test"}}
+			l, err := layout.New(tc.size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := screen.Opts{Layout: l}
+			err = d.hkenOpts(&o)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "3") {
+					t.Fatalf("got %v, want an error with %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(o.HKEN, tc.want) || (tc.want == "") != (o.HKENMode == layout.HKENOff) {
+				t.Errorf("code %q mode %v, want %q", o.HKEN, o.HKENMode, tc.want)
+			}
+		})
 	}
 }
