@@ -61,6 +61,8 @@ volume = ["22:00-07:00 0%", "12:00-14:00 30%"]
 		{"volume over 100", "[lights]\nvolume = [\"22:00-07:00 101%\"]\n", "lights.volume"},
 		{"too many volumes", "[lights]\nvolume = [" + strings.Repeat("\"01:00-02:00 5%\",", 9) + "]\n", "lights.volume"},
 		{"unknown staff key", "[staff]\nmaster_key = \"x\"\n", "unknown key staff.master_key"},
+		// Accessibility: a verdict stays on the panel at least 5 seconds.
+		{"verdict shown under 5s", "[panel]\nstatus_hold = \"4s\"\n", "panel.status_hold"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(write(t, tc.text))
