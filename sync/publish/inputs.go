@@ -35,7 +35,7 @@ import (
 
 // MaxInputFile bounds an input file (ten million revocations as hex CSV
 // fit in about 650 MB).
-const MaxInputFile = 2 << 30
+const MaxInputFile int64 = 2 << 30
 
 // PassID returns the ID the kiosk gives a pass of format with identifier:
 // dcc: the certificate identifier (UVCI; "URN:UVCI:" may be left out);
@@ -71,7 +71,7 @@ func readInput(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxInputFile {
+	if int64(len(b)) > MaxInputFile {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxInputFile)
 	}
 	return b, nil
