@@ -39,8 +39,11 @@
 // Opts.CountersEvery boundary (hourly): green, amber, red and entries since
 // the previous message, read from the store's daily counters against a
 // bookmark kept in the store with the message, so a restart neither loses
-// nor repeats a count. "exempt" (by category) and "overrides" are part of
-// the schema; this firmware does not count them yet and leaves them out.
+// nor repeats a count. The door's counts come the same way: "exempt",
+// entries a guard admitted on an exemption, by category (under12, 65plus,
+// disability, other), and "overrides", the times entry was opened without
+// checks (a supervisor's card or the open button); categories and overrides with nothing to
+// report are left out of the message.
 //
 // # Offline
 //

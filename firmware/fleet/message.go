@@ -88,8 +88,9 @@ type Status struct {
 	Queue QueueState `json:"queue"`
 }
 
-// Counts are one period's tallies. Exempt and Overrides come with a later
-// firmware; zero values are left out of the message.
+// Counts are one period's tallies. Exempt (by staff category) and
+// Overrides (openings of entry without checks) are left out of the message
+// when zero.
 type Counts struct {
 	Green     int64            `json:"green"`
 	Amber     int64            `json:"amber"`

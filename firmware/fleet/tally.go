@@ -7,12 +7,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
-// Tally reads the kiosk's daily counters: a *store.Store.
+// Tally reads the kiosk's daily counters: a *store.Store. The door's
+// counts (exempt entries by category, openings) are counts too, nothing
+// about a person.
 type Tally interface {
 	CountersRange(ctx context.Context, from, to time.Time) ([]store.DayCounters, error)
+	ExemptCountsRange(ctx context.Context, from, to time.Time) ([]store.DayExempt, error)
+	OverrideCountsRange(ctx context.Context, from, to, now time.Time) ([]store.OverrideCounts, error)
 }
 
 var _ Tally = (*store.Store)(nil)
@@ -27,9 +32,11 @@ const maxTallyDays = 399
 // tallyMark is what the last counters message covered: the cumulative
 // counts of Day (in the kiosk's time zone) at At.
 type tallyMark struct {
-	Day    string         `json:"day"`
-	At     time.Time      `json:"at"`
-	Counts store.Counters `json:"counts"`
+	Day       string             `json:"day"`
+	At        time.Time          `json:"at"`
+	Counts    store.Counters     `json:"counts"`
+	Exempt    store.ExemptCounts `json:"exempt"`    // absent in bookmarks of older firmware: zero
+	Overrides int64              `json:"overrides"` // openings started that day
 }
 
 // errClockBack says the clock reads earlier than the end of the last
@@ -69,8 +76,16 @@ func nextPeriod(ctx context.Context, t Tally, q Queue, loc *time.Location, now t
 	if err != nil {
 		return Counts{}, time.Time{}, mk, err
 	}
+	exempt, err := t.ExemptCountsRange(ctx, first, now)
+	if err != nil {
+		return Counts{}, time.Time{}, mk, err
+	}
+	opened, err := t.OverrideCountsRange(ctx, first, now, now)
+	if err != nil {
+		return Counts{}, time.Time{}, mk, err
+	}
+	next := tallyMark{Day: today, At: now}
 	var c Counts
-	var todays store.Counters
 	for _, d := range days {
 		v := d.Counters
 		if d.Day == mk.Day {
@@ -78,10 +93,54 @@ func nextPeriod(ctx context.Context, t Tally, q Queue, loc *time.Location, now t
 		}
 		c = c.add(Counts{Green: v.Green, Amber: v.Amber, Red: v.Red, Entries: v.Entries})
 		if d.Day == today {
-			todays = d.Counters
+			next.Counts = d.Counters
 		}
 	}
-	return c, mk.At, tallyMark{Day: today, At: now, Counts: todays}, nil
+	for _, d := range exempt {
+		v := d.ExemptCounts
+		if d.Day == mk.Day {
+			v = exemptSince(v, mk.Exempt)
+		}
+		c = c.add(Counts{Exempt: exemptMap(v)})
+		if d.Day == today {
+			next.Exempt = d.ExemptCounts
+		}
+	}
+	for _, d := range opened {
+		n := d.Started
+		if d.Day == mk.Day {
+			n = max(n-mk.Overrides, 0)
+		}
+		c = c.add(Counts{Overrides: n})
+		if d.Day == today {
+			next.Overrides = d.Started
+		}
+	}
+	return c, mk.At, next, nil
+}
+
+// exemptSince is a − b by category, never below zero.
+func exemptSince(a, b store.ExemptCounts) store.ExemptCounts {
+	var out store.ExemptCounts
+	for _, cat := range staff.Categories() {
+		out.Add(cat, max(a.Get(cat)-b.Get(cat), 0))
+	}
+	return out
+}
+
+// exemptMap is c as the message's map, categories without entries left
+// out (nil when all are zero).
+func exemptMap(c store.ExemptCounts) map[string]int64 {
+	var m map[string]int64
+	for _, cat := range staff.Categories() {
+		if n := c.Get(cat); n > 0 {
+			if m == nil {
+				m = map[string]int64{}
+			}
+			m[string(cat)] = n
+		}
+	}
+	return m
 }
 
 // since is a − b, never below zero (a store restored from a copy can hold

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
@@ -87,5 +89,61 @@ func TestNextPeriod(t *testing.T) {
 		if _, _, _, err := nextPeriod(ctx, st, st, hk, day2); err == nil {
 			t.Errorf("bookmark %s: want an error", bad)
 		}
+	}
+}
+
+// The door's counts — exempt entries by category and openings — come in
+// the period they happened in, once each, across midnight.
+func TestNextPeriodDoor(t *testing.T) {
+	ctx := context.Background()
+	hk := time.FixedZone("HKT", 8*3600)
+	day1 := time.Date(2026, 11, 22, 10, 0, 0, 0, hk)
+	day2 := time.Date(2026, 11, 23, 0, 30, 0, 0, hk)
+
+	st := newStore(t)
+	mustDo := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustDo(st.AddExempt(ctx, day1, staff.Under12, 2))
+	mustDo(st.AddExempt(ctx, day1, staff.Disability, 1))
+	id, err := st.StartOverride(ctx, day1, day1.Add(15*time.Minute), "CM-0001")
+	mustDo(err)
+	mustDo(st.EndOverride(ctx, id, day1.Add(5*time.Minute), "CM-0001", store.EndStaff))
+
+	c, _, mk, err := nextPeriod(ctx, st, st, hk, day1.Add(time.Hour))
+	mustDo(err)
+	if got, want := c.Exempt, map[string]int64{"under12": 2, "disability": 1}; !maps.Equal(got, want) {
+		t.Errorf("first period exempt: got %v, want %v", got, want)
+	}
+	if c.Overrides != 1 {
+		t.Errorf("first period overrides: got %d, want 1", c.Overrides)
+	}
+	setMark(t, st, mk)
+
+	// Nothing new: nothing reported again.
+	c, _, _, err = nextPeriod(ctx, st, st, hk, day1.Add(2*time.Hour))
+	mustDo(err)
+	if c.Exempt != nil || c.Overrides != 0 {
+		t.Errorf("no door actions since: got exempt %v, overrides %d; want none", c.Exempt, c.Overrides)
+	}
+
+	// Later on day 1 and after midnight.
+	mustDo(st.AddExempt(ctx, day1.Add(3*time.Hour), staff.Under12, 1))
+	mustDo(st.AddExempt(ctx, day2, staff.Over65, 4))
+	_, err = st.StartOverride(ctx, day2, day2.Add(15*time.Minute), "button")
+	mustDo(err)
+	c, _, mk, err = nextPeriod(ctx, st, st, hk, day2.Add(time.Minute))
+	mustDo(err)
+	if got, want := c.Exempt, map[string]int64{"under12": 1, "65plus": 4}; !maps.Equal(got, want) {
+		t.Errorf("across midnight exempt: got %v, want %v", got, want)
+	}
+	if c.Overrides != 1 {
+		t.Errorf("across midnight overrides: got %d, want 1 (one still open counts)", c.Overrides)
+	}
+	if mk.Exempt.Over65 != 4 || mk.Overrides != 1 {
+		t.Errorf("bookmark after midnight: got %+v", mk)
 	}
 }

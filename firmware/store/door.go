@@ -37,7 +37,8 @@ func (c ExemptCounts) Get(cat staff.Category) int64 {
 	return 0
 }
 
-func (c *ExemptCounts) add(cat staff.Category, n int64) {
+// Add adds n entries of category cat (an unknown category adds nothing).
+func (c *ExemptCounts) Add(cat staff.Category, n int64) {
 	switch cat {
 	case staff.Under12:
 		c.Under12 += n
@@ -123,7 +124,7 @@ func (s *Store) ExemptCountsRange(ctx context.Context, from, to time.Time) ([]Da
 		if len(out) == 0 || out[len(out)-1].Day != day {
 			out = append(out, DayExempt{Day: day})
 		}
-		out[len(out)-1].add(staff.Category(cat), n)
+		out[len(out)-1].Add(staff.Category(cat), n)
 	}
 	return out, rows.Err()
 }
