@@ -1,0 +1,157 @@
+package systemtest
+
+import (
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// image is what QEMU boots: the root disk, the stick disk and the kernel.
+type image struct {
+	Root, Stick    string
+	Kernel, Initrd string
+}
+
+// guestTools are the system test's programs inside the guest.
+const guestTools = "/usr/libexec/venuekiosk-systemtest"
+
+// guestFiles are the system test's files in the guest (from guest/), by
+// their place in the guest, with their mode.
+var guestFiles = []struct {
+	src, dst string
+	mode     os.FileMode
+}{
+	{"kioskd.toml", "/etc/venuekiosk/kioskd.toml", 0o644},
+	{"fstab", "/etc/fstab", 0o644},
+	{"vk-agent.service", "/etc/systemd/system/vk-agent.service", 0o644},
+	{"vk-stick.service", "/etc/systemd/system/vk-stick.service", 0o644},
+	{"rauc", "/usr/bin/rauc", 0o755},
+	{"rauc-system.conf", "/etc/rauc/system.conf", 0o644},
+	{"kioskd-fails", guestTools + "/kioskd-fails", 0o755},
+	{"kioskd-hangs", guestTools + "/kioskd-hangs", 0o755},
+}
+
+// enabledUnits are enabled as an image build enables them.
+var enabledUnits = []string{"kioskd.service", "venuekiosk-health.service", "vk-agent.service", "vk-stick.service"}
+
+// buildImage assembles the guest's root filesystem in work: the cached
+// Debian tree (hard-linked: every file written here replaces its link,
+// never writes through it), then `make build install` — the install step
+// the Buildroot package runs — then the test's own files, users and
+// enabled units; and the stick with the repositories.
+func buildImage(t *testing.T, repoRoot string, rfs *rootfs, work string, s *stick) *image {
+	t.Helper()
+	tree := filepath.Join(work, "tree")
+	mustRun(t, "", "cp", "-al", rfs.Dir, tree)
+
+	bin := filepath.Join(work, "bin")
+	mustRun(t, repoRoot, "make", "--no-print-directory", "build", "install", "BIN="+bin, "DESTDIR="+tree)
+
+	tools := filepath.Join(tree, guestTools)
+	if err := os.MkdirAll(tools, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRunEnv(t, repoRoot, []string{"CGO_ENABLED=0"}, "go", "build", "-trimpath", "-o", tools+"/", "./firmware/systemtest/vkagent")
+
+	guest := filepath.Join(repoRoot, "firmware", "systemtest", "guest")
+	for _, f := range guestFiles {
+		b, err := os.ReadFile(filepath.Join(guest, f.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		put(t, tree, f.dst, b, f.mode)
+	}
+	// The health check's helper comes with the image's overlay.
+	health, err := os.ReadFile(filepath.Join(repoRoot, "buildroot/board/venuekiosk/common/rootfs-overlay/usr/libexec/venuekiosk/venuekiosk-health"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, tree, "/usr/libexec/venuekiosk/venuekiosk-health", health, 0o755)
+	put(t, tree, "/etc/hostname", []byte("vkiosk\n"), 0o644)
+	put(t, tree, "/etc/venuekiosk/root.json", s.Root, 0o644)
+	if err := os.MkdirAll(filepath.Join(tree, "media/stick"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "", "systemd-sysusers", "--root="+tree)
+	mustRun(t, "", "systemctl", append([]string{"--root=" + tree, "enable"}, enabledUnits...)...)
+
+	// The cache must come out as it went in.
+	if b, _ := os.ReadFile(filepath.Join(rfs.Dir, "etc/passwd")); strings.Contains(string(b), "kiosk:") {
+		t.Fatalf("the cached root filesystem %s was written through a hard link: remove it (make test-system-clean)", rfs.Dir)
+	}
+	img := &image{Root: filepath.Join(work, "root.img"), Stick: filepath.Join(work, "stick.img"), Kernel: rfs.Kernel, Initrd: rfs.Initrd}
+	mustRun(t, "", "mke2fs", "-q", "-t", "ext4", "-L", "vkroot", "-d", tree, img.Root, "2G")
+	size := diskUsage(t, s.Dir)*5/4 + 16<<20
+	mustRun(t, "", "mke2fs", "-q", "-t", "ext4", "-O", "^has_journal", "-L", "VKSTICK", "-d", s.Dir, img.Stick, strconv.FormatInt(size/1024, 10)+"k")
+	return img
+}
+
+// put writes b at guest path p in tree, replacing (never writing through)
+// whatever is there.
+func put(t *testing.T, tree, p string, b []byte, mode os.FileMode) {
+	t.Helper()
+	dst := filepath.Join(tree, p)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(dst); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dst, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// diskUsage sums the sizes of the files under dir, each hard-linked file
+// once.
+func diskUsage(t *testing.T, dir string) int64 {
+	t.Helper()
+	seen := map[uint64]bool{}
+	var n int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			if seen[st.Ino] {
+				return nil
+			}
+			seen[st.Ino] = true
+		}
+		n += fi.Size() + 4096
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func mustRun(t *testing.T, dir string, name string, args ...string) string {
+	t.Helper()
+	return mustRunEnv(t, dir, nil, name, args...)
+}
+
+func mustRunEnv(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(string(out), 4000))
+	}
+	return string(out)
+}

@@ -1,0 +1,195 @@
+package systemtest
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Timeouts, generous for TCG on a loaded two-core machine.
+const (
+	connectTimeout  = time.Minute     // QEMU connects its sockets at start
+	agentTimeout    = 5 * time.Minute // kernel, initrd and systemd up to the agent
+	shutdownTimeout = 3 * time.Minute // a clean reboot, until QEMU exits
+)
+
+// machine is the virtual kiosk across its boots: the disks, the guest's
+// clock and a directory for the sockets and console logs.
+type machine struct {
+	top   *testing.T // the whole test: a boot outlives the check that made it
+	img   *image
+	dir   string
+	clock guestClock
+	boots int
+}
+
+// vm is one boot of the machine: a QEMU process and the host's ends of
+// the guest's serial ports.
+type vm struct {
+	m       *machine
+	n       int // boot number, from 1
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	waitErr error
+	started time.Time
+	console string // the guest's console (ttyS0) log
+
+	agent   *agent
+	qmp     *qmp
+	scanner net.Conn // the host end of the guest's /dev/ttyS1
+	bootID  string
+}
+
+// qemuArgs is the machine: x86-64 under TCG, no network, the root disk and
+// the read-only stick on virtio, the console on ttyS0 (a file), the agent
+// on a virtio-serial port, QMP, and the scanner as a hot-pluggable PCI
+// 16550. With 8250.nr_uarts=2 the kernel keeps two serial slots, ttyS0
+// (the ISA console) and ttyS1, which the PCI port takes: the scanner is
+// /dev/ttyS1, and device_del/device_add unplug and replug it.
+func (m *machine) qemuArgs(n int) []string {
+	sock := func(name string) string { return filepath.Join(m.dir, name) }
+	return []string{
+		"-machine", "pc", "-accel", "tcg", "-smp", "2", "-m", "1024",
+		"-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
+		"-rtc", "base=" + m.clock.Now().UTC().Format("2006-01-02T15:04:05") + ",clock=host",
+		"-kernel", m.img.Kernel, "-initrd", m.img.Initrd,
+		"-append", "root=/dev/vda rw console=ttyS0 8250.nr_uarts=2 quiet panic=1",
+		"-drive", "file=" + m.img.Root + ",if=virtio,format=raw",
+		"-drive", "file=" + m.img.Stick + ",if=virtio,format=raw,readonly=on",
+		"-chardev", "file,id=con,path=" + m.consolePath(n), "-serial", "chardev:con",
+		"-chardev", "socket,id=qmp,path=" + sock("qmp.sock"), "-mon", "chardev=qmp,mode=control",
+		"-device", "virtio-serial-pci",
+		"-chardev", "socket,id=agent,path=" + sock("agent.sock"),
+		"-device", "virtserialport,chardev=agent,name=vk.agent",
+		"-chardev", "socket,id=scan,path=" + sock("scan.sock"),
+		"-device", "pci-serial,chardev=scan,id=scanner",
+	}
+}
+
+func (m *machine) consolePath(n int) string {
+	return filepath.Join(m.dir, fmt.Sprintf("console-%d.log", n))
+}
+
+// boot starts the machine and returns once the agent answers.
+func (m *machine) boot(t *testing.T) *vm {
+	t.Helper()
+	m.boots++
+	v := &vm{m: m, n: m.boots, exited: make(chan struct{}), console: m.consolePath(m.boots)}
+	listen := func(name string) *net.UnixListener {
+		p := filepath.Join(m.dir, name)
+		os.Remove(p)
+		l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	lq, la, ls := listen("qmp.sock"), listen("agent.sock"), listen("scan.sock")
+	defer lq.Close()
+	defer la.Close()
+	defer ls.Close()
+
+	qlog, err := os.Create(filepath.Join(m.dir, fmt.Sprintf("qemu-%d.log", v.n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.cmd = exec.Command("qemu-system-x86_64", m.qemuArgs(v.n)...)
+	v.cmd.Stdout, v.cmd.Stderr = qlog, qlog
+	v.started = time.Now()
+	if err := v.cmd.Start(); err != nil {
+		qlog.Close()
+		t.Fatal(err)
+	}
+	go func() {
+		v.waitErr = v.cmd.Wait()
+		qlog.Close()
+		close(v.exited)
+	}()
+	m.top.Cleanup(v.kill)
+
+	accept := func(l *net.UnixListener) net.Conn {
+		l.SetDeadline(time.Now().Add(connectTimeout))
+		c, err := l.Accept()
+		if err != nil {
+			v.kill()
+			b, _ := os.ReadFile(qlog.Name())
+			t.Fatalf("boot %d: QEMU did not connect %s: %v\n%s", v.n, l.Addr(), err, b)
+		}
+		return c
+	}
+	v.qmp = newQMP(accept(lq))
+	v.agent = newAgent(accept(la))
+	v.scanner = accept(ls)
+	if err := v.qmp.handshake(); err != nil {
+		t.Fatalf("boot %d: QMP: %v", v.n, err)
+	}
+	id, err := v.agent.hello(agentTimeout, v.exited)
+	if err != nil {
+		v.kill()
+		t.Fatalf("boot %d: the guest agent did not start: %v\nconsole:\n%s", v.n, err, v.consoleTail(3000))
+	}
+	v.bootID = id
+	t.Logf("boot %d: guest agent up %.1fs after QEMU started (boot id %s)", v.n, time.Since(v.started).Seconds(), id)
+	return v
+}
+
+// kill ends QEMU at once: the power cut. The guest writes nothing more.
+func (v *vm) kill() {
+	select {
+	case <-v.exited:
+		return
+	default:
+	}
+	v.cmd.Process.Kill()
+	<-v.exited
+	v.closeConns()
+}
+
+func (v *vm) closeConns() {
+	for _, c := range []interface{ Close() error }{v.agent, v.qmp, v.scanner} {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+// reboot reboots the guest cleanly (systemctl reboot): QEMU, run with
+// -no-reboot, exits once the guest has shut down; the caller boots again.
+func (v *vm) reboot(t *testing.T) {
+	t.Helper()
+	// The agent may be stopped before it answers: the reboot's outcome is
+	// QEMU's exit and the kernel's last words on the console.
+	v.agent.run([]string{"systemctl", "--no-block", "reboot"}, 30*time.Second)
+	select {
+	case <-v.exited:
+	case <-time.After(shutdownTimeout):
+		v.kill()
+		t.Fatalf("boot %d: the guest did not shut down within %v\nconsole:\n%s", v.n, shutdownTimeout, v.consoleTail(3000))
+	}
+	v.closeConns()
+	var exit *exec.ExitError
+	if v.waitErr != nil && !errors.As(v.waitErr, &exit) {
+		t.Fatalf("boot %d: QEMU: %v", v.n, v.waitErr)
+	}
+	if v.waitErr != nil {
+		t.Fatalf("boot %d: QEMU exited with %v after the reboot", v.n, v.waitErr)
+	}
+	if !strings.Contains(v.consoleTail(4000), "reboot: Restarting system") {
+		t.Fatalf("boot %d: the console does not show a clean restart:\n%s", v.n, v.consoleTail(3000))
+	}
+}
+
+// consoleTail returns the end of the guest's console log.
+func (v *vm) consoleTail(n int) string {
+	b, err := os.ReadFile(v.console)
+	if err != nil {
+		return err.Error()
+	}
+	return tail(string(b), n)
+}
