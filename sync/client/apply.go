@@ -85,6 +85,7 @@ type job struct {
 	keys    []*pass.Key
 	policy  []byte
 	ex      []store.Exposure
+	staff   []string
 	revs    []*repo.RevocationFile
 	codes   *repo.CodeFile
 	entries int64
@@ -241,6 +242,14 @@ func (j *job) check(f *os.File, t target) error {
 			j.ex, err = repo.ParseExposures(b)
 			j.entries = int64(len(j.ex))
 		}
+	case repo.StaffRevocations:
+		var b []byte
+		if b, err = readAll(); err == nil {
+			if j.staff, err = repo.ParseStaffRevocations(b); err == nil && int64(len(j.staff)) != t.ds.Entries {
+				err = fmt.Errorf("%d card ids, listed as %d", len(j.staff), t.ds.Entries)
+			}
+			j.entries = int64(len(j.staff))
+		}
 	case repo.Revocations:
 		var rf *repo.RevocationFile
 		if rf, err = repo.ReadRevocationHeader(f, t.file.Length); err == nil {
@@ -276,6 +285,11 @@ func (j *job) apply(tx *store.Tx) error {
 		err = tx.SetPolicy(j.policy)
 	case repo.Exposures:
 		err = tx.ReplaceExposures(j.ex)
+	case repo.StaffRevocations:
+		var n int64
+		if n, err = tx.ReplaceStaffRevocations(store.SliceSeq(j.staff)); err == nil && n != int64(len(j.staff)) {
+			err = fmt.Errorf("stored %d staff card revocations of %d", n, len(j.staff))
+		}
 	case repo.Codes:
 		var n int64
 		if n, err = tx.ReplaceCodes(j.codes.All(j.opened[0])); err == nil && n != j.codes.Entries {

@@ -15,7 +15,7 @@ func TestSyncDirectory(t *testing.T) {
 	a.publish(dataset(revs))
 	k := newKiosk(t, a, "")
 	r := k.sync()
-	if !r.New || len(r.Applied) != 5 {
+	if !r.New || len(r.Applied) != len(repo.Datasets) {
 		t.Fatalf("first sync: new %v, applied %+v; want every data set", r.New, r.Applied)
 	}
 	for _, name := range repo.Datasets {
@@ -25,6 +25,9 @@ func TestSyncDirectory(t *testing.T) {
 	}
 	if !k.revoked(revs[7]) || k.revoked(testIDs(2, 1)[0]) {
 		t.Error("revocation list not as published")
+	}
+	if ok, err := k.st.StaffRevoked(context.Background(), lostCard); !ok || err != nil {
+		t.Errorf("staff card %s revoked: %v, %v; want revoked", lostCard, ok, err)
 	}
 	if c, _ := k.st.Code(testIDs(9, 1)[0], t0); c != pass.AmberCode {
 		t.Errorf("code %q, want amber", c)

@@ -84,14 +84,18 @@ func testIDs(b, n int) []pass.ID {
 	return out
 }
 
+// lostCard is the staff card every dataset revokes.
+const lostCard = "CM-LOST-1"
+
 // dataset is a small complete data set.
 func dataset(revs []pass.ID) publish.Inputs {
 	return publish.Inputs{
-		Trust:       []*pass.Key{},
-		Policy:      policy.DefaultJSON(),
-		Revocations: revs,
-		Codes:       []store.CodeEntry{{ID: testIDs(9, 1)[0], Code: pass.AmberCode, ValidFrom: t0.Add(-time.Hour)}},
-		Exposures:   []store.Exposure{{Venue: "V1", Start: t0.Add(-3 * time.Hour), End: t0.Add(-time.Hour), NoticeEN: "A case visited.", NoticeZH: "確診者曾到訪。", NoticeUntil: t0.AddDate(0, 0, 14)}},
+		Trust:            []*pass.Key{},
+		Policy:           policy.DefaultJSON(),
+		Revocations:      revs,
+		Codes:            []store.CodeEntry{{ID: testIDs(9, 1)[0], Code: pass.AmberCode, ValidFrom: t0.Add(-time.Hour)}},
+		Exposures:        []store.Exposure{{Venue: "V1", Start: t0.Add(-3 * time.Hour), End: t0.Add(-time.Hour), NoticeEN: "A case visited.", NoticeZH: "確診者曾到訪。", NoticeUntil: t0.AddDate(0, 0, 14)}},
+		StaffRevocations: []string{lostCard},
 	}
 }
 
@@ -166,6 +170,7 @@ type snapshot struct {
 	floor    time.Time
 	codes    []pass.Code
 	revoked  []bool
+	staff    int64 // revoked staff cards
 }
 
 func (k *kiosk) snapshot(probe []pass.ID) snapshot {
@@ -184,6 +189,9 @@ func (k *kiosk) snapshot(probe []pass.ID) snapshot {
 		k.t.Fatal(err)
 	}
 	if s.floor, err = k.st.TimeFloor(); err != nil {
+		k.t.Fatal(err)
+	}
+	if s.staff, err = k.st.StaffRevocationCount(ctx); err != nil {
 		k.t.Fatal(err)
 	}
 	for _, id := range probe {
@@ -211,6 +219,8 @@ func (s snapshot) diff(o snapshot) string {
 		return fmt.Sprintf("codes %v, then %v", s.codes, o.codes)
 	case !slices.Equal(s.revoked, o.revoked):
 		return fmt.Sprintf("revoked %v, then %v", s.revoked, o.revoked)
+	case s.staff != o.staff:
+		return fmt.Sprintf("%d revoked staff cards, then %d", s.staff, o.staff)
 	}
 	return ""
 }

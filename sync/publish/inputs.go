@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
@@ -29,6 +30,10 @@ import (
 //	revocations  id | format,identifier       (a headerless file of bare IDs also works)
 //	codes        id | format,identifier; code (red or amber); valid_from; valid_until
 //	exposures    venue; start; end; notice_en; notice_zh; notice_until
+//	staff        card_id                   (a headerless file of bare card ids also works)
+//
+// A staff card id is firmware/staff's: 1 to 24 of A–Z, 0–9 and '-', as
+// printed on the card (lower case is refused, not folded).
 //
 // Times are RFC 3339 ("2026-03-01T18:00:00+08:00") or a date (midnight
 // UTC); an empty valid_from or valid_until leaves that end open.
@@ -61,18 +66,23 @@ func PassID(format, identifier string) (pass.ID, error) {
 	return pass.ID{}, fmt.Errorf("format %q: want dcc, shc or hksarg", format)
 }
 
-func readInput(path string) ([]byte, error) {
+// MaxStaffInputFile bounds a staff revocation input file (the store's
+// most card ids, with room for comments).
+const MaxStaffInputFile int64 = 16 << 20
+
+// readInput reads path whole; it must be at most max bytes.
+func readInput(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxInputFile+1))
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(b)) > MaxInputFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxInputFile)
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	return b, nil
 }
@@ -89,10 +99,10 @@ func (r record) errf(format string, a ...any) error {
 	return fmt.Errorf("%s: %s", r.where, fmt.Sprintf(format, a...))
 }
 
-// readRecords reads a CSV or JSON list. bare, when set, is the column a
-// headerless CSV of one column holds.
-func readRecords(path string, columns []string, bare string) ([]record, error) {
-	b, err := readInput(path)
+// readRecords reads a CSV or JSON list of at most max bytes. bare, when
+// set, is the column a headerless CSV of one column holds.
+func readRecords(path string, columns []string, bare string, max int64) ([]record, error) {
+	b, err := readInput(path, max)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +245,7 @@ func (r record) time(k string, required bool) (time.Time, error) {
 func ReadRevocations(path string) ([]pass.ID, error) {
 	columns := []string{"id", "format", "identifier"}
 	if strings.EqualFold(filepath.Ext(path), ".json") {
-		recs, err := readRecords(path, columns, "id")
+		recs, err := readRecords(path, columns, "id", MaxInputFile)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +259,7 @@ func ReadRevocations(path string) ([]pass.ID, error) {
 		}
 		return ids, nil
 	}
-	b, err := readInput(path)
+	b, err := readInput(path, MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +321,7 @@ func ReadRevocations(path string) ([]pass.ID, error) {
 
 // ReadCodes reads a red/amber code list file.
 func ReadCodes(path string) ([]store.CodeEntry, error) {
-	recs, err := readRecords(path, []string{"id", "format", "identifier", "code", "valid_from", "valid_until"}, "")
+	recs, err := readRecords(path, []string{"id", "format", "identifier", "code", "valid_from", "valid_until"}, "", MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +355,7 @@ func ReadCodes(path string) ([]store.CodeEntry, error) {
 
 // ReadExposures reads an exposure notice file.
 func ReadExposures(path string) ([]store.Exposure, error) {
-	recs, err := readRecords(path, []string{"venue", "start", "end", "notice_en", "notice_zh", "notice_until"}, "")
+	recs, err := readRecords(path, []string{"venue", "start", "end", "notice_en", "notice_zh", "notice_until"}, "", MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +386,7 @@ func ReadExposures(path string) ([]store.Exposure, error) {
 func ReadTrust(paths ...string) ([]*pass.Key, error) {
 	keys := []*pass.Key{}
 	for _, p := range paths {
-		b, err := readInput(p)
+		b, err := readInput(p, MaxInputFile)
 		if err != nil {
 			return nil, err
 		}
@@ -395,7 +405,7 @@ func ReadTrust(paths ...string) ([]*pass.Key, error) {
 
 // ReadPolicy reads an entry policy file and checks it.
 func ReadPolicy(path string) ([]byte, error) {
-	b, err := readInput(path)
+	b, err := readInput(path, MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -403,4 +413,26 @@ func ReadPolicy(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, nil
+}
+
+// ReadStaffRevocations reads a file of revoked staff card ids: one a line
+// ('#' starts a comment line; an optional "card_id" header), or a JSON
+// array of ids or of {"card_id": …} objects.
+func ReadStaffRevocations(path string) ([]string, error) {
+	recs, err := readRecords(path, []string{"card_id"}, "card_id", MaxStaffInputFile)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(recs))
+	for _, r := range recs {
+		id := r.get("card_id")
+		if err := staff.ValidID(id); err != nil {
+			return nil, r.errf("%v", err)
+		}
+		out = append(out, id)
+	}
+	if len(out) > store.MaxStaffRevocations {
+		return nil, fmt.Errorf("%s: %d card ids; at most %d", path, len(out), store.MaxStaffRevocations)
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,55 @@ func TestReadPolicy(t *testing.T) {
 	}
 	if _, err := ReadPolicy(write(t, "p.json", `{"name":"x","amber_code":"blue"}`)); err == nil {
 		t.Error("a bad policy read")
+	}
+}
+
+func TestReadStaffRevocations(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content string
+		want                []string
+	}{
+		{"bare ids", "s.txt", "# lost badges\nCM-0042\n\nSIM-SUP-LOST\n", []string{"CM-0042", "SIM-SUP-LOST"}},
+		{"header", "s.csv", "card_id\nCM-0042\n", []string{"CM-0042"}},
+		{"spaces around", "s.txt", "  CM-0042  \n", []string{"CM-0042"}},
+		{"BOM", "s.txt", "\xef\xbb\xbfCM-1\n", []string{"CM-1"}},
+		{"repeats kept for the publisher", "s.txt", "CM-1\nCM-1\n", []string{"CM-1", "CM-1"}},
+		{"empty", "s.txt", "", []string{}},
+		{"comments only", "s.txt", "# none revoked\n", []string{}},
+		{"JSON strings", "s.json", `["CM-1", "CM-2"]`, []string{"CM-1", "CM-2"}},
+		{"JSON objects", "s.json", `[{"card_id": "CM-3"}]`, []string{"CM-3"}},
+	} {
+		got, err := ReadStaffRevocations(write(t, tc.file, tc.content))
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got == nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		name, file, content, want string
+	}{
+		{"lower case", "s.txt", "CM-1\ncm-2\n", "s.txt:2"},
+		{"too long", "s.txt", strings.Repeat("A", 25) + "\n", "card id"},
+		{"underscore", "s.txt", "CM_1\n", "card id"},
+		{"trailing comment", "s.txt", "CM-1 # lost\n", "card id"},
+		{"two columns", "s.csv", "CM-1,GUARD\n", "header"},
+		{"unknown header", "s.csv", "card,role\nCM-1,GUARD\n", "header"},
+		{"empty quoted id", "s.txt", "CM-1\n\"\"\n", "card id"},
+		{"JSON not a list", "s.json", `{"card_id":"CM-1"}`, "array"},
+		{"JSON unknown field", "s.json", `[{"card":"CM-1"}]`, "unknown field"},
+		{"JSON number", "s.json", `[42]`, "object"},
+		{"JSON null", "s.json", `[null]`, "card id"},
+		{"too large", "s.txt", strings.Repeat("# padding\n", int(MaxStaffInputFile/10)+1), "larger than"},
+	} {
+		_, err := ReadStaffRevocations(write(t, tc.file, tc.content))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := ReadStaffRevocations(filepath.Join(t.TempDir(), "missing.txt")); err == nil {
+		t.Error("a missing file read")
 	}
 }

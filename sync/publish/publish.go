@@ -26,6 +26,9 @@ type Inputs struct {
 	Revocations []pass.ID
 	Codes       []store.CodeEntry
 	Exposures   []store.Exposure
+	// StaffRevocations are the revoked staff cards' ids (the whole list;
+	// order and repeats do not matter).
+	StaffRevocations []string
 }
 
 // Summary says what a publish did.
@@ -51,6 +54,7 @@ const (
 	PolicyTarget    = "policy.json"
 	CodesTarget     = "codes.bin"
 	ExposuresTarget = "exposures.json"
+	StaffTarget     = "staff_revocations.json"
 	FullTarget      = "revocations/full.bin"
 )
 
@@ -89,6 +93,13 @@ func (r *Repo) Publish(in Inputs) (*Summary, error) {
 			}
 			b, err := repo.MarshalExposures(in.Exposures)
 			return b, int64(len(in.Exposures)), err
+		}},
+		{repo.StaffRevocations, StaffTarget, in.StaffRevocations != nil, func() ([]byte, int64, error) {
+			ids := slices.Clone(in.StaffRevocations)
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			b, err := repo.MarshalStaffRevocations(ids)
+			return b, int64(len(ids)), err
 		}},
 		{repo.Codes, CodesTarget, in.Codes != nil, func() ([]byte, int64, error) {
 			codes := slices.Clone(in.Codes)

@@ -123,6 +123,9 @@ func TestPublishRefuses(t *testing.T) {
 		{"code ends before it starts", Inputs{Codes: []store.CodeEntry{{ID: ids(1, 1)[0], Code: pass.RedCode, ValidFrom: t0, ValidUntil: t0.Add(-time.Hour)}}}, "valid until"},
 		{"exposure without venue", Inputs{Exposures: []store.Exposure{{Start: t0, End: t0.Add(time.Hour), NoticeUntil: t0}}}, "venue"},
 		{"exposure window backwards", Inputs{Exposures: []store.Exposure{{Venue: "V", Start: t0, End: t0, NoticeUntil: t0}}}, "window"},
+		{"staff card id in lower case", Inputs{StaffRevocations: []string{"CM-1", "cm-2"}}, "card id"},
+		{"empty staff card id", Inputs{StaffRevocations: []string{""}}, "card id"},
+		{"staff card id too long", Inputs{StaffRevocations: []string{strings.Repeat("A", 25)}}, "card id"},
 	} {
 		ts := f.r.Timestamp().Version
 		if _, err := f.r.Publish(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -316,4 +319,42 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestPublishStaffRevocations: the staff-card revocations are a data set
+// like the others: a new version when the list changes, none when only
+// its order or repeats do, an empty list published as such.
+func TestPublishStaffRevocations(t *testing.T) {
+	f := newFixture(t, nil)
+	s := f.publish(t, Inputs{StaffRevocations: []string{}})
+	if got, want := changed(s), []string{"staff_revocations 0→1"}; !slices.Equal(got, want) {
+		t.Errorf("first publish changed %v, want %v", got, want)
+	}
+	tf, ok := f.r.Targets().Targets[StaffTarget]
+	if !ok || tf.Custom.Dataset.Name != repo.StaffRevocations || tf.Custom.Dataset.Version != 1 || tf.Custom.Dataset.Entries != 0 {
+		t.Fatalf("staff target %+v, %v", tf, ok)
+	}
+	s = f.publish(t, Inputs{StaffRevocations: []string{"CM-2", "CM-1", "CM-2"}})
+	if got, want := changed(s), []string{"staff_revocations 1→2"}; !slices.Equal(got, want) || s.Changed[0].Entries != 2 {
+		t.Errorf("second publish changed %v (%+v), want %v with 2 entries", got, s.Changed, want)
+	}
+	tf = f.r.Targets().Targets[StaffTarget]
+	b, err := os.ReadFile(filepath.Join(f.dir, filepath.FromSlash(targetPath(StaffTarget, tf))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := repo.ParseStaffRevocations(b)
+	if err != nil || !slices.Equal(cards, []string{"CM-1", "CM-2"}) {
+		t.Errorf("published file holds %q, %v; want [CM-1 CM-2]", cards, err)
+	}
+	// Another order, or not given at all: no new version.
+	if s := f.publish(t, Inputs{StaffRevocations: []string{"CM-1", "CM-2"}}); len(s.Changed) != 0 {
+		t.Errorf("the same list changed %v", changed(s))
+	}
+	if s := f.publish(t, Inputs{Revocations: ids(7, 1)}); slices.Contains(changed(s), "staff_revocations 2→3") {
+		t.Errorf("staff revocations not given, yet changed: %v", changed(s))
+	}
+	if v := f.r.Targets().Targets[StaffTarget].Custom.Dataset.Version; v != 2 {
+		t.Errorf("staff revocations version %d after publishes without them, want 2", v)
+	}
 }

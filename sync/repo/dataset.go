@@ -15,11 +15,13 @@ const (
 	Codes       = store.DataCodes
 	Policy      = store.DataPolicy
 	Exposures   = store.DataExposures
+	// StaffRevocations are the revoked staff cards' ids (firmware/staff).
+	StaffRevocations = store.DataStaffRevocations
 )
 
 // Datasets are the data sets a repository may publish, in the order the
 // kiosk applies them.
-var Datasets = []string{Trust, Policy, Revocations, Codes, Exposures}
+var Datasets = []string{Trust, Policy, StaffRevocations, Revocations, Codes, Exposures}
 
 // Revocation file kinds.
 const (
@@ -54,6 +56,8 @@ func MaxFileSize(dataset string) int64 {
 		return codeHeader + codeRecord*int64(store.MaxCodes)
 	case Exposures:
 		return 64 << 20
+	case StaffRevocations:
+		return staffHeader + staffRecord*store.MaxStaffRevocations
 	}
 	return 0
 }

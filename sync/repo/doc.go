@@ -17,6 +17,7 @@
 //	targets/<sha256>.policy.json    the entry policy (firmware/policy's JSON)
 //	targets/<sha256>.codes.bin      red and amber codes
 //	targets/<sha256>.exposures.json exposure notices
+//	targets/<sha256>.staff_revocations.json revoked staff cards
 //	targets/revocations/<sha256>.full.bin       the whole revocation list
 //	targets/revocations/<sha256>.delta-N.bin    what changed from version N-1 to N
 //
@@ -53,5 +54,6 @@
 // 49 bytes. Every list is strictly ascending; every count is checked
 // against the file's length before an entry is read. Trust lists and
 // exposure notices are JSON (documents.go), decoded with unknown fields
-// refused.
+// refused. Revoked staff cards are a JSON list of card ids (staff.go),
+// strictly ascending, each checked against firmware/staff's card id rule.
 package repo

@@ -1,12 +1,12 @@
 // Command vkpublish is the health authority's side of venuekiosk's signed
 // sync: it creates and rotates the signing keys and builds the TUF
 // repository (plain static files) that kiosks sync from, out of input
-// files — trust lists, the entry policy, revocations, red/amber codes and
-// exposure notices. Serve the repository directory with any static web
-// server or CDN, or copy it to a USB stick.
+// files — trust lists, the entry policy, revocations, red/amber codes,
+// exposure notices and revoked staff cards. Serve the repository directory
+// with any static web server or CDN, or copy it to a USB stick.
 //
 //	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T]
-//	vkpublish publish   -repo DIR -keys DIR [-trust FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE]
+//	vkpublish publish   -repo DIR -keys DIR [-trust FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]
 //	vkpublish timestamp -repo DIR -keys DIR
 //	vkpublish rotate    -repo DIR -keys DIR… -role ROLE (-generate N | -key FILE…) [-threshold T]
 //	vkpublish keygen    -keys DIR -role ROLE

@@ -158,3 +158,45 @@ func must[T any](v T, err error) T {
 }
 
 func mustAbs(p string) string { return must(filepath.Abs(p)) }
+
+// TestStaffRevocations: revoked staff cards go from a file of card ids
+// into the repository as their own data set, which a kiosk applies.
+func TestStaffRevocations(t *testing.T) {
+	dir := t.TempDir()
+	repoDir, keys := filepath.Join(dir, "repo"), filepath.Join(dir, "keys")
+	mustRun(t, "init", "-repo", repoDir, "-keys", keys)
+	if out := mustRun(t, "publish", "-help"); !strings.Contains(out, "-staff-revocations") || !strings.Contains(out, "card_id") {
+		t.Errorf("publish -help does not describe -staff-revocations:\n%s", out)
+	}
+	staffFile := file(t, dir, "staff.txt", "# lost badges\nCM-0042\nSIM-SUP-LOST\nCM-0042\n")
+	out := mustRun(t, "publish", "-repo", repoDir, "-keys", keys, "-staff-revocations", staffFile)
+	if !strings.Contains(out, "staff_revocations version 0 → 1, 2 entries") {
+		t.Errorf("publish said:\n%s", out)
+	}
+	out = mustRun(t, "status", "-repo", repoDir)
+	if !strings.Contains(out, "staff_revocations.json") || !strings.Contains(out, "staff_revocations version 1, 2 entries") {
+		t.Errorf("status said:\n%s", out)
+	}
+	out = mustRun(t, "verify", "-repo", repoDir, "-root", filepath.Join(repoDir, "root.json"))
+	if !strings.Contains(out, "staff_revocations version 1, 2 entries") {
+		t.Errorf("verify said:\n%s", out)
+	}
+	// The same list again: no new version; an emptied file: version 2.
+	if out := mustRun(t, "publish", "-repo", repoDir, "-keys", keys, "-staff-revocations", staffFile); !strings.Contains(out, "no data set changed") {
+		t.Errorf("same list: publish said:\n%s", out)
+	}
+	file(t, dir, "staff.txt", "# none revoked\n")
+	if out := mustRun(t, "publish", "-repo", repoDir, "-keys", keys, "-staff-revocations", staffFile); !strings.Contains(out, "staff_revocations version 1 → 2, 0 entries") {
+		t.Errorf("emptied list: publish said:\n%s", out)
+	}
+	// A bad id names its file and line, and nothing is signed.
+	ts := must(os.ReadFile(filepath.Join(repoDir, "timestamp.json")))
+	bad := file(t, dir, "bad.txt", "CM-0042\ncm-0043\n")
+	code, _, errs := runCmd(t, "publish", "-repo", repoDir, "-keys", keys, "-staff-revocations", bad)
+	if code != 1 || !strings.Contains(errs, "bad.txt:2") || !strings.Contains(errs, "card id") {
+		t.Errorf("bad staff file: exit %d, %q; want 1 naming bad.txt:2", code, errs)
+	}
+	if now := must(os.ReadFile(filepath.Join(repoDir, "timestamp.json"))); string(now) != string(ts) {
+		t.Error("a refused publish signed a new timestamp")
+	}
+}

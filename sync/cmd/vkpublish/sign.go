@@ -49,7 +49,7 @@ func printKeys(w io.Writer, root *repo.Root) {
 }
 
 func cmdPublish(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("publish", "-repo DIR -keys DIR [-trust FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE]",
+	f := newFlags("publish", "-repo DIR -keys DIR [-trust FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]",
 		"Publishes the data sets given, each as a new version where it differs from the\n"+
 			"published one (a data set not given stays as it is), with a delta against the\n"+
 			"previous revocation list, and signs new targets, snapshot and timestamp metadata.\n"+
@@ -59,6 +59,9 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 			"  -revocations  id | format,identifier   (or one bare ID a line)\n"+
 			"  -codes        id | format,identifier; code (red|amber); valid_from; valid_until\n"+
 			"  -exposures    venue,start,end,notice_en,notice_zh,notice_until\n"+
+			"  -staff-revocations\n"+
+			"                card_id   (or one staff card id a line, '#' comments; an id is\n"+
+			"                1 to 24 of A-Z, 0-9 and '-', as printed on the card)\n"+
 			"  -trust        PEM bundle of DCC signer certificates, JWKS (SMART Health Cards,\n"+
 			"                Hong Kong keys), or a trust.json as published; repeatable\n"+
 			"  -policy       entry policy JSON\n"+
@@ -71,6 +74,7 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 	revs := f.String("revocations", "", "revocation list `FILE` (the whole list)")
 	codes := f.String("codes", "", "red/amber code list `FILE` (the whole list)")
 	ex := f.String("exposures", "", "exposure notice `FILE` (the whole list)")
+	staffRevs := f.String("staff-revocations", "", "revoked staff card `FILE`: card ids, one a line (the whole list; kiosks refuse these cards)")
 	keep := f.Int("keep-deltas", 30, "revocation deltas to keep listed")
 	var e expiry
 	e.register(f)
@@ -104,6 +108,11 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 	}
 	if *ex != "" {
 		if in.Exposures, err = publish.ReadExposures(*ex); err != nil {
+			return f.fail(err)
+		}
+	}
+	if *staffRevs != "" {
+		if in.StaffRevocations, err = publish.ReadStaffRevocations(*staffRevs); err != nil {
 			return f.fail(err)
 		}
 	}
