@@ -3,8 +3,10 @@
 // a pseudo-terminal for the scanner (read through the real tarm/serial
 // driver), the e-paper emulator behind the real panel driver, gpiotest pins
 // behind the real indicator driver — and sample signed passes made on the
-// spot with throw-away issuer keys. Their trust list, revocations and codes
-// are published with the authority's publisher (sync/publish) into a
-// repository in the state directory (sim-repo, keys in sim-keys), which the
-// daemon syncs and verifies like any other (sync.source, sync.root).
+// spot with throw-away issuer keys. Their trust list, revocations and codes,
+// and the sample staff-card revocations, are published with the
+// authority's publisher (sync/publish) into a repository in the state
+// directory (sim-repo, keys in sim-keys), which the daemon syncs and
+// verifies like any other (sync.source, sync.root): the revoked sample
+// staff card is refused because a sync brought its id.
 package sim

@@ -166,13 +166,13 @@ const (
 	KeysDir = "sim-keys"
 )
 
-// Publish signs set's trust list, revocations and codes, and the default
-// entry policy, into the simulator's repository in dir (made, with fresh
-// keys, on first use) and returns the repository's path. Each start
-// publishes anew: data sets that changed (the sample issuers' keys and the
-// code dates do) get new versions, the revocations a delta, and the
-// timestamp is signed now. Exposure notices are not published (tests seed
-// their own).
+// Publish signs set's trust list, revocations, codes and staff-card
+// revocations, and the default entry policy, into the simulator's
+// repository in dir (made, with fresh keys, on first use) and returns the
+// repository's path. Each start publishes anew: data sets that changed
+// (the sample issuers' keys and the code dates do) get new versions, the
+// revocations a delta, and the timestamp is signed now. Exposure notices
+// are not published (tests seed their own).
 func Publish(dir string, set *samples.Set) (string, error) {
 	repoDir, keys := filepath.Join(dir, RepoDir), filepath.Join(dir, KeysDir)
 	opts := &publish.Opts{Expiry: publish.Expiry{Timestamp: 7 * 24 * time.Hour}}
@@ -191,7 +191,8 @@ func Publish(dir string, set *samples.Set) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum, err := r.Publish(publish.Inputs{Trust: set.Trust, Policy: policy.DefaultJSON(), Revocations: set.Revocations, Codes: set.Codes})
+	sum, err := r.Publish(publish.Inputs{Trust: set.Trust, Policy: policy.DefaultJSON(), Revocations: set.Revocations, Codes: set.Codes,
+		StaffRevocations: set.StaffRevocations})
 	if err != nil {
 		return "", err
 	}

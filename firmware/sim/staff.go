@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"crypto/ed25519"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -19,10 +20,10 @@ import (
 const OperatorKeyFile = "operator.pub"
 
 // staffSamples sets the simulated kiosk up for the door's samples: the
-// sample operator's public key first in staff.operator_keys, the staff
-// cards, category codes and posters on the page (after the passes), and
-// the sample staff-card revocations in the store when it opens (sync has
-// no staff data set yet: see the README).
+// sample operator's public key first in staff.operator_keys, and the staff
+// cards, category codes and posters on the page (after the passes). The
+// sample staff-card revocations reach the store by sync: Publish signs
+// them into the simulator's repository.
 func staffSamples(cfg *config.Config, dir string, hw *daemon.Hardware, set *samples.Set) error {
 	pub, err := venueqr.MarshalPublicKey(set.OperatorKey.Public().(ed25519.PublicKey))
 	if err != nil {
@@ -47,26 +48,28 @@ func staffSamples(cfg *config.Config, dir string, hw *daemon.Hardware, set *samp
 				return err
 			}
 		}
-		return SeedStaff(context.Background(), st, set)
+		return checkSeededStaff(context.Background(), st)
 	}
 	return nil
 }
 
-// SeedStaff replaces the store's staff-card revocations with set's, as the
-// sync of a staff revocation data set would, and records its version.
-func SeedStaff(ctx context.Context, st *store.Store, set *samples.Set) error {
-	return st.Apply(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ReplaceStaffRevocations(store.SliceSeq(set.StaffRevocations)); err != nil {
-			return err
-		}
-		v := set.At.Unix()
-		cur, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
-		if err != nil {
-			return err
-		}
-		if ok && cur.Version > v {
-			v = cur.Version
-		}
-		return tx.SetDataVersion(store.DataStaffRevocations, v, "simulator", set.At)
-	})
+// seededSource is the source an older simulator recorded when it wrote
+// the sample staff-card revocations into the store itself.
+const seededSource = "simulator"
+
+// checkSeededStaff warns when an older simulator wrote the staff-card
+// revocations into this store without sync, under a version (the samples'
+// time in unix seconds) the repository's versions never reach: sync would
+// refuse the published list as a rollback.
+func checkSeededStaff(ctx context.Context, st *store.Store) error {
+	v, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
+	if err != nil {
+		return err
+	}
+	if ok && v.Source == seededSource {
+		slog.Warn("simulator: this store's staff-card revocations were written without sync by an older release; "+
+			"sync will report a rollback of "+store.DataStaffRevocations+" until the store is deleted",
+			"version", v.Version, "store", st.Path())
+	}
+	return nil
 }

@@ -1,0 +1,4 @@
+package sim
+
+// CheckSeededStaff is checkSeededStaff, for the external tests.
+var CheckSeededStaff = checkSeededStaff
