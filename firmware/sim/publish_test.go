@@ -1,13 +1,11 @@
 package sim_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -105,20 +103,17 @@ func TestPublishStaffRevocations(t *testing.T) {
 	}
 }
 
-// TestSeededStaffWarning: a store whose staff-card revocations an older
-// simulator wrote without sync is pointed out at start (sync would refuse
-// the published list as a rollback); a synced one is not.
-func TestSeededStaffWarning(t *testing.T) {
-	prev := slog.Default()
-	t.Cleanup(func() { slog.SetDefault(prev) })
+// TestSeededStaff: staff-card revocations an older simulator wrote
+// without sync are dropped at start, version and all, so the next sync
+// applies the published list; a synced list is left alone.
+func TestSeededStaff(t *testing.T) {
+	ctx := context.Background()
 	for _, tc := range []struct {
 		source string
-		warn   bool
-	}{{"simulator", true}, {"/var/lib/kiosk/sim-repo", false}} {
-		var log bytes.Buffer
-		slog.SetDefault(slog.New(slog.NewTextHandler(&log, nil)))
+		kept   bool
+	}{{"simulator", false}, {"/var/lib/kiosk/sim-repo", true}} {
 		st := openStore(t, filepath.Join(t.TempDir(), "kiosk.db"))
-		err := st.Apply(context.Background(), func(tx *store.Tx) error {
+		err := st.Apply(ctx, func(tx *store.Tx) error {
 			if _, err := tx.ReplaceStaffRevocations(store.SliceSeq([]string{samples.RevokedCard})); err != nil {
 				return err
 			}
@@ -127,11 +122,28 @@ func TestSeededStaffWarning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := sim.CheckSeededStaff(context.Background(), st); err != nil {
+		if err := sim.CheckSeededStaff(ctx, st); err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Contains(log.String(), "rollback of staff_revocations"); got != tc.warn {
-			t.Errorf("source %q: warned %v, want %v; log:\n%s", tc.source, got, tc.warn, log.String())
+		_, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		revoked, err := st.StaffRevoked(ctx, samples.RevokedCard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != tc.kept || revoked != tc.kept {
+			t.Errorf("source %q: version kept %v, card still revoked %v; want both %v", tc.source, ok, revoked, tc.kept)
+		}
+		if !tc.kept {
+			// The published list (version 1) now applies.
+			err := st.Apply(ctx, func(tx *store.Tx) error {
+				return tx.SetDataVersion(store.DataStaffRevocations, 1, "sim-repo", time.Now())
+			})
+			if err != nil {
+				t.Errorf("source %q: version 1 after the drop: %v", tc.source, err)
+			}
 		}
 	}
 }

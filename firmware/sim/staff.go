@@ -57,19 +57,22 @@ func staffSamples(cfg *config.Config, dir string, hw *daemon.Hardware, set *samp
 // the sample staff-card revocations into the store itself.
 const seededSource = "simulator"
 
-// checkSeededStaff warns when an older simulator wrote the staff-card
-// revocations into this store without sync, under a version (the samples'
-// time in unix seconds) the repository's versions never reach: sync would
-// refuse the published list as a rollback.
+// checkSeededStaff undoes what an older simulator did: it wrote the
+// sample staff-card revocations into the store itself, under a version
+// (the samples' time in unix seconds) the repository's versions never
+// reach, so sync would refuse the published list as a rollback. The list
+// and its version are dropped; the next sync brings them back signed.
 func checkSeededStaff(ctx context.Context, st *store.Store) error {
 	v, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
-	if err != nil {
+	if err != nil || !ok || v.Source != seededSource {
 		return err
 	}
-	if ok && v.Source == seededSource {
-		slog.Warn("simulator: this store's staff-card revocations were written without sync by an older release; "+
-			"sync will report a rollback of "+store.DataStaffRevocations+" until the store is deleted",
-			"version", v.Version, "store", st.Path())
-	}
-	return nil
+	slog.Info("simulator: staff-card revocations written without sync by an older release dropped; the next sync brings them",
+		"version", v.Version)
+	return st.Apply(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ReplaceStaffRevocations(store.SliceSeq[string](nil)); err != nil {
+			return err
+		}
+		return tx.ForgetDataVersion(store.DataStaffRevocations)
+	})
 }

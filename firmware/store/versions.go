@@ -71,6 +71,21 @@ func (tx *Tx) SetDataVersion(name string, version int64, source string, signedAt
 	return nil
 }
 
+// ForgetDataVersion removes the record of data set name's version, so the
+// next sync applies whatever version it brings. Only for data that was
+// never synced (an older simulator wrote sample staff revocations itself):
+// a synced version is never forgotten this way by the kiosk.
+func (tx *Tx) ForgetDataVersion(name string) error {
+	if err := tx.begin(); err != nil {
+		return err
+	}
+	if _, err := tx.exec("DELETE FROM data_versions WHERE name = ?", name); err != nil {
+		return fmt.Errorf("store: data set %s: %w", name, err)
+	}
+	tx.versionsChanged = true
+	return nil
+}
+
 // DataVersion returns the applied version of data set name; ok is false
 // when none was ever applied.
 func (s *Store) DataVersion(ctx context.Context, name string) (v DataVersion, ok bool, err error) {
