@@ -129,3 +129,26 @@ func (p *fakePanel) take() []call {
 	p.calls = nil
 	return c
 }
+
+// preparingPanel is a fakePanel that can wake ahead (Preparer): it
+// records when PreparePartial was called.
+type preparingPanel struct {
+	*fakePanel
+	clk      *fakeClock
+	prepared []time.Time
+}
+
+var _ Preparer = (*preparingPanel)(nil)
+
+func (p *preparingPanel) PreparePartial() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.prepared = append(p.prepared, p.clk.Now())
+	return nil
+}
+
+func (p *preparingPanel) preparedAt() []time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]time.Time(nil), p.prepared...)
+}

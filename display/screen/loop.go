@@ -29,6 +29,7 @@ type loop struct {
 	nextCheck   time.Time // untrusted time: look again then
 	turn        int       // Opts.Alternate: the language shown (0 or 1)
 	hkenNext    time.Time // HKENAlternate: when the other code's turn comes
+	prepared    int64     // the slot whose end the panel was woken ahead for; -1: none
 }
 
 // Run drives the panel until ctx ends. It returns ctx's error, or an
@@ -47,7 +48,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		c.mu.Unlock()
 	}()
 
-	lp := &loop{c: c, l: c.opts.Layout, slot: -1, needFull: true, turn: 1} // turn: the first drawing shows the first language
+	lp := &loop{c: c, l: c.opts.Layout, slot: -1, prepared: -1, needFull: true, turn: 1} // turn: the first drawing shows the first language
 	lp.st = layout.State{
 		Langs:   c.opts.Langs,
 		VenueEN: c.opts.Venue[0],
@@ -160,6 +161,8 @@ func (lp *loop) process(now time.Time) {
 		}
 	}
 
+	lp.prepareAhead(c.clk.Now())
+
 	c.mu.Lock()
 	for _, ch := range p.syncs {
 		close(ch)
@@ -233,7 +236,48 @@ func (lp *loop) next(now time.Time) time.Duration {
 	if !lp.hkenNext.IsZero() {
 		d = min(d, lp.hkenNext.Sub(now))
 	}
+	if left, ok := lp.rotationAhead(now); ok && left > WakeAhead {
+		d = min(d, left-WakeAhead)
+	}
 	return max(d, 0)
+}
+
+// rotationAhead returns how long until the venue code rotates with a
+// partial refresh that a panel able to wake ahead (Preparer) has not been
+// woken for yet; ok is false when there is none to wake for: no such
+// panel, no code or an untrusted clock, the LeaveHomeSafe code in the
+// window (no refresh at the boundary), or a full refresh due then.
+func (lp *loop) rotationAhead(now time.Time) (left time.Duration, ok bool) {
+	c := lp.c
+	if _, can := c.panel.(Preparer); !can || lp.slot < 0 || lp.prepared == lp.slot || lp.st.ShowHKEN || lp.frame == nil {
+		return 0, false
+	}
+	t, trusted := c.opts.Time.Judge()
+	if !trusted {
+		return 0, false
+	}
+	left = venueqr.Code{Slot: lp.slot, Period: c.opts.Signer.Period()}.End().Sub(t)
+	at := now.Add(left)
+	hourly := lp.rounds > 0 && at.Sub(lp.lastFull) >= FullInterval
+	if left <= 0 || lp.needFull || lp.rounds >= c.opts.FullEvery || hourly {
+		return 0, false
+	}
+	return left, true
+}
+
+// prepareAhead wakes the panel's controller once per slot, WakeAhead
+// before the rotation, so that the rotation's refresh starts with its RAM
+// writes. A failure only costs the head start: the refresh wakes the
+// controller itself.
+func (lp *loop) prepareAhead(now time.Time) {
+	left, ok := lp.rotationAhead(now)
+	if !ok || left > WakeAhead {
+		return
+	}
+	lp.prepared = lp.slot
+	if err := lp.c.panel.(Preparer).PreparePartial(); err != nil {
+		slog.Warn("display: waking the panel ahead of the rotation", "err", err)
+	}
 }
 
 func (lp *loop) draw(parts layout.Part) {

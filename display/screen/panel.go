@@ -17,6 +17,19 @@ type Panel interface {
 	Partial(img image.Image, r image.Rectangle) error
 }
 
+// Preparer is implemented by panels whose controller can be woken ahead of
+// a partial refresh (the e-paper drivers: epd.Panel): the controller wakes
+// it WakeAhead before each rotation of the venue code, so that the new
+// code's first bytes go out at the slot boundary rather than after the
+// controller's wake-up reset.
+type Preparer interface {
+	PreparePartial() error
+}
+
+// WakeAhead is how long before a rotation a Preparer is woken: its reset
+// and register set-up (about 25 ms) with room for a busy scheduler.
+const WakeAhead = 150 * time.Millisecond
+
 // ByteCounter is implemented by panels that count the bytes they send to
 // the controller; Stats reports it.
 type ByteCounter interface {

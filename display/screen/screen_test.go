@@ -46,6 +46,7 @@ type rigOpts struct {
 	period    time.Duration
 	fullEvery int
 	noSigner  bool
+	prepare   bool          // the panel can wake ahead (Preparer)
 	mod       func(o *Opts) // changes the options before New
 }
 
@@ -87,7 +88,11 @@ func start(t *testing.T, o rigOpts) *rig {
 	if o.mod != nil {
 		o.mod(&opts)
 	}
-	c, err := New(p, opts)
+	var panel Panel = p
+	if o.prepare {
+		panel = &preparingPanel{fakePanel: p, clk: clk}
+	}
+	c, err := New(panel, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

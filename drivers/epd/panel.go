@@ -29,6 +29,10 @@ type Panel interface {
 	// shows. Before the first full or fast refresh (what the panel shows is
 	// then unknown) it does a full refresh instead.
 	Partial(img image.Image, r image.Rectangle) error
+	// PreparePartial wakes the controller ahead of a partial refresh the
+	// caller knows is coming (the venue code's rotation), so that Partial
+	// then starts with its RAM writes instead of the wake-up reset.
+	PreparePartial() error
 	// Stats describes the last operation.
 	Stats() Stats
 	// Probe checks that the controller answers (a reset whose BUSY pulse

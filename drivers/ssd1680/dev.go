@@ -38,9 +38,12 @@ type Dev struct {
 	canvas *epd.Canvas
 	// ramSync: BW and RED RAM both hold what the panel shows.
 	ramSync bool
-	buf     []byte
-	stats   epd.Stats
-	log     *slog.Logger
+	// awake: PreparePartial woke the controller and set it up for a
+	// partial refresh; it is not in deep sleep.
+	awake bool
+	buf   []byte
+	stats epd.Stats
+	log   *slog.Logger
 
 	sleep func(time.Duration) // time.Sleep; tests shorten it
 	// skipOldSync leaves RED RAM stale after a partial refresh: the
@@ -147,11 +150,45 @@ func (d *Dev) Draw(dst image.Rectangle, src image.Image, sp image.Point) error {
 	return d.partial(src, r, off)
 }
 
+// PreparePartial wakes the controller and sets it up for a partial
+// refresh ahead of one the caller knows is coming (the venue code's
+// rotation at a slot boundary), so that Partial then starts with its RAM
+// writes instead of the wake-up reset. The controller stays out of deep
+// sleep until the next operation or Halt; any other operation resets it
+// as usual. Preparing an already prepared controller does nothing.
+func (d *Dev) PreparePartial() (err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.awake {
+		return nil
+	}
+	if err := d.wake(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			d.abort()
+		}
+	}()
+	if err := d.init(epd.Partial); err != nil {
+		return err
+	}
+	d.awake = true
+	return nil
+}
+
 // Halt implements conn.Resource. The controller sleeps between
-// operations already; Halt cuts the power switch if there is one.
+// operations already (Halt puts one woken by PreparePartial back to
+// sleep); Halt also cuts the power switch if there is one.
 func (d *Dev) Halt() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.awake {
+		d.awake = false
+		if err := d.deepSleep(); err != nil {
+			return err
+		}
+	}
 	if d.power == nil {
 		return nil
 	}
@@ -245,16 +282,23 @@ func (d *Dev) refresh(k epd.Refresh, native image.Rectangle) error {
 
 // run is one operation: wake, init, write, update, sleep.
 func (d *Dev) run(k epd.Refresh, native image.Rectangle) (err error) {
-	if err := d.wake(); err != nil {
-		return err
+	// A partial refresh after PreparePartial starts with its RAM writes.
+	prepared := d.awake && k == epd.Partial
+	d.awake = false
+	if !prepared {
+		if err := d.wake(); err != nil {
+			return err
+		}
 	}
 	defer func() {
 		if err != nil {
 			d.abort()
 		}
 	}()
-	if err := d.init(k); err != nil {
-		return err
+	if !prepared {
+		if err := d.init(k); err != nil {
+			return err
+		}
 	}
 	all := image.Rect(0, 0, d.canvas.Next.Stride*8, d.model.Height)
 	next, shown := d.canvas.Next, d.canvas.Shown
@@ -349,6 +393,7 @@ func (d *Dev) powerOff() error {
 // it can: a hardware reset stops whatever it was doing; deep sleep only
 // if BUSY then shows idle (a stuck controller takes no command).
 func (d *Dev) abort() {
+	d.awake = false
 	if err := d.hardReset(); err == nil && d.busy.Wait("reset after an error", d.opts.Timeouts.Command) == nil {
 		_ = d.deepSleep()
 	}
@@ -362,6 +407,7 @@ func (d *Dev) abort() {
 func (d *Dev) Probe() (err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.awake = false // the reset below ends a PreparePartial
 	if err := d.wake(); err != nil {
 		return err
 	}
