@@ -23,22 +23,11 @@ type agent struct {
 	next uint64
 }
 
-// agentRequest and agentResponse mirror vkagent's Request and Response.
-type agentRequest struct {
-	ID        uint64   `json:"id"`
-	Argv      []string `json:"argv"`
-	TimeoutMS int64    `json:"timeout_ms"`
-}
-
-type agentResponse struct {
-	Hello     string `json:"hello,omitempty"`
-	ID        uint64 `json:"id"`
-	Exit      int    `json:"exit"`
-	Stdout    string `json:"stdout"`
-	Stderr    string `json:"stderr"`
-	Truncated bool   `json:"truncated,omitempty"`
-	Err       string `json:"err,omitempty"`
-}
+// The test's names for the protocol's messages (agent.go).
+type (
+	agentRequest  = AgentRequest
+	agentResponse = AgentResponse
+)
 
 func newAgent(c net.Conn) *agent { return &agent{c: c, r: bufio.NewReaderSize(c, 64<<10)} }
 

@@ -23,6 +23,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/systemtest"
 )
 
 // Bounds on what crosses the port.
@@ -34,24 +36,11 @@ const (
 	openTimeout = 2 * time.Minute
 )
 
-// Request is one command to run.
-type Request struct {
-	ID        uint64   `json:"id"`
-	Argv      []string `json:"argv"`
-	TimeoutMS int64    `json:"timeout_ms"`
-}
-
-// Response is a command's outcome. Exit is -1 when the command did not run
-// to an exit status (Err says why).
-type Response struct {
-	Hello     string `json:"hello,omitempty"`
-	ID        uint64 `json:"id"`
-	Exit      int    `json:"exit"`
-	Stdout    string `json:"stdout"`
-	Stderr    string `json:"stderr"`
-	Truncated bool   `json:"truncated,omitempty"`
-	Err       string `json:"err,omitempty"`
-}
+// Request and Response are the protocol's messages, shared with the test.
+type (
+	Request  = systemtest.AgentRequest
+	Response = systemtest.AgentResponse
+)
 
 func main() {
 	port := flag.String("port", "/dev/virtio-ports/vk.agent", "virtio-serial port `PATH`")
