@@ -98,7 +98,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "synced from %s: timestamp %d, issued %s\n", src, res.Timestamp, res.Issued.Format(time.RFC3339))
 	for _, c := range res.Applied {
-		fmt.Fprintf(stdout, "  %-12s version %d → %d (%s, %d entries)\n", c.Dataset, c.From, c.To, orFull(c.Via), c.Entries)
+		fmt.Fprintf(stdout, "  %-17s version %d → %d (%s, %d entries)\n", c.Dataset, c.From, c.To, orFull(c.Via), c.Entries)
 	}
 	if len(res.Applied) == 0 {
 		fmt.Fprintln(stdout, "  no data set changed")
@@ -152,13 +152,13 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 		cur, ok := have[c.Dataset]
 		switch {
 		case !ok:
-			fmt.Fprintf(stdout, "  %-12s version %d: new to this kiosk\n", c.Dataset, c.To)
+			fmt.Fprintf(stdout, "  %-17s version %d: new to this kiosk\n", c.Dataset, c.To)
 		case cur.Version < c.To:
-			fmt.Fprintf(stdout, "  %-12s version %d: newer than the kiosk's %d\n", c.Dataset, c.To, cur.Version)
+			fmt.Fprintf(stdout, "  %-17s version %d: newer than the kiosk's %d\n", c.Dataset, c.To, cur.Version)
 		case cur.Version == c.To:
-			fmt.Fprintf(stdout, "  %-12s version %d: what the kiosk has\n", c.Dataset, c.To)
+			fmt.Fprintf(stdout, "  %-17s version %d: what the kiosk has\n", c.Dataset, c.To)
 		default:
-			fmt.Fprintf(stdout, "  %-12s version %d: OLDER than the kiosk's %d: the kiosk would refuse it\n", c.Dataset, c.To, cur.Version)
+			fmt.Fprintf(stdout, "  %-17s version %d: OLDER than the kiosk's %d: the kiosk would refuse it\n", c.Dataset, c.To, cur.Version)
 			refused = true
 		}
 	}

@@ -37,14 +37,14 @@ func TestSyncFromStick(t *testing.T) {
 	}
 	// --check on a kiosk that never synced: all new, nothing written.
 	code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir, "--check")
-	if code != exitOK || !strings.Contains(out, "revocations  version 1: new to this kiosk") {
+	if code != exitOK || !strings.Contains(out, "revocations       version 1: new to this kiosk") {
 		t.Fatalf("sync --check: exit %d\n%s%s", code, out, errs)
 	}
 	if _, err := os.Stat(filepath.Join(state, "kiosk.db")); err == nil {
 		t.Error("--check created the kiosk's store")
 	}
 	code, out, errs = kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir)
-	if code != exitOK || !strings.Contains(out, "revocations  version 0 → 1 (full, 2 entries)") {
+	if code != exitOK || !strings.Contains(out, "revocations       version 0 → 1 (full, 2 entries)") {
 		t.Fatalf("sync: exit %d\n%s%s", code, out, errs)
 	}
 	st, err := store.OpenReadOnly(context.Background(), filepath.Join(state, "kiosk.db"), nil)

@@ -75,7 +75,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		if ds.Kind == repo.KindDelta {
 			kind = fmt.Sprintf(" (from %d)", ds.From)
 		}
-		fmt.Fprintf(stdout, "  %-28s %-12s version %d%s, %d entries, %d bytes\n", n, ds.Name, ds.Version, kind, ds.Entries, tf.Length)
+		fmt.Fprintf(stdout, "  %-28s %-17s version %d%s, %d entries, %d bytes\n", n, ds.Name, ds.Version, kind, ds.Entries, tf.Length)
 	}
 	return 0
 }
@@ -134,7 +134,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "ok: root %d, timestamp %d (issued %s), snapshot %d, targets %d; %d bytes read\n",
 		res.Root, res.Timestamp, res.Issued.Format(time.RFC3339), res.Snapshot, res.Targets, res.Downloaded)
 	for _, c := range res.Applied {
-		fmt.Fprintf(stdout, "  %-12s version %d, %d entries\n", c.Dataset, c.To, c.Entries)
+		fmt.Fprintf(stdout, "  %-17s version %d, %d entries\n", c.Dataset, c.To, c.Entries)
 	}
 	return 0
 }

@@ -163,7 +163,7 @@ func (e *expiry) opts() *publish.Opts {
 
 func printSummary(w io.Writer, s *publish.Summary) {
 	for _, c := range s.Changed {
-		line := fmt.Sprintf("%-12s version %d → %d, %d entries", c.Dataset, c.From, c.To, c.Entries)
+		line := fmt.Sprintf("%-17s version %d → %d, %d entries", c.Dataset, c.From, c.To, c.Entries)
 		if c.Adds+c.Removes > 0 {
 			line += fmt.Sprintf(" (delta: %d added, %d removed)", c.Adds, c.Removes)
 		}

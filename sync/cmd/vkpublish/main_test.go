@@ -48,14 +48,14 @@ func TestWalkThrough(t *testing.T) {
 	ex := file(t, dir, "exposures.csv", "venue,start,end,notice_en,notice_zh,notice_until\nV1,2026-02-27T18:00:00+08:00,2026-02-27T20:00:00+08:00,A case visited.,確診者曾到訪。,2030-01-01\n")
 	pol := filepath.Join("..", "..", "..", "firmware", "policy", "default.json")
 	out = mustRun(t, "publish", "-repo", repoDir, "-keys", keys, "-revocations", revs, "-codes", codes, "-exposures", ex, "-policy", pol)
-	for _, want := range []string{"revocations  version 0 → 1, 1 entries", "codes        version 0 → 1", "exposures    version 0 → 1", "policy       version 0 → 1"} {
+	for _, want := range []string{"revocations       version 0 → 1, 1 entries", "codes             version 0 → 1", "exposures         version 0 → 1", "policy            version 0 → 1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("publish said:\n%s\nwant %q", out, want)
 		}
 	}
 	root := filepath.Join(repoDir, "root.json")
 	out = mustRun(t, "verify", "-repo", repoDir, "-root", root)
-	if !strings.HasPrefix(out, "ok: root 1") || !strings.Contains(out, "revocations  version 1, 1 entries") {
+	if !strings.HasPrefix(out, "ok: root 1") || !strings.Contains(out, "revocations       version 1, 1 entries") {
 		t.Errorf("verify said:\n%s", out)
 	}
 	// Keep the first root: kiosks were provisioned with it.
@@ -87,7 +87,7 @@ func TestWalkThrough(t *testing.T) {
 	}
 	// A kiosk provisioned with root 1 follows both rotations.
 	out = mustRun(t, "verify", "-repo", "file://"+mustAbs(repoDir), "-root", first)
-	if !strings.HasPrefix(out, "ok: root 3") || !strings.Contains(out, "revocations  version 2, 2 entries") {
+	if !strings.HasPrefix(out, "ok: root 3") || !strings.Contains(out, "revocations       version 2, 2 entries") {
 		t.Errorf("verify after rotations said:\n%s", out)
 	}
 	// Expired at a later time.
