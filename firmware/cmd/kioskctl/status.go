@@ -28,6 +28,7 @@ type Status struct {
 	Store    *store.Stats   `json:"store,omitempty"`
 	Today    store.Counters `json:"today"`
 	Visits   *VisitStatus   `json:"visits,omitempty"`
+	Door     *DoorStatus    `json:"door,omitempty"`
 	Scanner  any            `json:"scanner,omitempty"`
 	Panel    any            `json:"panel,omitempty"`
 	Problems []string       `json:"problems"`
@@ -45,6 +46,14 @@ type VisitStatus struct {
 	Logged         int64      `json:"logged"`
 	Oldest         *time.Time `json:"oldest,omitempty"`
 	ExposedMatches int64      `json:"exposure_matches"` // visits within an exposure window of this venue
+}
+
+// DoorStatus is today's door: exempt entries by category and openings of
+// entry without checks (counts; no one's details).
+type DoorStatus struct {
+	Exempt    store.ExemptCounts `json:"exempt"`
+	Openings  int64              `json:"openings"`
+	OpenUntil *time.Time         `json:"open_until,omitempty"` // entry is open now, until then
 }
 
 // DaemonStatus says whether kioskd answers and what it says of itself.
@@ -161,6 +170,24 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		if st.Today, err = db.Counters(ctx, t); err != nil {
 			return nil, err
 		}
+		door := &DoorStatus{}
+		if door.Exempt, err = db.ExemptCounts(ctx, t); err != nil {
+			return nil, err
+		}
+		opened, err := db.OverrideCountsRange(ctx, t, t, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range opened {
+			door.Openings += o.Started
+		}
+		if o, ok, err := db.OpenOverride(ctx); err != nil {
+			return nil, err
+		} else if ok && o.Until.After(t) {
+			u := o.Until.UTC()
+			door.OpenUntil = &u
+		}
+		st.Door = door
 		if vs, err := db.VisitStats(ctx); err == nil {
 			v := &VisitStatus{Logged: vs.Visits}
 			if !vs.Oldest.IsZero() {
@@ -233,6 +260,15 @@ func printStatus(w io.Writer, st *Status) {
 		fmt.Fprintf(tw, "panel\t%s\n", b)
 	}
 	fmt.Fprintf(tw, "today\tgreen %d, amber %d, red %d, entries %d\n", st.Today.Green, st.Today.Amber, st.Today.Red, st.Today.Entries)
+	if d := st.Door; d != nil {
+		e := d.Exempt
+		open := ""
+		if d.OpenUntil != nil {
+			open = ", OPEN NOW until " + stamp(*d.OpenUntil)
+		}
+		fmt.Fprintf(tw, "door today	exempt: under 12 %d, 65 or above %d, disability %d, other %d; entry opened %d times%s\n",
+			e.Under12, e.Over65, e.Disability, e.Other, d.Openings, open)
+	}
 	if v := st.Visits; v != nil {
 		oldest := "none"
 		if v.Oldest != nil {

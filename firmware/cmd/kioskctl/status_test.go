@@ -19,6 +19,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
@@ -265,5 +266,57 @@ func TestStoreRestore(t *testing.T) {
 	}
 	if code, _, _ := kioskctl(t, "", "store", "frobnicate"); code != exitUsage {
 		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+// The door's counts of today: exempt entries by category, openings of
+// entry, and whether entry is open now.
+func TestStatusDoor(t *testing.T) {
+	dir, cfg := kioskState(t, time.Now().Add(-time.Hour))
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, daemon.DBFile), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for cat, n := range map[staff.Category]int64{staff.Under12: 3, staff.Disability: 1} {
+		if err := st.AddExempt(ctx, now, cat, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Both openings today (seconds ago: the test runs on the real clock).
+	id, err := st.StartOverride(ctx, now.Add(-2*time.Second), now.Add(-time.Second), "CM-SUP-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EndOverride(ctx, id, now.Add(-time.Second), "timeout", store.EndTimeout); err != nil {
+		t.Fatal(err)
+	}
+	until := now.Add(10 * time.Minute).Truncate(time.Second)
+	if _, err := st.StartOverride(ctx, now.Add(-time.Second), until, "button"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	code, out, errOut := kioskctl(t, "", "status", "--config", cfg, "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got Status
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got.Door == nil {
+		t.Fatalf("no door in %s", out)
+	}
+	if d := got.Door; d.Exempt.Under12 != 3 || d.Exempt.Disability != 1 || d.Exempt.Over65 != 0 || d.Openings != 2 || d.OpenUntil == nil || !d.OpenUntil.Equal(until) {
+		t.Errorf("door: got %+v; want under 12: 3, disability: 1, 2 openings, open until %v", *d, until)
+	}
+	if strings.Contains(out, "CM-SUP-1") {
+		t.Errorf("status names a staff card: %s", out)
+	}
+	_, text, _ := kioskctl(t, "", "status", "--config", cfg)
+	if !strings.Contains(text, "exempt: under 12 3, 65 or above 0, disability 1, other 0; entry opened 2 times, OPEN NOW until") {
+		t.Errorf("status text has no door line:\n%s", text)
 	}
 }
