@@ -99,8 +99,8 @@ func runStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--json]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,")
-		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state and today's counts. Reads the store beside a")
-		fmt.Fprintln(fs.Output(), "running kioskd; asks kioskd itself for the scanner and panel.")
+		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state, today's counts and door (exempt entries, openings).")
+		fmt.Fprintln(fs.Output(), "Reads the store beside a running kioskd; asks kioskd itself for the scanner and panel.")
 		fmt.Fprintln(fs.Output())
 		fs.PrintDefaults()
 	}
