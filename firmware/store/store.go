@@ -30,6 +30,11 @@ type Opts struct {
 	// CacheKiB is the writer's page cache; default 16 MiB. Bulk applies of
 	// millions of revocations run faster with more.
 	CacheKiB int
+	// ReaderCacheKiB is each reader's page cache; default 4 MiB: enough to
+	// keep the interior pages of a ten-million-entry revocation index, so
+	// a lookup reads one page from the file. SQLite fills it only as pages
+	// are read.
+	ReaderCacheKiB int
 	// Now tells the time for applied_at columns and the names of files moved
 	// aside; default time.Now.
 	Now func() time.Time
@@ -52,6 +57,9 @@ func (o *Opts) withDefaults() Opts {
 	d.Readers = min(d.Readers, 32)
 	if d.CacheKiB <= 0 {
 		d.CacheKiB = 16 << 10
+	}
+	if d.ReaderCacheKiB <= 0 {
+		d.ReaderCacheKiB = 4 << 10
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -345,6 +353,7 @@ func (s *Store) openReaders(ctx context.Context) error {
 	p := s.params()
 	p.Set("mode", "ro")
 	p.Set("_query_only", "1")
+	p.Set("_cache_size", strconv.Itoa(-s.opts.ReaderCacheKiB))
 	s.r = sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{}})
 	s.r.SetMaxOpenConns(s.opts.Readers)
 	s.r.SetMaxIdleConns(s.opts.Readers)
