@@ -3,6 +3,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 
 	"periph.io/x/conn/v3/gpio"
@@ -12,6 +13,7 @@ import (
 	"periph.io/x/host/v3"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
@@ -35,7 +37,15 @@ func NewHardware(cfg *config.Config) (hw Hardware, err error) {
 	problems = append(problems, p...)
 	hw.Indicator = ind
 	var closers []func() error
-	if cfg.Panel.Model != "none" {
+	switch {
+	case cfg.Panel.Model == "none":
+	case cfg.Panel.SPI == EmulatedSPI:
+		panel, png, err := openEmulatedPanel(cfg)
+		if err != nil {
+			return hw, fmt.Errorf("panel: %w", err)
+		}
+		hw.Panel, hw.PanelName, hw.PanelPNG = panel, cfg.Panel.Model+" (emulated)", png
+	default:
 		panel, closer, err := openBoardPanel(cfg)
 		if err != nil {
 			problems = append(problems, "panel missing: "+err.Error())
@@ -101,6 +111,29 @@ func openIndicator(cfg *config.Config) (indicator.Indicator, []string, error) {
 		return nil, nil, fmt.Errorf("lights: %w", err)
 	}
 	return dev, nil, nil
+}
+
+// EmulatedSPI as panel.spi drives the configured model's real driver
+// against the in-process panel emulator (drivers/epdemu) instead of a
+// spidev port: a kiosk without a panel that still shows, at /panel.png and
+// through kioskctl panel, exactly what the panel would (the system test's
+// virtual machine).
+const EmulatedSPI = "emulator"
+
+func openEmulatedPanel(cfg *config.Config) (epd.Panel, func(io.Writer) error, error) {
+	m, err := epd.Lookup(cfg.Panel.Model)
+	if err != nil {
+		return nil, nil, err
+	}
+	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := OpenPanel(m, emu.Port(), epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, emu.PNG, nil
 }
 
 func openBoardPanel(cfg *config.Config) (epd.Panel, func() error, error) {
