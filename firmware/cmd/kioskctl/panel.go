@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func init() {
+	commands["panel"] = command{"save what the panel shows as a PNG (from the running kioskd)", runPanel}
+}
+
+// maxPanelPNG bounds the image read from kioskd: the 7.5" panel's
+// 800×480 1-bit PNG is a few tens of KiB.
+const maxPanelPNG = 4 << 20
+
+func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kf := addKioskFlags(fs)
+	out := fs.String("png", "", "write the image to `FILE` (- for standard output)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: kioskctl panel [--config FILE] --png FILE|-")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), "Saves what the kiosk's e-ink panel shows, one pixel per panel pixel, as a PNG,")
+		fmt.Fprintln(fs.Output(), "asked from the running kioskd (its /panel.png). Works for a fitted panel and for")
+		fmt.Fprintln(fs.Output(), `panel.spi = "emulator". Exit 1 when kioskd does not answer or has no panel.`)
+		fmt.Fprintln(fs.Output())
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "panel", "unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		return usageError(stderr, "panel", "--png FILE (or -) is required")
+	}
+	cfg, err := kf.load()
+	if err != nil {
+		return usageError(stderr, "panel", "%v", err)
+	}
+	b, err := fetchPanel(context.Background(), daemonURL(cfg))
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl panel: %v\n", err)
+		return exitFail
+	}
+	if *out == "-" {
+		_, err = stdout.Write(b)
+	} else {
+		err = writeFileAtomic(*out, b)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kioskctl panel: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// fetchPanel gets kioskd's /panel.png and checks that it is a PNG.
+func fetchPanel(ctx context.Context, base string) ([]byte, error) {
+	if base == "" {
+		return nil, errors.New("kiosk.listen is empty: kioskd serves no page to ask")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/panel.png", nil)
+	if err != nil {
+		return nil, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("kioskd does not answer at %s: %v", base, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxPanelPNG+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case res.StatusCode == http.StatusNotFound:
+		return nil, errors.New("kioskd has no panel (panel.model = \"none\")")
+	case res.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("kioskd GET /panel.png: %s: %s", res.Status, strings.TrimSpace(string(b[:min(len(b), 200)])))
+	case len(b) > maxPanelPNG:
+		return nil, fmt.Errorf("kioskd's panel image is larger than %d bytes", maxPanelPNG)
+	}
+	if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
+		return nil, fmt.Errorf("kioskd's panel image is not a PNG: %v", err)
+	}
+	return b, nil
+}
+
+// writeFileAtomic writes b to path through a temporary file in the same
+// directory, so a reader never sees half an image.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".panel-*.png")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
