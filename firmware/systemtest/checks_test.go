@@ -1,8 +1,13 @@
 package systemtest
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	goimage "image"
+	"image/color"
+	"image/png"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -175,6 +180,38 @@ func (s *system) checkScans(t *testing.T) {
 		worst = max(worst, d)
 	}
 	s.logf(t, "check 2: %d scans through /dev/ttyS1 judged green/amber/red as expected (slowest seen after %v)", len(scanSamples), worst.Round(100*time.Millisecond))
+
+	// The panel (the emulator, panel.spi = "emulator") read from the
+	// guest with kioskctl: the 2.13" panel with its layout drawn, not the
+	// emulator's power-on noise.
+	out := s.v.sh(t, "kioskctl panel --png /run/panel.png && base64 -w0 /run/panel.png")
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(out))
+	if err != nil {
+		t.Fatalf("kioskctl panel's PNG through base64: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("kioskctl panel wrote no PNG: %v", err)
+	}
+	black := blackShare(img)
+	if img.Bounds().Size() != goimage.Pt(122, 250) || black > 0.35 || black < 0.01 {
+		t.Errorf("the panel read in the guest: %v, %.0f %% black; want the 2.13\" panel's 122×250 with its layout drawn", img.Bounds(), 100*black)
+	}
+	s.logf(t, "check 2: the emulated panel read in the guest with kioskctl panel: %v, %.0f %% black", img.Bounds().Size(), 100*black)
+}
+
+// blackShare is the share of img's pixels that are dark.
+func blackShare(img goimage.Image) float64 {
+	r := img.Bounds()
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if gray := color.GrayModel.Convert(img.At(x, y)).(color.Gray); gray.Y < 0x80 {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(max(r.Dx()*r.Dy(), 1))
 }
 
 // watchdogMargin is added to WatchdogSec for a restart under TCG on a
