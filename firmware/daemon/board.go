@@ -125,15 +125,26 @@ func openEmulatedPanel(cfg *config.Config) (epd.Panel, func(io.Writer) error, er
 	if err != nil {
 		return nil, nil, err
 	}
-	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256})
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := OpenPanel(m, emu.Port(), epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, 0)
+	p, emu, err := OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, emu.PNG, nil
+}
+
+// OpenEmulatedPanel starts m's driver on a new panel emulator (keeping a
+// short command log) and returns both: the panel the daemon drives, and
+// the emulator whose glass shows the result.
+func OpenEmulatedPanel(m epd.Model, hz physic.Frequency) (epd.Panel, *epdemu.Emu, error) {
+	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := OpenPanel(m, emu.Port(), epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, hz)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, emu, nil
 }
 
 func openBoardPanel(cfg *config.Config) (epd.Panel, func() error, error) {

@@ -228,7 +228,7 @@ func ensureKey(path string, force bool) (ed25519.PrivateKey, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := writeFile(path, text, 0o600); err != nil {
+	if err := WriteFile(path, text, 0o600); err != nil {
 		return nil, false, err
 	}
 	return k, true, nil
@@ -256,11 +256,12 @@ func writeIfChanged(path string, data []byte, mode os.FileMode) (bool, error) {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return false, nil
 	}
-	return true, writeFile(path, data, mode)
+	return true, WriteFile(path, data, mode)
 }
 
-// writeFile replaces path atomically and durably.
-func writeFile(path string, data []byte, mode os.FileMode) error {
+// WriteFile replaces path with data, mode mode, atomically and durably: a
+// reader (or a power cut) sees the old file or the new one, whole.
+func WriteFile(path string, data []byte, mode os.FileMode) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -299,5 +300,5 @@ func RecordRefusal(stateDir string, why error) error {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(stateDir, ErrorFile), []byte(why.Error()+"\n"), 0o644)
+	return WriteFile(filepath.Join(stateDir, ErrorFile), []byte(why.Error()+"\n"), 0o644)
 }

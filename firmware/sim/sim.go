@@ -113,13 +113,7 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	if err != nil {
 		return fail(fmt.Errorf("panel.model: %w", err))
 	}
-	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256}) // the simulator keeps only a short command log
-	if err != nil {
-		return fail(err)
-	}
-	port := emu.Port()
-	closers = append(closers, port.Close)
-	panel, err := daemon.OpenPanel(m, port, epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
+	panel, emu, err := daemon.OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
 	if err != nil {
 		return fail(fmt.Errorf("simulated panel: %w", err))
 	}

@@ -9,10 +9,10 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/provision"
 )
 
 func init() {
@@ -58,7 +58,7 @@ func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *out == "-" {
 		_, err = stdout.Write(b)
 	} else {
-		err = writeFileAtomic(*out, b)
+		err = provision.WriteFile(*out, b, 0o644)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl panel: %v\n", err)
@@ -98,22 +98,4 @@ func fetchPanel(ctx context.Context, base string) ([]byte, error) {
 		return nil, fmt.Errorf("kioskd's panel image is not a PNG: %v", err)
 	}
 	return b, nil
-}
-
-// writeFileAtomic writes b to path through a temporary file in the same
-// directory, so a reader never sees half an image.
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".panel-*.png")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
