@@ -129,8 +129,8 @@ func (lp *loop) process(now time.Time) {
 	// A full refresh: at start and on wake at once; when due (every
 	// FullEvery rounds, after a panel error) with the next rotation; and
 	// hourly — but never on a verdict's arrival, which must show at once.
-	hourly := lp.rounds > 0 && now.Sub(lp.lastFull) >= FullInterval
-	fullDue := lp.needFull || lp.rounds >= c.opts.FullEvery || hourly
+	hourly := lp.hourlyDue(now)
+	fullDue := lp.fullDue(now)
 	switch {
 	case lp.frame == nil || p.wake || (fullDue && !p.hasStatus && (qrDirty || hourly)):
 		if lp.frame == nil {
@@ -257,12 +257,21 @@ func (lp *loop) rotationAhead(now time.Time) (left time.Duration, ok bool) {
 		return 0, false
 	}
 	left = venueqr.Code{Slot: lp.slot, Period: c.opts.Signer.Period()}.End().Sub(t)
-	at := now.Add(left)
-	hourly := lp.rounds > 0 && at.Sub(lp.lastFull) >= FullInterval
-	if left <= 0 || lp.needFull || lp.rounds >= c.opts.FullEvery || hourly {
+	if left <= 0 || lp.fullDue(now.Add(left)) {
 		return 0, false
 	}
 	return left, true
+}
+
+// hourlyDue reports whether the hourly full refresh is due at t.
+func (lp *loop) hourlyDue(t time.Time) bool {
+	return lp.rounds > 0 && t.Sub(lp.lastFull) >= FullInterval
+}
+
+// fullDue reports whether the next refresh at t is to be a full one: at
+// start or after a panel error, every FullEvery rounds, and hourly.
+func (lp *loop) fullDue(t time.Time) bool {
+	return lp.needFull || lp.rounds >= lp.c.opts.FullEvery || lp.hourlyDue(t)
 }
 
 // prepareAhead wakes the panel's controller once per slot, WakeAhead
