@@ -188,7 +188,7 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	if e.Kind == scan.ExemptRecorded {
 		day := e.At.In(l.loc).Format(time.DateOnly)
 		n := l.pending[day]
-		addExempt(&n, e.Category, 1)
+		n.Add(e.Category, 1)
 		l.pending[day] = n
 	}
 	l.mu.Unlock()
@@ -204,19 +204,6 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 			l.mu.Unlock()
 			slog.Error("door: the store is not keeping up; an event was not written", "event", string(e.Kind))
 		}
-	}
-}
-
-func addExempt(c *store.ExemptCounts, cat staff.Category, n int64) {
-	switch cat {
-	case staff.Under12:
-		c.Under12 += n
-	case staff.Over65:
-		c.Over65 += n
-	case staff.Disability:
-		c.Disability += n
-	case staff.Other:
-		c.Other += n
 	}
 }
 
@@ -250,7 +237,7 @@ func (l *doorLog) write(e scan.DoorEvent) {
 			l.mu.Lock()
 			key := day.Format(time.DateOnly)
 			n := l.pending[key]
-			addExempt(&n, e.Category, -1)
+			n.Add(e.Category, -1)
 			if n == (store.ExemptCounts{}) {
 				delete(l.pending, key)
 			} else {
@@ -315,7 +302,7 @@ func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
 	j.Dropped = l.dropped
 	l.mu.Unlock()
 	for _, c := range staff.Categories() {
-		addExempt(&ex, c, p.Get(c))
+		ex.Add(c, p.Get(c))
 	}
 	j.Exempt = ex
 	if cs, err := l.st.OverrideCountsRange(ctx, day, day, now); err == nil && len(cs) == 1 {
