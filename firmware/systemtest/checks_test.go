@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	goimage "image"
-	"image/color"
 	"image/png"
 	"math/rand/v2"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
@@ -206,7 +206,7 @@ func blackShare(img goimage.Image) float64 {
 	n := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			if gray := color.GrayModel.Convert(img.At(x, y)).(color.Gray); gray.Y < 0x80 {
+			if !epd.IsWhite(img.At(x, y)) {
 				n++
 			}
 		}
