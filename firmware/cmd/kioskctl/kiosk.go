@@ -67,29 +67,60 @@ func daemonURL(cfg *config.Config) string {
 	return "http://" + cfg.Kiosk.Listen
 }
 
-var httpClient = &http.Client{Timeout: 3 * time.Second}
 
 // daemonJSON calls the running daemon; ok is false when it is not there.
 func daemonJSON(ctx context.Context, base, method, path string, timeout time.Duration, v any) (ok bool, err error) {
+	ok, b, err := daemonCall(ctx, base, method, path, timeout, 1<<20)
+	if !ok {
+		return false, nil // not running (or not reachable): not an error here
+	}
+	if err != nil {
+		return true, err
+	}
+	return true, json.Unmarshal(b, v)
+}
+
+// daemonStatusError is the daemon's answer when it is not 200 OK.
+type daemonStatusError struct {
+	Method, Path, Status string
+	Code                 int
+	Body                 string // its first 512 bytes
+}
+
+func (e *daemonStatusError) Error() string {
+	return fmt.Sprintf("kioskd %s %s: %s: %s", e.Method, e.Path, e.Status, e.Body)
+}
+
+// daemonCall calls the running daemon and returns the body of its 200
+// answer, at most max bytes. ok is false when the daemon is not there
+// (err then says why); another status is a *daemonStatusError.
+func daemonCall(ctx context.Context, base, method, path string, timeout time.Duration, max int64) (ok bool, body []byte, err error) {
 	if base == "" {
-		return false, nil
+		return false, nil, errors.New("kiosk.listen is empty: kioskd serves no page to ask")
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, base+path, nil)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return false, nil // not running (or not reachable): not an error here
+		return false, nil, err
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 512))
-		return true, fmt.Errorf("kioskd %s %s: %s: %s", method, path, res.Status, strings.TrimSpace(string(b)))
+		return true, nil, &daemonStatusError{Method: method, Path: path, Status: res.Status, Code: res.StatusCode, Body: strings.TrimSpace(string(b))}
 	}
-	return true, json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(v)
+	b, err := io.ReadAll(io.LimitReader(res.Body, max+1))
+	switch {
+	case err != nil:
+		return true, nil, err
+	case int64(len(b)) > max:
+		return true, nil, fmt.Errorf("kioskd %s %s: larger than %d bytes", method, path, max)
+	}
+	return true, b, nil
 }
 
 // cmdlinePath is read for the booted RAUC slot (tests point it elsewhere).

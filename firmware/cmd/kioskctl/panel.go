@@ -9,7 +9,6 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
@@ -69,30 +68,15 @@ func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // fetchPanel gets kioskd's /panel.png and checks that it is a PNG.
 func fetchPanel(ctx context.Context, base string) ([]byte, error) {
-	if base == "" {
-		return nil, errors.New("kiosk.listen is empty: kioskd serves no page to ask")
-	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", base+"/panel.png", nil)
-	if err != nil {
-		return nil, err
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("kioskd does not answer at %s: %v", base, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxPanelPNG+1))
+	ok, b, err := daemonCall(ctx, base, "GET", "/panel.png", 5*time.Second, maxPanelPNG)
+	var se *daemonStatusError
 	switch {
+	case base != "" && !ok:
+		return nil, fmt.Errorf("kioskd does not answer at %s: %v", base, err)
+	case errors.As(err, &se) && se.Code == http.StatusNotFound:
+		return nil, errors.New("kioskd has no panel (panel.model = \"none\")")
 	case err != nil:
 		return nil, err
-	case res.StatusCode == http.StatusNotFound:
-		return nil, errors.New("kioskd has no panel (panel.model = \"none\")")
-	case res.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("kioskd GET /panel.png: %s: %s", res.Status, strings.TrimSpace(string(b[:min(len(b), 200)])))
-	case len(b) > maxPanelPNG:
-		return nil, fmt.Errorf("kioskd's panel image is larger than %d bytes", maxPanelPNG)
 	}
 	if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
 		return nil, fmt.Errorf("kioskd's panel image is not a PNG: %v", err)
