@@ -67,7 +67,6 @@ func daemonURL(cfg *config.Config) string {
 	return "http://" + cfg.Kiosk.Listen
 }
 
-
 // daemonJSON calls the running daemon; ok is false when it is not there.
 func daemonJSON(ctx context.Context, base, method, path string, timeout time.Duration, v any) (ok bool, err error) {
 	ok, b, err := daemonCall(ctx, base, method, path, timeout, 1<<20)
