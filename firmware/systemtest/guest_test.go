@@ -25,10 +25,10 @@ func (v *vm) sh(t *testing.T, script string) string {
 	t.Helper()
 	out, code, err := v.try(script)
 	if err != nil {
-		t.Fatalf("boot %d: %s: %v", v.n, script, err)
+		v.m.rec.fatalf(t, "boot %d: %s: %v", v.n, script, err)
 	}
 	if code != 0 {
-		t.Fatalf("boot %d: %s: exit %d: %s", v.n, script, code, out)
+		v.m.rec.fatalf(t, "boot %d: %s: exit %d: %s", v.n, script, code, out)
 	}
 	return out
 }
@@ -148,7 +148,7 @@ func (v *vm) status(t *testing.T) *kioskStatus {
 	out := v.sh(t, "runuser -u kiosk -- kioskctl status --json")
 	var s kioskStatus
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
-		t.Fatalf("boot %d: kioskctl status --json: %v\n%s", v.n, err, out)
+		v.m.rec.fatalf(t, "boot %d: kioskctl status --json: %v\n%s", v.n, err, out)
 	}
 	return &s
 }
@@ -164,7 +164,7 @@ func (v *vm) waitReady(t *testing.T) time.Duration {
 			return usec(t, p["ActiveEnterTimestampMonotonic"])
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("boot %d: kioskd.service not ready after %v: %v", v.n, readyTimeout, p)
+			v.m.rec.fatalf(t, "boot %d: kioskd.service not ready after %v: %v", v.n, readyTimeout, p)
 		}
 		time.Sleep(pollEvery)
 	}
@@ -181,7 +181,7 @@ func (v *vm) waitFor(t *testing.T, what string, timeout time.Duration, cond func
 			return time.Since(start)
 		}
 		if time.Since(start) > timeout {
-			t.Fatalf("boot %d: %s: not within %v (last: %s)", v.n, what, timeout, saw)
+			v.m.rec.fatalf(t, "boot %d: %s: not within %v (last: %s)", v.n, what, timeout, saw)
 		}
 		time.Sleep(pollEvery)
 	}
@@ -193,7 +193,7 @@ func (v *vm) scan(t *testing.T, payload string) {
 	t.Helper()
 	v.scanner.SetWriteDeadline(time.Now().Add(30 * time.Second))
 	if _, err := v.scanner.Write([]byte(payload + "\r")); err != nil {
-		t.Fatalf("boot %d: scanner: %v", v.n, err)
+		v.m.rec.fatalf(t, "boot %d: scanner: %v", v.n, err)
 	}
 }
 
@@ -218,10 +218,10 @@ func (v *vm) expectVerdict(t *testing.T, s samples.Sample) time.Duration {
 	case "red":
 		want.Red++
 	default:
-		t.Fatalf("sample %s expects %q", s.Name, s.Expect)
+		v.m.rec.fatalf(t, "sample %s expects %q", s.Name, s.Expect)
 	}
 	if after != want {
-		t.Fatalf("boot %d: %s (want %s): counters went from %v to %v; want %v", v.n, s.Name, s.Expect, before, after, want)
+		v.m.rec.fatalf(t, "boot %d: %s (want %s): counters went from %v to %v; want %v", v.n, s.Name, s.Expect, before, after, want)
 	}
 	return d
 }

@@ -1,6 +1,7 @@
 package systemtest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,12 +54,9 @@ func TestSystem(t *testing.T) {
 	if cache == "" {
 		cache = filepath.Join(repoRoot, "build", "systemtest")
 	}
-	s := &system{rounds: envInt(t, envRounds, 4), seed: uint64(envInt(t, envSeed, int(time.Now().UnixNano()%1e9)))}
+	s := &system{record: &record{}, rounds: envInt(t, envRounds, 4), seed: uint64(envInt(t, envSeed, int(time.Now().UnixNano()%1e9)))}
 	t.Cleanup(func() {
-		t.Logf("system test summary (%.0fs in all):", time.Since(total).Seconds())
-		for _, line := range s.report {
-			t.Log("  " + line)
-		}
+		s.summary(t, fmt.Sprintf("system test summary (%.0fs in all):", time.Since(total).Seconds()))
 	})
 
 	// The machine.
@@ -89,7 +87,7 @@ func TestSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(sockets) })
-	s.m = &machine{top: t, img: img, dir: sockets, clock: clk}
+	s.m = &machine{top: t, rec: s.record, img: img, dir: sockets, clock: clk}
 	s.logf(t, "image: make build install, stick with %d repository versions, disks: %.0fs", s.stick.Last, time.Since(step).Seconds())
 
 	s.boot(t)

@@ -23,6 +23,7 @@ const (
 // clock and a directory for the sockets and console logs.
 type machine struct {
 	top   *testing.T // the whole test: a boot outlives the check that made it
+	rec   *record    // the run's summary, which repeats failures
 	img   *image
 	dir   string
 	clock guestClock
@@ -86,7 +87,7 @@ func (m *machine) boot(t *testing.T) *vm {
 		os.Remove(p)
 		l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
 		if err != nil {
-			t.Fatal(err)
+			v.m.rec.fatalf(t, "%v", err)
 		}
 		return l
 	}
@@ -97,14 +98,14 @@ func (m *machine) boot(t *testing.T) *vm {
 
 	qlog, err := os.Create(filepath.Join(m.dir, fmt.Sprintf("qemu-%d.log", v.n)))
 	if err != nil {
-		t.Fatal(err)
+		v.m.rec.fatalf(t, "%v", err)
 	}
 	v.cmd = exec.Command("qemu-system-x86_64", m.qemuArgs(v.n)...)
 	v.cmd.Stdout, v.cmd.Stderr = qlog, qlog
 	v.started = time.Now()
 	if err := v.cmd.Start(); err != nil {
 		qlog.Close()
-		t.Fatal(err)
+		v.m.rec.fatalf(t, "%v", err)
 	}
 	go func() {
 		v.waitErr = v.cmd.Wait()
@@ -119,7 +120,7 @@ func (m *machine) boot(t *testing.T) *vm {
 		if err != nil {
 			v.kill()
 			b, _ := os.ReadFile(qlog.Name())
-			t.Fatalf("boot %d: QEMU did not connect %s: %v\n%s", v.n, l.Addr(), err, b)
+			v.m.rec.fatalf(t, "boot %d: QEMU did not connect %s: %v\n%s", v.n, l.Addr(), err, b)
 		}
 		return c
 	}
@@ -127,12 +128,12 @@ func (m *machine) boot(t *testing.T) *vm {
 	v.agent = newAgent(accept(la))
 	v.scanner = accept(ls)
 	if err := v.qmp.handshake(); err != nil {
-		t.Fatalf("boot %d: QMP: %v", v.n, err)
+		v.m.rec.fatalf(t, "boot %d: QMP: %v", v.n, err)
 	}
 	id, err := v.agent.hello(agentTimeout, v.exited)
 	if err != nil {
 		v.kill()
-		t.Fatalf("boot %d: the guest agent did not start: %v\nconsole:\n%s", v.n, err, v.consoleTail(3000))
+		v.m.rec.fatalf(t, "boot %d: the guest agent did not start: %v\nconsole:\n%s", v.n, err, v.consoleTail(3000))
 	}
 	v.bootID = id
 	t.Logf("boot %d: guest agent up %.1fs after QEMU started (boot id %s)", v.n, time.Since(v.started).Seconds(), id)
@@ -170,18 +171,18 @@ func (v *vm) reboot(t *testing.T) {
 	case <-v.exited:
 	case <-time.After(shutdownTimeout):
 		v.kill()
-		t.Fatalf("boot %d: the guest did not shut down within %v\nconsole:\n%s", v.n, shutdownTimeout, v.consoleTail(3000))
+		v.m.rec.fatalf(t, "boot %d: the guest did not shut down within %v\nconsole:\n%s", v.n, shutdownTimeout, v.consoleTail(3000))
 	}
 	v.closeConns()
 	var exit *exec.ExitError
 	if v.waitErr != nil && !errors.As(v.waitErr, &exit) {
-		t.Fatalf("boot %d: QEMU: %v", v.n, v.waitErr)
+		v.m.rec.fatalf(t, "boot %d: QEMU: %v", v.n, v.waitErr)
 	}
 	if v.waitErr != nil {
-		t.Fatalf("boot %d: QEMU exited with %v after the reboot", v.n, v.waitErr)
+		v.m.rec.fatalf(t, "boot %d: QEMU exited with %v after the reboot", v.n, v.waitErr)
 	}
 	if !strings.Contains(v.consoleTail(4000), "reboot: Restarting system") {
-		t.Fatalf("boot %d: the console does not show a clean restart:\n%s", v.n, v.consoleTail(3000))
+		v.m.rec.fatalf(t, "boot %d: the console does not show a clean restart:\n%s", v.n, v.consoleTail(3000))
 	}
 }
 
