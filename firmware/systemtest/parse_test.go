@@ -199,3 +199,14 @@ garbage`
 		t.Errorf("journalTime of absent text: got ok")
 	}
 }
+
+func TestRecordRepeatsFailures(t *testing.T) {
+	var r record
+	got := r.failed(t, "boot %d: %s", 7, strings.Repeat("x", 3000))
+	if want := "boot 7: " + strings.Repeat("x", 3000); got != want {
+		t.Errorf("failed returned %d bytes; want the whole message of %d", len(got), len(want))
+	}
+	if len(r.failures) != 1 || !strings.HasPrefix(r.failures[0], t.Name()+": boot 7: xxx") || len(r.failures[0]) > 2100 {
+		t.Errorf("failures %q…; want one, named after the test, cut to about 2000 bytes", r.failures)
+	}
+}
