@@ -1,6 +1,9 @@
 package systemtest
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -208,5 +211,64 @@ func TestRecordRepeatsFailures(t *testing.T) {
 	}
 	if len(r.failures) != 1 || !strings.HasPrefix(r.failures[0], t.Name()+": boot 7: xxx") || len(r.failures[0]) > 2100 {
 		t.Errorf("failures %q…; want one, named after the test, cut to about 2000 bytes", r.failures)
+	}
+}
+
+func TestLockedUp(t *testing.T) {
+	for _, tt := range []struct {
+		console, want string
+		ok            bool
+	}{
+		{"[   10.1] systemd[1]: Started foo\n", "", false},
+		{"[  30.3] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [modprobe:178]\n", "", false},
+		{"[  30.3] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [modprobe:178]\n" +
+			"[ 116.3] watchdog: BUG: soft lockup - CPU#0 stuck for 104s! [modprobe:178]\n",
+			"soft lockup - CPU#0 stuck for 104s", true},
+		{"soft lockup - CPU#3 stuck for 60s!", "soft lockup - CPU#3 stuck for 60s", true},
+	} {
+		got, ok := lockedUp(tt.console)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("lockedUp(%q): got %q, %v; want %q, %v", tt.console, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestWatchLockup: a machine whose console shows a long lockup is powered
+// off and the line reported; one whose console does not is left running.
+func TestWatchLockup(t *testing.T) {
+	for _, tt := range []struct {
+		console string
+		killed  bool
+	}{
+		{"[ 116.3] watchdog: BUG: soft lockup - CPU#0 stuck for 104s! [modprobe:178]\n", true},
+		{"[  30.3] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [modprobe:178]\n", false},
+	} {
+		console := filepath.Join(t.TempDir(), "console.log")
+		if err := os.WriteFile(console, []byte(tt.console), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		v := &vm{cmd: exec.Command("sleep", "30"), exited: make(chan struct{}), console: console}
+		if err := v.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { v.waitErr = v.cmd.Wait(); close(v.exited) }()
+		found, done := make(chan string, 1), make(chan struct{})
+		go v.watchLockup(found, done)
+		select {
+		case <-v.exited:
+			if !tt.killed {
+				t.Errorf("console %q: the machine was powered off", tt.console)
+			}
+			if line := <-found; !strings.Contains(line, "stuck for 104s") {
+				t.Errorf("console %q: reported %q", tt.console, line)
+			}
+		case <-time.After(5 * time.Second):
+			if tt.killed {
+				t.Errorf("console %q: the machine still runs after 5s", tt.console)
+			}
+			close(done)
+			v.cmd.Process.Kill()
+			<-v.exited
+		}
 	}
 }

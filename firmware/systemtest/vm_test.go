@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 
 // Timeouts, generous for TCG on a loaded two-core machine.
 const (
+	bootAttempts    = 2               // a boot whose kernel locks up is tried again, once
 	connectTimeout  = time.Minute     // QEMU connects its sockets at start
 	agentTimeout    = 5 * time.Minute // kernel, initrd and systemd up to the agent
 	shutdownTimeout = 3 * time.Minute // a clean reboot, until QEMU exits
@@ -77,8 +80,24 @@ func (m *machine) consolePath(n int) string {
 	return filepath.Join(m.dir, fmt.Sprintf("console-%d.log", n))
 }
 
-// boot starts the machine and returns once the agent answers.
+// boot starts the machine and returns once the agent answers. A boot
+// whose guest kernel locks up before that (see lockup) is powered off and
+// started again, once.
 func (m *machine) boot(t *testing.T) *vm {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		v, lockup := m.start(t, attempt < bootAttempts)
+		if v != nil {
+			return v
+		}
+		m.rec.logf(t, "boot %d: the guest kernel locked up before the agent started (%s): an emulator stall, not the kiosk's; powered off and booted again", m.boots, lockup)
+	}
+}
+
+// start starts the machine and returns once the agent answers. When
+// retry is set and the guest kernel locks up first, it kills QEMU and
+// returns nil and the console line that showed the lockup.
+func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	t.Helper()
 	m.boots++
 	v := &vm{m: m, n: m.boots, exited: make(chan struct{}), console: m.consolePath(m.boots)}
@@ -130,14 +149,68 @@ func (m *machine) boot(t *testing.T) *vm {
 	if err := v.qmp.handshake(); err != nil {
 		v.m.rec.fatalf(t, "boot %d: QMP: %v", v.n, err)
 	}
+	lockedUp := make(chan string, 1)
+	watched := make(chan struct{})
+	go v.watchLockup(lockedUp, watched)
 	id, err := v.agent.hello(agentTimeout, v.exited)
+	close(watched)
 	if err != nil {
 		v.kill()
+		select {
+		case line := <-lockedUp:
+			if retry {
+				v.closeConns()
+				return nil, line
+			}
+		default:
+		}
 		v.m.rec.fatalf(t, "boot %d: the guest agent did not start: %v\nconsole:\n%s", v.n, err, v.consoleTail(3000))
 	}
 	v.bootID = id
 	t.Logf("boot %d: guest agent up %.1fs after QEMU started (boot id %s)", v.n, time.Since(v.started).Seconds(), id)
-	return v
+	return v, ""
+}
+
+// lockupLine is the kernel's soft-lockup report; lockupStuck is how long a
+// CPU must be stuck for the boot to count as hung. Under TCG a guest's
+// vCPUs can livelock early in boot (seen once in CI: modprobe and systemd
+// stuck for minutes, RCU starved); a guest that is merely slow on a
+// loaded host reports shorter lockups and recovers.
+var lockupLine = regexp.MustCompile(`soft lockup - CPU#\d+ stuck for (\d+)s`)
+
+const lockupStuck = 60 // seconds
+
+// lockedUp reports the first console line showing a CPU stuck for at
+// least lockupStuck seconds.
+func lockedUp(console string) (string, bool) {
+	for _, m := range lockupLine.FindAllStringSubmatchIndex(console, -1) {
+		if n, _ := strconv.Atoi(console[m[2]:m[3]]); n >= lockupStuck {
+			return console[m[0]:m[1]], true
+		}
+	}
+	return "", false
+}
+
+// watchLockup reads the console until done; on a lockup it sends the line
+// to found and powers the machine off.
+func (v *vm) watchLockup(found chan<- string, done <-chan struct{}) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-v.exited:
+			return
+		case <-tick.C:
+		}
+		b, _ := os.ReadFile(v.console)
+		if line, ok := lockedUp(string(b)); ok {
+			found <- line
+			v.cmd.Process.Kill()
+			return
+		}
+	}
 }
 
 // kill ends QEMU at once: the power cut. The guest writes nothing more.
