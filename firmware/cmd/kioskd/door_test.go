@@ -68,15 +68,7 @@ func (k *kiosk) scanDoor(t testing.TB, payload, kind string) doorState {
 		doorScanned[k.dir+"\x00"+payload] = time.Now()
 		doorMu.Unlock()
 	}()
-	f, err := os.OpenFile(k.input, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.WriteString(payload + "\n")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	k.typeIn(t, payload)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		s := k.door(t)

@@ -208,9 +208,9 @@ func (k *kiosk) state(t testing.TB) state {
 	return s
 }
 
-// scanSerial writes payload into the simulated scanner and waits for the
-// verdict with a sequence number above after.
-func (k *kiosk) scanSerial(t testing.TB, payload string, after uint64) (verdict string, seq uint64) {
+// typeIn writes payload, ended by a newline, into the simulated scanner
+// as a scanner module would send it.
+func (k *kiosk) typeIn(t testing.TB, payload string) {
 	t.Helper()
 	f, err := os.OpenFile(k.input, os.O_WRONLY, 0)
 	if err != nil {
@@ -221,6 +221,13 @@ func (k *kiosk) scanSerial(t testing.TB, payload string, after uint64) (verdict 
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// scanSerial writes payload into the simulated scanner and waits for the
+// verdict with a sequence number above after.
+func (k *kiosk) scanSerial(t testing.TB, payload string, after uint64) (verdict string, seq uint64) {
+	t.Helper()
+	k.typeIn(t, payload)
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		s := k.state(t)
