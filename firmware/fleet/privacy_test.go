@@ -64,20 +64,16 @@ func leaks(msgs []fleettest.Msg, secrets []string) []string {
 	return found
 }
 
-// TestPrivacyNothingPersonalOnTheBroker runs the simulated kiosk with fleet
-// reports on, scans every sample pass through the serial driver, and reads
-// everything the broker has under venuekiosk/#: counts, states and
-// versions arrive; no holder's name, date of birth, pass ID or hash of one.
-func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
-	t.Parallel()
-	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
-	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "privacy", Subscribe: []string{fleet.AllTopics}})
-
+// startFleetKiosk runs the simulated kiosk with fleet reports to broker
+// as kioskID, every second (faster than config allows, so that a test
+// sees several of each), and returns once it is ready. stop ends it and
+// may be called more than once.
+func startFleetKiosk(t *testing.T, broker, kioskID string) (*sim.Sim, func()) {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Kiosk.StateDir = t.TempDir()
 	cfg.Kiosk.Listen = ""
-	cfg.Fleet.Enabled, cfg.Fleet.Broker, cfg.Fleet.KioskID = true, b.URL(), "K-PRIVACY"
-	// Faster than config allows, so that the test sees several of each.
+	cfg.Fleet.Enabled, cfg.Fleet.Broker, cfg.Fleet.KioskID = true, broker, kioskID
 	cfg.Fleet.StatusEvery.D, cfg.Fleet.CountersEvery.D = time.Second, time.Second
 	hw, s, err := sim.New(cfg)
 	if err != nil {
@@ -97,12 +93,25 @@ func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
 			}
 		}
 	}
-	defer stop()
 	select {
 	case <-ready:
 	case err := <-done:
 		t.Fatal(err)
 	}
+	return s, stop
+}
+
+// TestPrivacyNothingPersonalOnTheBroker runs the simulated kiosk with fleet
+// reports on, scans every sample pass through the serial driver, and reads
+// everything the broker has under venuekiosk/#: counts, states and
+// versions arrive; no holder's name, date of birth, pass ID or hash of one.
+func TestPrivacyNothingPersonalOnTheBroker(t *testing.T) {
+	t.Parallel()
+	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
+	watch := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "privacy", Subscribe: []string{fleet.AllTopics}})
+
+	s, stop := startFleetKiosk(t, b.URL(), "K-PRIVACY")
+	defer stop()
 	isStatus := func(pred func(*fleet.Status) bool) func([]fleettest.Msg) bool {
 		return func(ms []fleettest.Msg) bool {
 			for _, m := range ms {
@@ -175,30 +184,8 @@ func TestKioskScansWhileTheBrokerIsAway(t *testing.T) {
 	ingest.Close()
 	b.Stop()
 
-	cfg := config.Default()
-	cfg.Kiosk.StateDir = t.TempDir()
-	cfg.Kiosk.Listen = ""
-	cfg.Fleet.Enabled, cfg.Fleet.Broker, cfg.Fleet.KioskID = true, b.URL(), "K-OFFLINE"
-	cfg.Fleet.StatusEvery.D, cfg.Fleet.CountersEvery.D = time.Second, time.Second
-	hw, s, err := sim.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	ready := make(chan struct{})
-	go func() { done <- daemon.Run(ctx, cfg, hw, func(net.Addr) { close(ready) }) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatal(err)
-	}
+	s, stop := startFleetKiosk(t, b.URL(), "K-OFFLINE")
+	defer stop()
 	time.Sleep(300 * time.Millisecond) // the simulated scanner connects
 	for _, sm := range s.Samples.Samples {
 		if _, err := s.Scanner.Write([]byte(sm.Payload + "\r")); err != nil {
