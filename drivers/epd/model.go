@@ -50,19 +50,22 @@ type Model struct {
 	// The drivers derive their default BUSY timeouts from them. FastTime 0
 	// means the model has no fast refresh.
 	FullTime, FastTime, PartialTime time.Duration
+	// FastTemperature is the temperature (°C) a fast refresh forces on
+	// the controller: the OTP keeps its short waveform in that slot.
+	FastTemperature int
 }
 
 // The kiosk's panels (Waveshare modules). Refresh times are from the
 // modules' specifications at room temperature; cold panels are slower.
 var (
 	Waveshare2in13V4 = Model{Name: "waveshare_2in13_v4", Controller: SSD1680, Width: 122, Height: 250,
-		FullTime: 2 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 300 * time.Millisecond}
+		FullTime: 2 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 300 * time.Millisecond, FastTemperature: 100}
 	Waveshare2in9V2 = Model{Name: "waveshare_2in9_v2", Controller: SSD1680, Width: 128, Height: 296,
 		FullTime: 3 * time.Second, PartialTime: 300 * time.Millisecond}
 	Waveshare4in2V2 = Model{Name: "waveshare_4in2_v2", Controller: SSD1683, Width: 400, Height: 300,
-		FullTime: 4 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 400 * time.Millisecond}
+		FullTime: 4 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 400 * time.Millisecond, FastTemperature: 110}
 	Waveshare7in5V2 = Model{Name: "waveshare_7in5_v2", Controller: UC8179, Width: 800, Height: 480,
-		FullTime: 5 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 400 * time.Millisecond}
+		FullTime: 5 * time.Second, FastTime: 1500 * time.Millisecond, PartialTime: 400 * time.Millisecond, FastTemperature: 90}
 )
 
 // Models lists the supported panels.

@@ -59,92 +59,149 @@ func ramOptions(c epd.Controller, k epd.Refresh) []byte {
 	return []byte{0x00, 0x80}
 }
 
-// init runs after the hardware reset: software reset, then the registers
+// commands is the SSD168x command set (epd.Commands).
+type commands struct {
+	l        *epd.Link
+	m        epd.Model
+	fastTemp int // °C forced before a fast refresh
+	// skipOldSync leaves RED RAM stale after a partial refresh: the
+	// deliberately broken sequence the emulator's ghosting test uses.
+	skipOldSync bool
+}
+
+// Init runs after the hardware reset: software reset, then the registers
 // for a refresh of kind k.
-func (d *Dev) init(k epd.Refresh) error {
-	b, to := d.bus, d.opts.Timeouts
-	if err := d.busy.Wait("hardware reset", to.Command); err != nil {
+func (c *commands) Init(k epd.Refresh) error {
+	l, to := c.l, c.l.Timeouts
+	if err := l.Command(cmdSoftReset); err != nil {
 		return err
 	}
-	if err := b.Command(cmdSoftReset); err != nil {
+	if err := l.Wait("software reset", to.Command); err != nil {
 		return err
 	}
-	if err := d.busy.Wait("software reset", to.Command); err != nil {
-		return err
-	}
-	mux := d.model.Height - 1
+	mux := c.m.Height - 1
 	border := byte(borderFollowLUT)
 	if k == epd.Partial {
 		border = borderVCOM
 	}
-	for _, c := range []struct {
-		cmd  byte
-		args []byte
-	}{
-		{cmdDriverOutput, []byte{byte(mux), byte(mux >> 8), 0x00}},
-		{cmdDataEntry, []byte{entryXIncYInc}},
-		{cmdBorder, []byte{border}},
-		{cmdUpdateCtl1, ramOptions(d.model.Controller, k)},
-		{cmdTempSensor, []byte{sensorInternal}},
-	} {
-		if err := b.Command(c.cmd, c.args...); err != nil {
-			return err
-		}
+	if err := l.Send(
+		epd.Reg{Cmd: cmdDriverOutput, Data: []byte{byte(mux), byte(mux >> 8), 0x00}},
+		epd.Reg{Cmd: cmdDataEntry, Data: []byte{entryXIncYInc}},
+		epd.Reg{Cmd: cmdBorder, Data: []byte{border}},
+		epd.Reg{Cmd: cmdUpdateCtl1, Data: ramOptions(c.m.Controller, k)},
+		epd.Reg{Cmd: cmdTempSensor, Data: []byte{sensorInternal}},
+	); err != nil {
+		return err
 	}
 	if k != epd.Fast {
 		return nil
 	}
 	// Fast: load the sensor's temperature, overwrite it with a high one
 	// and load the waveform for that: the OTP's short one.
-	if err := d.update(updLoadTempLUT, "loading temperature", to.Command); err != nil {
+	if err := c.update(updLoadTempLUT, "loading temperature", to.Command); err != nil {
 		return err
 	}
-	if err := b.Command(cmdWriteTemp, byte(d.opts.FastTemperature), 0x00); err != nil {
+	if err := l.Command(cmdWriteTemp, byte(c.fastTemp), 0x00); err != nil {
 		return err
 	}
-	return d.update(updLoadLUT, "loading the fast waveform", to.Command)
+	return c.update(updLoadLUT, "loading the fast waveform", to.Command)
+}
+
+// Show writes the RAMs and runs the display update. Display mode 2 (a
+// partial refresh) drives the pixels where BW RAM differs from RED RAM,
+// over the whole panel: RED must hold what is shown everywhere.
+func (c *commands) Show(j *epd.Job) error {
+	all := image.Rect(0, 0, j.Next.Stride*8, j.Next.Height)
+	opt := byte(updFull)
+	switch j.Kind {
+	case epd.Full, epd.Fast:
+		if j.Kind == epd.Fast {
+			opt = updFast
+		}
+		if err := c.setWindow(all); err != nil {
+			return err
+		}
+		if err := c.writeRAM(cmdWriteBW, all, j.Next); err != nil {
+			return err
+		}
+		if err := c.writeRAM(cmdWriteRed, all, j.Next); err != nil {
+			return err
+		}
+	case epd.Partial:
+		opt = updPartial
+		if !j.Kept {
+			// RAM was lost: both RAMs whole, RED what is shown.
+			if err := c.setWindow(all); err != nil {
+				return err
+			}
+			if err := c.writeRAM(cmdWriteRed, all, j.Shown); err != nil {
+				return err
+			}
+			if err := c.writeRAM(cmdWriteBW, all, j.Next); err != nil {
+				return err
+			}
+		}
+		if err := c.setWindow(j.Window); err != nil {
+			return err
+		}
+		if j.Kept {
+			if err := c.writeRAM(cmdWriteBW, j.Window, j.Next); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.update(opt, "display update", c.l.Timeouts.For(j.Kind)); err != nil {
+		return err
+	}
+	if j.Kind == epd.Partial && !c.skipOldSync {
+		// RED RAM ← the new window: it holds what is shown again.
+		return c.writeRAM(cmdWriteRed, j.Window, j.Next)
+	}
+	return nil
 }
 
 // update runs the display update sequence opt and waits for it.
-func (d *Dev) update(opt byte, step string, timeout time.Duration) error {
-	if err := d.bus.Command(cmdUpdateCtl2, opt); err != nil {
+func (c *commands) update(opt byte, step string, timeout time.Duration) error {
+	if err := c.l.Command(cmdUpdateCtl2, opt); err != nil {
 		return err
 	}
-	if err := d.bus.Command(cmdActivate); err != nil {
-		return err
-	}
-	return d.busy.Wait(step, timeout)
+	return c.l.Run(cmdActivate, 0, step, timeout)
 }
 
 // setWindow sets the RAM window to the byte-aligned native rectangle r.
-func (d *Dev) setWindow(r image.Rectangle) error {
+func (c *commands) setWindow(r image.Rectangle) error {
 	ye := r.Max.Y - 1
-	if err := d.bus.Command(cmdRAMXWindow, byte(r.Min.X/8), byte(r.Max.X/8-1)); err != nil {
-		return err
-	}
-	return d.bus.Command(cmdRAMYWindow, byte(r.Min.Y), byte(r.Min.Y>>8), byte(ye), byte(ye>>8))
+	return c.l.Send(
+		epd.Reg{Cmd: cmdRAMXWindow, Data: []byte{byte(r.Min.X / 8), byte(r.Max.X/8 - 1)}},
+		epd.Reg{Cmd: cmdRAMYWindow, Data: []byte{byte(r.Min.Y), byte(r.Min.Y >> 8), byte(ye), byte(ye >> 8)}},
+	)
 }
 
 // writeRAM writes the window r of f to the RAM cmd selects, from the
 // window's start; the window must be set.
-func (d *Dev) writeRAM(cmd byte, r image.Rectangle, f *epd.Frame) error {
-	if err := d.bus.Command(cmdRAMXCounter, byte(r.Min.X/8)); err != nil {
+func (c *commands) writeRAM(cmd byte, r image.Rectangle, f *epd.Frame) error {
+	if err := c.l.Send(
+		epd.Reg{Cmd: cmdRAMXCounter, Data: []byte{byte(r.Min.X / 8)}},
+		epd.Reg{Cmd: cmdRAMYCounter, Data: []byte{byte(r.Min.Y), byte(r.Min.Y >> 8)}},
+	); err != nil {
 		return err
 	}
-	if err := d.bus.Command(cmdRAMYCounter, byte(r.Min.Y), byte(r.Min.Y>>8)); err != nil {
-		return err
-	}
-	var err error
-	if d.buf, err = f.Window(d.buf[:0], r); err != nil {
-		return err
-	}
-	if err := d.bus.Command(cmd); err != nil {
-		return err
-	}
-	return d.bus.Data(d.buf)
+	return c.l.Window(cmd, f, r, false)
 }
 
-// deepSleep puts the controller in deep sleep mode 1 (RAM kept).
-func (d *Dev) deepSleep() error {
-	return d.bus.Command(cmdDeepSleep, sleepMode1)
+// Sleep puts the controller in deep sleep mode 1 (RAM kept).
+func (c *commands) Sleep() error { return c.l.Command(cmdDeepSleep, sleepMode1) }
+
+// DeepSleep is Sleep: after a hardware reset there is nothing to end.
+func (c *commands) DeepSleep() error { return c.Sleep() }
+
+// Probe sends a software reset, whose BUSY pulse must start and end.
+func (c *commands) Probe() error {
+	if err := c.l.Command(cmdSoftReset); err != nil {
+		return err
+	}
+	return c.l.Pulse("software reset", probeStart, c.l.Timeouts.Command)
 }
+
+// probeStart bounds the wait for BUSY to rise after a software reset.
+const probeStart = 50 * time.Millisecond

@@ -7,6 +7,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 )
 
 // The expected sequences, written out from the SSD1680/SSD1683 command
@@ -43,14 +44,14 @@ var partRAMOpt = map[string]string{"waveshare_2in13_v4": "00 80", "waveshare_2in
 
 func TestFullSequence(t *testing.T) {
 	for _, m := range models {
-		e, d := newFixture(t, m, nil, nil)
+		e, d := epdemutest.Fixture(t, New, m, nil, nil)
 		if err := d.Full(epdtest.Pattern(d.Bounds(), 0)); err != nil {
 			t.Fatal(err)
 		}
-		noErrors(t, e)
-		want := join(initSeq[m.Name]("05", fullRAMOpt[m.Name]), wholeRAM[m.Name],
+		epdemutest.NoErrors(t, e)
+		want := epdemutest.Join(initSeq[m.Name]("05", fullRAMOpt[m.Name]), wholeRAM[m.Name],
 			[]string{"22 f7", "20", "10 01"}) // update: clock, analog, temperature, LUT, mode 1, off; sleep mode 1
-		diffSeq(t, m.Name, logOf(e), want)
+		epdemutest.DiffSeq(t, m.Name, epdemutest.Log(e), want)
 	}
 }
 
@@ -59,16 +60,16 @@ func TestFastSequence(t *testing.T) {
 		m    epd.Model
 		temp string
 	}{{epd.Waveshare2in13V4, "64"}, {epd.Waveshare4in2V2, "6e"}} {
-		e, d := newFixture(t, tt.m, nil, nil)
+		e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
 		if err := d.Fast(epdtest.Pattern(d.Bounds(), 0)); err != nil {
 			t.Fatal(err)
 		}
-		noErrors(t, e)
-		want := join(initSeq[tt.m.Name]("05", fullRAMOpt[tt.m.Name]),
+		epdemutest.NoErrors(t, e)
+		want := epdemutest.Join(initSeq[tt.m.Name]("05", fullRAMOpt[tt.m.Name]),
 			[]string{"22 b1", "20", "1a " + tt.temp + " 00", "22 91", "20"}, // sensor temperature and LUT; then the forced one and its LUT
 			wholeRAM[tt.m.Name],
 			[]string{"22 c7", "20", "10 01"}) // display mode 1 with the loaded LUT
-		diffSeq(t, tt.m.Name, logOf(e), want)
+		epdemutest.DiffSeq(t, tt.m.Name, epdemutest.Log(e), want)
 		if got := e.Refreshes(); got != (epdemu.Counts{Fast: 1}) {
 			t.Errorf("%s: emulator saw %+v, want one fast refresh", tt.m.Name, got)
 		}
@@ -89,22 +90,22 @@ func TestPartialSequence(t *testing.T) {
 		// x 100..300 widens to 96..304: bytes 12..37; rows 50..249.
 		{epd.Waveshare4in2V2, image.Rect(100, 50, 300, 250), []string{"44 0c 25", "45 32 00 f9 00", "4e 0c", "4f 32 00"}, "5200"},
 	} {
-		e, d := newFixture(t, tt.m, nil, nil)
+		e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
 		if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
 			t.Fatal(err)
 		}
-		logOf(e)
+		epdemutest.Log(e)
 		if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), tt.r); err != nil {
 			t.Fatal(err)
 		}
-		noErrors(t, e)
+		epdemutest.NoErrors(t, e)
 		counters := tt.window[2:]
-		want := join(initSeq[tt.m.Name]("80", partRAMOpt[tt.m.Name]), // border not driven
+		want := epdemutest.Join(initSeq[tt.m.Name]("80", partRAMOpt[tt.m.Name]), // border not driven
 			tt.window, []string{"24 <" + tt.n + " bytes>"}, // new image, window only
 			[]string{"22 ff", "20"},                       // mode 2: loads temperature and LUT
 			counters, []string{"26 <" + tt.n + " bytes>"}, // RED ← new: in sync again
 			[]string{"10 01"})
-		diffSeq(t, tt.m.Name, logOf(e), want)
+		epdemutest.DiffSeq(t, tt.m.Name, epdemutest.Log(e), want)
 		if s := d.Stats(); s.Refresh != epd.Partial {
 			t.Errorf("%s: Stats().Refresh = %v", tt.m.Name, s.Refresh)
 		}
@@ -113,21 +114,23 @@ func TestPartialSequence(t *testing.T) {
 
 func TestPartialAfterPowerCut(t *testing.T) {
 	m := epd.Waveshare2in13V4
-	e, d := newFixture(t, m, nil, func(e *epdemu.Emu, o *Opts) { o.Power = e.Power() })
+	e, d := epdemutest.Fixture(t, New, m, nil, func(e *epdemu.Emu, o *Opts) { o.Power = e.Power() })
 	if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
 		t.Fatal(err)
 	}
 	if e.Powered() {
 		t.Errorf("the power switch is on after a refresh")
 	}
-	logOf(e)
+	epdemutest.Log(e)
 	if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), image.Rect(10, 20, 50, 60)); err != nil {
 		t.Fatal(err)
 	}
-	noErrors(t, e)
+	epdemutest.NoErrors(t, e)
 	// RAM was lost with the power: RED ← shown and BW ← new, whole, first.
-	want := join([]string{"power on"}, initSeq[m.Name]("80", "00 80"),
+	want := epdemutest.Join([]string{"power on"}, initSeq[m.Name]("80", "00 80"),
 		[]string{"44 00 0f", "45 00 00 f9 00", "4e 00", "4f 00 00", "26 <4000 bytes>", "4e 00", "4f 00 00", "24 <4000 bytes>"},
 		[]string{"44 01 06", "45 14 00 3b 00", "22 ff", "20", "4e 01", "4f 14 00", "26 <240 bytes>", "10 01", "power off"})
-	diffSeq(t, m.Name, logOf(e), want)
+	epdemutest.DiffSeq(t, m.Name, epdemutest.Log(e), want)
 }
+
+var models = []epd.Model{epd.Waveshare2in13V4, epd.Waveshare2in9V2, epd.Waveshare4in2V2}

@@ -40,7 +40,6 @@ const (
 	cdiInterval  = 0x07
 	tconSetting  = 0x22
 	cascadeTSFIX = 0x02 // temperature from 0xE5, not the sensor
-	tempFast     = 90   // °C: Waveshare's fast init
 	tempPartial  = 110  // °C: Waveshare's (and GxEPD2's) partial init
 	pscanBoth    = 0x01 // 0x90 PT_SCAN: gates scan inside and outside the window
 )
@@ -60,79 +59,121 @@ func booster(k epd.Refresh) []byte {
 	return []byte{0x17, 0x17, 0x28, 0x17}
 }
 
-// command is a command byte and its parameters.
-type command struct {
-	cmd  byte
-	args []byte
+// commands is the UC8179 command set (epd.Commands).
+type commands struct {
+	l        *epd.Link
+	m        epd.Model
+	fastTemp int        // °C forced before a fast refresh
+	old      *epd.Frame // scratch: OLD data of a full refresh
+	// skipOld leaves out the OLD data of a partial refresh: the
+	// deliberately broken sequence the emulator's ghosting test uses.
+	skipOld bool
 }
 
-// init runs after the hardware reset: the registers for a refresh of
+// Init runs after the hardware reset: the registers for a refresh of
 // kind k.
-func (d *Dev) init(k epd.Refresh) error {
-	if err := d.busy.Wait("hardware reset", d.opts.Timeouts.Command); err != nil {
-		return err
-	}
-	w, h := d.model.Width, d.model.Height
+func (c *commands) Init(k epd.Refresh) error {
+	w, h := c.m.Width, c.m.Height
 	cdi := byte(cdiFull)
 	if k == epd.Partial {
 		cdi = cdiPartial
 	}
-	cmds := []command{
-		{cmdPowerSetting, powerSetting},
-		{cmdBooster, booster(k)},
-		{cmdPanelSetting, []byte{panelKWOTP}},
-		{cmdResolution, []byte{byte(w >> 8), byte(w), byte(h >> 8), byte(h)}},
-		{cmdDualSPI, []byte{0x00}},
-		{cmdVCOMData, []byte{cdi, cdiInterval}},
-		{cmdTCON, []byte{tconSetting}},
+	regs := []epd.Reg{
+		{Cmd: cmdPowerSetting, Data: powerSetting},
+		{Cmd: cmdBooster, Data: booster(k)},
+		{Cmd: cmdPanelSetting, Data: []byte{panelKWOTP}},
+		{Cmd: cmdResolution, Data: []byte{byte(w >> 8), byte(w), byte(h >> 8), byte(h)}},
+		{Cmd: cmdDualSPI, Data: []byte{0x00}},
+		{Cmd: cmdVCOMData, Data: []byte{cdi, cdiInterval}},
+		{Cmd: cmdTCON, Data: []byte{tconSetting}},
 	}
 	switch k {
 	case epd.Fast:
-		cmds = append(cmds, command{cmdCascade, []byte{cascadeTSFIX}}, command{cmdForceTemp, []byte{tempFast}})
+		regs = append(regs, epd.Reg{Cmd: cmdCascade, Data: []byte{cascadeTSFIX}}, epd.Reg{Cmd: cmdForceTemp, Data: []byte{byte(c.fastTemp)}})
 	case epd.Partial:
-		cmds = append(cmds, command{cmdCascade, []byte{cascadeTSFIX}}, command{cmdForceTemp, []byte{tempPartial}})
+		regs = append(regs, epd.Reg{Cmd: cmdCascade, Data: []byte{cascadeTSFIX}}, epd.Reg{Cmd: cmdForceTemp, Data: []byte{tempPartial}})
 	}
-	for _, c := range cmds {
-		if err := d.bus.Command(c.cmd, c.args...); err != nil {
+	return c.l.Send(regs...)
+}
+
+// Show writes OLD and NEW and runs the refresh: full and fast drive every
+// pixel to NEW; a partial refresh (inside its window) the pixels where NEW
+// differs from OLD. OLD is lost in deep sleep, so it is always written.
+func (c *commands) Show(j *epd.Job) error {
+	l := c.l
+	if j.Kind == epd.Partial {
+		if err := l.Command(cmdPartialIn); err != nil {
 			return err
 		}
+		if err := c.partialWindow(j.Window); err != nil {
+			return err
+		}
+		if !c.skipOld {
+			if err := l.Window(cmdDataOld, j.Shown, j.Window, false); err != nil {
+				return err
+			}
+		}
+		if err := l.Window(cmdDataNew, j.Next, j.Window, false); err != nil {
+			return err
+		}
+	} else {
+		old := j.Shown
+		if !j.Known {
+			// Unknown glass: OLD is NEW's complement, every pixel a change.
+			for i, b := range j.Next.Pix {
+				c.old.Pix[i] = ^b
+			}
+			old = c.old
+		}
+		if err := l.Window(cmdDataOld, old, j.Window, false); err != nil {
+			return err
+		}
+		if err := l.Window(cmdDataNew, j.Next, j.Window, false); err != nil {
+			return err
+		}
+	}
+	if err := l.Run(cmdPowerOn, busySettle, "power on", l.Timeouts.Command); err != nil {
+		return err
+	}
+	if err := l.Run(cmdRefresh, busySettle, "display refresh", l.Timeouts.For(j.Kind)); err != nil {
+		return err
+	}
+	if j.Kind == epd.Partial {
+		return l.Command(cmdPartialOut)
 	}
 	return nil
 }
 
-// wait sends cmd, which raises BUSY, and waits for it to fall.
-func (d *Dev) wait(cmd byte, step string, timeout time.Duration) error {
-	if err := d.bus.Command(cmd); err != nil {
-		return err
-	}
-	d.sleep(busySettle)
-	return d.busy.Wait(step, timeout)
-}
-
 // partialWindow sends 0x90 for the byte-aligned native rectangle r.
-func (d *Dev) partialWindow(r image.Rectangle) error {
+func (c *commands) partialWindow(r image.Rectangle) error {
 	hs, he, vs, ve := r.Min.X, r.Max.X-1, r.Min.Y, r.Max.Y-1
-	return d.bus.Command(cmdPartialWin,
+	return c.l.Command(cmdPartialWin,
 		byte(hs>>8), byte(hs), byte(he>>8), byte(he),
 		byte(vs>>8), byte(vs), byte(ve>>8), byte(ve), pscanBoth)
 }
 
-// writeData sends the window r of f as the data of cmd (0x10 or 0x13).
-func (d *Dev) writeData(cmd byte, r image.Rectangle, f *epd.Frame) error {
-	var err error
-	if d.buf, err = f.Window(d.buf[:0], r); err != nil {
+// Sleep switches the charge pump off and enters deep sleep.
+func (c *commands) Sleep() error {
+	if err := c.l.Run(cmdPowerOff, busySettle, "power off", c.l.Timeouts.Command); err != nil {
 		return err
 	}
-	if err := d.bus.Command(cmd); err != nil {
-		return err
-	}
-	return d.bus.Data(d.buf)
+	return c.DeepSleep()
 }
 
-// sleepController switches the charge pump off and enters deep sleep.
-func (d *Dev) sleepController() error {
-	if err := d.wait(cmdPowerOff, "power off", d.opts.Timeouts.Command); err != nil {
+// DeepSleep enters deep sleep (0x07 with its check code).
+func (c *commands) DeepSleep() error { return c.l.Command(cmdDeepSleep, deepSleepCheck) }
+
+// Probe sets the registers and switches the charge pump on: BUSY must go
+// busy and come back.
+func (c *commands) Probe() error {
+	if err := c.Init(epd.Full); err != nil {
 		return err
 	}
-	return d.bus.Command(cmdDeepSleep, deepSleepCheck)
+	if err := c.l.Command(cmdPowerOn); err != nil {
+		return err
+	}
+	return c.l.Pulse("power on", probeStart, c.l.Timeouts.Command)
 }
+
+// probeStart bounds the wait for BUSY to fall after power on.
+const probeStart = 50 * time.Millisecond

@@ -4,8 +4,10 @@ import (
 	"image"
 	"testing"
 
+	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 )
 
 // The expected sequences, written out from the UC8179 command table and
@@ -20,30 +22,32 @@ func initSeq(booster, cdi string) []string {
 	return []string{"reset", "01 07 07 3f 3f", "06 " + booster, "00 1f", "61 03 20 01 e0", "15 00", "50 " + cdi + " 07", "60 22"}
 }
 
+var m75 = epd.Waveshare7in5V2
+
 // sleepSeq: charge pump off, deep sleep with its check code.
 var sleepSeq = []string{"02", "07 a5"}
 
 func TestFullSequence(t *testing.T) {
-	e, d := newFixture(t, m75, nil, nil)
+	e, d := epdemutest.Fixture(t, New, m75, nil, nil)
 	if err := d.Full(epdtest.Pattern(d.Bounds(), 0)); err != nil {
 		t.Fatal(err)
 	}
-	noErrors(t, e)
-	want := join(initSeq("17 17 28 17", "21"), // DDX=01: a set bit is white; BDV=10
+	epdemutest.NoErrors(t, e)
+	want := epdemutest.Join(initSeq("17 17 28 17", "21"), // DDX=01: a set bit is white; BDV=10
 		[]string{"10 <48000 bytes>", "13 <48000 bytes>", "04", "12"}, sleepSeq)
-	diffSeq(t, "full", logOf(e), want)
+	epdemutest.DiffSeq(t, "full", epdemutest.Log(e), want)
 }
 
 func TestFastSequence(t *testing.T) {
-	e, d := newFixture(t, m75, nil, nil)
+	e, d := epdemutest.Fixture(t, New, m75, nil, nil)
 	if err := d.Fast(epdtest.Pattern(d.Bounds(), 0)); err != nil {
 		t.Fatal(err)
 	}
-	noErrors(t, e)
-	want := join(initSeq("27 27 18 17", "21"),
+	epdemutest.NoErrors(t, e)
+	want := epdemutest.Join(initSeq("27 27 18 17", "21"),
 		[]string{"e0 02", "e5 5a"}, // temperature from 0xE5: 90 °C
 		[]string{"10 <48000 bytes>", "13 <48000 bytes>", "04", "12"}, sleepSeq)
-	diffSeq(t, "fast", logOf(e), want)
+	epdemutest.DiffSeq(t, "fast", epdemutest.Log(e), want)
 	if got := e.Refreshes(); got != (epdemu.Counts{Fast: 1}) {
 		t.Errorf("emulator saw %+v, want one fast refresh", got)
 	}
@@ -60,33 +64,33 @@ func TestPartialSequence(t *testing.T) {
 		// The bottom right corner: 792..799 × 470..479.
 		{image.Rect(795, 470, 800, 480), "90 03 18 03 1f 01 d6 01 df 01", "10"},
 	} {
-		e, d := newFixture(t, m75, nil, nil)
+		e, d := epdemutest.Fixture(t, New, m75, nil, nil)
 		if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
 			t.Fatal(err)
 		}
-		logOf(e)
+		epdemutest.Log(e)
 		if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), tt.r); err != nil {
 			t.Fatal(err)
 		}
-		noErrors(t, e)
-		want := join(initSeq("17 17 28 17", "a1"), // border floating
+		epdemutest.NoErrors(t, e)
+		want := epdemutest.Join(initSeq("17 17 28 17", "a1"), // border floating
 			[]string{"e0 02", "e5 6e"}, // 110 °C: the OTP's partial waveform
 			[]string{"91", tt.window, "10 <" + tt.n + " bytes>", "13 <" + tt.n + " bytes>", "04", "12", "92"},
 			sleepSeq)
-		diffSeq(t, tt.r.String(), logOf(e), want)
+		epdemutest.DiffSeq(t, tt.r.String(), epdemutest.Log(e), want)
 	}
 }
 
 func TestPowerSwitchSequence(t *testing.T) {
-	e, d := newFixture(t, m75, nil, func(e *epdemu.Emu, o *Opts) { o.Power = e.Power() })
+	e, d := epdemutest.Fixture(t, New, m75, nil, func(e *epdemu.Emu, o *Opts) { o.Power = e.Power() })
 	if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Full(epdtest.Solid(d.Bounds(), false)); err != nil {
 		t.Fatal(err)
 	}
-	noErrors(t, e)
-	got := logOf(e)
-	want := join(initSeq("17 17 28 17", "21"), []string{"10 <48000 bytes>", "13 <48000 bytes>", "04", "12"}, sleepSeq, []string{"power off"})
-	diffSeq(t, "power switch", got, join(want, []string{"power on"}, want))
+	epdemutest.NoErrors(t, e)
+	got := epdemutest.Log(e)
+	want := epdemutest.Join(initSeq("17 17 28 17", "21"), []string{"10 <48000 bytes>", "13 <48000 bytes>", "04", "12"}, sleepSeq, []string{"power off"})
+	epdemutest.DiffSeq(t, "power switch", got, epdemutest.Join(want, []string{"power on"}, want))
 }

@@ -1,4 +1,4 @@
-package ssd1680
+package epd_test
 
 import (
 	"image"
@@ -9,6 +9,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 )
 
 // instant makes the emulated panel answer at once: the benchmarks measure
@@ -17,16 +18,16 @@ var instant = &epdemu.Opts{Timing: epdemu.Timing{Reset: 1, Command: 1, Full: 1, 
 
 // report adds the bus figures: bytes per operation and their time on the
 // wire at the default 4 MHz clock (8 bits a byte, no gaps).
-func report(b *testing.B, d *Dev) {
+func report(b *testing.B, d *epd.Dev) {
 	n := float64(d.Stats().Bytes)
 	b.ReportMetric(n, "spi-bytes/op")
-	b.ReportMetric(n*8/float64(DefaultSPIHz/physic.Hertz)*1e3, "wire-ms@4MHz/op")
+	b.ReportMetric(n*8/float64(epd.DefaultSPIHz/physic.Hertz)*1e3, "wire-ms@4MHz/op")
 }
 
 func BenchmarkFull(b *testing.B) {
-	for _, m := range models {
+	for _, m := range epd.Models {
 		b.Run(m.Name, func(b *testing.B) {
-			e, d := newFixture(b, m, instant, nil)
+			e, d := fixture(b, m, instant, nil)
 			imgs := []*image.Gray{epdtest.Pattern(d.Bounds(), 0), epdtest.Pattern(d.Bounds(), 1)}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -36,15 +37,15 @@ func BenchmarkFull(b *testing.B) {
 			}
 			b.StopTimer()
 			report(b, d)
-			noErrors(b, e)
+			epdemutest.NoErrors(b, e)
 		})
 	}
 }
 
 func BenchmarkPartial200(b *testing.B) {
-	for _, m := range models {
+	for _, m := range epd.Models {
 		b.Run(m.Name, func(b *testing.B) {
-			e, d := newFixture(b, m, instant, nil)
+			e, d := fixture(b, m, instant, nil)
 			imgs := []*image.Gray{epdtest.Pattern(d.Bounds(), 0), epdtest.Pattern(d.Bounds(), 1)}
 			if err := d.Full(imgs[0]); err != nil {
 				b.Fatal(err)
@@ -61,7 +62,7 @@ func BenchmarkPartial200(b *testing.B) {
 				b.Fatalf("not a partial refresh: %v", d.Stats())
 			}
 			report(b, d)
-			noErrors(b, e)
+			epdemutest.NoErrors(b, e)
 		})
 	}
 }
