@@ -17,9 +17,8 @@ import (
 // Dev is an e-paper panel: the lifecycle every controller shares, around
 // the controller's Commands. Its methods are safe for concurrent use;
 // operations run one at a time. Every operation wakes the controller with
-// a hardware reset (after switching the power on, with a switch), runs,
-// and puts the controller back into deep sleep (and switches the power
-// off).
+// a hardware reset (after switching the power on, with a switch that is
+// off), runs, and puts the controller back into deep sleep.
 type Dev struct {
 	mu     sync.Mutex
 	name   string
@@ -28,8 +27,11 @@ type Dev struct {
 	link   *Link
 	cmds   Commands
 	rst    gpio.PinOut
+	dc     gpio.PinOut
 	power  gpio.PinOut
 	canvas *Canvas
+	// powered: the power switch is on.
+	powered bool
 	// kept: the controller's memory holds what the last refresh left in
 	// it (no power cut, error or probe since).
 	kept bool
@@ -84,11 +86,7 @@ func (drv *Driver) open(c spi.Conn, dc, rst gpio.PinOut, busy gpio.PinIn, o Opts
 	if err != nil {
 		return nil, err
 	}
-	level := gpio.High
-	if o.Model.Controller == UC8179 {
-		level = gpio.Low
-	}
-	b, err := NewBusy(drv.Name, busy, level)
+	b, err := NewBusy(drv.Name, busy, o.Model.BusyLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +98,7 @@ func (drv *Driver) open(c spi.Conn, dc, rst gpio.PinOut, busy gpio.PinIn, o Opts
 		link:   l,
 		cmds:   drv.Commands(l, o),
 		rst:    rst,
+		dc:     dc,
 		power:  o.Power,
 		canvas: NewCanvas(drv.Name, o.Model, o.Rotation),
 		log:    o.Logger,
@@ -213,22 +212,19 @@ func (d *Dev) PreparePartial() (err error) {
 }
 
 // Halt implements conn.Resource. The controller sleeps between
-// operations already (Halt puts one woken by PreparePartial back to
-// sleep); Halt also cuts the power switch if there is one.
+// operations already (Halt resets one woken by PreparePartial and puts it
+// back to sleep); Halt also cuts the power switch if there is one, with
+// RST and DC low first.
 func (d *Dev) Halt() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.awake {
 		d.awake = false
-		if err := d.cmds.DeepSleep(); err != nil {
+		if err := d.rest(); err != nil {
 			return err
 		}
 	}
-	if d.power == nil {
-		return nil
-	}
-	d.kept = false
-	return d.power.Out(gpio.Low)
+	return d.powerOff()
 }
 
 // Stats describes the last operation.
@@ -268,10 +264,7 @@ func (d *Dev) Probe() (err error) {
 	if err := d.cmds.Probe(); err != nil {
 		return err
 	}
-	if err := d.cmds.Sleep(); err != nil {
-		return err
-	}
-	return d.powerOff()
+	return d.cmds.Sleep()
 }
 
 // refresh sends canvas.Next to the panel; native is the byte-aligned
@@ -294,7 +287,7 @@ func (d *Dev) refresh(k Refresh, native image.Rectangle) error {
 		return err
 	}
 	d.canvas.Commit()
-	d.kept = d.power == nil
+	d.kept = true
 	d.log.Debug("e-paper refresh", "panel", d.model.Name, "stats", d.stats.String())
 	return nil
 }
@@ -323,19 +316,13 @@ func (d *Dev) run(k Refresh, native image.Rectangle) (err error) {
 	if err := d.cmds.Show(j); err != nil {
 		return err
 	}
-	if err := d.cmds.Sleep(); err != nil {
-		return err
-	}
-	return d.powerOff()
+	return d.cmds.Sleep()
 }
 
 // abort leaves the controller asleep after a failed operation, as far as
-// it can: a hardware reset stops whatever it was doing; deep sleep only
-// if BUSY then shows idle (a stuck controller takes no command).
+// it can (see rest), and cycles the power switch if there is one.
 func (d *Dev) abort() {
-	d.awake = false
-	if err := d.hardReset(); err == nil && d.link.Wait("reset after an error", d.opts.Timeouts.Command) == nil {
-		_ = d.cmds.DeepSleep()
-	}
+	d.awake, d.kept = false, false
+	_ = d.rest()
 	_ = d.powerOff()
 }

@@ -407,6 +407,9 @@ func TestBusyStuckEmulator(t *testing.T) {
 	}
 }
 
+// The power switch stays on between operations (the controller sleeps and
+// keeps its memory); Halt cuts it, and a partial refresh after that
+// rebuilds whatever memory it needs.
 func TestPowerSwitchRoundTrip(t *testing.T) {
 	for _, m := range epd.Models {
 		e, d := fixture(t, m, nil, func(e *epdemu.Emu, o *epd.Opts) { o.Power = e.Power() })
@@ -414,8 +417,14 @@ func TestPowerSwitchRoundTrip(t *testing.T) {
 		if err := d.Full(p0); err != nil {
 			t.Fatal(err)
 		}
+		if !e.Powered() || !e.Sleeping() {
+			t.Errorf("%s: after a refresh: powered %v, asleep %v; want a sleeping controller with its supply on", m.Name, e.Powered(), e.Sleeping())
+		}
+		if err := d.Halt(); err != nil {
+			t.Fatal(err)
+		}
 		if e.Powered() {
-			t.Errorf("%s: the power switch is on after a refresh", m.Name)
+			t.Errorf("%s: Halt left the power on", m.Name)
 		}
 		r := window200(d.Bounds())
 		if err := d.Partial(p1, r); err != nil {
@@ -424,9 +433,95 @@ func TestPowerSwitchRoundTrip(t *testing.T) {
 		if n, first := epdtest.Diff(e.Image(), epdtest.Paste(p0, p1, r)); n != 0 {
 			t.Errorf("%s: partial after power loss: %d pixels differ, first %s", m.Name, n, first)
 		}
-		if e.Powered() {
-			t.Errorf("%s: power left on", m.Name)
+		if s := d.Stats(); s.Refresh != epd.Partial {
+			t.Errorf("%s: after power loss: %v, want partial (the glass keeps its image)", m.Name, s.Refresh)
 		}
 		epdemutest.NoErrors(t, e)
+	}
+}
+
+// A failed operation cycles the power switch: off, with RST and DC low
+// first, and on again at the next operation.
+func TestPowerCycleAfterError(t *testing.T) {
+	for _, m := range epd.Models {
+		e, d := fixture(t, m, nil, func(e *epdemu.Emu, o *epd.Opts) {
+			o.Power = e.Power()
+			o.Timeouts.Command = 25 * time.Millisecond
+		})
+		if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
+			t.Fatal(err)
+		}
+		e.SetStuck(true)
+		if err := d.Full(epdtest.Solid(d.Bounds(), false)); !errors.Is(err, epd.ErrBusyTimeout) {
+			t.Fatalf("%s: Full with BUSY stuck: %v", m.Name, err)
+		}
+		if e.Powered() {
+			t.Errorf("%s: the power stayed on after a failed operation", m.Name)
+		}
+		e.SetStuck(false)
+		epdemutest.Log(e)
+		if err := d.Full(epdtest.Solid(d.Bounds(), false)); err != nil {
+			t.Fatal(err)
+		}
+		if got := epdemutest.Log(e); len(got) < 2 || got[0] != "power on" || got[1] != "reset" {
+			t.Errorf("%s: after a power cut the next operation starts %q; want power on, then the reset", m.Name, got)
+		}
+		epdemutest.NoErrors(t, e)
+	}
+}
+
+// On a HAT with a power switch (rev 2.3) the driver powers the panel up
+// before the reset and down with RST and DC low first; the emulated
+// switched supply flags any other order.
+func TestSwitchedHAT(t *testing.T) {
+	for _, m := range epd.Models {
+		e, d := fixture(t, m, &epdemu.Opts{Switched: true}, func(e *epdemu.Emu, o *epd.Opts) { o.Power = e.Power() })
+		p0, p1 := epdtest.Pattern(d.Bounds(), 0), epdtest.Pattern(d.Bounds(), 1)
+		if err := d.Full(p0); err != nil {
+			t.Fatal(err)
+		}
+		if got := epdemutest.Log(e); len(got) < 2 || got[0] != "power on" || got[1] != "reset" {
+			t.Errorf("%s: the first operation starts %q; want power on, then the reset", m.Name, got)
+		}
+		if err := d.PreparePartial(); err != nil {
+			t.Fatal(err)
+		}
+		r := window200(d.Bounds())
+		if err := d.Partial(p1, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Probe(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Halt(); err != nil {
+			t.Fatal(err)
+		}
+		if e.Powered() {
+			t.Errorf("%s: powered after Halt", m.Name)
+		}
+		if n, first := epdtest.Diff(e.Image(), epdtest.Paste(p0, p1, r)); n != 0 {
+			t.Errorf("%s: %d pixels differ, first %s", m.Name, n, first)
+		}
+		epdemutest.NoErrors(t, e)
+	}
+}
+
+// On a rev 2.3 HAT driven without its power pin (panel.power = "") the
+// panel never gets a supply: it takes no command, and Probe, which wants
+// a BUSY pulse, says so — where a refresh would "succeed" on an
+// SSD168x, whose BUSY reads idle without power.
+func TestUnpoweredPanel(t *testing.T) {
+	for _, m := range epd.Models {
+		e, d := fixture(t, m, &epdemu.Opts{Switched: true}, func(_ *epdemu.Emu, o *epd.Opts) { o.Timeouts.Command = 30 * time.Millisecond })
+		err := d.Probe()
+		if !errors.Is(err, epd.ErrNoBusyPulse) && !errors.Is(err, epd.ErrBusyTimeout) {
+			t.Errorf("%s: Probe of an unpowered panel: %v, want no BUSY pulse or a busy timeout", m.Name, err)
+		}
+		if len(e.Errors()) == 0 && e.Bytes() > 0 {
+			t.Errorf("%s: the emulator took %d bytes without power and flagged nothing", m.Name, e.Bytes())
+		}
+		if e.Refreshes().Total() != 0 {
+			t.Errorf("%s: an unpowered panel refreshed", m.Name)
+		}
 	}
 }

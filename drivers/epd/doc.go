@@ -1,8 +1,14 @@
-// Package epd holds what the kiosk's e-paper drivers (drivers/ssd1680,
-// drivers/uc8179), their emulator (drivers/epdemu) and the daemon share:
-// the panel models, refresh kinds, per-operation statistics, the Panel
-// interface, a packed 1-bit frame with rotation, the SPI command/data bus
-// with chunking, the BUSY wait with timeout, and pin lookup by name.
+// Package epd is the kiosk's e-paper core: the panel lifecycle every
+// controller shares (Dev: locking, the power switch and the wake-up reset,
+// PreparePartial, busy waits, errors and the recovery after one,
+// statistics), written once, around a controller's command set
+// (Commands: drivers/ssd1680, drivers/uc8179). It also holds what those,
+// their emulator (drivers/epdemu) and the daemon share: the panel models
+// with their capabilities as data (where each refresh's waveform comes
+// from, reset timing, BUSY polarity), refresh kinds, per-operation
+// statistics, the Panel interface, a packed 1-bit frame with rotation,
+// the SPI command/data bus with chunking, the BUSY wait with timeout, and
+// pin lookup by name.
 //
 // Nothing here speaks a controller's command set; see the drivers for that,
 // and their datasheets:
@@ -18,6 +24,7 @@
 //	waveshare_2in9_v2    SSD1680     128 × 296
 //	waveshare_4in2_v2    SSD1683     400 × 300
 //	waveshare_7in5_v2    UC8179      800 × 480
+//	waveshare_7in5_v2_old UC8179     800 × 480 (older stock: LUTs from the driver)
 //
 // Frames are packed one bit per pixel, the leftmost pixel in the most
 // significant bit, each row padded to a whole byte; a set bit is white.
@@ -27,7 +34,7 @@
 // periph's host.Init has registered the board's GPIO lines:
 //
 //	if _, err := host.Init(); err != nil { … }
-//	pins, err := epd.OpenPins(epd.PinNames{DC: "GPIO25", Reset: "GPIO17", Busy: "GPIO24"})
+//	pins, err := epd.OpenPins(epd.WaveshareHAT) // DC GPIO25, RST GPIO17, BUSY GPIO24, PWR GPIO18
 //	port, err := spireg.Open("/dev/spidev0.0")
 //	dev, err := ssd1680.New(port, pins.DC, pins.Reset, pins.Busy, &ssd1680.Opts{Model: m, Power: pins.Power})
 //

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"periph.io/x/conn/v3/gpio"
 )
 
 func TestLookup(t *testing.T) {
@@ -12,11 +14,14 @@ func TestLookup(t *testing.T) {
 		c            Controller
 		w, h, stride int
 		fast         bool
+		full, part   Source
+		busy         gpio.Level
 	}{
-		{"waveshare_2in13_v4", SSD1680, 122, 250, 16, true},
-		{"waveshare_2in9_v2", SSD1680, 128, 296, 16, false},
-		{"waveshare_4in2_v2", SSD1683, 400, 300, 50, true},
-		{"waveshare_7in5_v2", UC8179, 800, 480, 100, true},
+		{"waveshare_2in13_v4", SSD1680, 122, 250, 16, true, OTP, OTP, gpio.High},
+		{"waveshare_2in9_v2", SSD1680, 128, 296, 16, false, OTP, LUT, gpio.High},
+		{"waveshare_4in2_v2", SSD1683, 400, 300, 50, true, OTP, OTP, gpio.High},
+		{"waveshare_7in5_v2", UC8179, 800, 480, 100, true, OTP, OTP, gpio.Low},
+		{"waveshare_7in5_v2_old", UC8179, 800, 480, 100, false, LUT, LUT, gpio.Low},
 	} {
 		m, err := Lookup(tt.name)
 		if err != nil {
@@ -25,6 +30,13 @@ func TestLookup(t *testing.T) {
 		if m.Controller != tt.c || m.Width != tt.w || m.Height != tt.h || m.Stride() != tt.stride || m.HasFast() != tt.fast {
 			t.Errorf("Lookup(%q) = %v %d×%d stride %d fast %v, want %v %d×%d stride %d fast %v",
 				tt.name, m.Controller, m.Width, m.Height, m.Stride(), m.HasFast(), tt.c, tt.w, tt.h, tt.stride, tt.fast)
+		}
+		if m.Waveform(Full).Source != tt.full || m.Waveform(Partial).Source != tt.part || m.BusyLevel != tt.busy {
+			t.Errorf("%s: full %v, partial %v, BUSY %v while busy; want %v, %v, %v",
+				tt.name, m.Waveform(Full).Source, m.Waveform(Partial).Source, m.BusyLevel, tt.full, tt.part, tt.busy)
+		}
+		if r := m.Reset; r.Pulse <= 0 || r.Recover <= 0 || r.Settle <= 0 {
+			t.Errorf("%s: reset timing %+v", tt.name, r)
 		}
 		if got, want := m.FrameBytes(), tt.stride*tt.h; got != want {
 			t.Errorf("%s.FrameBytes() = %d, want %d", tt.name, got, want)
@@ -41,7 +53,8 @@ func TestLookup(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := Model{Name: "x", Controller: SSD1680, Width: 100, Height: 100, FullTime: time.Second, PartialTime: time.Second}
+	ok := Model{Name: "x", Controller: SSD1680, Width: 100, Height: 100, FullTime: time.Second, PartialTime: time.Second,
+		FullWaveform: Waveform{Source: OTP}, PartialWaveform: Waveform{Source: LUT}}
 	for _, tt := range []struct {
 		name string
 		edit func(m *Model)
@@ -55,6 +68,9 @@ func TestValidate(t *testing.T) {
 		{"uc8179 odd width", func(m *Model) { m.Controller, m.Width = UC8179, 801-8 }, "multiple of 8"},
 		{"no full time", func(m *Model) { m.FullTime = 0 }, "positive"},
 		{"negative fast time", func(m *Model) { m.FastTime = -1 }, "positive"},
+		{"fast time without a waveform", func(m *Model) { m.FastTime = time.Second }, "fast waveform"},
+		{"fast waveform without a time", func(m *Model) { m.FastWaveform.Source = OTP }, "fast waveform"},
+		{"no partial waveform", func(m *Model) { m.PartialWaveform = Waveform{} }, "need waveforms"},
 	} {
 		m := ok
 		tt.edit(&m)
@@ -81,6 +97,10 @@ func TestNames(t *testing.T) {
 		{Partial.String(), "partial"},
 		{Refresh(0).String(), "Refresh(0)"},
 		{Waveshare7in5V2.String(), "waveshare_7in5_v2"},
+		{OTP.String(), "otp"},
+		{LUT.String(), "lut"},
+		{NoWaveform.String(), "none"},
+		{Source(9).String(), "Source(9)"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)

@@ -67,7 +67,7 @@ func (drv *Driver) resolve(o *Opts) (Opts, error) {
 		return r, err
 	}
 	if r.FastTemperature == 0 && r.Model.HasFast() {
-		r.FastTemperature = r.Model.FastTemperature
+		r.FastTemperature = r.Model.FastWaveform.Temperature
 	}
 	if r.FastTemperature < 0 || r.FastTemperature > 127 {
 		return r, fmt.Errorf("%s: fast temperature %d °C: want 0 to 127", drv.Name, r.FastTemperature)

@@ -23,6 +23,26 @@
 // past its window, a command while BUSY, a refresh with the charge pump
 // off), it records as an error that tests assert with Errors.
 //
+// It holds each model to what its real panel can do (epd.Model):
+//
+//   - a refresh with the OTP's waveform of a kind the model's OTP does not
+//     hold (the 2.9" V2's partial one, the 7.5" V2 old stock's every one)
+//     leaves the glass unchanged and is flagged; a waveform written into
+//     the LUT registers works (SSD168x 0x32 and a display sequence that
+//     does not load the OTP's over it; UC8179 0x20–0x24 with the panel
+//     setting's REG bit), and a refresh from LUT registers not all
+//     written is flagged;
+//   - a display without the controller's power-up (SSD168x analog and
+//     clock enable, UC8179 power on) is flagged;
+//   - BUSY has the model's polarity;
+//   - with Opts.Switched the panel's supply is the HAT's PWR pin
+//     (revision 2.3): it starts unpowered, an unpowered panel takes no
+//     command and its BUSY line reads low (the board's pull-down: idle to
+//     an SSD168x driver, busy to a UC8179 one), and RST or D/C high while
+//     the supply is off — raised before it, or not lowered before the
+//     supply is cut — is flagged: the controller would be fed through its
+//     pins.
+//
 // Modelled, per controller:
 //
 //	SSD1680/SSD1683 (Solomon Systech; BUSY high while busy)
@@ -32,20 +52,23 @@
 //	  0x18 temperature sensor, 0x1A temperature register, 0x21 RAM options
 //	  (normal, bypass as 0, inverse), 0x22/0x20 display update sequence
 //	  (clock, analog, load temperature, load LUT, display mode 1 or 2),
-//	  0x24 BW RAM, 0x26 RED RAM, 0x32 LUT, 0x44/0x45 RAM window,
-//	  0x4E/0x4F address counters; 0x03, 0x04, 0x0C, 0x2C, 0x37, 0x3C,
-//	  0x3F and 0x7F are accepted and checked for length only.
+//	  0x24 BW RAM, 0x26 RED RAM, 0x32 LUT, 0x37 display option (RAM
+//	  ping-pong: after a display mode 2 update RED RAM takes BW RAM's
+//	  image), 0x44/0x45 RAM window, 0x4E/0x4F address counters; 0x03,
+//	  0x04, 0x0C, 0x2C, 0x3C, 0x3F and 0x7F are accepted and checked for
+//	  length only.
 //	  A waveform loaded while the temperature register reads 50 °C or more
 //	  is taken to be the short (fast) one: that is how the Waveshare
 //	  examples select fast refresh.
 //	UC8179 (UltraChip; BUSY low while busy)
-//	  0x00 panel setting (KW mode and OTP LUT only; UD and SHL mirror the
-//	  image), 0x02 power off, 0x04 power on, 0x07 deep sleep (check code
-//	  0xA5; RAM is lost), 0x10 OLD data, 0x13 NEW data, 0x12 refresh,
-//	  0x50 VCOM and data interval (DDX polarity, N2OCP copy of NEW to OLD
-//	  after a refresh), 0x61 resolution, 0x90 partial window, 0x91/0x92
-//	  partial in/out, 0xE0/0xE5 forced temperature (selects fast);
-//	  0x01, 0x03, 0x06, 0x11, 0x15, 0x30, 0x60, 0x65, 0x82 and 0xE3 are
+//	  0x00 panel setting (KW mode only; REG picks OTP or LUT registers;
+//	  UD and SHL mirror the image), 0x02 power off, 0x04 power on, 0x07
+//	  deep sleep (check code 0xA5; RAM is lost), 0x10 OLD data, 0x13 NEW
+//	  data, 0x12 refresh, 0x20–0x24 LUT registers, 0x50 VCOM and data
+//	  interval (DDX polarity, N2OCP copy of NEW to OLD after a refresh),
+//	  0x61 resolution, 0x90 partial window, 0x91/0x92 partial in/out,
+//	  0xE0/0xE5 forced temperature (selects fast); 0x01, 0x03, 0x06,
+//	  0x11, 0x15, 0x25, 0x2A, 0x30, 0x52, 0x60, 0x65, 0x82 and 0xE3 are
 //	  accepted and checked for length.
 //
 // The emulator holds RAM across deep sleep mode 1 and hardware reset (as

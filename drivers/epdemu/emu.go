@@ -36,6 +36,11 @@ type Opts struct {
 	MaxSpeed physic.Frequency
 	// LogLimit bounds Log; the oldest entries are dropped.
 	LogLimit int
+	// Switched models a HAT whose PWR pin switches the panel's supply
+	// (Waveshare's e-Paper Driver HAT from revision 2.3): the panel
+	// starts without power, and the control lines low. Without it the
+	// panel starts powered (revisions 2.1 and 2.2 have no switch).
+	Switched bool
 }
 
 // Counts are refreshes per kind.
@@ -66,7 +71,7 @@ type Emu struct {
 	busyWhat   string
 	stuck      bool
 	busyChange chan struct{} // closed when the BUSY line may have changed
-	busyLast   bool          // the BUSY line as last observed
+	busyLast   gpio.Level    // the BUSY line as last observed
 	busyEdges  uint64        // its changes so far, as observed
 	busyTaken  uint64        // the changes WaitForEdge has reported
 	shown      []byte        // Width×Height, 0 black, 0xFF white
@@ -81,7 +86,10 @@ type Emu struct {
 	bytes      uint64
 }
 
-// New returns an emulated panel of model m, powered, out of reset and idle.
+// New returns an emulated panel of model m, powered, out of reset and idle
+// (with Opts.Switched: unpowered, its control lines low). The emulated
+// controller holds the model to what its real one can do (Model's
+// waveforms, BUSY level).
 func New(m epd.Model, opts *Opts) (*Emu, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -112,9 +120,9 @@ func New(m epd.Model, opts *Opts) (*Emu, error) {
 	e := &Emu{
 		model:      m,
 		opts:       o,
-		rstLevel:   gpio.High,
-		dcLevel:    gpio.High,
-		powered:    true,
+		rstLevel:   gpio.Level(!o.Switched),
+		dcLevel:    gpio.Level(!o.Switched),
+		powered:    !o.Switched,
 		busyChange: make(chan struct{}),
 		changed:    make(chan struct{}),
 		shown:      make([]byte, m.Width*m.Height),
@@ -131,6 +139,7 @@ func New(m epd.Model, opts *Opts) (*Emu, error) {
 		e.ctrl = newUC(e)
 	}
 	e.frame = framer{e: e}
+	e.busyLast = e.busyLevel()
 	e.port = &port{e: e}
 	e.dc = &Pin{e: e, name: "DC", role: roleDC}
 	e.rst = &Pin{e: e, name: "RST", role: roleRST}
@@ -288,8 +297,8 @@ func (e *Emu) errorf(format string, args ...any) {
 // observeBusy counts a change of the BUSY line since it was last
 // observed, as the kernel queues edges for a pin; e.mu is held.
 func (e *Emu) observeBusy() {
-	if b := e.isBusy() || e.ctrl.busyAsleep(); b != e.busyLast {
-		e.busyLast = b
+	if l := e.busyLevel(); l != e.busyLast {
+		e.busyLast = l
 		e.busyEdges++
 	}
 }

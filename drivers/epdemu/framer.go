@@ -50,7 +50,6 @@ type controller interface {
 	hardReset()
 	powerUp()
 	asleep() bool
-	busyHigh() bool   // BUSY reads high while busy
 	busyAsleep() bool // BUSY reads busy in deep sleep
 	memory() (cur, old *image.Gray)
 }

@@ -80,10 +80,16 @@ func (p *Pin) Read() gpio.Level {
 	return e.busyLevel()
 }
 
-// busyLevel returns the BUSY line's level; e.mu is held.
+// busyLevel returns the BUSY line's level: the model's busy level while
+// the controller works; low, the board's pull-down, while it has no
+// power (an unpowered SSD168x then reads idle, an unpowered UC8179
+// busy); e.mu is held.
 func (e *Emu) busyLevel() gpio.Level {
+	if !e.powered {
+		return gpio.Low
+	}
 	busy := e.isBusy() || e.ctrl.busyAsleep()
-	return gpio.Level(busy == e.ctrl.busyHigh())
+	return gpio.Level(busy == bool(e.model.BusyLevel))
 }
 
 // WaitForEdge implements gpio.PinIn for BUSY: it returns true when the
@@ -149,6 +155,9 @@ func (p *Pin) Out(l gpio.Level) error {
 	defer e.mu.Unlock()
 	switch p.role {
 	case roleDC:
+		if !e.powered && l == gpio.High && e.dcLevel == gpio.Low {
+			e.errorf("D/C driven high while the panel has no power: the controller is fed through its pins (switch the power on first)")
+		}
 		e.dcLevel = l
 	case roleRST:
 		e.setReset(l)
@@ -173,6 +182,9 @@ func (e *Emu) setReset(l gpio.Level) {
 	case was == gpio.High && l == gpio.Low:
 		e.frame.abort()
 	case was == gpio.Low && l == gpio.High:
+		if !e.powered {
+			e.errorf("RST driven high while the panel has no power: the controller is fed through its pins (switch the power on first)")
+		}
 		e.addEvent("reset")
 		if e.powered {
 			e.ctrl.hardReset()
@@ -197,6 +209,9 @@ func (e *Emu) setPower(l gpio.Level) {
 		return
 	}
 	e.addEvent("power off")
+	if e.rstLevel == gpio.High || e.dcLevel == gpio.High {
+		e.errorf("power cut with RST %v and D/C %v: drive both low first, or the controller is fed through its pins", e.rstLevel, e.dcLevel)
+	}
 	e.busyUntil = time.Time{}
 	e.kickBusy()
 }

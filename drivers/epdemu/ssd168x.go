@@ -42,6 +42,7 @@ type ssd struct {
 	clock      bool
 	analog     bool
 	sleeping   bool
+	pingPong   bool // 0x37: RAM ping-pong for display mode 2
 	ramLUTSize int
 
 	target           []byte // RAM being written by 0x24/0x26
@@ -70,7 +71,7 @@ func (s *ssd) por() {
 	s.xc, s.yc = 0, 0
 	s.ramOpt, s.upd = 0x00, 0xFF
 	s.temp, s.lut, s.lutTemp = 0, lutNone, 0
-	s.clock, s.analog = false, false
+	s.clock, s.analog, s.pingPong = false, false, false
 	s.target = nil
 }
 
@@ -86,7 +87,6 @@ func (s *ssd) powerUp() {
 }
 
 func (s *ssd) asleep() bool     { return s.sleeping }
-func (s *ssd) busyHigh() bool   { return true }
 func (s *ssd) busyAsleep() bool { return s.sleeping } // "BUSY pad keeps output high during deep sleep"
 
 func (s *ssd) memory() (cur, old *image.Gray) {
@@ -195,11 +195,7 @@ func (s *ssd) spec(c byte) (spec, bool) {
 	case 0x32:
 		return fixed("write LUT register", s.ramLUTSize, func([]byte) { s.lut = lutRAM })
 	case 0x37:
-		return fixed("write display option", 10, func(a []byte) {
-			if a[5]&0x40 != 0 {
-				e.errorf("0x37: RAM ping-pong for display mode 2 is not modelled")
-			}
-		})
+		return fixed("write display option", 10, func(a []byte) { s.pingPong = a[5]&0x40 != 0 })
 	case 0x3C:
 		return fixed("border waveform control", 1, ignore)
 	case 0x3F:
@@ -319,8 +315,16 @@ func (s *ssd) activate() {
 			case s.lut == lutOTP && s.lutTemp >= fastTemperature:
 				k = epd.Fast
 			}
-			s.show(k)
 			d, what = e.opts.Timing.kind(k), k.String()+" display update"
+			if s.lut == lutOTP && e.model.Waveform(k).Source != epd.OTP {
+				// The OTP's slot for it is empty: nothing is driven.
+				e.errorf("0x20: %v refresh with the OTP's waveform, but the %s's OTP holds no %v waveform: the glass does not change (write one into 0x32 and display without loading the OTP's)", k, e.model.Name, k)
+				break
+			}
+			s.show(k)
+			if k == epd.Partial && s.pingPong {
+				copy(s.red, s.bw) // the image just shown becomes the old one
+			}
 		}
 	}
 	if o&0x02 != 0 {

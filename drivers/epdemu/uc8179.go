@@ -22,6 +22,7 @@ type uc struct {
 	ptlSet         bool
 	ccset          byte
 	tsset          int
+	luts           byte // LUT registers 0x20–0x24 written since the reset, one bit each
 	sleeping       bool
 
 	target  []byte
@@ -45,7 +46,7 @@ func (u *uc) por() {
 	u.psr, u.cdi0 = 0, 0
 	u.psrSet, u.cdiSet, u.tresSet = false, false, false
 	u.power, u.ptin, u.ptlSet = false, false, false
-	u.ccset, u.tsset = 0, 0
+	u.ccset, u.tsset, u.luts = 0, 0, 0
 	u.target = nil
 }
 
@@ -61,7 +62,6 @@ func (u *uc) powerUp() {
 }
 
 func (u *uc) asleep() bool     { return u.sleeping }
-func (u *uc) busyHigh() bool   { return false } // BUSY_N: low while busy
 func (u *uc) busyAsleep() bool { return false }
 
 func (u *uc) memory() (cur, old *image.Gray) {
@@ -92,9 +92,6 @@ func (u *uc) spec(c byte) (spec, bool) {
 			if p&0x01 == 0 {
 				u.por() // RST_N low: soft reset
 				return
-			}
-			if p&0x20 != 0 {
-				e.errorf("0x00: panel setting 0x%02X: LUT from registers (REG=1) is not modelled, only OTP", p)
 			}
 			if p&0x10 == 0 {
 				e.errorf("0x00: panel setting 0x%02X: KWR (red) mode is not modelled, only KW", p)
@@ -143,10 +140,25 @@ func (u *uc) spec(c byte) (spec, bool) {
 		return u.dataWrite("data start transmission 2 (NEW)", &u.cur), true
 	case 0x15:
 		return fixed("dual SPI", 1, zero("dual SPI"))
+	case 0x20, 0x21, 0x22, 0x23, 0x24:
+		// LUTC, LUTWW, LUTKW, LUTWK, LUTKK: 7 groups of 6 bytes (the
+		// datasheet allows 10 for all but LUTWW).
+		n := 60
+		if c == 0x21 {
+			n = 42
+		}
+		bit := byte(1) << (c - 0x20)
+		return spec{name: "LUT register", min: 42, max: n, run: func([]byte) { u.luts |= bit }}, true
+	case 0x25:
+		return fixed("border LUT", 42, ignore)
+	case 0x2A:
+		return spec{name: "LUT option", min: 1, max: 2, run: ignore}, true
 	case 0x30:
 		return fixed("PLL control", 1, ignore)
 	case 0x50:
 		return fixed("VCOM and data interval setting", 2, func(a []byte) { u.cdi0, u.cdiSet = a[0], true })
+	case 0x52:
+		return fixed("end voltage setting", 1, ignore)
 	case 0x60:
 		return fixed("TCON setting", 1, ignore)
 	case 0x61:
@@ -241,11 +253,22 @@ func (u *uc) refresh() {
 		return
 	}
 	k, area := epd.Full, image.Rect(0, 0, u.tresW, u.tresH)
+	reg := u.psr&0x20 != 0 // the waveform from the LUT registers
 	switch {
 	case u.ptin:
 		k, area = epd.Partial, u.ptl
-	case u.ccset&0x02 != 0 && u.tsset >= fastTemperature:
+	case !reg && u.ccset&0x02 != 0 && u.tsset >= fastTemperature:
 		k = epd.Fast
+	}
+	switch {
+	case reg && u.luts != 0x1F:
+		e.errorf("0x12: %v refresh with the waveform from the LUT registers (panel setting REG=1) before 0x20–0x24 were all written: nothing is driven", k)
+		e.setBusy(e.opts.Timing.kind(k), k.String()+" refresh")
+		return
+	case !reg && e.model.Waveform(k).Source != epd.OTP:
+		e.errorf("0x12: %v refresh with the OTP's waveform, but the %s's OTP holds no %v waveform: the glass does not change (write the LUT registers and set REG=1)", k, e.model.Name, k)
+		e.setBusy(e.opts.Timing.kind(k), k.String()+" refresh")
+		return
 	}
 	whiteBit := u.cdi0&0x01 != 0 // DDX[0]: 1 means a set bit is white
 	for y := area.Min.Y; y < area.Max.Y; y++ {

@@ -198,7 +198,13 @@ func TestUCErrors(t *testing.T) {
 		{"window outside", func(h *host) { h.cmd(0x90, 0x03, 0x18, 0x03, 0x27, 0, 0, 0, 9, 1) }, "not inside"},
 		{"wrong resolution", func(h *host) { h.cmd(0x61, 0x02, 0x80, 0x01, 0xE0) }, "resolution 640×480"},
 		{"KWR mode", func(h *host) { h.cmd(0x00, 0x0F) }, "KWR"},
-		{"LUT from registers", func(h *host) { h.cmd(0x00, 0x3F) }, "REG=1"},
+		{"LUT from registers not written", func(h *host) {
+			h.ucInit(0x3F, 0x21)
+			h.cmd(0x20, make([]byte, 42)...)
+			h.cmd(0x04)
+			h.idle()
+			h.cmd(0x12)
+		}, "before 0x20–0x24 were all written"},
 		{"data past the frame", func(h *host) {
 			h.ucInit(0x1F, 0x21)
 			h.cmd(0x13)
@@ -215,7 +221,8 @@ func TestUCErrors(t *testing.T) {
 		}, "without a partial window"},
 		{"dual SPI", func(h *host) { h.cmd(0x15, 0x01) }, "only zero"},
 		{"power off while off", func(h *host) { h.cmd(0x02) }, "power off while off"},
-		{"LUT register", func(h *host) { h.cmd(0x20, 0, 0, 0) }, "unknown command 0x20"},
+		{"LUT register too short", func(h *host) { h.cmd(0x21, 0, 0, 0); h.cmd(0x00, 0x1F) }, "want 42"},
+		{"unknown command", func(h *host) { h.cmd(0x26, 0) }, "unknown command 0x26"},
 		{"power setting too short", func(h *host) { h.cmd(0x01, 7, 7, 0x3F); h.cmd(0x00, 0x1F) }, "want 4 to 5"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

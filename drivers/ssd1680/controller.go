@@ -9,22 +9,24 @@ import (
 
 // Commands (datasheet section "Command Table").
 const (
-	cmdDriverOutput = 0x01 // gates (MUX) and scan options
-	cmdDeepSleep    = 0x10
-	cmdDataEntry    = 0x11
-	cmdSoftReset    = 0x12
-	cmdTempSensor   = 0x18
-	cmdWriteTemp    = 0x1A
-	cmdActivate     = 0x20 // master activation: run the 0x22 sequence
-	cmdUpdateCtl1   = 0x21 // RAM content options
-	cmdUpdateCtl2   = 0x22 // display update sequence options
-	cmdWriteBW      = 0x24 // BW RAM: the new image
-	cmdWriteRed     = 0x26 // RED RAM: the old image in display mode 2
-	cmdBorder       = 0x3C
-	cmdRAMXWindow   = 0x44
-	cmdRAMYWindow   = 0x45
-	cmdRAMXCounter  = 0x4E
-	cmdRAMYCounter  = 0x4F
+	cmdDriverOutput  = 0x01 // gates (MUX) and scan options
+	cmdDeepSleep     = 0x10
+	cmdDataEntry     = 0x11
+	cmdSoftReset     = 0x12
+	cmdTempSensor    = 0x18
+	cmdWriteTemp     = 0x1A
+	cmdActivate      = 0x20 // master activation: run the 0x22 sequence
+	cmdUpdateCtl1    = 0x21 // RAM content options
+	cmdUpdateCtl2    = 0x22 // display update sequence options
+	cmdWriteBW       = 0x24 // BW RAM: the new image
+	cmdWriteRed      = 0x26 // RED RAM: the old image in display mode 2
+	cmdWriteLUT      = 0x32 // waveform (LUT) registers
+	cmdDisplayOption = 0x37
+	cmdBorder        = 0x3C
+	cmdRAMXWindow    = 0x44
+	cmdRAMYWindow    = 0x45
+	cmdRAMXCounter   = 0x4E
+	cmdRAMYCounter   = 0x4F
 )
 
 // Parameters.
@@ -43,6 +45,8 @@ const (
 	updFull        = 0xF7 // load temperature and waveform, display mode 1
 	updFast        = 0xC7 // display mode 1 with the loaded waveform
 	updPartial     = 0xFF // load temperature and waveform, display mode 2
+	updPowerOn     = 0xC0 // clock and analog on (before a display with a LUT written)
+	updDisplayOnly = 0x0F // display mode bits only: keep the waveform written
 )
 
 // ramOptions returns the 0x21 parameters: RED RAM bypassed as 0 in full
@@ -92,6 +96,14 @@ func (c *commands) Init(k epd.Refresh) error {
 		epd.Reg{Cmd: cmdTempSensor, Data: []byte{sensorInternal}},
 	); err != nil {
 		return err
+	}
+	if c.m.Waveform(k).Source == epd.LUT {
+		// The OTP lacks this waveform: write it, then bring the clock
+		// and the analog supply up (the vendor's order: LUT, 0x22 0xC0).
+		if err := l.Send(luts[c.m.Name][k]...); err != nil {
+			return err
+		}
+		return c.update(updPowerOn, "power on", to.Command)
 	}
 	if k != epd.Fast {
 		return nil
@@ -149,6 +161,9 @@ func (c *commands) Show(j *epd.Job) error {
 				return err
 			}
 		}
+	}
+	if c.m.Waveform(j.Kind).Source == epd.LUT {
+		opt &= updDisplayOnly // loading the OTP's waveform would replace the LUT
 	}
 	if err := c.update(opt, "display update", c.l.Timeouts.For(j.Kind)); err != nil {
 		return err

@@ -13,11 +13,13 @@
 // https://github.com/waveshareteam/e-Paper, files epd2in13_V4, epd2in9_V2
 // and epd4in2_V2.
 //
-// Every operation wakes the controller with a hardware reset, initialises
-// it, writes RAM, runs one display update and puts it back in deep sleep
-// mode 1 (0x10 0x01, which keeps RAM), then cuts the optional power
-// switch. BUSY is high while the controller works; each wait has a timeout
-// and a *epd.BusyError names the step.
+// The lifecycle (locking, the wake-up reset, the power switch, errors,
+// statistics) is drivers/epd's; this package is the command set
+// (epd.Commands). Every operation wakes the controller with a hardware
+// reset, initialises it, writes RAM, runs one display update and puts it
+// back in deep sleep mode 1 (0x10 0x01, which keeps RAM). BUSY is high
+// while the controller works; each wait has a timeout and a
+// *epd.BusyError names the step.
 //
 //	init       reset, 0x12 software reset, 0x01 gates (MUX = height-1),
 //	           0x11 0x03 (X then Y increment), 0x3C border (0x05 full,
@@ -31,6 +33,12 @@
 //	           a pixel changes where BW differs from RED), then 0x26 RED
 //	           RAM ← new (window), so that RED again holds what the panel
 //	           shows for the next partial refresh
+//	LUT        a model whose OTP lacks the waveform (epd.LUT: the 2.9"
+//	           V2's partial one) gets it written after the init, as the
+//	           vendor does: 0x32 (153 bytes, waveforms.go), 0x37 display
+//	           options, then 0x22 0xC0 0x20 (clock and analog on); its
+//	           update is 0x22 0x0F (display mode 2 without loading the
+//	           OTP's waveform over the one written)
 //	sleep      0x10 0x01
 //
 // Display mode 2 updates the whole panel from both RAMs, so outside the
@@ -45,7 +53,5 @@
 // refilled with what the panel shows.
 //
 // The 2.9" V2 has no documented fast mode; Fast returns epd.ErrNoFast.
-// The driver uses the controller's OTP waveforms throughout (Waveshare's
-// 2.9" V2 example loads its own into 0x32; the OTP ones are what the
-// 2.13" V4 and 4.2" V2 examples use).
+// Where each model's waveforms come from is its epd.Model's data.
 package ssd1680

@@ -21,14 +21,14 @@ func TestPrepareSequence(t *testing.T) {
 		if err := d.PreparePartial(); err != nil {
 			t.Fatal(err)
 		}
-		epdemutest.DiffSeq(t, m.Name+" prepare", epdemutest.Log(e), initSeq[m.Name]("80", partRAMOpt[m.Name]))
+		epdemutest.DiffSeq(t, m.Name+" prepare", epdemutest.Log(e), partInit(m))
 		if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), image.Rect(0, 16, 64, 48)); err != nil {
 			t.Fatal(err)
 		}
 		epdemutest.NoErrors(t, e)
 		got := epdemutest.Log(e)
 		epdemutest.DiffSeq(t, m.Name+" prepared partial", got, []string{"44 00 07", "45 10 00 2f 00", "4e 00", "4f 10 00", "24 <256 bytes>",
-			"22 ff", "20", "4e 00", "4f 10 00", "26 <256 bytes>", "10 01"})
+			partUpdate(m), "20", "4e 00", "4f 10 00", "26 <256 bytes>", "10 01"})
 		if err := d.PreparePartial(); err != nil {
 			t.Fatal(err)
 		}
@@ -36,6 +36,6 @@ func TestPrepareSequence(t *testing.T) {
 		if err := d.Halt(); err != nil {
 			t.Fatal(err)
 		}
-		epdemutest.DiffSeq(t, m.Name+" halt after prepare", epdemutest.Log(e), []string{"10 01"})
+		epdemutest.DiffSeq(t, m.Name+" halt after prepare", epdemutest.Log(e), []string{"reset", "10 01"})
 	}
 }

@@ -9,29 +9,40 @@ import (
 
 // Commands (datasheet section "Command Table").
 const (
-	cmdPanelSetting = 0x00
-	cmdPowerSetting = 0x01
-	cmdPowerOff     = 0x02
-	cmdPowerOn      = 0x04
-	cmdBooster      = 0x06
-	cmdDeepSleep    = 0x07
-	cmdDataOld      = 0x10 // data start transmission 1: OLD
-	cmdRefresh      = 0x12
-	cmdDataNew      = 0x13 // data start transmission 2: NEW
-	cmdDualSPI      = 0x15
-	cmdVCOMData     = 0x50 // VCOM and data interval
-	cmdTCON         = 0x60
-	cmdResolution   = 0x61
-	cmdPartialWin   = 0x90
-	cmdPartialIn    = 0x91
-	cmdPartialOut   = 0x92
-	cmdCascade      = 0xE0
-	cmdForceTemp    = 0xE5
+	cmdPanelSetting    = 0x00
+	cmdPowerSetting    = 0x01
+	cmdPowerOff        = 0x02
+	cmdPowerOn         = 0x04
+	cmdBooster         = 0x06
+	cmdDeepSleep       = 0x07
+	cmdDataOld         = 0x10 // data start transmission 1: OLD
+	cmdRefresh         = 0x12
+	cmdDataNew         = 0x13 // data start transmission 2: NEW
+	cmdDualSPI         = 0x15
+	cmdLUTVCOM         = 0x20 // LUT registers: VCOM, then per transition
+	cmdLUTWW           = 0x21
+	cmdLUTBW           = 0x22
+	cmdLUTWB           = 0x23
+	cmdLUTBB           = 0x24
+	cmdLUTOption       = 0x2A
+	cmdPLL             = 0x30
+	cmdEndVoltage      = 0x52
+	cmdVCOMData        = 0x50 // VCOM and data interval
+	cmdTCON            = 0x60
+	cmdResolution      = 0x61
+	cmdGateSourceStart = 0x65
+	cmdVCOMDC          = 0x82
+	cmdPartialWin      = 0x90
+	cmdPartialIn       = 0x91
+	cmdPartialOut      = 0x92
+	cmdCascade         = 0xE0
+	cmdForceTemp       = 0xE5
 )
 
 // Parameters.
 const (
 	panelKWOTP     = 0x1F // KW mode, waveform from OTP, scan up, shift right, booster on, no soft reset
+	panelKWLUT     = 0x3F // the same with the waveform from the LUT registers
 	deepSleepCheck = 0xA5
 	// 0x50 first byte: BDZ (0x80) border floating, BDV (0x30) border
 	// waveform, N2OCP (0x08) copy NEW to OLD, DDX (0x03) polarity.
@@ -40,7 +51,6 @@ const (
 	cdiInterval  = 0x07
 	tconSetting  = 0x22
 	cascadeTSFIX = 0x02 // temperature from 0xE5, not the sensor
-	tempPartial  = 110  // °C: Waveshare's (and GxEPD2's) partial init
 	pscanBoth    = 0x01 // 0x90 PT_SCAN: gates scan inside and outside the window
 )
 
@@ -65,6 +75,7 @@ type commands struct {
 	m        epd.Model
 	fastTemp int        // °C forced before a fast refresh
 	old      *epd.Frame // scratch: OLD data of a full refresh
+	invert   bool       // the registers set have a set bit black
 	// skipOld leaves out the OLD data of a partial refresh: the
 	// deliberately broken sequence the emulator's ghosting test uses.
 	skipOld bool
@@ -73,6 +84,12 @@ type commands struct {
 // Init runs after the hardware reset: the registers for a refresh of
 // kind k.
 func (c *commands) Init(k epd.Refresh) error {
+	if c.m.Waveform(k).Source == epd.LUT {
+		set := luts[c.m.Name][k]
+		c.invert = set.invert
+		return c.l.Send(set.regs...)
+	}
+	c.invert = false
 	w, h := c.m.Width, c.m.Height
 	cdi := byte(cdiFull)
 	if k == epd.Partial {
@@ -91,7 +108,7 @@ func (c *commands) Init(k epd.Refresh) error {
 	case epd.Fast:
 		regs = append(regs, epd.Reg{Cmd: cmdCascade, Data: []byte{cascadeTSFIX}}, epd.Reg{Cmd: cmdForceTemp, Data: []byte{byte(c.fastTemp)}})
 	case epd.Partial:
-		regs = append(regs, epd.Reg{Cmd: cmdCascade, Data: []byte{cascadeTSFIX}}, epd.Reg{Cmd: cmdForceTemp, Data: []byte{tempPartial}})
+		regs = append(regs, epd.Reg{Cmd: cmdCascade, Data: []byte{cascadeTSFIX}}, epd.Reg{Cmd: cmdForceTemp, Data: []byte{byte(c.m.PartialWaveform.Temperature)}})
 	}
 	return c.l.Send(regs...)
 }
@@ -109,11 +126,11 @@ func (c *commands) Show(j *epd.Job) error {
 			return err
 		}
 		if !c.skipOld {
-			if err := l.Window(cmdDataOld, j.Shown, j.Window, false); err != nil {
+			if err := l.Window(cmdDataOld, j.Shown, j.Window, c.invert); err != nil {
 				return err
 			}
 		}
-		if err := l.Window(cmdDataNew, j.Next, j.Window, false); err != nil {
+		if err := l.Window(cmdDataNew, j.Next, j.Window, c.invert); err != nil {
 			return err
 		}
 	} else {
@@ -125,10 +142,10 @@ func (c *commands) Show(j *epd.Job) error {
 			}
 			old = c.old
 		}
-		if err := l.Window(cmdDataOld, old, j.Window, false); err != nil {
+		if err := l.Window(cmdDataOld, old, j.Window, c.invert); err != nil {
 			return err
 		}
-		if err := l.Window(cmdDataNew, j.Next, j.Window, false); err != nil {
+		if err := l.Window(cmdDataNew, j.Next, j.Window, c.invert); err != nil {
 			return err
 		}
 	}

@@ -34,5 +34,5 @@ func TestPrepareSequence(t *testing.T) {
 	if err := d.Halt(); err != nil {
 		t.Fatal(err)
 	}
-	epdemutest.DiffSeq(t, "halt after prepare", epdemutest.Log(e), []string{"07 a5"})
+	epdemutest.DiffSeq(t, "halt after prepare", epdemutest.Log(e), []string{"reset", "07 a5"})
 }

@@ -128,7 +128,7 @@ type Fleet struct {
 }
 
 // Models are the panel models kioskd drives.
-var Models = []string{"none", "waveshare_2in13_v4", "waveshare_2in9_v2", "waveshare_4in2_v2", "waveshare_7in5_v2"}
+var Models = []string{"none", "waveshare_2in13_v4", "waveshare_2in9_v2", "waveshare_4in2_v2", "waveshare_7in5_v2", "waveshare_7in5_v2_old"}
 
 //go:embed kioskd.toml
 var example []byte
