@@ -8,15 +8,21 @@ import (
 )
 
 // PinNames are the GPIO line names of a panel's control pins, as periph's
-// gpioreg knows them ("GPIO25", a number, or an alias). Power "" means no
-// power switch.
+// gpioreg knows them ("GPIO25", a number, or an alias). Power "" or
+// "none" means no power switch.
 type PinNames struct {
 	DC, Reset, Busy, Power string
 }
 
-// WaveshareHAT is the Waveshare e-Paper Driver HAT's wiring (BCM numbering);
-// the power switch exists from HAT revision 2.3.
+// WaveshareHAT is the Waveshare e-Paper Driver HAT's wiring (BCM
+// numbering). From HAT revision 2.3 the panel's supply is switched by PWR
+// (GPIO18), which must be high for the panel to have power; revisions 2.1
+// and 2.2 power the panel from 3.3 V directly and leave GPIO18
+// unconnected, so driving it there does nothing.
 var WaveshareHAT = PinNames{DC: "GPIO25", Reset: "GPIO17", Busy: "GPIO24", Power: "GPIO18"}
+
+// NoPower reports whether a power pin name means "no power switch".
+func NoPower(name string) bool { return name == "" || name == "none" }
 
 // Pins are a panel's control pins. Power is nil when not fitted.
 type Pins struct {
@@ -54,7 +60,7 @@ func OpenPins(n PinNames) (Pins, error) {
 	if p.Busy, err = look("busy", n.Busy); err != nil {
 		return Pins{}, err
 	}
-	if n.Power != "" {
+	if !NoPower(n.Power) {
 		if p.Power, err = look("power", n.Power); err != nil {
 			return Pins{}, err
 		}

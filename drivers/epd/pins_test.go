@@ -22,6 +22,10 @@ func TestOpenPins(t *testing.T) {
 	if p.DC.Name() != "EPDT_DC" || p.Reset.Name() != "EPDT_RST" || p.Busy.Name() != "EPDT_BUSY" || p.Power != nil {
 		t.Errorf("OpenPins = %v %v %v %v", p.DC, p.Reset, p.Busy, p.Power)
 	}
+	p, err = OpenPins(PinNames{DC: "EPDT_DC", Reset: "EPDT_RST", Busy: "EPDT_BUSY", Power: "none"})
+	if err != nil || p.Power != nil {
+		t.Errorf(`OpenPins with power "none" = %v, %v; want no power pin`, p.Power, err)
+	}
 	p, err = OpenPins(PinNames{DC: "EPDT_DC", Reset: "EPDT_RST", Busy: "EPDT_BUSY", Power: "EPDT_PWR"})
 	if err != nil || p.Power == nil || p.Power.Name() != "EPDT_PWR" {
 		t.Errorf("OpenPins with power = %v, %v", p.Power, err)

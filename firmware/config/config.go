@@ -78,7 +78,7 @@ type Panel struct {
 	DC             string   `toml:"dc"`
 	Reset          string   `toml:"reset"`
 	Busy           string   `toml:"busy"`
-	Power          string   `toml:"power"`           // optional panel power switch
+	Power          string   `toml:"power"`           // the panel's power switch (HAT rev 2.3 PWR, GPIO18); "" or "none": no switch
 	RotationPeriod Duration `toml:"rotation_period"` // venue QR rotation; at least 30s
 	FullEvery      int      `toml:"full_every"`      // a full refresh after this many partial ones
 	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area

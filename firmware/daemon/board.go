@@ -125,7 +125,7 @@ func openEmulatedPanel(cfg *config.Config) (epd.Panel, func(io.Writer) error, er
 	if err != nil {
 		return nil, nil, err
 	}
-	p, emu, err := OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
+	p, emu, err := OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz, cfg.Panel.Power)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,13 +134,20 @@ func openEmulatedPanel(cfg *config.Config) (epd.Panel, func(io.Writer) error, er
 
 // OpenEmulatedPanel starts m's driver on a new panel emulator (keeping a
 // short command log) and returns both: the panel the daemon drives, and
-// the emulator whose glass shows the result.
-func OpenEmulatedPanel(m epd.Model, hz physic.Frequency) (epd.Panel, *epdemu.Emu, error) {
-	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256})
+// the emulator whose glass shows the result. The emulated board follows
+// panel.power: with a power pin, a HAT that switches the panel's supply
+// with it (rev 2.3); without (power "" or "none"), one that does not.
+func OpenEmulatedPanel(m epd.Model, hz physic.Frequency, power string) (epd.Panel, *epdemu.Emu, error) {
+	switched := !epd.NoPower(power)
+	emu, err := epdemu.New(m, &epdemu.Opts{LogLimit: 256, Switched: switched})
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := OpenPanel(m, emu.Port(), epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}, hz)
+	pins := epd.Pins{DC: emu.DC(), Reset: emu.RST(), Busy: emu.Busy()}
+	if switched {
+		pins.Power = emu.Power()
+	}
+	p, err := OpenPanel(m, emu.Port(), pins, hz)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,7 +172,9 @@ func openBoardPanel(cfg *config.Config) (epd.Panel, func() error, error) {
 		port.Close()
 		return nil, nil, err
 	}
-	return p, port.Close, nil
+	// At the end the controller sleeps and the switch (if any) is cut,
+	// RST and DC low first.
+	return p, func() error { return errors.Join(p.Halt(), port.Close()) }, nil
 }
 
 // OpenPanel starts the driver for m on port and pins; the simulator gives

@@ -62,6 +62,7 @@ type Daemon struct {
 	scannerWhy  string
 	policyName  string
 	lastProblem string
+	panelFault  string // the start-up (or last self-test) probe's failure (panelfault.go)
 }
 
 // Ready is called (for tests and benchmarks) when the daemon reported
@@ -116,6 +117,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	defer d.ind.Close()
 
 	if d.hw.Panel != nil {
+		d.probePanel()
 		if err := d.newScreen(); err != nil {
 			return err
 		}

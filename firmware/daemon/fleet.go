@@ -95,17 +95,7 @@ func (s fleetSource) Snapshot(ctx context.Context) fleet.Snapshot {
 	snap.LastError = d.lastProblem
 	d.mu.Unlock()
 
-	snap.Panel = fleet.Device{OK: true, State: orNone(d.hw.PanelName)}
-	for _, p := range d.hw.Problems {
-		if strings.HasPrefix(p, "panel") {
-			snap.Panel = fleet.Device{OK: false, State: p}
-		}
-	}
-	if d.scr != nil {
-		if n := d.scr.Stats().Errors; n > 0 {
-			snap.Panel = fleet.Device{OK: false, State: fmt.Sprintf("%s: %d failed refreshes", d.hw.PanelName, n)}
-		}
-	}
+	snap.Panel = d.panelHealth()
 	// The lights' health, not the signal shown: that changes with every
 	// scan and would make every scan a status.
 	snap.Lights = fleet.Device{OK: true, State: "ok"}

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -82,6 +83,17 @@ func ScannerCheck(path string) Check {
 // holds and the scanner's connection.
 func (d *Daemon) selfTest(ctx context.Context) []Check {
 	checks := HardwareChecks(ctx, d.hw)
+	if _, ok := d.hw.Panel.(prober); ok {
+		for _, c := range checks {
+			if c.Name == "panel" {
+				var err error
+				if !c.OK {
+					err = errors.New(c.Detail)
+				}
+				d.setPanelFault(err) // a probe that passes again clears the fault
+			}
+		}
+	}
 	d.mu.Lock()
 	ok, why := d.scannerOK, d.scannerWhy
 	d.mu.Unlock()

@@ -50,8 +50,13 @@ type ScannerJSON struct {
 }
 
 // PanelJSON is the panel's state; Version changes whenever the image does.
+// OK is false, and Fault says why, when the controller did not answer the
+// start-up probe, the panel is configured but missing, or refreshes
+// failed.
 type PanelJSON struct {
 	Model         string `json:"model"`
+	OK            bool   `json:"ok"`
+	Fault         string `json:"fault,omitempty"`
 	Version       uint64 `json:"version"`
 	Full          uint64 `json:"full_refreshes"`
 	Partial       uint64 `json:"partial_refreshes"`
@@ -78,6 +83,11 @@ func (d *Daemon) State(ctx context.Context) State {
 	s.Scanner = ScannerJSON{Connected: d.scannerOK, State: d.scannerWhy}
 	d.mu.Unlock()
 	s.Panel.Model = orNone(d.hw.PanelName)
+	if h := d.panelHealth(); h.OK {
+		s.Panel.OK = true
+	} else {
+		s.Panel.Fault = h.State
+	}
 	if d.scr != nil {
 		st := d.scr.Stats()
 		s.Panel.Full, s.Panel.Partial, s.Panel.Errors, s.Panel.BytesOnTheBus = st.Full, st.Partial, st.Errors, st.Bytes

@@ -113,7 +113,7 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	if err != nil {
 		return fail(fmt.Errorf("panel.model: %w", err))
 	}
-	panel, emu, err := daemon.OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz)
+	panel, emu, err := daemon.OpenEmulatedPanel(m, physic.Frequency(cfg.Panel.SPIHz)*physic.Hertz, cfg.Panel.Power)
 	if err != nil {
 		return fail(fmt.Errorf("simulated panel: %w", err))
 	}

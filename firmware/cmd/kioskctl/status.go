@@ -215,6 +215,11 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 	case running:
 		st.Daemon = DaemonStatus{Running: true, URL: url, Summary: ds.Summary}
 		st.Scanner, st.Panel = ds.Scanner, ds.Panel
+		if p, _ := ds.Panel.(map[string]any); p != nil {
+			if f, _ := p["fault"].(string); f != "" {
+				st.Problems = append(st.Problems, f) // the panel did not answer kioskd's probe
+			}
+		}
 	default:
 		st.Daemon = DaemonStatus{Running: false, URL: url}
 		st.Problems = append(st.Problems, "kioskd does not answer at "+orDash(url))

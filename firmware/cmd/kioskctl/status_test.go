@@ -116,8 +116,9 @@ func TestStatusSlot(t *testing.T) {
 }
 
 // runDaemon starts a simulated kioskd in-process on a free port and returns
-// a config file pointing kioskctl at it.
-func runDaemon(t *testing.T) (dir, cfgFile string) {
+// a config file pointing kioskctl at it; edit, if not nil, changes the
+// simulated hardware first.
+func runDaemon(t *testing.T, edit ...func(*daemon.Hardware)) (dir, cfgFile string) {
 	t.Helper()
 	dir = t.TempDir()
 	cfg := config.Default()
@@ -126,6 +127,9 @@ func runDaemon(t *testing.T) (dir, cfgFile string) {
 	hw, _, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range edit {
+		e(&hw)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan net.Addr, 1)
@@ -184,6 +188,31 @@ func (brokenPanel) Full(image.Image) error                     { return nil }
 func (brokenPanel) Partial(image.Image, image.Rectangle) error { return nil }
 func (brokenPanel) Probe() error {
 	return errors.New("ssd1680: BUSY never went busy within 50ms of software reset (is the panel connected?)")
+}
+
+// A panel that did not answer kioskd's start-up probe is a problem in
+// kioskctl status, and its panel line says why.
+func TestStatusPanelFault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a simulated kiosk")
+	}
+	_, cfg := runDaemon(t, func(hw *daemon.Hardware) { hw.Panel, hw.PanelName = brokenPanel{}, "waveshare_2in13_v4" })
+	code, out, errOut := kioskctl(t, "", "status", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("status exit %d: %s", code, errOut)
+	}
+	if want := `"fault":"panel fault: waveshare_2in13_v4 does not answer: ssd1680: BUSY never went busy`; !strings.Contains(out, want) {
+		t.Errorf("kioskctl status's panel line does not say %q:\n%s", want, out)
+	}
+	problem := false
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 2 && f[0] == "problem" && strings.HasPrefix(strings.Join(f[1:], " "), "panel fault: waveshare_2in13_v4 does not answer") {
+			problem = true
+		}
+	}
+	if !problem {
+		t.Errorf("kioskctl status lists no panel problem:\n%s", out)
+	}
 }
 
 func TestSelfTestFailures(t *testing.T) {
