@@ -44,7 +44,9 @@ var partRAMOpt = map[string]string{"waveshare_2in13_v4": "00 80", "waveshare_2in
 
 // vendorLUT2in9Partial is the 2.9" V2's partial waveform as Waveshare's
 // EPD_2in9_V2.c lists it (_WF_PARTIAL_2IN9, the first 153 bytes; the same
-// values as GxEPD2's GxEPD2_290_T94_V2 lut_partial).
+// values as GxEPD2's GxEPD2_290_T94_V2 lut_partial). The vendor's Python
+// example has group 0 repeated once (0x01) instead of twice; the C
+// driver's and GxEPD2's value is kept.
 const vendorLUT2in9Partial = "" +
 	"00 40 00 00 00 00 00 00 00 00 00 00 " +
 	"80 80 00 00 00 00 00 00 00 00 00 00 " +
@@ -129,21 +131,14 @@ func TestPartialSequence(t *testing.T) {
 		{epd.Waveshare4in2V2, image.Rect(100, 50, 300, 250), []string{"44 0c 25", "45 32 00 f9 00", "4e 0c", "4f 32 00"}, "5200"},
 	} {
 		e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
-		if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
-			t.Fatal(err)
-		}
-		epdemutest.Log(e)
-		if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), tt.r); err != nil {
-			t.Fatal(err)
-		}
-		epdemutest.NoErrors(t, e)
+		got := epdemutest.PartialLog(t, e, d, tt.r)
 		counters := tt.window[2:]
 		want := epdemutest.Join(partInit(tt.m), // border not driven
 			tt.window, []string{"24 <" + tt.n + " bytes>"}, // new image, window only
 			[]string{partUpdate(tt.m), "20"},              // display mode 2
 			counters, []string{"26 <" + tt.n + " bytes>"}, // RED ← new: in sync again
 			[]string{"10 01"})
-		epdemutest.DiffSeq(t, tt.m.Name, epdemutest.Log(e), want)
+		epdemutest.DiffSeq(t, tt.m.Name, got, want)
 		if s := d.Stats(); s.Refresh != epd.Partial {
 			t.Errorf("%s: Stats().Refresh = %v", tt.m.Name, s.Refresh)
 		}

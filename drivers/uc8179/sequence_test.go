@@ -65,19 +65,12 @@ func TestPartialSequence(t *testing.T) {
 		{image.Rect(795, 470, 800, 480), "90 03 18 03 1f 01 d6 01 df 01", "10"},
 	} {
 		e, d := epdemutest.Fixture(t, New, m75, nil, nil)
-		if err := d.Full(epdtest.Solid(d.Bounds(), true)); err != nil {
-			t.Fatal(err)
-		}
-		epdemutest.Log(e)
-		if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), tt.r); err != nil {
-			t.Fatal(err)
-		}
-		epdemutest.NoErrors(t, e)
+		got := epdemutest.PartialLog(t, e, d, tt.r)
 		want := epdemutest.Join(initSeq("17 17 28 17", "a1"), // border floating
 			[]string{"e0 02", "e5 6e"}, // 110 °C: the OTP's partial waveform
 			[]string{"91", tt.window, "10 <" + tt.n + " bytes>", "13 <" + tt.n + " bytes>", "04", "12", "92"},
 			sleepSeq)
-		epdemutest.DiffSeq(t, tt.r.String(), epdemutest.Log(e), want)
+		epdemutest.DiffSeq(t, tt.r.String(), got, want)
 	}
 }
 
