@@ -84,14 +84,24 @@ func runWithPanel(t *testing.T, cfg *config.Config, panel epd.Panel, name string
 	return "", nil
 }
 
-func getState(t *testing.T, url string) daemon.State {
+// panelState is what /api/state says of the panel, and the status line.
+type panelState struct {
+	Summary string `json:"summary"`
+	Panel   struct {
+		Model string `json:"model"`
+		OK    bool   `json:"ok"`
+		Fault string `json:"fault"`
+	} `json:"panel"`
+}
+
+func getState(t *testing.T, url string) panelState {
 	t.Helper()
 	res, err := http.Get(url + "/api/state")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var s daemon.State
+	var s panelState
 	if err := json.NewDecoder(res.Body).Decode(&s); err != nil {
 		t.Fatal(err)
 	}
