@@ -94,13 +94,23 @@ var ErrNoBusyPulse = errors.New("epd: BUSY never went busy")
 
 // WaitPulse waits for the line to show busy (within start) and then idle
 // again (within timeout): the proof that a controller answered a command.
+// Where the pin delivers edges, an edge counts as the pulse too: the
+// kernel latches it, so a pulse shorter than this goroutine's wake-up
+// (a loaded board, a slow virtual machine) is not taken for a dead panel.
 func (b *Busy) WaitPulse(step string, start, timeout time.Duration) error {
+	const poll = 200 * time.Microsecond
 	deadline := time.Now().Add(start)
 	for !b.IsBusy() {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s: %w within %v of %s (is the panel connected?)", b.name, ErrNoBusyPulse, start, step)
 		}
-		time.Sleep(200 * time.Microsecond)
+		if !b.edges {
+			time.Sleep(poll)
+			continue
+		}
+		if b.pin.WaitForEdge(poll) {
+			break // the line moved: the controller answered
+		}
 	}
 	return b.Wait(step, timeout)
 }

@@ -103,3 +103,48 @@ func TestBusyPinRefused(t *testing.T) {
 		t.Errorf("NewBusy on a pin that is no input: %v", err)
 	}
 }
+
+// TestWaitPulseLatchedEdge: a BUSY pulse that began and ended before the
+// driver looked (a loaded board) is still the controller's answer where
+// the pin latches edges; a line that never moves is a missing panel.
+func TestWaitPulseLatchedEdge(t *testing.T) {
+	tests := []struct {
+		name  string
+		edges []gpio.Level // latched before WaitPulse looks
+		want  error
+	}{
+		{name: "pulse already over", edges: []gpio.Level{gpio.High, gpio.Low}},
+		{name: "no pulse", want: ErrNoBusyPulse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pin := &gpiotest.Pin{N: "BUSY", L: gpio.Low, EdgesChan: make(chan gpio.Level, 2)}
+			b, err := NewBusy("ssd1680", pin, gpio.High)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range tt.edges {
+				pin.EdgesChan <- l
+			}
+			// The line reads idle throughout: only the latched edge says
+			// the controller answered.
+			err = b.WaitPulse("software reset", 20*time.Millisecond, time.Second)
+			if got := err; !errors.Is(got, tt.want) || (tt.want == nil && got != nil) {
+				t.Errorf("WaitPulse = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWaitPulsePolledMissesShortPulse documents the limit without edges:
+// a pin that only reads levels cannot see a pulse that is already over.
+func TestWaitPulsePolledMissesShortPulse(t *testing.T) {
+	pin := &gpiotest.Pin{N: "BUSY", L: gpio.Low} // no EdgesChan: polled
+	b, err := NewBusy("ssd1680", pin, gpio.High)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WaitPulse("software reset", 5*time.Millisecond, time.Second); !errors.Is(err, ErrNoBusyPulse) {
+		t.Errorf("WaitPulse on a still line = %v, want %v", err, ErrNoBusyPulse)
+	}
+}
