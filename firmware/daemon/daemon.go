@@ -177,6 +177,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	}()
 
 	if d.scr != nil {
+		d.showDataAge() // the data the store has; each sync updates it
 		goRun("display", d.scr.Run)
 		goRun("exposure notice", d.venueNoticeLoop)
 	}

@@ -48,7 +48,7 @@ type simKiosk struct {
 	clk    *clock
 }
 
-func startSim(t *testing.T) *simKiosk {
+func startSim(t *testing.T, mods ...func(*config.Config)) *simKiosk {
 	t.Helper()
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.DiscardHandler))
@@ -57,6 +57,9 @@ func startSim(t *testing.T) *simKiosk {
 	cfg.Kiosk.StateDir = t.TempDir()
 	cfg.Kiosk.Listen = "127.0.0.1:0"
 	cfg.Kiosk.Simulate = true
+	for _, m := range mods {
+		m(cfg)
+	}
 	hw, s, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
