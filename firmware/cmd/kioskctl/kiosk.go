@@ -50,6 +50,15 @@ func (k kioskFlags) load() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As kioskd does: the state directory may come from the command
+	// line; provisioning's file there (venue, panel, scanner, sync)
+	// applies over the configuration file, and the command line over both.
+	if *k.stateDir != "" {
+		cfg.Kiosk.StateDir = *k.stateDir
+	}
+	if _, err := cfg.ApplyProvision(); err != nil {
+		return nil, err
+	}
 	if *k.stateDir != "" {
 		cfg.Kiosk.StateDir = *k.stateDir
 	}

@@ -147,13 +147,20 @@ func hardwareChecks(ctx context.Context, cfg *config.Config) []daemon.Check {
 	if running {
 		return got
 	}
+	// Said plainly: the devices are opened here, which works only while
+	// kioskd (which holds them) is stopped.
+	why := "not answering at " + daemonURL(cfg)
+	if daemonURL(cfg) == "" {
+		why = "not asked (kiosk.listen is empty)"
+	}
+	note := daemon.Check{Name: "kioskd", OK: true, Detail: why + ": checking the devices directly (kioskd must be stopped)"}
 	hw, err := openHardware(cfg)
 	if err != nil {
-		return []daemon.Check{{Name: "hardware", Detail: err.Error()}}
+		return []daemon.Check{note, {Name: "hardware", Detail: err.Error()}}
 	}
 	if hw.Close != nil {
 		defer hw.Close()
 	}
-	checks := daemon.HardwareChecks(ctx, hw)
+	checks := append([]daemon.Check{note}, daemon.HardwareChecks(ctx, hw)...)
 	return append(checks, daemon.ScannerCheck(cfg.Scanner.Device))
 }
