@@ -94,8 +94,14 @@ const maxInitials = 4
 
 // Initials returns the initials of a name: the first letter of each word
 // (upper case), at most four. A word of Chinese characters gives its first
-// character (the family name). "CHAN, Tai Man" → "C.T.M."; "陳大文" → "陳".
+// character (the family name). What follows an opening parenthesis is not
+// the name: Hong Kong records show the masked document number there.
+// "CHAN, Tai Man" → "C.T.M."; "陳大文" → "陳"; "CHEUNG K** W** (Z123****)"
+// → "C.K.W."; "(HKIC A123****)" → "".
 func Initials(name string) string {
+	if i := strings.IndexAny(name, "(（"); i >= 0 {
+		name = name[:i]
+	}
 	var out []string
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
 		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == '<'
