@@ -62,6 +62,11 @@ func (k kioskFlags) load() (*config.Config, error) {
 	if *k.stateDir != "" {
 		cfg.Kiosk.StateDir = *k.stateDir
 	}
+	// Paths written from it (provision.toml's sync.root) must hold from
+	// any working directory: kioskd and later commands run elsewhere.
+	if cfg.Kiosk.StateDir, err = filepath.Abs(cfg.Kiosk.StateDir); err != nil {
+		return nil, err
+	}
 	return cfg, nil
 }
 
