@@ -25,6 +25,9 @@ const (
 	VerdictAmberShort Key = "verdict.amber_short"
 	VerdictRed        Key = "verdict.red"
 	VerdictRedShort   Key = "verdict.red_short"
+	// VerdictExemption says an amber verdict is a medical exemption (the
+	// policy's exemption outcome), under the headline.
+	VerdictExemption Key = "verdict.exemption"
 
 	DataAge        Key = "data.age"       // {age}
 	DataAgeShort   Key = "data.age_short" // {age}
@@ -112,7 +115,7 @@ func ReasonKey(c pass.Code) Key { return Key("reason." + string(c)) }
 
 var fixedKeys = []Key{
 	Instruction, InstructionShort, InstructionPass, OpenMode, NoScanner, VenueUnset, SetupRefused, TimeUntrusted, Holder,
-	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
+	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort, VerdictExemption,
 	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
 	ExposureNotice, ExposureShort, ExposurePersonal, ExposurePersonalShort,

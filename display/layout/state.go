@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,11 @@ type Status struct {
 	Verdict  bool      // whether this is a pass verdict
 	Status   verify.Status
 
-	// Args fill the headline's placeholders: name, value pairs.
-	Args []string
+	// Args fill the headline's placeholders: name, value pairs. ArgsZH,
+	// when set, fill them in the Chinese languages instead (a venue's
+	// Chinese name).
+	Args   []string
+	ArgsZH []string
 	// Name is the holder's full name, for a kiosk set to show it instead
 	// of the initials; shown, never stored; "" = none.
 	Name string
@@ -76,6 +80,12 @@ func VerdictStatus(v *verify.Verdict, showHolder bool) *Status {
 	}
 	if v.Status != verify.Green && len(v.Reasons) > 0 {
 		st.Reason = v.Reasons[0].Code
+	}
+	// An amber verdict for the policy's reason on a pass that states an
+	// exemption is the exemption outcome: it says so, not that the entry
+	// rules were not met.
+	if v.Status == verify.Amber && st.Reason == pass.Policy && slices.Contains(v.Kinds, pass.Exemption) {
+		st.Reason, st.Note = "", i18n.VerdictExemption
 	}
 	if showHolder {
 		st.Initials = Initials(v.Holder.Name)
