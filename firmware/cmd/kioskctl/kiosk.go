@@ -26,6 +26,7 @@ const DefaultConfig = "/etc/venuekiosk/kioskd.toml"
 type kioskFlags struct {
 	config   *string
 	stateDir *string
+	listen   *string // nil: the command does not ask kioskd
 }
 
 func addKioskFlags(fs *flag.FlagSet) kioskFlags {
@@ -33,6 +34,11 @@ func addKioskFlags(fs *flag.FlagSet) kioskFlags {
 		config:   fs.String("config", "", "kioskd's configuration `FILE` (default "+DefaultConfig+" when it exists)"),
 		stateDir: fs.String("state-dir", "", "the kiosk's state `DIR` (default: the configuration's kiosk.state_dir)"),
 	}
+}
+
+// addListen adds --listen, for the commands that ask the running kioskd.
+func (k *kioskFlags) addListen(fs *flag.FlagSet) {
+	k.listen = fs.String("listen", "", "kioskd's local page `ADDR` (host:port; default: the configuration's kiosk.listen)")
 }
 
 // load returns the kiosk's configuration with the flags applied.
@@ -61,6 +67,9 @@ func (k kioskFlags) load() (*config.Config, error) {
 	}
 	if *k.stateDir != "" {
 		cfg.Kiosk.StateDir = *k.stateDir
+	}
+	if k.listen != nil && *k.listen != "" {
+		cfg.Kiosk.Listen = *k.listen
 	}
 	// Paths written from it (provision.toml's sync.root) must hold from
 	// any working directory: kioskd and later commands run elsewhere.

@@ -29,10 +29,11 @@ func runSelfTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	kf := addKioskFlags(fs)
+	kf.addListen(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	noHW := fs.Bool("no-hardware", false, "skip the panel, lights and scanner checks")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--json] [--no-hardware]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--listen ADDR] [--json] [--no-hardware]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Checks the store's integrity, that trust data is present and current, that the")
 		fmt.Fprintln(fs.Output(), "clock is trusted, that the scanner is there and the panel answers, and pulses each")

@@ -94,9 +94,10 @@ func runStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	kf := addKioskFlags(fs)
+	kf.addListen(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--json]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--listen ADDR] [--json]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,")
 		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state, today's counts and door (exempt entries, openings).")

@@ -12,8 +12,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -135,12 +138,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	slog.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
-	if err := daemon.Run(ctx, cfg, hw, nil); err != nil {
+	var ready daemon.Ready
+	if cfg.Kiosk.Simulate {
+		ready = func(addr net.Addr) { simBanner(stdout, cfg.Kiosk.StateDir, addr) }
+	}
+	if err := daemon.Run(ctx, cfg, hw, ready); err != nil {
 		slog.Error("kioskd cannot run", "err", err)
 		return 1
 	}
 	slog.Info("kioskd stopped")
 	return 0
+}
+
+// simBanner tells the person who ran `make run` where the simulated
+// kiosk's page really is (the address it listens on, whatever the flags
+// said) and how to scan.
+func simBanner(w io.Writer, stateDir string, addr net.Addr) {
+	page := "no local page (kiosk.listen is empty)"
+	if addr != nil {
+		a := addr.String()
+		if t, ok := addr.(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+			a = net.JoinHostPort("127.0.0.1", strconv.Itoa(t.Port)) // listening on every address
+		}
+		page = "open http://" + a + "/"
+	}
+	input := filepath.Join(stateDir, sim.InputLink)
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, input); err == nil && !strings.HasPrefix(rel, "..") {
+			input = rel
+		}
+	}
+	fmt.Fprintf(w, "Simulated kiosk ready: %s\nScan with: echo 'PAYLOAD' > %s (or: cat > %s, then paste)\nStop with Ctrl-C\n", page, input, input)
 }
 
 func loadConfig(path string) (*config.Config, error) {
