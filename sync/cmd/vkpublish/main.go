@@ -5,7 +5,7 @@
 // exposure notices and revoked staff cards. Serve the repository directory
 // with any static web server or CDN, or copy it to a USB stick.
 //
-//	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T]
+//	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T] [-root-dirs DIR,…]
 //	vkpublish publish   -repo DIR -keys DIR [-trust FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]
 //	vkpublish timestamp -repo DIR -keys DIR
 //	vkpublish rotate    -repo DIR -keys DIR… -role ROLE (-generate N | -key FILE…) [-threshold T]
