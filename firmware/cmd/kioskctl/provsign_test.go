@@ -121,3 +121,21 @@ func file(t *testing.T, dir, name, content string) string {
 	}
 	return p
 }
+
+// The README's settings example signs as written.
+func TestProvisionSignREADMEExample(t *testing.T) {
+	b := read(t, filepath.Join("..", "..", "..", "README.md"))
+	_, rest, ok := strings.Cut(string(b), "cat > settings.json <<'END'\n")
+	example, _, ok2 := strings.Cut(rest, "\nEND\n")
+	if !ok || !ok2 {
+		t.Fatal("README: no settings.json example")
+	}
+	work := t.TempDir()
+	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != exitOK {
+		t.Fatalf("keygen: %s", errOut)
+	}
+	file(t, work, "settings.json", example)
+	if code, _, errOut := kioskctlIn(t, work, "provision", "sign", "--key", "operator.key", "--in", "settings.json", "--out", "kiosk.vkprov"); code != exitOK {
+		t.Errorf("the README's settings example: exit %d %s", code, errOut)
+	}
+}
