@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -170,14 +171,21 @@ func usageError(w io.Writer, command, format string, a ...any) int {
 }
 
 // parseFlags parses args; it returns a non-negative exit code when the
-// command must stop (help printed, or a usage error).
+// command must stop (help printed, or a usage error). What the flag
+// package prints goes out once: the usage asked for with -h or --help to
+// stdout, an error and the usage to the flag set's output (stderr).
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK
-		}
+	out := fs.Output()
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(buf.Bytes())
+		return exitOK
+	case err != nil:
+		out.Write(buf.Bytes())
 		return exitUsage
 	}
 	return -1

@@ -100,3 +100,35 @@ func TestMakeRunPrintsNoAddressItself(t *testing.T) {
 		t.Errorf("make run prints an address kioskd will not serve:\n%s", out)
 	}
 }
+
+// kioskd --help prints its usage once, on stdout, exit 0; a bad flag the
+// error and the usage once on stderr, exit 2.
+func TestHelpOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs kioskd")
+	}
+	for _, tc := range []struct {
+		arg          string
+		code         int
+		toOut, toErr int // usages expected on stdout and stderr
+	}{
+		{"--help", 0, 1, 0},
+		{"-h", 0, 1, 0},
+		{"--no-such-flag", 2, 0, 1},
+	} {
+		cmd := exec.Command(kioskdBinary(t), tc.arg)
+		var out, errOut strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tc.code || strings.Count(out.String(), "usage: kioskd") != tc.toOut || strings.Count(errOut.String(), "usage: kioskd") != tc.toErr {
+			t.Errorf("kioskd %s: exit %d, usages on stdout %d, on stderr %d; want %d, %d, %d\nstdout:\n%s\nstderr:\n%s",
+				tc.arg, code, strings.Count(out.String(), "usage: kioskd"), strings.Count(errOut.String(), "usage: kioskd"), tc.code, tc.toOut, tc.toErr, out.String(), errOut.String())
+		}
+	}
+}

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -58,12 +59,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fl.Output())
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
-			return 0
-		}
+	// What the flag package prints goes out once: the usage asked for
+	// with -h or --help to stdout, an error and the usage to stderr.
+	var flagOut bytes.Buffer
+	fl.SetOutput(&flagOut)
+	err := fl.Parse(args)
+	fl.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(flagOut.Bytes())
+		return 0
+	case err != nil:
+		stderr.Write(flagOut.Bytes())
 		return 2
 	}
 	if fl.NArg() > 0 {

@@ -137,3 +137,18 @@ func mkdir(t *testing.T, p string) string {
 	}
 	return p
 }
+
+// -help prints a command's usage once, on stdout; a bad flag the error
+// and the usage once, on stderr.
+func TestHelpOnce(t *testing.T) {
+	for _, c := range []string{"init", "publish", "timestamp", "rotate", "keygen", "status", "verify", "id"} {
+		code, out, errs := runCmd(t, c, "-help")
+		if code != 0 || strings.Count(out, "usage: vkpublish") != 1 || errs != "" {
+			t.Errorf("%s -help: exit %d, %d usages on stdout, stderr %q", c, code, strings.Count(out, "usage: vkpublish"), errs)
+		}
+		code, out, errs = runCmd(t, c, "-no-such-flag")
+		if code != 2 || out != "" || strings.Count(errs, "usage: vkpublish") != 1 {
+			t.Errorf("%s -no-such-flag: exit %d, stdout %q, %d usages on stderr", c, code, out, strings.Count(errs, "usage: vkpublish"))
+		}
+	}
+}
