@@ -99,6 +99,8 @@ const (
 	PageOpen      Key = "page.open"      // {time}, {by}
 	PageExempt    Key = "page.exempt"    // {children}, {seniors}, {disability}, {other}
 	PageOverrides Key = "page.overrides" // {n}, {minutes}
+	// PageOverridesOne is page.overrides for one opening.
+	PageOverridesOne Key = "page.overrides_one" // {minutes}
 )
 
 // ReasonCodes are the reason codes of firmware/pass, each with a message
@@ -127,7 +129,7 @@ var fixedKeys = []Key{
 	ExemptUnder12, ExemptOver65, ExemptDisability, ExemptOther,
 	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, HKENCaption,
 	PagePanel, PageLights, PageScan, PagePaste, PageSamples, PageRecent, PageGroup, PageToday, PageKiosk,
-	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides,
+	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides, PageOverridesOne,
 }
 
 // Keys returns every key, in a fixed order.

@@ -128,7 +128,8 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(res)
+		json.NewEncoder(stdout).Encode(ProvisionJSON{Venue: settings.Venue.ID, StateDir: dir, Changed: res.Changed,
+			KeyCreated: res.KeyCreated, PublicKey: res.PublicKey, Fingerprint: res.Fingerprint})
 		return exitOK
 	}
 	switch {
@@ -148,6 +149,17 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintln(stdout, "Register the kiosk with the operator using this fingerprint; restart kioskd to apply.")
 	return exitOK
+}
+
+// ProvisionJSON is what provision --json prints, named as GET /api/state
+// and status --json name things.
+type ProvisionJSON struct {
+	Venue       string `json:"venue"`
+	StateDir    string `json:"state_dir"`
+	Changed     bool   `json:"changed"`     // provision.toml or root.json changed
+	KeyCreated  bool   `json:"key_created"` // a new kiosk key was made
+	PublicKey   string `json:"public_key"`  // the kiosk's public key, base64
+	Fingerprint string `json:"fingerprint"`
 }
 
 func parsePins(s string, p *provision.Panel) error {
