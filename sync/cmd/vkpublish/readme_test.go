@@ -114,17 +114,22 @@ func TestInitRootDirsRefused(t *testing.T) {
 	repoDir, keys := filepath.Join(dir, "repo"), filepath.Join(dir, "keys")
 	held := filepath.Join(dir, "held")
 	file(t, mkdir(t, held), "root-0123456789abcdef.key", "x")
-	for _, dirs := range []string{"a,b", filepath.Join(dir, "a") + "," + held} {
-		code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", "2", "-root-threshold", "2", "-root-dirs", dirs)
-		if dirs == "a,b" {
-			code, _, errs = runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", "3", "-root-threshold", "2", "-root-dirs", dirs)
-		}
+	fresh := filepath.Join(dir, "fresh")
+	for _, tc := range []struct {
+		rootKeys string
+		dirs     []string
+	}{
+		{"3", []string{fresh, filepath.Join(dir, "other")}}, // two directories for three keys
+		{"2", []string{fresh, held}},                        // one already holds a key
+	} {
+		code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", tc.rootKeys, "-root-threshold", "2",
+			"-root-dirs", strings.Join(tc.dirs, ","))
 		if code != 2 || errs == "" {
-			t.Errorf("-root-dirs %s: exit %d %q, want 2 and a reason", dirs, code, errs)
+			t.Errorf("%s root keys, -root-dirs %v: exit %d %q, want 2 and a reason", tc.rootKeys, tc.dirs, code, errs)
 		}
-		for _, p := range []string{repoDir, keys} {
+		for _, p := range []string{repoDir, keys, fresh} {
 			if _, err := os.Stat(p); err == nil {
-				t.Errorf("-root-dirs %s: %s was created", dirs, p)
+				t.Errorf("%s root keys, -root-dirs %v: %s was created", tc.rootKeys, tc.dirs, p)
 			}
 		}
 	}
