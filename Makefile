@@ -83,11 +83,12 @@ bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BUILD)/bench.txt
 
+# make run's state directory, page address and extra kioskd flags; kioskd
+# prints the address it really listens on once it is ready.
 SIM_STATE ?= $(BUILD)/sim
 SIM_LISTEN ?= 127.0.0.1:8080
-run: build ## start the simulated kiosk: page at http://127.0.0.1:8080, scanner input at build/sim/scanner-input
+run: build ## start the simulated kiosk (SIM_STATE=build/sim, SIM_LISTEN=127.0.0.1:8080, RUN_FLAGS=…); it prints its page's address
 	@mkdir -p $(SIM_STATE)
-	@echo "Simulated kiosk: open http://$(SIM_LISTEN)/ ; scan with: echo 'PAYLOAD' > $(SIM_STATE)/scanner-input ; stop with Ctrl-C"
 	$(BIN)/kioskd -simulate -state-dir $(SIM_STATE) -listen $(SIM_LISTEN) $(RUN_FLAGS)
 
 # Installation layout, shared by the Buildroot package (buildroot/package/

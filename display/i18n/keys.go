@@ -25,6 +25,9 @@ const (
 	VerdictAmberShort Key = "verdict.amber_short"
 	VerdictRed        Key = "verdict.red"
 	VerdictRedShort   Key = "verdict.red_short"
+	// VerdictExemption says an amber verdict is a medical exemption (the
+	// policy's exemption outcome), under the headline.
+	VerdictExemption Key = "verdict.exemption"
 
 	DataAge        Key = "data.age"       // {age}
 	DataAgeShort   Key = "data.age_short" // {age}
@@ -96,6 +99,8 @@ const (
 	PageOpen      Key = "page.open"      // {time}, {by}
 	PageExempt    Key = "page.exempt"    // {children}, {seniors}, {disability}, {other}
 	PageOverrides Key = "page.overrides" // {n}, {minutes}
+	// PageOverridesOne is page.overrides for one opening.
+	PageOverridesOne Key = "page.overrides_one" // {minutes}
 )
 
 // ReasonCodes are the reason codes of firmware/pass, each with a message
@@ -112,7 +117,7 @@ func ReasonKey(c pass.Code) Key { return Key("reason." + string(c)) }
 
 var fixedKeys = []Key{
 	Instruction, InstructionShort, InstructionPass, OpenMode, NoScanner, VenueUnset, SetupRefused, TimeUntrusted, Holder,
-	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort,
+	VerdictGreen, VerdictGreenShort, VerdictAmber, VerdictAmberShort, VerdictRed, VerdictRedShort, VerdictExemption,
 	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
 	ExposureNotice, ExposureShort, ExposurePersonal, ExposurePersonalShort,
@@ -124,7 +129,7 @@ var fixedKeys = []Key{
 	ExemptUnder12, ExemptOver65, ExemptDisability, ExemptOther,
 	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, HKENCaption,
 	PagePanel, PageLights, PageScan, PagePaste, PageSamples, PageRecent, PageGroup, PageToday, PageKiosk,
-	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides,
+	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides, PageOverridesOne,
 }
 
 // Keys returns every key, in a fixed order.

@@ -241,6 +241,11 @@ func TestInitials(t *testing.T) {
 		{"van der Berg-Smit, Anna Maria Louise", "V.D.B.S."},
 		{"", ""},
 		{" , . ", ""},
+		// Hong Kong records: the masked document number in parentheses
+		// is not part of the name.
+		{"CHEUNG K** W** (Z123****)", "C.K.W."},
+		{"LAM S** F** (Y456****)", "L.S.F."},
+		{"(HKIC A123****)", ""},
 	} {
 		if got := Initials(tc.name); got != tc.want {
 			t.Errorf("Initials(%q): got %q, want %q", tc.name, got, tc.want)

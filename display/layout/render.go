@@ -175,11 +175,15 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	var long, short []string
 	for _, lg := range langs {
 		c := i18n.Get(lg)
-		long = append(long, c.T(s.Headline, s.Args...))
+		args := s.Args
+		if lg.Chinese() && s.ArgsZH != nil {
+			args = s.ArgsZH
+		}
+		long = append(long, c.T(s.Headline, args...))
 		if s.Short != "" {
-			short = append(short, c.T(s.Short, s.Args...))
+			short = append(short, c.T(s.Short, args...))
 		} else {
-			short = append(short, c.T(s.Headline, s.Args...))
+			short = append(short, c.T(s.Headline, args...))
 		}
 	}
 	firstLong, firstShort := long[:1], short[:1]
@@ -213,18 +217,30 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 		}
 	}
 	cat := func(a, b []string) []string { return append(append([]string{}, a...), b...) }
+	detailFace := font.Face{Scale: l.textScale}
+	// The full name, where the kiosk is set to show it, may take up to
+	// three lines (half the text area) before it gives way to the
+	// compact initials.
+	holders := [][]string{holder}
+	if s.Name != "" {
+		if w := wrapAll(detailFace, holder, text.Dx()); len(w) > 1 && len(w) <= 3 && len(w)*detailFace.Height() <= text.Dy()/2 {
+			holders = append(holders, w)
+		}
+	}
 	// (headline, detail) pairs, best first. The holder's initials and year
 	// outrank the second language (the guard checks them against an
 	// identity document; the symbol speaks every language), the second
 	// language outranks the reason.
 	var choices []choice
-	for _, d := range [][]string{cat(reasons, holder), cat(reasons[:min(1, len(reasons))], holder)} {
-		for _, h := range [][]string{long, short} {
-			choices = append(choices, choice{h, d})
+	for _, hd := range holders {
+		for _, d := range [][]string{cat(reasons, hd), cat(reasons[:min(1, len(reasons))], hd)} {
+			for _, h := range [][]string{long, short} {
+				choices = append(choices, choice{h, d})
+			}
 		}
 	}
 	for _, hs := range [][][]string{{long, short}, {firstLong, firstShort}} {
-		for _, d := range [][]string{holder, compact} {
+		for _, d := range append(slices.Clone(holders), compact) {
 			for _, h := range hs {
 				choices = append(choices, choice{h, d})
 			}
@@ -241,7 +257,7 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	if extras := detailExtras(s, langs, st.loc()); extras[0] != nil {
 		keeps := func(ch choice) bool {
 			return len(holder) == 0 || slices.ContainsFunc(ch.detail, func(d string) bool {
-				return slices.Contains(holder, d) || slices.Contains(compact, d)
+				return slices.Contains(slices.Concat(holders...), d) || slices.Contains(compact, d)
 			})
 		}
 		base := choices
@@ -256,7 +272,6 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 			}
 		}
 	}
-	detailFace := font.Face{Scale: l.textScale}
 	maxHead := 3 * l.textScale
 	// Unwrapped headlines first, then wrapped ones; and first at no less
 	// than half the largest headline scale, so that a large panel does not
@@ -268,6 +283,31 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 	var minHeads []int
 	for m := maxHead / 2; m >= 2; m-- {
 		minHeads = append(minHeads, m)
+	}
+	// A staff message's note is what to do next: in every language, at
+	// the detail scale or one smaller, before it is shown in the first
+	// language only.
+	if s.Note != "" && !s.Verdict && len(langs) > 1 {
+		var notes []string
+		for _, lg := range langs {
+			notes = append(notes, i18n.Get(lg).T(s.Note, s.NoteArgs...))
+		}
+		all := slices.DeleteFunc(slices.Clone(every), func(ch choice) bool {
+			return !slices.ContainsFunc(ch.detail, func(d string) bool { return d == notes[len(notes)-1] })
+		})
+		faces := []font.Face{detailFace}
+		if l.textScale > 1 {
+			faces = append(faces, font.Face{Scale: l.textScale - 1})
+		}
+		for _, f := range faces {
+			for _, minHead := range minHeads {
+				for _, wrap := range []bool{false, true} {
+					if ch, ok := l.statusChoice(dst, text, a, all, false, wrap, f, maxHead, max(minHead, f.Scale)); ok {
+						return ch
+					}
+				}
+			}
+		}
 	}
 	for _, minHead := range append(minHeads, 1) {
 		cands := choices
@@ -337,20 +377,42 @@ func (l *Layout) drawInstruction(dst *image.Gray, st *State, box image.Rectangle
 		short = append(short, c.T(i18n.InstructionShort))
 		sub = append(sub, c.T(subKey))
 	}
-	subFace := font.Face{Scale: l.textScale}
-	for _, s := range [][]string{sub, sub[:1], nil} {
-		sl := wrapAll(subFace, s, box.Dx())
+	// Every language first: the line under the instruction at the text
+	// scale, then (on a large panel) smaller under an instruction larger
+	// than it, before it is shown in the first language only or not at
+	// all.
+	type subOpt struct {
+		lines            []string
+		scale, headerMin int
+	}
+	opts := []subOpt{{sub, l.textScale, 1}}
+	if l.textScale > 1 {
+		opts = append(opts, subOpt{sub, 1, 2})
+	}
+	opts = append(opts, subOpt{sub[:1], l.textScale, 1}, subOpt{nil, 1, 1})
+	for i, o := range opts {
+		subFace := font.Face{Scale: o.scale}
+		sl := wrapAll(subFace, o.lines, box.Dx())
 		sh := len(sl) * subFace.Height()
-		if len(s) > 0 && sh > box.Dy()/2 {
+		if len(o.lines) > 0 && sh > box.Dy()/2 {
 			continue
 		}
 		gap := 0
 		if sh > 0 {
 			gap = l.pad * 2
 		}
-		hb, ok := fit(box.Dx(), box.Dy()-sh-gap, 3*l.textScale, true, head, short, head[:1], short[:1])
-		if !ok && len(s) > 0 {
+		var hb block
+		ok := false
+		for _, wrap := range []bool{false, true} {
+			if hb, ok = fitModeMin(box.Dx(), box.Dy()-sh-gap, 3*l.textScale, o.headerMin, true, wrap, head, short, head[:1], short[:1]); ok {
+				break
+			}
+		}
+		if !ok && i < len(opts)-1 {
 			continue
+		}
+		if !ok {
+			hb, _ = fit(box.Dx(), box.Dy()-sh-gap, 3*l.textScale, true, head, short, head[:1], short[:1])
 		}
 		total := hb.height() + gap + sh
 		y := box.Min.Y + (box.Dy()-total)/2

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,11 @@ type Status struct {
 	Verdict  bool      // whether this is a pass verdict
 	Status   verify.Status
 
-	// Args fill the headline's placeholders: name, value pairs.
-	Args []string
+	// Args fill the headline's placeholders: name, value pairs. ArgsZH,
+	// when set, fill them in the Chinese languages instead (a venue's
+	// Chinese name).
+	Args   []string
+	ArgsZH []string
 	// Name is the holder's full name, for a kiosk set to show it instead
 	// of the initials; shown, never stored; "" = none.
 	Name string
@@ -77,6 +81,12 @@ func VerdictStatus(v *verify.Verdict, showHolder bool) *Status {
 	if v.Status != verify.Green && len(v.Reasons) > 0 {
 		st.Reason = v.Reasons[0].Code
 	}
+	// An amber verdict for the policy's reason on a pass that states an
+	// exemption is the exemption outcome: it says so, not that the entry
+	// rules were not met.
+	if v.Status == verify.Amber && st.Reason == pass.Policy && slices.Contains(v.Kinds, pass.Exemption) {
+		st.Reason, st.Note = "", i18n.VerdictExemption
+	}
 	if showHolder {
 		st.Initials = Initials(v.Holder.Name)
 		st.Year = BirthYear(v.Holder.DOB)
@@ -94,8 +104,14 @@ const maxInitials = 4
 
 // Initials returns the initials of a name: the first letter of each word
 // (upper case), at most four. A word of Chinese characters gives its first
-// character (the family name). "CHAN, Tai Man" → "C.T.M."; "陳大文" → "陳".
+// character (the family name). What follows an opening parenthesis is not
+// the name: Hong Kong records show the masked document number there.
+// "CHAN, Tai Man" → "C.T.M."; "陳大文" → "陳"; "CHEUNG K** W** (Z123****)"
+// → "C.K.W."; "(HKIC A123****)" → "".
 func Initials(name string) string {
+	if i := strings.IndexAny(name, "(（"); i >= 0 {
+		name = name[:i]
+	}
 	var out []string
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
 		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == '<'

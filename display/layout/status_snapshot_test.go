@@ -51,7 +51,7 @@ var doorScenes = []scene{
 	}},
 	{"setup_done", func(t testing.TB, langs []i18n.Lang) *State {
 		s := baseState(t, langs)
-		s.Status = &Status{Symbol: Info, Headline: i18n.SetupDone, Args: []string{"name", "Tai Po Hui Market"}, Note: i18n.SetupRestart}
+		s.Status = &Status{Symbol: Info, Headline: i18n.SetupDone, Args: []string{"name", "Tai Po Hui Market"}, ArgsZH: []string{"name", "大埔墟街市"}, Note: i18n.SetupRestart}
 		return s
 	}},
 }

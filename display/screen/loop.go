@@ -22,7 +22,10 @@ type loop struct {
 	slot        int64     // the slot of the code shown; -1: none
 	statusUntil time.Time // when the status reverts (scheduling clock)
 	lastFull    time.Time
-	rounds      int  // partial refresh rounds since the last full refresh
+	rounds      int // partial refresh rounds since the last full refresh
+	ticks       int // footer-only refreshes (the clock's minute) since the last full refresh
+	footer      Footer
+	footerNow   bool // SetFooter: the footer is redrawn at once
 	needFull    bool // the next refresh is full (start, wake, panel error)
 	footerDirty bool // the footer's inputs changed since it was drawn
 	statusDirty bool
@@ -86,8 +89,8 @@ func (lp *loop) process(now time.Time) {
 		lp.needFull = true
 	}
 	if p.footer != nil {
-		lp.st.DataAt, lp.st.StaleSince = p.footer.DataAt, p.footer.StaleSince
-		lp.footerDirty = true
+		lp.footer = *p.footer
+		lp.footerDirty, lp.footerNow = true, true
 	}
 	if p.exposure != nil {
 		lp.st.Exposure = *p.exposure
@@ -115,6 +118,7 @@ func (lp *loop) process(now time.Time) {
 	}
 
 	qrDirty := lp.updateCode(now)
+	tick := lp.clockTick()
 	if flip := lp.hkenTurn(now); flip {
 		qrDirty = true
 		lp.statusDirty = lp.statusDirty || lp.st.Status == nil // the caption
@@ -145,10 +149,15 @@ func (lp *loop) process(now time.Time) {
 			lp.partial(lp.l.QRWindow(), &c.stats.PartialQR)
 			refreshed = true
 		}
-		// The footer follows the rotation; with no code shown, it
-		// changes at once.
-		if lp.footerDirty && (qrDirty || lp.slot < 0) {
-			refreshed = lp.redrawFooter() || refreshed
+		// The footer follows the rotation and its clock's minute; a new
+		// data state (a sync), or any change with no code shown, shows
+		// at once. A refresh of the footer alone is not a round
+		// (FullEvery counts rotations and verdicts), but it makes the
+		// hourly full refresh due.
+		if lp.footerDirty && (qrDirty || lp.slot < 0 || tick || lp.footerNow) {
+			if lp.redrawFooter() && !refreshed && !lp.statusDirty {
+				lp.ticks++
+			}
 		}
 		if lp.statusDirty {
 			lp.draw(layout.StatusArea)
@@ -212,6 +221,27 @@ func (lp *loop) updateCode(now time.Time) bool {
 	return true
 }
 
+// clockTick brings the footer's clock to the trusted time's minute and the
+// data's staleness to the trusted time. It reports whether the clock's
+// minute changed: the footer may then be redrawn between rotations, so
+// that its clock never lags by more than a minute.
+func (lp *loop) clockTick() bool {
+	t, trusted := lp.c.opts.Time.Judge()
+	if stale := lp.footer.staleSince(t, trusted); !stale.Equal(lp.st.StaleSince) || !lp.footer.DataAt.Equal(lp.st.DataAt) {
+		lp.st.DataAt, lp.st.StaleSince = lp.footer.DataAt, stale
+		lp.footerDirty = true
+	}
+	if !trusted || lp.st.Paused == i18n.TimeUntrusted {
+		return false
+	}
+	if !lp.st.Now.IsZero() && t.Truncate(time.Minute).Equal(lp.st.Now.Truncate(time.Minute)) {
+		return false
+	}
+	lp.st.Now = t
+	lp.footerDirty = true
+	return true
+}
+
 // next returns how long to wait for the next event.
 func (lp *loop) next(now time.Time) time.Duration {
 	c := lp.c
@@ -230,8 +260,11 @@ func (lp *loop) next(now time.Time) time.Duration {
 	if lp.st.Status != nil {
 		d = min(d, lp.statusUntil.Sub(now))
 	}
-	if lp.rounds > 0 {
+	if lp.rounds > 0 || lp.ticks > 0 {
 		d = min(d, lp.lastFull.Add(FullInterval).Sub(now))
+	}
+	if t, ok := c.opts.Time.Judge(); ok && !lp.st.Now.IsZero() {
+		d = min(d, t.Truncate(time.Minute).Add(time.Minute).Sub(t)) // the footer clock's next minute
 	}
 	if !lp.hkenNext.IsZero() {
 		d = min(d, lp.hkenNext.Sub(now))
@@ -265,7 +298,7 @@ func (lp *loop) rotationAhead(now time.Time) (left time.Duration, ok bool) {
 
 // hourlyDue reports whether the hourly full refresh is due at t.
 func (lp *loop) hourlyDue(t time.Time) bool {
-	return lp.rounds > 0 && t.Sub(lp.lastFull) >= FullInterval
+	return (lp.rounds > 0 || lp.ticks > 0) && t.Sub(lp.lastFull) >= FullInterval
 }
 
 // fullDue reports whether the next refresh at t is to be a full one: at
@@ -306,7 +339,7 @@ func (lp *loop) redrawFooter() bool {
 		old = append(old, before.Pix[o:o+r.Dx()]...)
 	}
 	lp.draw(layout.Footer)
-	lp.footerDirty = false
+	lp.footerDirty, lp.footerNow = false, false
 	i := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		o := lp.frame.PixOffset(r.Min.X, y)
@@ -333,8 +366,8 @@ func (lp *loop) full(now time.Time) {
 		return
 	}
 	c.stats.Full++
-	lp.needFull, lp.rounds, lp.lastFull = false, 0, now
-	lp.footerDirty, lp.statusDirty = false, false
+	lp.needFull, lp.rounds, lp.ticks, lp.lastFull = false, 0, 0, now
+	lp.footerDirty, lp.footerNow, lp.statusDirty = false, false, false
 	lp.keep()
 }
 

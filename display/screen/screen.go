@@ -65,6 +65,25 @@ const DefaultHKENEvery = 20 * time.Second
 type Footer struct {
 	DataAt     time.Time // when the data was last updated; zero: never
 	StaleSince time.Time // non-zero: out of date since then
+	// MaxAge, when non-zero, is the entry policy's maximum data age: once
+	// the trusted time is more than MaxAge past DataAt, the footer says
+	// the data is out of date (since DataAt+MaxAge) without another
+	// SetFooter — the same rule as the verifier's stale_data.
+	MaxAge time.Duration
+}
+
+// staleSince returns when f's data went out of date by the trusted time t
+// (trusted: whether t is), or the zero time.
+func (f Footer) staleSince(t time.Time, trusted bool) time.Time {
+	switch {
+	case !f.StaleSince.IsZero():
+		return f.StaleSince
+	case f.MaxAge <= 0 || f.DataAt.IsZero() || !trusted:
+		return time.Time{}
+	case t.Sub(f.DataAt) > f.MaxAge:
+		return f.DataAt.Add(f.MaxAge)
+	}
+	return time.Time{}
 }
 
 // Stats counts what the controller sent to the panel.
@@ -206,8 +225,10 @@ func (c *Controller) ShowMessage(sym layout.Symbol, k i18n.Key) {
 	c.notify()
 }
 
-// SetFooter sets the synced data's state. The footer is redrawn with the
-// next rotation of the venue code (e-ink wears with every refresh).
+// SetFooter sets the synced data's state (at start and after each sync).
+// The footer is redrawn at once if its pixels change; from then on its
+// clock and the data's age follow the minute, and the stale notice shows
+// by itself once Footer.MaxAge has passed.
 func (c *Controller) SetFooter(f Footer) {
 	c.mu.Lock()
 	c.pending.footer = &f

@@ -48,6 +48,7 @@ type rigOpts struct {
 	noSigner  bool
 	prepare   bool          // the panel can wake ahead (Preparer)
 	mod       func(o *Opts) // changes the options before New
+	panel     Panel         // drives this panel instead of the recording fake (r.panel then sees nothing)
 }
 
 func start(t *testing.T, o rigOpts) *rig {
@@ -91,6 +92,9 @@ func start(t *testing.T, o rigOpts) *rig {
 	var panel Panel = p
 	if o.prepare {
 		panel = &preparingPanel{fakePanel: p, clk: clk}
+	}
+	if o.panel != nil {
+		panel = o.panel
 	}
 	c, err := New(panel, opts)
 	if err != nil {
@@ -228,10 +232,12 @@ func TestRotationRefreshesOnlyTheQRWindow(t *testing.T) {
 				t.Errorf("%v rotation %d: %d QR window refreshes, want 1", size, i, qr)
 			}
 		}
-		// Between boundaries nothing happens.
+		// Between boundaries only the footer's clock moves on, once at
+		// the minute (09:07:00).
 		r.advance(100*time.Second, 10*time.Second)
-		if calls := r.panel.take(); len(calls) != 0 {
-			t.Errorf("%v: %d refreshes within a slot, want none", size, len(calls))
+		calls := r.panel.take()
+		if len(calls) != 1 || calls[0].full || calls[0].r != r.l.FooterWindow() {
+			t.Errorf("%v: %d refreshes within a slot, want one of the footer (the clock's minute)", size, len(calls))
 		}
 	}
 }
@@ -401,11 +407,10 @@ func TestLatestVerdictWins(t *testing.T) {
 func TestFooterFollowsRotation(t *testing.T) {
 	r := start(t, rigOpts{})
 	r.panel.take()
-	r.c.SetFooter(Footer{DataAt: t0.Add(-3 * time.Hour)})
 	r.c.SetExposureNotice(t0.Add(-48 * time.Hour))
 	r.sync()
 	if calls := r.panel.take(); len(calls) != 0 {
-		t.Errorf("footer change: %d refreshes at once, want none before the rotation", len(calls))
+		t.Errorf("exposure notice: %d refreshes at once, want none before the rotation", len(calls))
 	}
 	r.toBoundary(venueqr.DefaultPeriod)
 	var footer int
@@ -416,6 +421,25 @@ func TestFooterFollowsRotation(t *testing.T) {
 	}
 	if footer != 1 {
 		t.Errorf("rotation after a footer change: %d footer refreshes, want 1", footer)
+	}
+}
+
+// A new data state (a sync) shows at once: one partial refresh of the
+// footer, nothing else.
+func TestFooterShowsASyncAtOnce(t *testing.T) {
+	r := start(t, rigOpts{})
+	r.panel.take()
+	r.c.SetFooter(Footer{DataAt: t0.Add(-3 * time.Hour)})
+	r.sync()
+	calls := r.panel.take()
+	if len(calls) != 1 || calls[0].full || calls[0].r != r.l.FooterWindow() {
+		t.Fatalf("after SetFooter: %d refreshes, want one of the footer", len(calls))
+	}
+	// The same state again changes no pixel: no refresh.
+	r.c.SetFooter(Footer{DataAt: t0.Add(-3 * time.Hour)})
+	r.sync()
+	if calls := r.panel.take(); len(calls) != 0 {
+		t.Errorf("the same footer again: %d refreshes, want none", len(calls))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
@@ -53,7 +54,9 @@ type Daemon struct {
 	page     *pageState  // exposure notice and group for the page (status.go)
 	syncer   *syncer     // signed sync; nil when no source is configured (sync.go)
 	door     *doorLog    // staff cards: exempt counts, open-entry log (door.go)
-	notify   notifier
+	// posterVenue is the venue the last LeaveHomeSafe poster set (door.go).
+	posterVenue atomic.Pointer[provision.Venue]
+	notify      notifier
 
 	started time.Time
 
@@ -179,6 +182,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	}()
 
 	if d.scr != nil {
+		d.showDataAge() // the data the store has; each sync updates it
 		goRun("display", d.scr.Run)
 		goRun("exposure notice", d.venueNoticeLoop)
 	}

@@ -73,6 +73,7 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 			if err != nil {
 				return err
 			}
+			d.posterVenue.Store(&pv)
 			slog.Info("setup: venue set from its LeaveHomeSafe poster; restart kioskd to apply", "venue", pv.ID, "name_en", pv.NameEN, "changed", res.Changed)
 			return nil
 		}

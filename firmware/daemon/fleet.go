@@ -90,8 +90,9 @@ func (s fleetSource) Snapshot(ctx context.Context) fleet.Snapshot {
 	_, trusted := d.clk.Judge()
 	snap.Clock = fleet.Clock{Trusted: trusted, Floor: d.clk.Floor()}
 
+	ok, why := d.scannerHealth() // as the self-test judges it
+	snap.Scanner = fleet.Device{OK: ok, State: why}
 	d.mu.Lock()
-	snap.Scanner = fleet.Device{OK: d.scannerOK, State: d.scannerWhy}
 	snap.LastError = d.lastProblem
 	d.mu.Unlock()
 

@@ -53,7 +53,7 @@ func (d *Daemon) sinks() ([]scan.Sink, error) {
 		if err != nil {
 			return nil, fmt.Errorf("panel.holder: %w", err)
 		}
-		sinks = append(sinks, &screenSink{scr: d.scr, mode: mode})
+		sinks = append(sinks, &screenSink{scr: d.scr, mode: mode, posterVenue: d.posterVenue.Load})
 	}
 	return append(sinks, d.recent, d.page, d.counters, d.visits, d.door), nil
 }

@@ -57,6 +57,12 @@ func HardwareChecks(ctx context.Context, hw Hardware) []Check {
 			return checks
 		}
 	}
+	if _, none := ind.(*indicator.Log); none {
+		// lights.driver = log or none: nothing to pulse, and nothing
+		// claimed.
+		checks = append(checks, Check{Name: "lights", OK: true, Detail: "none fitted (lights.driver is log or none): nothing pulsed"})
+		return checks
+	}
 	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := ind.SelfTest(tctx); err != nil {
@@ -82,7 +88,11 @@ func ScannerCheck(path string) Check {
 // selfTest is the daemon's side of kioskctl selftest: the hardware it
 // holds and the scanner's connection.
 func (d *Daemon) selfTest(ctx context.Context) []Check {
-	checks := HardwareChecks(ctx, d.hw)
+	hw := d.hw
+	if hw.Indicator == nil {
+		hw.Indicator = d.ind // the lights the daemon drives (a log of them when none are fitted)
+	}
+	checks := HardwareChecks(ctx, hw)
 	if _, ok := d.hw.Panel.(prober); ok {
 		for _, c := range checks {
 			if c.Name == "panel" {
@@ -94,14 +104,17 @@ func (d *Daemon) selfTest(ctx context.Context) []Check {
 			}
 		}
 	}
-	d.mu.Lock()
-	ok, why := d.scannerOK, d.scannerWhy
-	d.mu.Unlock()
-	if d.scn == nil {
-		checks = append(checks, Check{Name: "scanner", OK: true, Detail: why})
-	} else {
-		checks = append(checks, Check{Name: "scanner", OK: ok, Detail: why})
-	}
+	ok, why := d.scannerHealth()
+	checks = append(checks, Check{Name: "scanner", OK: ok, Detail: why})
 	d.ind.Show(indicator.Idle)
 	return checks
+}
+
+// scannerHealth is the scanner as the self-test and the fleet status both
+// judge it: no scanner configured is not a fault (the kiosk was set up
+// without one); one configured and not connected is.
+func (d *Daemon) scannerHealth() (ok bool, why string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.scannerOK || d.scn == nil, d.scannerWhy
 }

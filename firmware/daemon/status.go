@@ -6,6 +6,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
@@ -16,6 +17,9 @@ import (
 type screenSink struct {
 	scr  interface{ ShowStatus(*layout.Status) }
 	mode layout.HolderMode
+	// posterVenue returns the venue the last poster set (its Chinese
+	// name for the Chinese lines of "Venue set"); nil: none.
+	posterVenue func() *provision.Venue
 }
 
 func groupLine(g *scan.Group, member int) *layout.GroupLine {
@@ -51,6 +55,11 @@ func (s *screenSink) DoorChanged(e scan.DoorEvent) {
 		}
 	}
 	if st := doorStatus(e); st != nil {
+		if e.Kind == scan.SetupDone && s.posterVenue != nil {
+			if v := s.posterVenue(); v != nil && v.ID == e.VenueID && v.NameZH != "" {
+				st.ArgsZH = []string{"name", v.NameZH}
+			}
+		}
 		s.scr.ShowStatus(st)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/display/screen"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 )
@@ -103,6 +104,24 @@ func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.
 	}
 }
 
+// showDataAge tells the panel's footer when the synced data was signed and
+// the entry policy's maximum data age: the footer shows the data's age,
+// and the stale notice once that age has passed (as the verifier turns
+// green passes amber stale_data).
+func (d *Daemon) showDataAge() {
+	if d.scr == nil {
+		return
+	}
+	var f screen.Footer
+	if t, ok := d.st.DataTime(); ok {
+		f.DataAt = t
+	}
+	if e := d.eng.p.Load(); e != nil && e.Policy != nil {
+		f.MaxAge = e.Policy.MaxDataAge()
+	}
+	d.scr.SetFooter(f)
+}
+
 // synced records a sync's outcome, raises the time floor to the signed
 // timestamp and, when data changed, rebuilds the verification engine
 // (the entry policy is read from the store; trust keys, revocations and
@@ -133,6 +152,7 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 	if err := d.clk.Raise(res.Issued); err != nil {
 		slog.Debug("sync: raising the time floor", "err", err)
 	}
+	defer d.showDataAge() // after the new policy is in force: its maximum age
 	if len(res.Applied) == 0 {
 		slog.Debug("sync: nothing new", "new_timestamp", res.New, "issued", res.Issued, "bytes", res.Downloaded)
 		return

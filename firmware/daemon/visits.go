@@ -81,14 +81,14 @@ func (d *Daemon) venueNoticeLoop(ctx context.Context) error {
 // VisitsJSON is the visit log as GET /api/state shows it: counts a
 // technician may see, nothing that says whose.
 type VisitsJSON struct {
-	Logged        int64     `json:"logged"`         // visits in the log
-	Oldest        time.Time `json:"oldest"`         // zero: none
-	RetentionDays int       `json:"retention_days"` // the policy's
-	Exposed       int64     `json:"matched_visits"` // logged visits within this venue's exposure windows
-	Notices       uint64    `json:"notices_shown"`  // since start
-	Dropped       uint64    `json:"dropped"`        // not written: the writer fell behind
-	LastErased    int64     `json:"last_erased"`    // by the last retention pass
-	LastExpiry    time.Time `json:"last_retention"` // zero: none yet
+	Logged        int64     `json:"logged"`                  // visits in the log
+	Oldest        time.Time `json:"oldest,omitzero"`         // absent: none
+	RetentionDays int       `json:"retention_days"`          // the policy's
+	Exposed       int64     `json:"matched_visits"`          // logged visits within this venue's exposure windows
+	Notices       uint64    `json:"notices_shown"`           // since start
+	Dropped       uint64    `json:"dropped"`                 // not written: the writer fell behind
+	LastErased    int64     `json:"last_erased"`             // by the last retention pass
+	LastExpiry    time.Time `json:"last_retention,omitzero"` // absent: none yet
 }
 
 // VenueExposureJSON is the exposure notice the footer shows.

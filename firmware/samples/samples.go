@@ -64,20 +64,47 @@ type Set struct {
 // SHCIssuer is the sample SMART Health Card issuer URL.
 const SHCIssuer = "https://issuer.example.venuekiosk.invalid"
 
+// Issuers are the sample issuers' and the sample operator's keys: kept,
+// they keep saved sample payloads valid across sample sets (the
+// simulator's state directory).
+type Issuers struct {
+	DCC, SHC, HK *ecdsa.PrivateKey
+	Operator     ed25519.PrivateKey
+}
+
+// NewIssuers makes fresh throw-away issuer and operator keys.
+func NewIssuers() (*Issuers, error) {
+	iss := &Issuers{}
+	var err error
+	for _, k := range []**ecdsa.PrivateKey{&iss.DCC, &iss.SHC, &iss.HK} {
+		if *k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+			return nil, err
+		}
+	}
+	if _, iss.Operator, err = ed25519.GenerateKey(rand.Reader); err != nil {
+		return nil, err
+	}
+	return iss, nil
+}
+
 // Make creates fresh throw-away issuers and a sample set dated relative to
 // at.
 func Make(at time.Time) (*Set, error) {
-	s := &Set{At: at.UTC().Truncate(time.Second), SHCIss: SHCIssuer}
+	iss, err := NewIssuers()
+	if err != nil {
+		return nil, err
+	}
+	return MakeWith(at, iss)
+}
+
+// MakeWith makes a sample set dated relative to at, signed by iss.
+func MakeWith(at time.Time, iss *Issuers) (*Set, error) {
+	if iss == nil || iss.DCC == nil || iss.SHC == nil || iss.HK == nil || len(iss.Operator) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("samples: incomplete issuer keys")
+	}
+	s := &Set{At: at.UTC().Truncate(time.Second), SHCIss: SHCIssuer,
+		DCCKey: iss.DCC, SHCKey: iss.SHC, HKKey: iss.HK, OperatorKey: iss.Operator}
 	var err error
-	if s.DCCKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
-		return nil, err
-	}
-	if s.SHCKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
-		return nil, err
-	}
-	if s.HKKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
-		return nil, err
-	}
 	pub, _ := s.DCCKey.PublicKey.ECDH()
 	h := sha256.Sum256(pub.Bytes())
 	s.DCCKID = h[:8]

@@ -35,13 +35,10 @@ func VenueNames() []string {
 	return []string{PosterVenue.NameEn, PosterVenue.NameZh, PosterVenue.TypeEn, PosterVenue.TypeZh}
 }
 
-// addStaff makes the operator's key, the staff cards (valid for each role,
-// expired, revoked, forged), the category codes and the posters.
+// addStaff makes the staff cards (valid for each role, expired, revoked,
+// forged), signed with the operator's key, the category codes and the
+// posters.
 func (s *Set) addStaff() error {
-	var err error
-	if _, s.OperatorKey, err = ed25519.GenerateKey(rand.Reader); err != nil {
-		return err
-	}
 	_, stranger, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return err

@@ -3,7 +3,10 @@
 // a pseudo-terminal for the scanner (read through the real tarm/serial
 // driver), the e-paper emulator behind the real panel driver, gpiotest pins
 // behind the real indicator driver — and sample signed passes made on the
-// spot with throw-away issuer keys. Their trust list, revocations and codes,
+// spot with sample issuer keys, made on first start and kept in the state
+// directory (sim-keys/issuers.pem), so that a payload saved from one run
+// is judged the same in the next. One simulated kiosk runs a state
+// directory at a time (sim.lock). Their trust list, revocations and codes,
 // and the sample staff-card revocations, are published with the
 // authority's publisher (sync/publish) into a repository in the state
 // directory (sim-repo, keys in sim-keys), which the daemon syncs and

@@ -65,6 +65,12 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return hw, nil, err
 	}
+	// One simulated kiosk a state directory: a second one refuses here,
+	// before it touches the scanner links, the keys or the repository.
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return hw, nil, err
+	}
 	if cfg.Venue.ID == "" {
 		cfg.Venue.ID, cfg.Venue.NameEN, cfg.Venue.NameZH, cfg.Venue.Category = VenueID, VenueEN, VenueZH, "market"
 	}
@@ -75,10 +81,11 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 		cfg.Group.Code = GroupCode
 	}
 	if err := ensureKey(filepath.Join(dir, daemon.KeyFile)); err != nil {
+		unlock()
 		return hw, nil, err
 	}
 
-	var closers []func() error
+	closers := []func() error{unlock}
 	fail := func(err error) (daemon.Hardware, *Sim, error) {
 		for _, c := range slices.Backward(closers) {
 			c()
@@ -120,7 +127,11 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 	s.Panel = emu
 	hw.Panel, hw.PanelName, hw.PanelPNG = panel, m.Name+" (emulated)", emu.PNG
 
-	set, err := samples.Make(time.Now())
+	iss, err := loadIssuers(dir)
+	if err != nil {
+		return fail(fmt.Errorf("sample issuers: %w", err))
+	}
+	set, err := samples.MakeWith(time.Now(), iss)
 	if err != nil {
 		return fail(err)
 	}
@@ -164,7 +175,7 @@ const (
 // revocations, and the default entry policy, into the simulator's
 // repository in dir (made, with fresh keys, on first use) and returns the
 // repository's path. Each start publishes anew: data sets that changed
-// (the sample issuers' keys and the code dates do) get new versions, the
+// (the code dates do on a new day) get new versions, the
 // revocations a delta, and the timestamp is signed now. Exposure notices
 // are not published (tests seed their own).
 func Publish(dir string, set *samples.Set) (string, error) {

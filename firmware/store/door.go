@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -287,8 +288,18 @@ func (s *Store) Overrides(ctx context.Context, from, to time.Time) ([]Override, 
 // OverrideCounts is one day's overrides, counted.
 type OverrideCounts struct {
 	Day     string        `json:"day"`
-	Started int64         `json:"started"`   // overrides that started that day
-	Open    time.Duration `json:"open_time"` // how long they were (or have been, until now) open
+	Started int64         `json:"started"` // overrides that started that day
+	Open    time.Duration `json:"-"`       // how long they were (or have been, until now) open; JSON: open_seconds
+}
+
+// MarshalJSON writes the open time in whole seconds (open_seconds), as
+// people and programs read it, not in nanoseconds.
+func (c OverrideCounts) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Day         string `json:"day"`
+		Started     int64  `json:"started"`
+		OpenSeconds int64  `json:"open_seconds"`
+	}{c.Day, c.Started, int64(c.Open / time.Second)})
 }
 
 // OverrideCountsRange counts the overrides that started on each day from

@@ -117,7 +117,9 @@ type kioskStatus struct {
 		Source  string    `json:"source"`
 	} `json:"data"`
 	Store *struct {
-		Revocations, Codes, TrustKeys int64
+		Revocations int64 `json:"revocations"`
+		Codes       int64 `json:"codes"`
+		TrustKeys   int64 `json:"trust_keys"`
 	} `json:"store"`
 	Today   counts `json:"today"`
 	Scanner struct {

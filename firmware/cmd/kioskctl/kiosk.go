@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,6 +27,7 @@ const DefaultConfig = "/etc/venuekiosk/kioskd.toml"
 type kioskFlags struct {
 	config   *string
 	stateDir *string
+	listen   *string // nil: the command does not ask kioskd
 }
 
 func addKioskFlags(fs *flag.FlagSet) kioskFlags {
@@ -33,6 +35,11 @@ func addKioskFlags(fs *flag.FlagSet) kioskFlags {
 		config:   fs.String("config", "", "kioskd's configuration `FILE` (default "+DefaultConfig+" when it exists)"),
 		stateDir: fs.String("state-dir", "", "the kiosk's state `DIR` (default: the configuration's kiosk.state_dir)"),
 	}
+}
+
+// addListen adds --listen, for the commands that ask the running kioskd.
+func (k *kioskFlags) addListen(fs *flag.FlagSet) {
+	k.listen = fs.String("listen", "", "kioskd's local page `ADDR` (host:port; default: the configuration's kiosk.listen)")
 }
 
 // load returns the kiosk's configuration with the flags applied.
@@ -50,8 +57,25 @@ func (k kioskFlags) load() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As kioskd does: the state directory may come from the command
+	// line; provisioning's file there (venue, panel, scanner, sync)
+	// applies over the configuration file, and the command line over both.
 	if *k.stateDir != "" {
 		cfg.Kiosk.StateDir = *k.stateDir
+	}
+	if _, err := cfg.ApplyProvision(); err != nil {
+		return nil, err
+	}
+	if *k.stateDir != "" {
+		cfg.Kiosk.StateDir = *k.stateDir
+	}
+	if k.listen != nil && *k.listen != "" {
+		cfg.Kiosk.Listen = *k.listen
+	}
+	// Paths written from it (provision.toml's sync.root) must hold from
+	// any working directory: kioskd and later commands run elsewhere.
+	if cfg.Kiosk.StateDir, err = filepath.Abs(cfg.Kiosk.StateDir); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }
@@ -147,14 +171,21 @@ func usageError(w io.Writer, command, format string, a ...any) int {
 }
 
 // parseFlags parses args; it returns a non-negative exit code when the
-// command must stop (help printed, or a usage error).
+// command must stop (help printed, or a usage error). What the flag
+// package prints goes out once: the usage asked for with -h or --help to
+// stdout, an error and the usage to the flag set's output (stderr).
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) int {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK
-		}
+	out := fs.Output()
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(buf.Bytes())
+		return exitOK
+	case err != nil:
+		out.Write(buf.Bytes())
 		return exitUsage
 	}
 	return -1

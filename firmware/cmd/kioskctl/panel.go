@@ -26,9 +26,10 @@ func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	kf := addKioskFlags(fs)
+	kf.addListen(fs)
 	out := fs.String("png", "", "write the image to `FILE` (- for standard output)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl panel [--config FILE] --png FILE|-")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl panel [--config FILE] [--listen ADDR] --png FILE|-")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Saves what the kiosk's e-ink panel shows, one pixel per panel pixel, as a PNG,")
 		fmt.Fprintln(fs.Output(), "asked from the running kioskd (its /panel.png). Works for a fitted panel and for")

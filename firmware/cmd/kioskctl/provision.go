@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -53,7 +54,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintln(o, "usage: kioskctl provision --venue-id ID --venue-en NAME --venue-zh NAME [flags]")
 		fmt.Fprintln(o, "       kioskctl provision --from FILE [--operator-pub FILE]")
 		fmt.Fprintln(o, "       kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
-		fmt.Fprintln(o, "       kioskctl provision keygen --out OPERATOR_KEY")
+		fmt.Fprintln(o, "       kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]")
 		fmt.Fprintln(o)
 		fmt.Fprintln(o, "Sets the kiosk up for its venue: venue identity, board profile, sync source and root,")
 		fmt.Fprintln(o, "and the kiosk's own ed25519 key (made here, mode 0600, never printed). Prints the key's")
@@ -127,7 +128,8 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(res)
+		json.NewEncoder(stdout).Encode(ProvisionJSON{Venue: settings.Venue.ID, StateDir: dir, Changed: res.Changed,
+			KeyCreated: res.KeyCreated, PublicKey: res.PublicKey, Fingerprint: res.Fingerprint})
 		return exitOK
 	}
 	switch {
@@ -147,6 +149,17 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintln(stdout, "Register the kiosk with the operator using this fingerprint; restart kioskd to apply.")
 	return exitOK
+}
+
+// ProvisionJSON is what provision --json prints, named as GET /api/state
+// and status --json name things.
+type ProvisionJSON struct {
+	Venue       string `json:"venue"`
+	StateDir    string `json:"state_dir"`
+	Changed     bool   `json:"changed"`     // provision.toml or root.json changed
+	KeyCreated  bool   `json:"key_created"` // a new kiosk key was made
+	PublicKey   string `json:"public_key"`  // the kiosk's public key, base64
+	Fingerprint string `json:"fingerprint"`
 }
 
 func parsePins(s string, p *provision.Panel) error {
@@ -190,15 +203,34 @@ func readBounded(path string, max int64) ([]byte, error) {
 	return b, nil
 }
 
+// settingsExample is the settings file format, as provision sign --help
+// shows it (a test signs it).
+const settingsExample = `{
+  "venue":   {"id": "CM-01", "name_en": "Central Market", "name_zh": "中環街市", "category": "market"},
+  "profile": "hk",
+  "panel":   {"model": "waveshare_4in2_v2", "dc": "GPIO25", "reset": "GPIO17", "busy": "GPIO24"},
+  "scanner": {"device": "/dev/serial/by-id/*", "baud": 9600},
+  "sync":    {"source": "https://updates.example.org/repo", "root": {"signed": "…the root.json to trust, as is…"}}
+}`
+
 func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("provision sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	keyFile := fs.String("key", "", "the operator's private key `FILE`")
-	in := fs.String("in", "", "the settings `FILE` (JSON: venue, panel, scanner, sync, profile)")
+	in := fs.String("in", "", "the settings `FILE` (JSON, below)")
 	out := fs.String("out", "", "write the signed file here (default: standard output)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
-		fmt.Fprintln(fs.Output(), "\nSigns a provisioning file for a kiosk's USB stick (operator side).")
+		o := fs.Output()
+		fmt.Fprintln(o, "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
+		fmt.Fprintln(o, "\nSigns a provisioning file for a kiosk's USB stick (operator side); the kiosk applies")
+		fmt.Fprintln(o, "it with kioskctl provision --from FILE. The settings are a JSON object; only venue")
+		fmt.Fprintln(o, "(id, name_en, name_zh, category) is required, any other key is refused:")
+		fmt.Fprintln(o)
+		fmt.Fprintln(o, settingsExample)
+		fmt.Fprintln(o)
+		fmt.Fprintln(o, "panel.model: waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2 or")
+		fmt.Fprintln(o, "none; profile: default or hk; sync.root: the contents of the root.json to trust.")
+		fmt.Fprintln(o)
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, args, stdout); code >= 0 {
@@ -219,11 +251,11 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "provision sign", "%v", err)
 	}
-	var s provision.Settings
-	if err := json.Unmarshal(data, &s); err != nil {
-		return usageError(stderr, "provision sign", "%s: %v", *in, err)
+	s, err := decodeSettings(data)
+	if err != nil {
+		return usageError(stderr, "provision sign", "%s: %v (the format: kioskctl provision sign --help)", *in, err)
 	}
-	signed, err := provision.Sign(&s, key)
+	signed, err := provision.Sign(s, key)
 	if err != nil {
 		return usageError(stderr, "provision sign", "%v", err)
 	}
@@ -238,13 +270,32 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// decodeSettings reads a settings file strictly: a key the settings do
+// not have (a typo such as "panle") is refused, never signed and ignored,
+// and so is anything after the object.
+func decodeSettings(data []byte) (*provision.Settings, error) {
+	var s provision.Settings
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more after the settings object")
+	}
+	return &s, nil
+}
+
 func runProvisionKeygen(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("provision keygen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "write the operator's private key to `FILE` (mode 0600; must not exist)")
+	pubOut := fs.String("pub", "", "write the public key to `FILE` (must not exist; default: --out with .pub for .key)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl provision keygen --out OPERATOR_KEY")
-		fmt.Fprintln(fs.Output(), "\nMakes the operator's ed25519 key pair and prints the public key for the image.")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]")
+		fmt.Fprintln(fs.Output(), "\nMakes the operator's ed25519 key pair: the private key (mode 0600) and the public key")
+		fmt.Fprintln(fs.Output(), "for the image (staff.operator_keys) and --operator-pub, each in its own file. Neither")
+		fmt.Fprintln(fs.Output(), "file may exist: an existing key is never replaced, and nothing is written then.")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, args, stdout); code >= 0 {
@@ -253,28 +304,57 @@ func runProvisionKeygen(args []string, stdout, stderr io.Writer) int {
 	if *out == "" || fs.NArg() > 0 {
 		return usageError(stderr, "provision keygen", "want --out FILE")
 	}
+	if *pubOut == "" {
+		*pubOut = strings.TrimSuffix(*out, ".key") + ".pub"
+	}
+	if *pubOut == *out {
+		return usageError(stderr, "provision keygen", "--pub and --out name the same file")
+	}
+	for _, p := range []string{*out, *pubOut} {
+		if _, err := os.Lstat(p); err == nil {
+			return usageError(stderr, "provision keygen", "%s exists: refusing to replace a key (nothing was written)", p)
+		}
+	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
 		return exitFail
 	}
 	text, _ := venueqr.MarshalPrivateKey(priv)
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return usageError(stderr, "provision keygen", "%s exists: refusing to replace a key", *out)
-		}
+	pubText, _ := venueqr.MarshalPublicKey(pub)
+	if err := writeNew(*out, text, 0o600); err != nil {
 		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
 		return exitFail
 	}
-	if _, err := f.Write(text); err != nil {
-		f.Close()
+	if err := writeNew(*pubOut, pubText, 0o644); err != nil {
+		os.Remove(*out) // the pair, or nothing
+		fmt.Fprintf(stderr, "kioskctl provision keygen: %v (nothing was kept)\n", err)
 		return exitFail
 	}
-	if err := f.Close(); err != nil {
-		return exitFail
-	}
-	pubText, _ := venueqr.MarshalPublicKey(pub)
-	stdout.Write(pubText)
+	fmt.Fprintf(stdout, "operator key  %s (private, mode 0600: keep it offline)\npublic key    %s (for the image and --operator-pub)\nfingerprint   %s\n",
+		*out, *pubOut, provision.Fingerprint(pub))
 	return exitOK
+}
+
+// writeNew writes a file that must not exist, durably; a failure leaves no
+// partial file.
+func writeNew(path string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s exists: refusing to replace a key", path)
+		}
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }

@@ -63,12 +63,12 @@ func TestProvisionFlags(t *testing.T) {
 func TestProvisionSignedFile(t *testing.T) {
 	work := t.TempDir()
 	opKey := filepath.Join(work, "operator.key")
-	code, pubOut, errOut := kioskctl(t, "", "provision", "keygen", "--out", opKey)
+	code, _, errOut := kioskctl(t, "", "provision", "keygen", "--out", opKey)
 	if code != exitOK {
 		t.Fatalf("keygen: %d %s", code, errOut)
 	}
-	pubFile := filepath.Join(work, "operator.pub")
-	os.WriteFile(pubFile, []byte(pubOut), 0o644)
+	pubFile := filepath.Join(work, "operator.pub") // written beside the key
+	pubOut := string(read(t, pubFile))
 	if code, _, _ := kioskctl(t, "", "provision", "keygen", "--out", opKey); code != exitUsage {
 		t.Errorf("keygen over an existing key: exit %d", code)
 	}

@@ -29,10 +29,11 @@ func runSelfTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	kf := addKioskFlags(fs)
+	kf.addListen(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	noHW := fs.Bool("no-hardware", false, "skip the panel, lights and scanner checks")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--json] [--no-hardware]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--listen ADDR] [--json] [--no-hardware]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Checks the store's integrity, that trust data is present and current, that the")
 		fmt.Fprintln(fs.Output(), "clock is trusted, that the scanner is there and the panel answers, and pulses each")
@@ -147,13 +148,20 @@ func hardwareChecks(ctx context.Context, cfg *config.Config) []daemon.Check {
 	if running {
 		return got
 	}
+	// Said plainly: the devices are opened here, which works only while
+	// kioskd (which holds them) is stopped.
+	why := "not answering at " + daemonURL(cfg)
+	if daemonURL(cfg) == "" {
+		why = "not asked (kiosk.listen is empty)"
+	}
+	note := daemon.Check{Name: "kioskd", OK: true, Detail: why + ": checking the devices directly (kioskd must be stopped)"}
 	hw, err := openHardware(cfg)
 	if err != nil {
-		return []daemon.Check{{Name: "hardware", Detail: err.Error()}}
+		return []daemon.Check{note, {Name: "hardware", Detail: err.Error()}}
 	}
 	if hw.Close != nil {
 		defer hw.Close()
 	}
-	checks := daemon.HardwareChecks(ctx, hw)
+	checks := append([]daemon.Check{note}, daemon.HardwareChecks(ctx, hw)...)
 	return append(checks, daemon.ScannerCheck(cfg.Scanner.Device))
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -24,14 +25,33 @@ type Status struct {
 	Clock   ClockStatus  `json:"clock"`
 	Data    []DataStatus `json:"data"`
 	// LastSync is when data was last applied (the kiosk's clock).
-	LastSync *time.Time     `json:"last_sync"`
-	Store    *store.Stats   `json:"store,omitempty"`
-	Today    store.Counters `json:"today"`
-	Visits   *VisitStatus   `json:"visits,omitempty"`
-	Door     *DoorStatus    `json:"door,omitempty"`
-	Scanner  any            `json:"scanner,omitempty"`
-	Panel    any            `json:"panel,omitempty"`
-	Problems []string       `json:"problems"`
+	LastSync *time.Time   `json:"last_sync"`
+	Store    *StoreStatus `json:"store,omitempty"`
+	Today    TodayStatus  `json:"today"`
+	Visits   *VisitStatus `json:"visits,omitempty"`
+	Door     *DoorStatus  `json:"door,omitempty"`
+	// Scanner and Panel are kioskd's own (GET /api/state), as it says them.
+	Scanner  json.RawMessage `json:"scanner,omitempty"`
+	Panel    json.RawMessage `json:"panel,omitempty"`
+	Problems []string        `json:"problems"`
+}
+
+// TodayStatus is today's counts, named as GET /api/state names them.
+type TodayStatus struct {
+	Green   int64 `json:"green"`
+	Amber   int64 `json:"amber"`
+	Red     int64 `json:"red"`
+	Entries int64 `json:"entries"`
+}
+
+// StoreStatus is the store's size.
+type StoreStatus struct {
+	Schema      int   `json:"schema"`
+	Revocations int64 `json:"revocations"`
+	Codes       int64 `json:"codes"`
+	TrustKeys   int64 `json:"trust_keys"`
+	Exposures   int64 `json:"exposures"`
+	Bytes       int64 `json:"bytes"`
 }
 
 // VenueStatus is the provisioned venue.
@@ -94,9 +114,10 @@ func runStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	kf := addKioskFlags(fs)
+	kf.addListen(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--json]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--listen ADDR] [--json]")
 		fmt.Fprintln(fs.Output())
 		fmt.Fprintln(fs.Output(), "Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,")
 		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state, today's counts and door (exempt entries, openings).")
@@ -145,7 +166,11 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 	}
 	db, err := store.OpenReadOnly(ctx, dbPath(c), nil)
 	if err != nil {
-		st.Problems = append(st.Problems, "store: "+err.Error())
+		p := err.Error()
+		if !strings.HasPrefix(p, "store: ") {
+			p = "store: " + p
+		}
+		st.Problems = append(st.Problems, p)
 	} else {
 		defer db.Close()
 		floor, err := db.TimeFloorContext(ctx)
@@ -165,11 +190,13 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 			}
 		}
 		if s, err := db.Stats(ctx); err == nil {
-			st.Store = &s
+			st.Store = &StoreStatus{Schema: s.Version, Revocations: s.Revocations, Codes: s.Codes, TrustKeys: s.TrustKeys, Exposures: s.Exposures, Bytes: s.Bytes}
 		}
-		if st.Today, err = db.Counters(ctx, t); err != nil {
+		today, err := db.Counters(ctx, t)
+		if err != nil {
 			return nil, err
 		}
+		st.Today = TodayStatus{Green: today.Green, Amber: today.Amber, Red: today.Red, Entries: today.Entries}
 		door := &DoorStatus{}
 		if door.Exempt, err = db.ExemptCounts(ctx, t); err != nil {
 			return nil, err
@@ -203,9 +230,9 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		}
 	}
 	var ds struct {
-		Summary string `json:"summary"`
-		Scanner any    `json:"scanner"`
-		Panel   any    `json:"panel"`
+		Summary string          `json:"summary"`
+		Scanner json.RawMessage `json:"scanner"`
+		Panel   json.RawMessage `json:"panel"`
 	}
 	url := daemonURL(c)
 	running, err := daemonJSON(ctx, url, "GET", "/api/state", 3*time.Second, &ds)
@@ -215,10 +242,8 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 	case running:
 		st.Daemon = DaemonStatus{Running: true, URL: url, Summary: ds.Summary}
 		st.Scanner, st.Panel = ds.Scanner, ds.Panel
-		if p, _ := ds.Panel.(map[string]any); p != nil {
-			if f, _ := p["fault"].(string); f != "" {
-				st.Problems = append(st.Problems, f) // the panel did not answer kioskd's probe
-			}
+		if f := panelFault(ds.Panel); f != "" {
+			st.Problems = append(st.Problems, f) // the panel did not answer kioskd's probe
 		}
 	default:
 		st.Daemon = DaemonStatus{Running: false, URL: url}
@@ -256,13 +281,11 @@ func printStatus(w io.Writer, st *Status) {
 	if st.Store != nil {
 		fmt.Fprintf(tw, "store\t%d revocations, %d codes, %d keys, %d bytes\n", st.Store.Revocations, st.Store.Codes, st.Store.TrustKeys, st.Store.Bytes)
 	}
-	if st.Scanner != nil {
-		b, _ := json.Marshal(st.Scanner)
-		fmt.Fprintf(tw, "scanner\t%s\n", b)
+	if line := scannerLine(st.Scanner); line != "" {
+		fmt.Fprintf(tw, "scanner\t%s\n", line)
 	}
-	if st.Panel != nil {
-		b, _ := json.Marshal(st.Panel)
-		fmt.Fprintf(tw, "panel\t%s\n", b)
+	if line := panelLine(st.Panel); line != "" {
+		fmt.Fprintf(tw, "panel\t%s\n", line)
 	}
 	fmt.Fprintf(tw, "today\tgreen %d, amber %d, red %d, entries %d\n", st.Today.Green, st.Today.Amber, st.Today.Red, st.Today.Entries)
 	if d := st.Door; d != nil {
@@ -271,8 +294,8 @@ func printStatus(w io.Writer, st *Status) {
 		if d.OpenUntil != nil {
 			open = ", OPEN NOW until " + stamp(*d.OpenUntil)
 		}
-		fmt.Fprintf(tw, "door today	exempt: under 12 %d, 65 or above %d, disability %d, other %d; entry opened %d times%s\n",
-			e.Under12, e.Over65, e.Disability, e.Other, d.Openings, open)
+		fmt.Fprintf(tw, "door today	exempt: under 12 %d, 65 or above %d, disability %d, other %d; entry opened %s%s\n",
+			e.Under12, e.Over65, e.Disability, e.Other, times(d.Openings), open)
 	}
 	if v := st.Visits; v != nil {
 		oldest := "none"
@@ -285,6 +308,78 @@ func printStatus(w io.Writer, st *Status) {
 		fmt.Fprintf(tw, "problem\t%s\n", p)
 	}
 	tw.Flush()
+}
+
+// scannerLine says kioskd's scanner state (GET /api/state's "scanner") in
+// words; "" when there is none.
+func scannerLine(raw json.RawMessage) string {
+	var s struct {
+		Connected bool   `json:"connected"`
+		State     string `json:"state"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	if s.State == "" {
+		if s.Connected {
+			return "connected"
+		}
+		return "not connected"
+	}
+	return s.State
+}
+
+// panelLine says kioskd's panel state (GET /api/state's "panel") in
+// words; "" when there is none.
+func panelLine(raw json.RawMessage) string {
+	var p struct {
+		Model   string `json:"model"`
+		Full    uint64 `json:"full_refreshes"`
+		Partial uint64 `json:"partial_refreshes"`
+		Errors  uint64 `json:"errors"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
+		return ""
+	}
+	if p.Model == "" || p.Model == "none" {
+		return "none"
+	}
+	if f := panelFault(raw); f != "" {
+		return p.Model + ": FAULT: " + f // f says "panel fault: …" itself
+	}
+	return fmt.Sprintf("%s: %s and %s since start, %s", p.Model,
+		plural(int64(p.Full), "full refresh", "full refreshes"), plural(int64(p.Partial), "partial refresh", "partial refreshes"), plural(int64(p.Errors), "error", "errors"))
+}
+
+// panelFault is the fault kioskd reports for its panel (GET /api/state's
+// "panel.fault"), "" when it answered.
+func panelFault(raw json.RawMessage) string {
+	var p struct {
+		Fault string `json:"fault"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
+		return ""
+	}
+	return p.Fault
+}
+
+// plural says n things: "1 error", "2 errors".
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// times says how often: "0 times", "once", "3 times".
+func times(n int64) string {
+	switch n {
+	case 0:
+		return "0 times"
+	case 1:
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func stamp(t time.Time) string {

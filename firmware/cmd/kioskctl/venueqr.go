@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,13 +73,8 @@ func venueqrFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (co
 		fmt.Fprintln(fs.Output())
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return exitOK, true
-		}
-		return exitUsage, true
+	if code := parseFlags(fs, args, stdout); code >= 0 {
+		return code, true
 	}
 	return 0, false
 }

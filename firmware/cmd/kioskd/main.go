@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,8 +13,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -55,12 +59,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fl.Output())
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fl.SetOutput(stdout)
-			fl.Usage()
-			return 0
-		}
+	// What the flag package prints goes out once: the usage asked for
+	// with -h or --help to stdout, an error and the usage to stderr.
+	var flagOut bytes.Buffer
+	fl.SetOutput(&flagOut)
+	err := fl.Parse(args)
+	fl.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(flagOut.Bytes())
+		return 0
+	case err != nil:
+		stderr.Write(flagOut.Bytes())
 		return 2
 	}
 	if fl.NArg() > 0 {
@@ -135,12 +145,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	slog.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
-	if err := daemon.Run(ctx, cfg, hw, nil); err != nil {
+	var ready daemon.Ready
+	if cfg.Kiosk.Simulate {
+		ready = func(addr net.Addr) { simBanner(stdout, cfg.Kiosk.StateDir, addr) }
+	}
+	if err := daemon.Run(ctx, cfg, hw, ready); err != nil {
 		slog.Error("kioskd cannot run", "err", err)
 		return 1
 	}
 	slog.Info("kioskd stopped")
 	return 0
+}
+
+// simBanner tells the person who ran `make run` where the simulated
+// kiosk's page really is (the address it listens on, whatever the flags
+// said) and how to scan.
+func simBanner(w io.Writer, stateDir string, addr net.Addr) {
+	page := "no local page (kiosk.listen is empty)"
+	if addr != nil {
+		a := addr.String()
+		if t, ok := addr.(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+			a = net.JoinHostPort("127.0.0.1", strconv.Itoa(t.Port)) // listening on every address
+		}
+		page = "open http://" + a + "/"
+	}
+	input := filepath.Join(stateDir, sim.InputLink)
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, input); err == nil && !strings.HasPrefix(rel, "..") {
+			input = rel
+		}
+	}
+	fmt.Fprintf(w, "Simulated kiosk ready: %s\nScan with: echo 'PAYLOAD' > %s (or: cat > %s, then paste)\nStop with Ctrl-C\n", page, input, input)
 }
 
 func loadConfig(path string) (*config.Config, error) {

@@ -5,7 +5,7 @@
 // exposure notices and revoked staff cards. Serve the repository directory
 // with any static web server or CDN, or copy it to a USB stick.
 //
-//	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T]
+//	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T] [-root-dirs DIR,…]
 //	vkpublish publish   -repo DIR -keys DIR [-trust FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]
 //	vkpublish timestamp -repo DIR -keys DIR
 //	vkpublish rotate    -repo DIR -keys DIR… -role ROLE (-generate N | -key FILE…) [-threshold T]
@@ -16,6 +16,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -113,12 +114,18 @@ func newFlags(name, synopsis, about string, stdout, stderr io.Writer) *flags {
 
 // parse parses args; it returns the exit code when the command is done.
 func (f *flags) parse(args []string) (int, bool) {
-	if err := f.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			f.SetOutput(f.stdout)
-			f.Usage()
-			return 0, true
-		}
+	// What the flag package prints goes out once: the usage asked for
+	// with -h or -help to stdout, an error and the usage to stderr.
+	var out bytes.Buffer
+	f.SetOutput(&out)
+	err := f.Parse(args)
+	f.SetOutput(f.stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		f.stdout.Write(out.Bytes())
+		return 0, true
+	case err != nil:
+		f.stderr.Write(out.Bytes())
 		return 2, true
 	}
 	if f.NArg() > 0 {

@@ -3,22 +3,27 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
 func cmdInit(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("init", "-repo DIR -keys DIR [-root-keys N] [-root-threshold T]",
+	f := newFlags("init", "-repo DIR -keys DIR [-root-keys N] [-root-threshold T] [-root-dirs DIR,DIR,...]",
 		"Creates a key for each role (N root keys, T of which must sign every new root;\n"+
 			"one key each for targets, snapshot and timestamp) in the key directory, and a\n"+
 			"repository with no data yet. Give root.json to the kiosks (kioskctl provision\n"+
-			"-sync-root, or the sync.root setting). Keep the root keys offline, one holder each.", stdout, stderr)
+			"--root, or the sync.root setting). Keep the root keys offline, one holder each:\n"+
+			"-root-dirs puts each root key in its own directory, one for each holder (pass\n"+
+			"them with -keys to vkpublish rotate when the root changes).", stdout, stderr)
 	repoDir := f.String("repo", "", "repository `DIR` to create")
 	keys := f.String("keys", "", "`DIR` for the new private keys (mode 0600; keep it safe)")
 	n := f.Int("root-keys", 1, "number of root keys")
 	t := f.Int("root-threshold", 1, "root keys that must sign a new root")
+	holders := f.String("root-dirs", "", "comma-separated `DIRS`, one for each root key (default: the root keys stay in -keys)")
 	var e expiry
 	e.register(f)
 	if code, done := f.parse(args); done {
@@ -27,14 +32,68 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	if code, done := f.need("repo", *repoDir, "keys", *keys); done {
 		return code
 	}
+	var holderDirs []string
+	if *holders != "" {
+		holderDirs = strings.Split(*holders, ",")
+		if len(holderDirs) != *n {
+			fmt.Fprintf(stderr, "vkpublish init: -root-dirs names %d directories for %d root keys\n", len(holderDirs), *n)
+			return 2
+		}
+		for _, d := range holderDirs {
+			if ks, _ := filepath.Glob(filepath.Join(d, "*"+publish.KeyExt)); len(ks) > 0 {
+				fmt.Fprintf(stderr, "vkpublish init: %s already holds keys\n", d)
+				return 2
+			}
+		}
+	}
 	r, err := publish.Init(*repoDir, *keys, *n, *t, e.opts())
 	if err != nil {
 		return f.fail(err)
 	}
 	fmt.Fprintf(stdout, "repository %s: root version 1 (%d of %d root keys sign), keys in %s\n", *repoDir, *t, *n, *keys)
+	for i, id := range r.Root().Roles[repo.RoleRoot].KeyIDs {
+		if i >= len(holderDirs) {
+			break
+		}
+		path, err := moveKey(filepath.Join(*keys, repo.RoleRoot+"-"+id[:16]+publish.KeyExt), holderDirs[i])
+		if err != nil {
+			return f.fail(fmt.Errorf("root key %d: %w", i+1, err))
+		}
+		fmt.Fprintf(stdout, "root key %d of %d: %s (give it to its holder; keep it offline)\n", i+1, *n, path)
+	}
 	fmt.Fprintf(stdout, "provision kiosks with %s\n", filepath.Join(*repoDir, publish.RootFile))
 	printKeys(stdout, r.Root())
 	return 0
+}
+
+// moveKey moves a private key file into dir (made, mode 0700): written
+// there first (0600, synced), then removed here, so that a failure never
+// loses the key.
+func moveKey(path, dir string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	to := filepath.Join(dir, filepath.Base(path))
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	_, err = out.Write(b)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(to)
+		return "", err
+	}
+	return to, os.Remove(path)
 }
 
 func printKeys(w io.Writer, root *repo.Root) {
