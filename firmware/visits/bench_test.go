@@ -25,7 +25,7 @@ func BenchmarkVisitLog(b *testing.B) {
 	vs := make([]store.Visit, 0, store.MaxVisitBatch)
 	step := days * day / (days * perDay)
 	for i := range days * perDay {
-		vs = append(vs, store.Visit{Hash: f.key.Hash(passID((i * 7919) % passes)), At: t0.Add(time.Duration(i) * step), Verdict: store.VisitGreen})
+		vs = append(vs, store.Visit{Hash: f.key.Hash(passID((i * 7919) % passes)), At: t0.Add(time.Duration(i) * step)})
 		if len(vs) == cap(vs) || i == days*perDay-1 {
 			if err := f.st.AddVisits(context.Background(), vs); err != nil {
 				b.Fatal(err)

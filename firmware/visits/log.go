@@ -193,7 +193,7 @@ func (l *Log) Stats(ctx context.Context) (Stats, error) {
 	}
 	st.Logged, st.Oldest = vs.Visits, vs.Oldest
 	if l.opts.Venue != "" {
-		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue); err != nil {
+		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue, policy.DefaultAssumedStay); err != nil {
 			return st, err
 		}
 	}

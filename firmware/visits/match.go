@@ -54,7 +54,7 @@ func (l *Log) Annotate(r *scan.Result) {
 	// Visits are kept to the second: one earlier in this scan's second is
 	// "before" it (this scan's own visit is recorded after the match).
 	to := r.At.Truncate(time.Second).Add(time.Second)
-	times, err := l.opts.Store.VisitTimes(l.opts.Key.Hash(r.Verdict.PassID), from, to)
+	stays, err := l.opts.Store.Stays(l.opts.Key.Hash(r.Verdict.PassID), from, to)
 	if err != nil {
 		// Never a reason to delay or change the verdict.
 		l.log.Warn("visits: exposure match failed", "err", err)
@@ -63,8 +63,8 @@ func (l *Log) Annotate(r *scan.Result) {
 	var hit *store.Exposure
 	for i := range act {
 		e := &act[i]
-		for _, t := range times {
-			if !t.Before(e.Start) && t.Before(e.End) {
+		for _, st := range stays {
+			if t := st.In; !t.Before(e.Start) && t.Before(e.End) {
 				if hit == nil || e.Start.After(hit.Start) {
 					hit = e
 				}

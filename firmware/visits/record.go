@@ -5,7 +5,6 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
-	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
 // Scanned implements scan.Sink: a scan whose pass authenticated (it has a
@@ -17,7 +16,7 @@ func (l *Log) Scanned(r scan.Result) {
 	if r.Staff || r.Repeat || !r.Trusted || r.Verdict == nil || r.Verdict.PassID.IsZero() {
 		return
 	}
-	v := store.Visit{Hash: l.opts.Key.Hash(r.Verdict.PassID), At: r.At, Verdict: verdictOf(r.Verdict.Status)}
+	v := store.Visit{Hash: l.opts.Key.Hash(r.Verdict.PassID), At: r.At}
 	l.mu.Lock()
 	if len(l.pending) >= l.opts.QueueLen {
 		l.mu.Unlock()
@@ -32,16 +31,6 @@ func (l *Log) Scanned(r scan.Result) {
 	case l.kick <- struct{}{}:
 	default:
 	}
-}
-
-func verdictOf(s verify.Status) string {
-	switch s {
-	case verify.Green:
-		return store.VisitGreen
-	case verify.Amber:
-		return store.VisitAmber
-	}
-	return store.VisitRed
 }
 
 // flush writes the pending visits in one transaction (each commit is an
