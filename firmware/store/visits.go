@@ -205,9 +205,10 @@ func (s *Store) VisitStats(ctx context.Context) (VisitStats, error) {
 // ExposedVisits counts the visits in the log whose stay overlaps an
 // exposure window of venue: the "matched visits" a technician may see
 // (kioskctl status). A stay runs from its check-in to its check-out, or
-// without one for the exposure's assumed stay, else assumed (the entry
-// policy's for the venue); intervals are half-open, so a stay that ends
-// as a window starts does not overlap it. A visit within two windows
+// without one from the end of its check-in's minute for the exposure's
+// assumed stay, else assumed (the entry policy's for the venue), as
+// firmware/visits matches them; intervals are half-open, so a stay that
+// ends as a window starts does not overlap it. A visit within two windows
 // counts once.
 func (s *Store) ExposedVisits(ctx context.Context, venue string, assumed time.Duration) (int64, error) {
 	if err := s.check(); err != nil {
@@ -216,7 +217,7 @@ func (s *Store) ExposedVisits(ctx context.Context, venue string, assumed time.Du
 	var n int64
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM visits v WHERE v.id IN (
 		SELECT v2.id FROM exposures e JOIN visits v2 ON v2.at < e.window_end AND v2.at > e.window_start - ?
-			AND coalesce(v2.checkout, v2.at + coalesce(e.assumed_stay, ?)) > e.window_start
+			AND coalesce(v2.checkout, v2.at + 60 + coalesce(e.assumed_stay, ?)) > e.window_start
 		WHERE e.venue = ?)`, int64(MaxStay/time.Second), int64(assumed/time.Second), venue).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: counting exposed visits: %w", err)

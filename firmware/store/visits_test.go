@@ -283,7 +283,7 @@ func TestExposedVisits(t *testing.T) {
 	// Windows of V1: A [-4h, -2h) (its own assumed stay: 30 min) and B
 	// [-3h, -1h); of V2: [-1h, 0).
 	addVisits(t, s, []Visit{
-		{Hash: vhash(1), At: t0.Add(-5 * h)},                                  // before both, 30 min in A's reckoning
+		{Hash: vhash(1), At: t0.Add(-5*h - time.Minute)},                      // before both: with 2 h from the end of its minute, to B's start
 		{Hash: vhash(2), At: t0.Add(-4 * h)},                                  // A
 		{Hash: vhash(3), At: t0.Add(-150 * time.Minute)},                      // A and B: once
 		{Hash: vhash(2), At: t0.Add(-90 * time.Minute)},                       // B
@@ -307,9 +307,10 @@ func TestExposedVisits(t *testing.T) {
 		want    int64
 	}{
 		// 2, 3, 2 again, 6 (by its check-out), 7 (by A's 30 min); 1's
-		// 2 h end as B starts: touching, not overlapping.
+		// stay (2 h from the end of its check-in's minute) ends as B
+		// starts: touching, not overlapping.
 		{"V1", 2 * h, 5},
-		// A policy stay of 4 h brings 1 (-5h to -1h) and 8 into B; 9
+		// A policy stay of 4 h brings 1 (to -1h) and 8 into B; 9
 		// still ends by its check-out as A starts.
 		{"V1", 4 * h, 7},
 		// V2 [-1h, 0): 4 and 5 checked in inside it; 3 (-150 min) and 2

@@ -45,6 +45,11 @@ type Opts struct {
 	// Retention returns how long visits are kept (the entry policy's
 	// VisitRetention); nil: policy.DefaultVisitRetentionDays.
 	Retention func() time.Duration
+	// AssumedStay returns how long a visit without a check-out is taken
+	// to last (the entry policy's AssumedStay for this venue's category),
+	// unless an exposure sets its own; nil: policy.DefaultAssumedStay.
+	// Called on the scan path: it must be quick.
+	AssumedStay func() time.Duration
 	// Refresh is how often exposure data is reread; 0: DefaultRefresh.
 	Refresh time.Duration
 	// Expire is how often retention runs; 0: DefaultExpire (at most an
@@ -94,6 +99,9 @@ func New(opts Opts) (*Log, error) {
 	}
 	if opts.Retention == nil {
 		opts.Retention = func() time.Duration { return time.Duration(policy.DefaultVisitRetentionDays) * 24 * time.Hour }
+	}
+	if opts.AssumedStay == nil {
+		opts.AssumedStay = func() time.Duration { return policy.DefaultAssumedStay }
 	}
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
@@ -177,7 +185,7 @@ func (l *Log) Expire(ctx context.Context) (Expired, error) {
 type Stats struct {
 	Logged   int64     // visits in the log
 	Oldest   time.Time // the oldest visit's time; zero: none
-	Exposed  int64     // logged visits within this venue's exposure windows
+	Exposed  int64     // logged stays overlapping this venue's exposure windows
 	Recorded uint64    // visits recorded since start
 	Dropped  uint64    // visits dropped because the writer fell behind
 	Notices  uint64    // exposure notices shown since start
@@ -193,7 +201,7 @@ func (l *Log) Stats(ctx context.Context) (Stats, error) {
 	}
 	st.Logged, st.Oldest = vs.Visits, vs.Oldest
 	if l.opts.Venue != "" {
-		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue, policy.DefaultAssumedStay); err != nil {
+		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue, l.opts.AssumedStay()); err != nil {
 			return st, err
 		}
 	}

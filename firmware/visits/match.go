@@ -37,11 +37,24 @@ func (l *Log) active(at time.Time) []store.Exposure {
 }
 
 // Annotate implements scan.Annotator: the offline exposure match. When a
-// pass whose keyed hash visited this venue during an exposure window is
+// pass whose keyed hash stayed at this venue during an exposure window is
 // scanned again, within that exposure's notice period, the result gets a
 // Notice (the latest such window). The verdict is left as it is. Without
 // an exposure in its notice period, it costs nothing; with one, a keyed
 // hash and one index descent.
+//
+// A stay is the interval [check-in, check-out): to the check-out an exit
+// scan recorded, or else to the check-in plus the assumed stay (the
+// exposure's own, else the policy's for this venue's category). It
+// matches a window [start, end) when the two overlap. Both are half-open,
+// so intervals that only touch do not overlap: a visitor who left as the
+// case arrived, or arrived as the case left, was not there with them.
+// Stays are stored to the minute, the check-in rounded down and the
+// check-out up. An assumed stay runs from the end of the check-in's
+// minute: the visitor may have arrived at its last second. So rounding
+// can only add up to a minute, never lose an overlap: a check-in in the
+// minute exactly two hours (the assumed stay) before a window matches it,
+// one in the minute before that cannot have reached it and does not.
 func (l *Log) Annotate(r *scan.Result) {
 	if r.Staff || !r.Trusted || r.Verdict == nil || r.Verdict.PassID.IsZero() {
 		return
@@ -50,33 +63,65 @@ func (l *Log) Annotate(r *scan.Result) {
 	if len(act) == 0 {
 		return
 	}
-	from := act[0].Start // act is sorted by start
-	// Visits are kept to the second: one earlier in this scan's second is
-	// "before" it (this scan's own visit is recorded after the match).
-	to := r.At.Truncate(time.Second).Add(time.Second)
+	// act is sorted by start: a stay reaching into the earliest window
+	// checked in at most store.MaxStay before it.
+	from := act[0].Start.Add(-store.MaxStay)
+	// Check-ins are kept to the minute: one earlier in this scan's minute
+	// is "before" it (this scan's own visit is recorded after the match).
+	to := r.At.Truncate(time.Minute).Add(time.Minute)
 	stays, err := l.opts.Store.Stays(l.opts.Key.Hash(r.Verdict.PassID), from, to)
 	if err != nil {
 		// Never a reason to delay or change the verdict.
 		l.log.Warn("visits: exposure match failed", "err", err)
 		return
 	}
+	if hit := l.match(stays, act); hit != nil {
+		r.Notice = &scan.Notice{Start: hit.Start, End: hit.End}
+		l.notices.Add(1)
+	}
+}
+
+// match returns the latest of the exposures ex that one of the stays
+// overlaps, or nil.
+func (l *Log) match(stays []store.Stay, ex []store.Exposure) *store.Exposure {
+	if len(stays) == 0 {
+		return nil
+	}
+	policyStay := l.opts.AssumedStay()
 	var hit *store.Exposure
-	for i := range act {
-		e := &act[i]
+	for i := range ex {
+		e := &ex[i]
+		if hit != nil && !e.Start.After(hit.Start) {
+			continue
+		}
+		assumed := policyStay
+		if e.AssumedStay != 0 {
+			assumed = e.AssumedStay
+		}
 		for _, st := range stays {
-			if t := st.In; !t.Before(e.Start) && t.Before(e.End) {
-				if hit == nil || e.Start.After(hit.Start) {
-					hit = e
-				}
+			if Overlaps(st.In, StayEnd(st, assumed), e.Start, e.End) {
+				hit = e
 				break
 			}
 		}
 	}
-	if hit == nil {
-		return
+	return hit
+}
+
+// StayEnd returns when st ended at the latest: its check-out, or without
+// one the end of its check-in's minute plus the assumed stay.
+func StayEnd(st store.Stay, assumed time.Duration) time.Time {
+	if !st.Out.IsZero() {
+		return st.Out
 	}
-	r.Notice = &scan.Notice{Start: hit.Start, End: hit.End}
-	l.notices.Add(1)
+	return st.In.Add(time.Minute + assumed)
+}
+
+// Overlaps reports whether the stay [in, out) and the exposure window
+// [start, end) have a moment in common. Touching intervals do not: out ==
+// start, or in == end, is no overlap.
+func Overlaps(in, out, start, end time.Time) bool {
+	return in.Before(end) && start.Before(out)
 }
 
 // VenueNotice returns the exposure notice the footer shows at now: the
