@@ -63,7 +63,7 @@ func newFixture(t testing.TB, venue string) *fixture {
 		t.Fatal(err)
 	}
 	clk := &fakeTime{t: t0, trusted: true}
-	l, err := New(Opts{Store: st, Key: key, Venue: venue, Time: clk, Logger: slog.New(slog.DiscardHandler)})
+	l, err := New(Opts{Store: st, Key: key, Venue: venue, Time: clk, Location: time.UTC, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,8 @@ func TestQueueBounded(t *testing.T) {
 }
 
 // TestRetention is the retention test on a fake clock: visits of day 30
-// stay, those of day 32 go, and the database file shrinks.
+// stay, those of day 32 go — with their check-outs, every other one closed
+// by an exit scan — and the database file shrinks.
 func TestRetention(t *testing.T) {
 	f := newFixture(t, "V1")
 	const n = 2000
@@ -165,7 +166,21 @@ func TestRetention(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for i := 1; i < n; i += 2 {
+		for _, p := range []int{i, n + i} {
+			r := result(passID(p), t0.Add(time.Duration(i)*time.Second+40*time.Minute), verify.Green)
+			if p >= n {
+				r.At = r.At.Add(2 * day)
+			}
+			r.Exit = true
+			f.log.Scanned(r)
+		}
+	}
 	ctx := context.Background()
+	f.log.flush(ctx)
+	if st, err := f.log.Stats(ctx); err != nil || st.Logged != 2*n || st.CheckedOut != n {
+		t.Fatalf("before retention: %+v, %v; want %d visits, %d checked out", st, err, 2*n, n)
+	}
 
 	// Day 31 for the old visits (a second short of the retention): kept.
 	f.clk.Set(t0.Add(31 * day))
@@ -199,13 +214,13 @@ func TestRetention(t *testing.T) {
 		name string
 		v    store.Visit
 		want int
-	}{{"day 32", old[n/2], 0}, {"day 30", recent[n/2], 1}} {
+	}{{"day 32", old[n/2], 0}, {"day 32, checked out", old[n/2+1], 0}, {"day 30", recent[n/2], 1}, {"day 30, checked out", recent[n/2+1], 1}} {
 		got, err := f.st.Stays(tc.v.Hash, t0.Add(-day), t0.Add(40*day))
 		if err != nil || len(got) != tc.want {
 			t.Errorf("%s: got %d visits, %v; want %d", tc.name, len(got), err, tc.want)
 		}
 	}
-	if st, _ := f.log.Stats(ctx); st.Last == nil || st.Last.Deleted != n || st.Logged != n {
+	if st, _ := f.log.Stats(ctx); st.Last == nil || st.Last.Deleted != n || st.Logged != n || st.CheckedOut != n/2 {
 		t.Errorf("stats after retention: %+v", st)
 	}
 }

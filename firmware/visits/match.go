@@ -55,12 +55,26 @@ func (l *Log) active(at time.Time) []store.Exposure {
 // can only add up to a minute, never lose an overlap: a check-in in the
 // minute exactly two hours (the assumed stay) before a window matches it,
 // one in the minute before that cannot have reached it and does not.
+//
+// At an exit scan the stay it closes (the pass's latest check-in of the
+// day, as the visit log records it) is matched as ending now.
+//
+// Every pass scanned while this venue's notice period runs, matched or
+// not, authenticated or not, also gets the venue's notice
+// (Result.VenueNotice): the same for everyone, so that the guard hands
+// out the printed advice.
 func (l *Log) Annotate(r *scan.Result) {
-	if r.Staff || !r.Trusted || r.Verdict == nil || r.Verdict.PassID.IsZero() {
+	if r.Staff || !r.Trusted || r.Verdict == nil {
 		return
 	}
 	act := l.active(r.At)
 	if len(act) == 0 {
+		return
+	}
+	if e, ok := latest(act); ok {
+		r.VenueNotice = &scan.Notice{Start: e.Start, End: e.End}
+	}
+	if r.Verdict.PassID.IsZero() {
 		return
 	}
 	// act is sorted by start: a stay reaching into the earliest window
@@ -74,6 +88,9 @@ func (l *Log) Annotate(r *scan.Result) {
 		// Never a reason to delay or change the verdict.
 		l.log.Warn("visits: exposure match failed", "err", err)
 		return
+	}
+	if r.Exit {
+		l.leaving(stays, r.At)
 	}
 	if hit := l.match(stays, act); hit != nil {
 		r.Notice = &scan.Notice{Start: hit.Start, End: hit.End}
@@ -108,6 +125,46 @@ func (l *Log) match(stays []store.Stay, ex []store.Exposure) *store.Exposure {
 	return hit
 }
 
+// leaving closes, in stays (oldest first), the stay an exit scan at at
+// closes: the latest that checked in that day, not after at. It ends at
+// at's minute's end, or later if an earlier exit scan said so.
+func (l *Log) leaving(stays []store.Stay, at time.Time) {
+	from := l.dayStart(at)
+	for i := len(stays) - 1; i >= 0; i-- {
+		st := &stays[i]
+		if st.In.After(at) {
+			continue
+		}
+		if st.In.Before(from) {
+			return
+		}
+		out := at.Truncate(time.Minute)
+		if !out.Equal(at) {
+			out = out.Add(time.Minute)
+		}
+		out = later(out, st.In.Add(time.Minute))
+		st.Out = later(st.Out, out)
+		return
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// latest returns the exposure of ex that started last.
+func latest(ex []store.Exposure) (e store.Exposure, ok bool) {
+	for _, x := range ex {
+		if !ok || x.Start.After(e.Start) {
+			e, ok = x, true
+		}
+	}
+	return e, ok
+}
+
 // StayEnd returns when st ended at the latest: its check-out, or without
 // one the end of its check-in's minute plus the assumed stay.
 func StayEnd(st store.Stay, assumed time.Duration) time.Time {
@@ -128,10 +185,5 @@ func Overlaps(in, out, start, end time.Time) bool {
 // latest exposure at this venue whose window has started and whose notice
 // period has not ended (ok false: none).
 func (l *Log) VenueNotice(now time.Time) (e store.Exposure, ok bool) {
-	for _, x := range l.active(now) {
-		if !ok || x.Start.After(e.Start) {
-			e, ok = x, true
-		}
-	}
-	return e, ok
+	return latest(l.active(now))
 }
