@@ -27,7 +27,10 @@ func groupLine(g *scan.Group, member int) *layout.GroupLine {
 // never as a refusal.
 func (s *screenSink) Scanned(r scan.Result) {
 	st := layout.VerdictStatusMode(r.Verdict, s.mode)
-	if r.Open {
+	switch {
+	case r.Exit:
+		st = layout.GoodbyeStatus() // leaving: no verdict, no holder
+	case r.Open:
 		st = layout.OpenScanStatus(r.Verdict, s.mode)
 	}
 	if r.Notice != nil {
@@ -50,7 +53,11 @@ func (s *screenSink) DoorChanged(e scan.DoorEvent) {
 			o.SetEntryOpen(time.Time{})
 		}
 	}
-	if st := doorStatus(e); st != nil {
+	st := doorStatus(e)
+	if st == nil {
+		st = exitStatus(e)
+	}
+	if st != nil {
 		s.scr.ShowStatus(st)
 	}
 }
