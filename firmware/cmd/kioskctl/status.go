@@ -282,7 +282,7 @@ func printStatus(w io.Writer, st *Status) {
 		if v.Oldest != nil {
 			oldest = stamp(*v.Oldest)
 		}
-		fmt.Fprintf(tw, "visit log\t%d visits (oldest %s), %d within an exposure window here\n", v.Logged, oldest, v.ExposedMatches)
+		fmt.Fprintf(tw, "visit log\t%d visits (oldest %s), %d closed by an exit scan, %d overlapping an exposure window here\n", v.Logged, oldest, v.CheckedOut, v.ExposedMatches)
 	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(tw, "problem\t%s\n", p)
