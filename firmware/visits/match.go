@@ -98,31 +98,26 @@ func (l *Log) Annotate(r *scan.Result) {
 	}
 }
 
-// match returns the latest of the exposures ex that one of the stays
-// overlaps, or nil.
+// match returns the latest of the exposures ex (sorted by start) that one
+// of the stays overlaps, or nil.
 func (l *Log) match(stays []store.Stay, ex []store.Exposure) *store.Exposure {
 	if len(stays) == 0 {
 		return nil
 	}
 	policyStay := l.opts.AssumedStay()
-	var hit *store.Exposure
-	for i := range ex {
+	for i := len(ex) - 1; i >= 0; i-- {
 		e := &ex[i]
-		if hit != nil && !e.Start.After(hit.Start) {
-			continue
-		}
 		assumed := policyStay
 		if e.AssumedStay != 0 {
 			assumed = e.AssumedStay
 		}
 		for _, st := range stays {
 			if Overlaps(st.In, StayEnd(st, assumed), e.Start, e.End) {
-				hit = e
-				break
+				return e
 			}
 		}
 	}
-	return hit
+	return nil
 }
 
 // leaving closes, in stays (oldest first), the stay an exit scan at at
