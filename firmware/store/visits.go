@@ -141,6 +141,10 @@ func (tx *Tx) CheckOut(h VisitHash, from, out time.Time) (bool, error) {
 	return n == 1, err
 }
 
+// qStays reads one pass's stays: one descent of visits_by_hash, which
+// covers every column it reads.
+const qStays = "SELECT at, checkout FROM visits WHERE hash = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?"
+
 // Stays returns the stays of h that checked in within [from, to), oldest
 // first, at most MaxStays (the latest ones when there are more). It is on
 // the scan path (exposure matching): one descent of an index, no context
@@ -149,9 +153,11 @@ func (s *Store) Stays(h VisitHash, from, to time.Time) ([]Stay, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(context.Background(),
-		"SELECT at, checkout FROM visits WHERE hash = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?",
-		h[:], from.Unix(), to.Unix(), MaxStays)
+	st, err := s.stmtStays.get(s.r)
+	if err != nil {
+		return nil, fmt.Errorf("store: visit lookup: %w", err)
+	}
+	rows, err := st.QueryContext(context.Background(), h[:], from.Unix(), to.Unix(), MaxStays)
 	if err != nil {
 		return nil, fmt.Errorf("store: visit lookup: %w", err)
 	}
