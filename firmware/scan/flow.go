@@ -131,9 +131,10 @@ type Flow struct {
 	done    chan struct{}
 	once    sync.Once
 
-	group     *group // the open group; owned by Run's goroutine
-	groupSeq  uint64
-	door      door      // owned by Run's goroutine (door.go)
+	group    *group // the open group; owned by Run's goroutine
+	groupSeq uint64
+	door     door // owned by Run's goroutine (door.go)
+
 	exitUntil time.Time // the exit button's window; owned by Run's goroutine (exit.go)
 }
 
