@@ -94,7 +94,7 @@ type VisitsJSON struct {
 	ExitsIgnored  uint64    `json:"exits_ignored"`  // exit scans since start without a check-in that day
 	Oldest        time.Time `json:"oldest"`         // zero: none
 	RetentionDays int       `json:"retention_days"` // the policy's
-	Exposed       int64     `json:"matched_visits"` // logged visits within this venue's exposure windows
+	Exposed       int64     `json:"matched_visits"` // logged stays overlapping this venue's exposure windows
 	Notices       uint64    `json:"notices_shown"`  // since start
 	Dropped       uint64    `json:"dropped"`        // not written: the writer fell behind
 	LastErased    int64     `json:"last_erased"`    // by the last retention pass
