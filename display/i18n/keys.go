@@ -46,6 +46,15 @@ const (
 	// an exposure window.
 	ExposurePersonal      Key = "exposure.personal" // {when}
 	ExposurePersonalShort Key = "exposure.personal_short"
+	// The venue's notice for everyone (issue 23): on the local page for
+	// visitors, and for the guard who hands out the printed advice.
+	ExposureVenueAdvice Key = "exposure.venue_advice" // {when}
+	ExposureVenueGuard  Key = "exposure.venue_guard"
+
+	// Exit scans (issue 23): a pass scanned on its way out.
+	ExitGoodbye      Key = "exit.goodbye"
+	ExitGoodbyeShort Key = "exit.goodbye_short"
+	ExitArmed        Key = "exit.armed" // the exit button was pressed
 
 	// Group mode (companions).
 	GroupStarted      Key = "group.started" // {max}
@@ -121,6 +130,7 @@ var fixedKeys = []Key{
 	DataAge, DataAgeShort, DataStale, DataStaleShort, DataNever,
 	AgeUnderMinute, AgeMinutes, AgeHours, AgeDays,
 	ExposureNotice, ExposureShort, ExposurePersonal, ExposurePersonalShort,
+	ExposureVenueAdvice, ExposureVenueGuard, ExitGoodbye, ExitGoodbyeShort, ExitArmed,
 	GroupStarted, GroupMember, GroupSummary, GroupSummaryShort, GroupCancelled,
 	HolderName, ExemptConfirmed,
 	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,

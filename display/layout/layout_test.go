@@ -204,7 +204,7 @@ func TestPayloadTooLong(t *testing.T) {
 }
 
 func TestSymbolsDistinct(t *testing.T) {
-	syms := []Symbol{Tick, Bang, Cross, Info}
+	syms := []Symbol{Tick, Bang, Cross, Info, Leave}
 	imgs := map[Symbol]*image.Gray{}
 	for _, s := range syms {
 		img := image.NewGray(image.Rect(0, 0, 64, 64))

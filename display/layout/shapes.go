@@ -117,6 +117,26 @@ func drawSymbol(dst *image.Gray, box image.Rectangle, sym Symbol) {
 			dx, dy := p.x-dot.x, p.y-dot.y
 			return math.Sqrt(dx*dx+dy*dy) <= mark*0.65+0.5
 		}
+	case Leave:
+		// A door frame open on the right (top, left and bottom edges) and
+		// an arrow leaving through the opening: neither a verdict nor a
+		// message.
+		frame := [][2]pt{{P(-0.88, -0.88), P(0.15, -0.88)}, {P(-0.88, -0.88), P(-0.88, 0.88)}, {P(-0.88, 0.88), P(0.15, 0.88)}}
+		tip := P(0.9, 0)
+		arrow := [][2]pt{{P(-0.45, 0), tip}, {tip, P(0.5, -0.4)}, {tip, P(0.5, 0.4)}}
+		inside = func(p pt) bool {
+			for _, s := range frame {
+				if segDist(p, s[0], s[1]) <= stroke/2+0.5 {
+					return true
+				}
+			}
+			for _, s := range arrow {
+				if segDist(p, s[0], s[1]) <= mark/2+0.5 {
+					return true
+				}
+			}
+			return false
+		}
 	default:
 		return
 	}

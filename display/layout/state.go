@@ -21,6 +21,7 @@ const (
 	Bang                    // amber: an exclamation mark in a triangle
 	Cross                   // red: a cross in an octagon
 	Info                    // a message: an "i" in a square
+	Leave                   // a pass leaving (a check-out): an arrow out of an open door frame
 )
 
 // SymbolOf returns the symbol of a verdict status.

@@ -54,6 +54,17 @@ var doorScenes = []scene{
 		s.Status = &Status{Symbol: Info, Headline: i18n.SetupDone, Args: []string{"name", "Tai Po Hui Market"}, ArgsZH: []string{"name", "大埔墟街市"}, Note: i18n.SetupRestart}
 		return s
 	}},
+	// Issue 23: a pass leaving, and the exit button pressed.
+	{"goodbye", func(t testing.TB, langs []i18n.Lang) *State {
+		s := baseState(t, langs)
+		s.Status = GoodbyeStatus()
+		return s
+	}},
+	{"exit_armed", func(t testing.TB, langs []i18n.Lang) *State {
+		s := baseState(t, langs)
+		s.Status = ExitArmedStatus()
+		return s
+	}},
 }
 
 func TestStatusSnapshots(t *testing.T) {

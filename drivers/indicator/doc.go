@@ -5,7 +5,7 @@
 // # Signals and profiles
 //
 // The daemon maps each verdict to a Signal (Green, Amber, Red, Notice, Info,
-// Fault, or Idle). A Profile is a table of patterns, one per signal: steps
+// Fault, Goodbye, VenueNotice, or Idle). A Profile is a table of patterns, one per signal: steps
 // of lights, buzzer on or off, pitch and duration. Signals within a profile
 // always differ by rhythm, not only by pitch, and by their lights
 // (Profile.Validate enforces both), so that a guard who cannot tell pitches
@@ -21,6 +21,11 @@
 //	notice  short, short, long; amber flashing (both)
 //	info    one 40ms tick, amber blink (both)
 //	fault   1s low tone, red/amber alternating, then both lit until the next signal (both)
+//	goodbye a long and a short falling tone, green and amber together, nothing after (both)
+//	venue_notice  four quick high chirps over the verdict's lights (an overlay; both)
+//
+// VenueNotice is an overlay (Pattern.Overlay): it sounds after a verdict
+// without taking its lights away, which stay for the verdict's hold.
 //
 // "hk" follows the counts of the Hong Kong government's verification
 // scanner that guards there already know; the pitches and lengths are this

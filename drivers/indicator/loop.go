@@ -34,6 +34,10 @@ type play struct {
 	quiet bool
 	level int // the volume, percent (Opts.Volume)
 	errs  []error
+
+	started time.Time // Opts.Now when it started (its hold counts from then)
+	under   *play     // an overlay's: the signal it sounds over, resumed after it
+	resumed bool      // taken up again after an overlay: its rest lasts what is left of its hold
 }
 
 // finish ends a self-test's wait.
@@ -90,7 +94,7 @@ func (d *Dev) run() {
 			if cur != nil {
 				cur.finish(ErrInterrupted)
 			}
-			cur = d.start(r)
+			cur = d.start(r, cur)
 			enter()
 		case <-timer:
 			timer, stop = nil, nil
@@ -100,9 +104,9 @@ func (d *Dev) run() {
 	}
 }
 
-// start makes a play of r.
-func (d *Dev) start(r *request) *play {
-	p := &play{req: r, reply: r.reply, hold: d.opts.Hold}
+// start makes a play of r, which interrupts cur (nil: nothing playing).
+func (d *Dev) start(r *request, cur *play) *play {
+	p := &play{req: r, reply: r.reply, hold: d.opts.Hold, started: d.opts.Now()}
 	switch {
 	case r.test:
 		p.pat, p.hold = selfTest, 0
@@ -113,6 +117,14 @@ func (d *Dev) start(r *request) *play {
 		now := d.opts.Now()
 		p.level = d.opts.Volume.At(now)
 		p.quiet = d.opts.Quiet.Contains(now) || p.level == 0
+		if p.pat.Overlay && cur != nil {
+			if cur.under != nil {
+				cur = cur.under // overlays do not stack
+			}
+			if !cur.req.test && cur.req.sig != Idle {
+				p.under = cur
+			}
+		}
 	}
 	if d.out.buzz && len(p.pat.Steps) > 0 && p.pat.Steps[0].Tone && d.sounds(p) {
 		p.phase, p.gap = -1, InterruptGap
@@ -144,21 +156,39 @@ func (d *Dev) duty(p *play) (gpio.Duty, bool) {
 // request) and whether p is still playing.
 func (d *Dev) enter(p *play) (time.Duration, bool) {
 	steps := p.pat.Steps
+	// An overlay leaves the lights of the signal beneath as they are.
+	lights := func(l Lights) Lights {
+		if p.under != nil {
+			return d.out.lights
+		}
+		return l
+	}
 	for {
 		switch {
 		case p.phase < 0:
-			d.apply(p, steps[0].Lights, false, 0)
+			d.apply(p, lights(steps[0].Lights), false, 0)
 			return p.gap, true
 		case p.phase < len(steps):
 			s := steps[p.phase]
-			d.apply(p, s.Lights, s.Tone, s.Freq)
+			d.apply(p, lights(s.Lights), s.Tone, s.Freq)
 			return s.D, true
+		case p.phase == len(steps) && p.under != nil:
+			// The overlay is done: the signal beneath goes on, silent,
+			// from its rest, for what is left of its hold.
+			u := p.under
+			*p = *u
+			p.phase, p.resumed = len(p.pat.Steps), true
+			steps = p.pat.Steps
 		case p.phase == len(steps):
 			if p.pat.Latch {
 				d.apply(p, p.pat.Rest, false, 0)
 				return 0, true
 			}
-			if rest := p.hold - p.gap - p.pat.Duration(); rest > 0 {
+			rest := p.hold - p.gap - p.pat.Duration()
+			if p.resumed {
+				rest = p.hold - d.opts.Now().Sub(p.started)
+			}
+			if rest > 0 {
 				d.apply(p, p.pat.Rest, false, 0)
 				return rest, true
 			}

@@ -23,10 +23,18 @@ type Step struct {
 // (lights only, buzzer silent) until the hold time since the start of the
 // signal has passed, then idle. A Latch pattern keeps Rest until the next
 // signal.
+//
+// An Overlay pattern sounds over the signal it interrupts rather than
+// replacing it: its tones play while that signal's lights stay as they
+// are, and then that signal goes on — its lights until its own hold ends,
+// or for good when it latches. Its steps' lights show only when it
+// interrupts nothing (or idle, or a self-test). Overlays never stack:
+// one interrupting another goes over the signal beneath both.
 type Pattern struct {
-	Steps []Step
-	Rest  Lights
-	Latch bool
+	Steps   []Step
+	Rest    Lights
+	Latch   bool
+	Overlay bool
 }
 
 // Duration is the sum of the steps' durations.
@@ -74,7 +82,7 @@ func (p Pattern) lightRuns() string {
 			runs = append(runs, s.Lights)
 		}
 	}
-	return fmt.Sprint(runs, p.Rest, p.Latch)
+	return fmt.Sprint(runs, p.Rest, p.Latch, p.Overlay)
 }
 
 // Profile is a table of patterns, one per signal other than Idle.
@@ -162,6 +170,9 @@ func (p Pattern) validate() error {
 	}
 	if d := p.Duration(); d > MaxPattern {
 		return fmt.Errorf("lasts %v, more than %v", d, MaxPattern)
+	}
+	if p.Overlay && (p.Latch || p.Rest != 0) {
+		return fmt.Errorf("an overlay has no rest lights and does not latch: the signal beneath it keeps its own")
 	}
 	return nil
 }

@@ -51,6 +51,27 @@ var (
 		{Lights: LightRed, Tone: true, Freq: 800 * physic.Hertz, D: 250 * ms},
 		{Lights: LightAmber, Tone: true, Freq: 800 * physic.Hertz, D: 250 * ms},
 	}, Rest: LightRed | LightAmber, Latch: true}
+	// Goodbye: a long and a short tone, falling, with green and amber lit
+	// together (no verdict lights them so) and nothing lit after: a pass
+	// leaving is neither admitted nor refused.
+	goodbye = Pattern{Steps: []Step{
+		{Lights: LightGreen | LightAmber, Tone: true, Freq: 2400 * physic.Hertz, D: 300 * ms},
+		{Lights: LightGreen | LightAmber, D: 100 * ms},
+		{Lights: LightGreen | LightAmber, Tone: true, Freq: 1800 * physic.Hertz, D: 120 * ms},
+	}}
+	// VenueNotice: four quick high chirps after the verdict's own signal,
+	// over its lights (an overlay): the venue has an exposure notice, so
+	// the guard hands this visitor the printed advice. On its own it
+	// blinks amber with each chirp.
+	venueNotice = Pattern{Steps: []Step{
+		{Lights: LightAmber, Tone: true, Freq: 3000 * physic.Hertz, D: 60 * ms},
+		{D: 60 * ms},
+		{Lights: LightAmber, Tone: true, Freq: 3000 * physic.Hertz, D: 60 * ms},
+		{D: 60 * ms},
+		{Lights: LightAmber, Tone: true, Freq: 3000 * physic.Hertz, D: 60 * ms},
+		{D: 60 * ms},
+		{Lights: LightAmber, Tone: true, Freq: 3000 * physic.Hertz, D: 60 * ms},
+	}, Overlay: true}
 )
 
 // profiles are the built-in tables. Pitches suit a common piezo buzzer
@@ -58,12 +79,14 @@ var (
 var profiles = map[string]*Profile{
 	// default: one beep to admit, two to check, three long ones to refuse.
 	ProfileDefault: {Name: ProfileDefault, Patterns: map[Signal]Pattern{
-		Green:  {Steps: beeps(1, LightGreen, 2700*physic.Hertz, 250*ms, 0), Rest: LightGreen},
-		Amber:  {Steps: beeps(2, LightAmber, 2200*physic.Hertz, 200*ms, 150*ms), Rest: LightAmber},
-		Red:    {Steps: beeps(3, LightRed, 1500*physic.Hertz, 400*ms, 200*ms), Rest: LightRed},
-		Notice: notice,
-		Info:   info,
-		Fault:  fault,
+		Green:       {Steps: beeps(1, LightGreen, 2700*physic.Hertz, 250*ms, 0), Rest: LightGreen},
+		Amber:       {Steps: beeps(2, LightAmber, 2200*physic.Hertz, 200*ms, 150*ms), Rest: LightAmber},
+		Red:         {Steps: beeps(3, LightRed, 1500*physic.Hertz, 400*ms, 200*ms), Rest: LightRed},
+		Notice:      notice,
+		Info:        info,
+		Fault:       fault,
+		Goodbye:     goodbye,
+		VenueNotice: venueNotice,
 	}},
 	// hk: the sounds of the Hong Kong government's verification scanner
 	// that guards already know: two tones to admit, one beep for an
@@ -75,11 +98,13 @@ var profiles = map[string]*Profile{
 			{Lights: LightGreen, D: 100 * ms},
 			{Lights: LightGreen, Tone: true, Freq: 2500 * physic.Hertz, D: 150 * ms},
 		}, Rest: LightGreen},
-		Amber:  {Steps: beeps(1, LightAmber, 2000*physic.Hertz, 300*ms, 0), Rest: LightAmber},
-		Red:    {Steps: beeps(5, LightRed, 1500*physic.Hertz, 120*ms, 80*ms), Rest: LightRed},
-		Notice: notice,
-		Info:   info,
-		Fault:  fault,
+		Amber:       {Steps: beeps(1, LightAmber, 2000*physic.Hertz, 300*ms, 0), Rest: LightAmber},
+		Red:         {Steps: beeps(5, LightRed, 1500*physic.Hertz, 120*ms, 80*ms), Rest: LightRed},
+		Notice:      notice,
+		Info:        info,
+		Fault:       fault,
+		Goodbye:     goodbye,
+		VenueNotice: venueNotice,
 	}},
 }
 

@@ -11,17 +11,19 @@ type Signal uint8
 
 // Signals. Idle is the zero value: all lights off, buzzer silent.
 const (
-	Idle   Signal = iota // nothing to show
-	Green                // admit
-	Amber                // admit with a check (an exemption, a warning)
-	Red                  // refuse
-	Notice               // a notice for the holder, e.g. an exposure notice
-	Info                 // neutral: scanned, nothing to judge (venue code, unreadable)
-	Fault                // the kiosk itself needs attention; stays until the next signal
+	Idle        Signal = iota // nothing to show
+	Green                     // admit
+	Amber                     // admit with a check (an exemption, a warning)
+	Red                       // refuse
+	Notice                    // a notice for the holder, e.g. an exposure notice
+	Info                      // neutral: scanned, nothing to judge (venue code, unreadable)
+	Fault                     // the kiosk itself needs attention; stays until the next signal
+	Goodbye                   // neutral: a pass scanned on its way out (a check-out); never a verdict
+	VenueNotice               // an exposure notice at this venue: hand out the advice sheet (an overlay)
 	numSignals
 )
 
-var signalNames = [numSignals]string{"idle", "green", "amber", "red", "notice", "info", "fault"}
+var signalNames = [numSignals]string{"idle", "green", "amber", "red", "notice", "info", "fault", "goodbye", "venue_notice"}
 
 // Signals lists every signal, Idle first.
 func Signals() []Signal {

@@ -6,7 +6,7 @@ import (
 )
 
 func TestSignalNames(t *testing.T) {
-	want := []string{"idle", "green", "amber", "red", "notice", "info", "fault"}
+	want := []string{"idle", "green", "amber", "red", "notice", "info", "fault", "goodbye", "venue_notice"}
 	sigs := Signals()
 	if len(sigs) != len(want) {
 		t.Fatalf("Signals: got %d, want %d", len(sigs), len(want))
@@ -28,7 +28,7 @@ func TestSignalNames(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", b, u, err, s)
 		}
 	}
-	if got, want := Signal(9).String(), "signal(9)"; got != want {
+	if got, want := Signal(12).String(), "signal(12)"; got != want {
 		t.Errorf("String of an unknown signal: got %q, want %q", got, want)
 	}
 }
@@ -36,7 +36,7 @@ func TestSignalNames(t *testing.T) {
 func TestParseSignalBad(t *testing.T) {
 	for _, in := range []string{"", "Green", "GREEN", "green ", "ok", "signal(1)", strings.Repeat("r", 500)} {
 		_, err := ParseSignal(in)
-		if err == nil || !strings.Contains(err.Error(), "want one of idle, green, amber, red, notice, info, fault") {
+		if err == nil || !strings.Contains(err.Error(), "want one of idle, green, amber, red, notice, info, fault, goodbye, venue_notice") {
 			t.Errorf("ParseSignal(%.20q): got %v, want an error listing the names", in, err)
 		}
 		if err != nil && len(err.Error()) > 150 {

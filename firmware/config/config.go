@@ -93,6 +93,8 @@ type Panel struct {
 type Scan struct {
 	RepeatWindow Duration `toml:"repeat_window"` // same pass again within this: shown, not counted
 	Policy       string   `toml:"policy"`        // "store" (synced), "default", or a policy JSON file
+	Mode         string   `toml:"mode"`          // "entry", or "exit": every pass scanned here is leaving (a check-out)
+	ExitButton   string   `toml:"exit_button"`   // GPIO line of an exit button (entry kiosks): the next pass is leaving; "" = none
 }
 
 // Group configures group mode: a holder and up to eight companions scanned
@@ -310,6 +312,15 @@ func (c *Config) Validate() error {
 	}
 	if c.Scan.Policy == "" {
 		return bad("scan.policy", "", `"store", "default" or a policy file`)
+	}
+	if err := oneOf("scan.mode", c.Scan.Mode, "entry", "exit"); err != nil {
+		return err
+	}
+	if !lineName.MatchString(c.Scan.ExitButton) {
+		return bad("scan.exit_button", c.Scan.ExitButton, "a GPIO line name such as GPIO26")
+	}
+	if c.Scan.ExitButton != "" && c.Scan.Mode == "exit" {
+		return bad("scan.exit_button", c.Scan.ExitButton, `"" with scan.mode = "exit" (every pass there is leaving already)`)
 	}
 	if c.Sync.Interval.D < time.Minute || c.Sync.Interval.D > 7*24*time.Hour {
 		return bad("sync.interval", c.Sync.Interval, "between 1m and 168h")

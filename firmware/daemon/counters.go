@@ -32,9 +32,10 @@ func newCounters(st *store.Store, loc *time.Location) *counters {
 	return &counters{st: st, loc: loc, pending: map[time.Time]store.Counters{}, kick: make(chan struct{}, 1)}
 }
 
-// Scanned implements scan.Sink. A repeat within the window is not counted.
+// Scanned implements scan.Sink. A repeat within the window is not counted,
+// nor a pass leaving (the visit log counts check-outs).
 func (c *counters) Scanned(r scan.Result) {
-	if r.Repeat {
+	if r.Repeat || r.Exit {
 		return
 	}
 	y, m, d := r.At.In(c.loc).Date()

@@ -145,6 +145,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		Annotators:   []scan.Annotator{d.visits},
 		Group:        d.groupOpts(),
 		Door:         d.doorOpts(ctx),
+		Exit:         d.exitOpts(),
 		Now:          d.hw.Now,
 	})
 
@@ -188,6 +189,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	}
 	d.startGroupButton(goRun)
 	d.startDoorButtons(goRun)
+	d.startExitButton(goRun)
 	if err := d.startScanner(runCtx, goRun); err != nil {
 		return err
 	}

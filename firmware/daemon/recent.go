@@ -20,6 +20,7 @@ type recentEntry struct {
 	Repeat  bool            `json:"repeat"`
 	Trusted bool            `json:"trusted_time"`
 	Open    bool            `json:"open,omitempty"` // scanned while entry was open: shown, never refused
+	Exit    bool            `json:"exit,omitempty"` // scanned on its way out: a check-out, not a verdict
 }
 
 // recent keeps the last few verdicts.
@@ -40,6 +41,7 @@ func (r *recent) Scanned(res scan.Result) {
 		Repeat:  res.Repeat,
 		Trusted: res.Trusted,
 		Open:    res.Open,
+		Exit:    res.Exit,
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -18,6 +18,11 @@ import (
 // amber, which asks the guard to read the screen with the holder. A newer
 // scan cancels a notice still waiting.
 //
+// While this venue's exposure notice runs, every other pass scanned gets
+// the VenueNotice chirps after its signal instead, over its lights: the
+// guard hands the visitor the printed advice sheet (issue 23). A pass
+// scanned on its way out gets the neutral Goodbye, never a verdict.
+//
 // A group shows one result when it closes: the worst member's signal
 // (each member was lit as it was scanned). Opening a group, or a group
 // closed without members, gives the Info tick.
@@ -56,8 +61,8 @@ func signalOf(s verify.Status) indicator.Signal {
 	return indicator.Red
 }
 
-// show shows sig now and, when notice is set, the Notice signal after it.
-func (l *lightsSink) show(sig indicator.Signal, notice bool) {
+// show shows sig now and, unless then is Idle, then after it.
+func (l *lightsSink) show(sig, then indicator.Signal) {
 	l.mu.Lock()
 	l.gen++
 	gen := l.gen
@@ -66,12 +71,12 @@ func (l *lightsSink) show(sig indicator.Signal, notice bool) {
 		l.pending = nil
 	}
 	l.ind.Show(sig)
-	if notice {
+	if then != indicator.Idle {
 		l.pending = l.afterFunc(l.after(sig), func() {
 			l.mu.Lock()
 			defer l.mu.Unlock()
 			if l.gen == gen {
-				l.ind.Show(indicator.Notice)
+				l.ind.Show(then)
 			}
 		})
 	}
@@ -79,24 +84,34 @@ func (l *lightsSink) show(sig indicator.Signal, notice bool) {
 }
 
 // Scanned implements scan.Sink. While entry is open every scan gets the
-// neutral Info signal: read, never refused.
+// neutral Info signal: read, never refused; a pass leaving, Goodbye.
 func (l *lightsSink) Scanned(r scan.Result) {
-	if r.Open {
-		l.show(indicator.Info, r.Notice != nil)
-		return
+	sig := signalOf(r.Verdict.Status)
+	switch {
+	case r.Exit:
+		sig = indicator.Goodbye
+	case r.Open:
+		sig = indicator.Info
 	}
-	l.show(signalOf(r.Verdict.Status), r.Notice != nil)
+	then := indicator.Idle
+	switch {
+	case r.Notice != nil:
+		then = indicator.Notice
+	case r.VenueNotice != nil:
+		then = indicator.VenueNotice
+	}
+	l.show(sig, then)
 }
 
 // DoorChanged implements scan.DoorSink: a staff action gets the neutral
 // Info signal (a refused card too: it only says so).
-func (l *lightsSink) DoorChanged(scan.DoorEvent) { l.show(indicator.Info, false) }
+func (l *lightsSink) DoorChanged(scan.DoorEvent) { l.show(indicator.Info, indicator.Idle) }
 
 // GroupChanged implements scan.GroupSink.
 func (l *lightsSink) GroupChanged(g scan.Group) {
 	if g.Closed == "" || len(g.Members) == 0 {
-		l.show(indicator.Info, false)
+		l.show(indicator.Info, indicator.Idle)
 		return
 	}
-	l.show(signalOf(g.Status()), false)
+	l.show(signalOf(g.Status()), indicator.Idle)
 }

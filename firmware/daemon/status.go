@@ -31,7 +31,10 @@ func groupLine(g *scan.Group, member int) *layout.GroupLine {
 // never as a refusal.
 func (s *screenSink) Scanned(r scan.Result) {
 	st := layout.VerdictStatusMode(r.Verdict, s.mode)
-	if r.Open {
+	switch {
+	case r.Exit:
+		st = layout.GoodbyeStatus() // leaving: no verdict, no holder
+	case r.Open:
 		st = layout.OpenScanStatus(r.Verdict, s.mode)
 	}
 	if r.Notice != nil {
@@ -54,7 +57,11 @@ func (s *screenSink) DoorChanged(e scan.DoorEvent) {
 			o.SetEntryOpen(time.Time{})
 		}
 	}
-	if st := doorStatus(e); st != nil {
+	st := doorStatus(e)
+	if st == nil {
+		st = exitStatus(e)
+	}
+	if st != nil {
 		if e.Kind == scan.SetupDone && s.posterVenue != nil {
 			if v := s.posterVenue(); v != nil && v.ID == e.VenueID && v.NameZH != "" {
 				st.ArgsZH = []string{"name", v.NameZH}

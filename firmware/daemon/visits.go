@@ -39,6 +39,13 @@ func (d *Daemon) openVisits() error {
 			}
 			return policy.Default().VisitRetention()
 		},
+		AssumedStay: func() time.Duration {
+			if e := d.eng.p.Load(); e != nil && e.Policy != nil {
+				return e.Policy.AssumedStay(d.cfg.Venue.Category)
+			}
+			return policy.Default().AssumedStay(d.cfg.Venue.Category)
+		},
+		Location: time.Local,
 	})
 	return err
 }
@@ -82,20 +89,26 @@ func (d *Daemon) venueNoticeLoop(ctx context.Context) error {
 // technician may see, nothing that says whose.
 type VisitsJSON struct {
 	Logged        int64     `json:"logged"`                  // visits in the log
+	CheckedOut    int64     `json:"checked_out"`             // of them, closed by an exit scan
+	Exits         uint64    `json:"exits"`                   // check-outs recorded since start
+	ExitsIgnored  uint64    `json:"exits_ignored"`           // exit scans since start without a check-in that day
 	Oldest        time.Time `json:"oldest,omitzero"`         // absent: none
 	RetentionDays int       `json:"retention_days"`          // the policy's
-	Exposed       int64     `json:"matched_visits"`          // logged visits within this venue's exposure windows
+	Exposed       int64     `json:"matched_visits"`          // logged stays overlapping this venue's exposure windows
 	Notices       uint64    `json:"notices_shown"`           // since start
 	Dropped       uint64    `json:"dropped"`                 // not written: the writer fell behind
 	LastErased    int64     `json:"last_erased"`             // by the last retention pass
 	LastExpiry    time.Time `json:"last_retention,omitzero"` // absent: none yet
 }
 
-// VenueExposureJSON is the exposure notice the footer shows.
+// VenueExposureJSON is the exposure notice the footer shows, with the
+// authority's own words (the same for everyone at this venue).
 type VenueExposureJSON struct {
 	Start       time.Time `json:"start"`
 	End         time.Time `json:"end"`
 	NoticeUntil time.Time `json:"notice_until"`
+	NoticeEN    string    `json:"notice_en,omitempty"`
+	NoticeZH    string    `json:"notice_zh,omitempty"`
 }
 
 func (d *Daemon) visitsState(ctx context.Context) (*VisitsJSON, *VenueExposureJSON) {
@@ -106,7 +119,8 @@ func (d *Daemon) visitsState(ctx context.Context) (*VisitsJSON, *VenueExposureJS
 	if err != nil {
 		slog.Warn("visits: counting", "err", err)
 	}
-	v := &VisitsJSON{Logged: st.Logged, Exposed: st.Exposed, Notices: st.Notices, Dropped: st.Dropped}
+	v := &VisitsJSON{Logged: st.Logged, CheckedOut: st.CheckedOut, Exits: st.Exits, ExitsIgnored: st.ExitsIgnored,
+		Exposed: st.Exposed, Notices: st.Notices, Dropped: st.Dropped}
 	if !st.Oldest.IsZero() {
 		v.Oldest = st.Oldest.UTC()
 	}
@@ -119,7 +133,8 @@ func (d *Daemon) visitsState(ctx context.Context) (*VisitsJSON, *VenueExposureJS
 	var ve *VenueExposureJSON
 	if now, trusted := d.clk.Judge(); trusted {
 		if e, ok := d.visits.VenueNotice(now); ok {
-			ve = &VenueExposureJSON{Start: e.Start.UTC(), End: e.End.UTC(), NoticeUntil: e.NoticeUntil.UTC()}
+			ve = &VenueExposureJSON{Start: e.Start.UTC(), End: e.End.UTC(), NoticeUntil: e.NoticeUntil.UTC(),
+				NoticeEN: e.NoticeEN, NoticeZH: e.NoticeZH}
 		}
 	}
 	return v, ve

@@ -34,18 +34,30 @@ type kioskRig struct {
 
 func startRig(t *testing.T, exposures []store.Exposure) *kioskRig {
 	t.Helper()
-	set, err := samples.Make(time.Now())
-	if err != nil {
-		t.Fatal(err)
+	return startRigIn(t, t.TempDir(), nil, exposures, nil)
+}
+
+// startRigIn starts a rig on the state directory dir with the sample set
+// (nil: a new one); mod, when set, changes the configuration first.
+func startRigIn(t *testing.T, dir string, set *samples.Set, exposures []store.Exposure, mod func(*config.Config)) *kioskRig {
+	t.Helper()
+	if set == nil {
+		var err error
+		if set, err = samples.Make(time.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg := config.Default()
-	cfg.Kiosk.StateDir = t.TempDir()
+	cfg.Kiosk.StateDir = dir
 	cfg.Kiosk.Listen = "127.0.0.1:0"
 	cfg.Scanner.Device = ""
 	cfg.Venue.ID = "V1"
 	cfg.Scan.RepeatWindow.D = 0
 	cfg.Group.Code = staffCode
 	cfg.Lights.Hold.D = time.Second
+	if mod != nil {
+		mod(cfg)
+	}
 	r := &kioskRig{ind: &indicatortest.Recorder{}, set: set, dir: cfg.Kiosk.StateDir}
 	hw := daemon.Hardware{Indicator: r.ind, Seed: func(st *store.Store) error {
 		if err := sim.Seed(context.Background(), st, set); err != nil {

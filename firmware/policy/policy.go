@@ -40,6 +40,9 @@ type Policy struct {
 	// VisitRetentionDays is how long the visit log keeps a visit (see
 	// VisitRetention); 0: DefaultVisitRetentionDays.
 	VisitRetentionDays int `json:"visit_retention_days,omitempty"`
+	// Stays sets how long a visit without a check-out is assumed to last,
+	// by venue category (stays.go); nil: DefaultStays.
+	Stays *StayRule `json:"stays,omitempty"`
 
 	// Formats overrides the vaccination rule for one pass format (for
 	// example Hong Kong's Vaccine Pass for "hksarg").
@@ -197,6 +200,9 @@ func (p *Policy) Validate() error {
 		return err
 	}
 	if err := p.validateRetention(); err != nil {
+		return err
+	}
+	if err := p.validateStays(); err != nil {
 		return err
 	}
 	for name, f := range p.Formats {

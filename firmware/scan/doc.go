@@ -23,4 +23,8 @@
 // refusal) and a technician's card and the venue's LeaveHomeSafe poster
 // set the venue identity. Sinks that implement DoorSink hear of each
 // event; no staff payload reaches the verifier or the scan sinks.
+//
+// Exit scans (exit.go): at a kiosk in exit mode, or after a press of the
+// exit button, a pass is scanned on its way out: Result.Exit, a goodbye
+// rather than a verdict, and a check-out in the visit log.
 package scan

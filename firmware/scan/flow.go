@@ -58,6 +58,15 @@ type Result struct {
 	// Open says entry was open (no checks) when this pass was scanned:
 	// it is shown, never as a refusal.
 	Open bool
+	// Exit says the pass was scanned on its way out (exit.go): sinks say
+	// goodbye rather than show the verdict; the visit log records a
+	// check-out.
+	Exit bool
+	// VenueNotice is this venue's exposure notice while its notice period
+	// runs, set by an Annotator (firmware/visits) for every pass scanned:
+	// the guard hands out the printed advice. Nothing personal: the same
+	// for everyone. nil: none.
+	VenueNotice *Notice
 }
 
 // Notice is an exposure notice for the holder of a scanned pass: the pass
@@ -106,6 +115,7 @@ type Opts struct {
 	Annotators   []Annotator   // called in order before the sinks
 	Group        GroupOpts     // group mode (companions)
 	Door         DoorOpts      // staff cards: exempt entries, open entry, setup (door.go)
+	Exit         ExitOpts      // exit scans: check-outs (exit.go)
 	// Now reads the wall clock for latency and the repeat window; nil: time.Now.
 	Now func() time.Time
 }
@@ -124,6 +134,8 @@ type Flow struct {
 	group    *group // the open group; owned by Run's goroutine
 	groupSeq uint64
 	door     door // owned by Run's goroutine (door.go)
+
+	exitUntil time.Time // the exit button's window; owned by Run's goroutine (exit.go)
 }
 
 type job struct {
@@ -132,6 +144,7 @@ type job struct {
 	toggle bool // open or end a group (a button)
 	button *doorButton
 	check  bool // only look at the clock (tests)
+	exit   bool // the exit button
 }
 
 // ErrStopped is returned by Scan after Run has returned.
@@ -157,6 +170,11 @@ func New(opts Opts) *Flow {
 		slog.Error("staff cards off", "err", err)
 		opts.Door = DoorOpts{}
 		opts.Door.check()
+	}
+	if err := opts.Exit.check(); err != nil {
+		// Checked before; an unknown mode judges entry.
+		slog.Error("exit scans off", "err", err)
+		opts.Exit = ExitOpts{Mode: EntryMode}
 	}
 	return &Flow{
 		opts:   opts,
@@ -233,6 +251,8 @@ func (f *Flow) Run(ctx context.Context) error {
 				}
 			case j.button != nil:
 				f.pressed(j.button, f.opts.Now())
+			case j.exit:
+				f.armExit(f.opts.Now())
 			case j.toggle:
 				if f.group == nil {
 					f.openGroup(f.opts.Now())
@@ -289,11 +309,12 @@ func (f *Flow) process(s Scan) Result {
 		Trusted: trusted,
 		Repeat:  repeat,
 		Open:    f.door.open != nil,
+		Exit:    f.exitScan(wall),
 	}
 	for _, a := range f.opts.Annotators {
 		a.Annotate(&r)
 	}
-	if f.group != nil {
+	if f.group != nil && !r.Exit {
 		f.join(&r, s.Payload)
 	}
 	for _, sink := range f.opts.Sinks {

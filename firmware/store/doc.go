@@ -100,7 +100,9 @@
 // ships as four (v1 base and revocations, v2 code lists, policy and
 // exposures, v3 counters, v4 the visit log) so that the upgrade path is
 // exercised from the start; v5 adds the fleet outbox (outbox.go), v6 the staff-card revocations,
-// exempt-entry counts and the open-door log (staff.go, door.go). To add one: write the next file, raise
+// exempt-entry counts and the open-door log (staff.go, door.go), v7 stays
+// in the visit log (check-in and check-out to the minute, no verdict) and
+// the exposures' assumed stays (visits.go, exposures.go). To add one: write the next file, raise
 // SchemaVersion, and add its methods in a file of its own; the tests apply
 // every migration from an empty database and from the version before it. A
 // migration runs inside a transaction, so it must not depend on PRAGMA

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 )
 
 // Bounds on exposure notices.
@@ -16,13 +18,17 @@ const (
 
 // Exposure says a case was at Venue between Start and End; the kiosk shows
 // the notice (in English and Chinese) until NoticeUntil. Times are kept
-// to the second.
+// to the second. AssumedStay, when set, is how long a visit without a
+// check-out is taken to have lasted when matched against this window
+// (whole minutes, policy.MinAssumedStay to policy.MaxAssumedStay); zero:
+// the entry policy's for the venue's category.
 type Exposure struct {
 	Venue       string
 	Start, End  time.Time
 	NoticeEN    string
 	NoticeZH    string
 	NoticeUntil time.Time
+	AssumedStay time.Duration
 }
 
 // ReplaceExposures makes ex the whole list of exposure notices.
@@ -42,13 +48,17 @@ func (tx *Tx) ReplaceExposures(ex []Exposure) error {
 		return fmt.Errorf("store: clearing exposures: %w", err)
 	}
 	st, err := tx.tx.PrepareContext(tx.ctx, `INSERT INTO exposures
-		(venue, window_start, window_end, notice_en, notice_zh, notice_until) VALUES (?,?,?,?,?,?)`)
+		(venue, window_start, window_end, notice_en, notice_zh, notice_until, assumed_stay) VALUES (?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for i, e := range ex {
-		if _, err := st.ExecContext(tx.ctx, e.Venue, e.Start.Unix(), e.End.Unix(), e.NoticeEN, e.NoticeZH, e.NoticeUntil.Unix()); err != nil {
+		var stay any
+		if e.AssumedStay != 0 {
+			stay = int64(e.AssumedStay / time.Second)
+		}
+		if _, err := st.ExecContext(tx.ctx, e.Venue, e.Start.Unix(), e.End.Unix(), e.NoticeEN, e.NoticeZH, e.NoticeUntil.Unix(), stay); err != nil {
 			return fmt.Errorf("store: writing exposure %d: %w", i, err)
 		}
 	}
@@ -66,6 +76,11 @@ func (e *Exposure) validate() error {
 	case e.NoticeUntil.IsZero() || e.NoticeUntil.Unix() < 0:
 		return fmt.Errorf("no notice end")
 	}
+	if e.AssumedStay != 0 {
+		if err := policy.CheckAssumedStay(e.AssumedStay); err != nil {
+			return err
+		}
+	}
 	for lang, n := range map[string]string{"en": e.NoticeEN, "zh": e.NoticeZH} {
 		if len(n) > maxNoticeBytes || !utf8.ValidString(n) {
 			return fmt.Errorf("notice %s: want at most %d bytes of UTF-8", lang, maxNoticeBytes)
@@ -79,7 +94,7 @@ func (s *Store) Exposures(ctx context.Context, venue string) ([]Exposure, error)
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT venue, window_start, window_end, notice_en, notice_zh, notice_until
+	rows, err := s.r.QueryContext(ctx, `SELECT venue, window_start, window_end, notice_en, notice_zh, notice_until, assumed_stay
 		FROM exposures WHERE venue = ? ORDER BY window_start, id LIMIT ?`, venue, MaxExposures)
 	if err != nil {
 		return nil, err
@@ -89,8 +104,12 @@ func (s *Store) Exposures(ctx context.Context, venue string) ([]Exposure, error)
 	for rows.Next() {
 		var e Exposure
 		var start, end, until int64
-		if err := rows.Scan(&e.Venue, &start, &end, &e.NoticeEN, &e.NoticeZH, &until); err != nil {
+		var stay *int64
+		if err := rows.Scan(&e.Venue, &start, &end, &e.NoticeEN, &e.NoticeZH, &until, &stay); err != nil {
 			return nil, err
+		}
+		if stay != nil {
+			e.AssumedStay = time.Duration(*stay) * time.Second
 		}
 		e.Start, e.End, e.NoticeUntil = time.Unix(start, 0).UTC(), time.Unix(end, 0).UTC(), time.Unix(until, 0).UTC()
 		out = append(out, e)

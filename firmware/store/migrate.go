@@ -13,7 +13,7 @@ import (
 
 // SchemaVersion is the newest schema this firmware understands: the number
 // of the last file in migrations/. A test keeps the two in step.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS

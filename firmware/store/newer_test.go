@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -24,13 +25,16 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-// newerDB builds a database at schema v7 (as newer firmware would leave
-// it), checkpointed, with nothing beside it.
+// newer is a schema version from newer firmware.
+const newer = SchemaVersion + 1
+
+// newerDB builds a database at schema newer (as newer firmware would
+// leave it), checkpointed, with nothing beside it.
 func newerDB(t *testing.T) string {
 	p := dbPath(t)
 	openT(t, p, nil).Close()
 	db := rawDB(t, p)
-	if _, err := db.Exec("PRAGMA user_version = 7"); err != nil {
+	if _, err := db.Exec("PRAGMA user_version = " + strconv.Itoa(newer)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -46,21 +50,21 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("before: files %q, want %q", got, want)
 	}
 	h, _ := readHeader(p)
-	if !h.wal || h.userVersion != 7 {
-		t.Fatalf("test database header: %+v; want WAL mode at v7", h)
+	if !h.wal || h.userVersion != newer {
+		t.Fatalf("test database header: %+v; want WAL mode at v%d", h, newer)
 	}
 	before := fileHash(t, p)
 
 	s, err := Open(context.Background(), p, testOpts(nil))
 	if err == nil {
 		s.Close()
-		t.Fatal("Open of a v7 database succeeded")
+		t.Fatalf("Open of a v%d database succeeded", newer)
 	}
 	var ne *NewerSchemaError
-	if !errors.As(err, &ne) || ne.Found != 7 || ne.Known != SchemaVersion {
-		t.Fatalf("got %v, want a NewerSchemaError v7 > v%d", err, SchemaVersion)
+	if !errors.As(err, &ne) || ne.Found != newer || ne.Known != SchemaVersion {
+		t.Fatalf("got %v, want a NewerSchemaError v%d > v%d", err, newer, SchemaVersion)
 	}
-	want := p + fmt.Sprintf(": database schema v7 is newer than this firmware understands (v%d); refusing to touch it", SchemaVersion)
+	want := p + fmt.Sprintf(": database schema v%d is newer than this firmware understands (v%d); refusing to touch it", newer, SchemaVersion)
 	if err.Error() != want {
 		t.Errorf("message:\n got %s\nwant %s", err, want)
 	}
@@ -73,7 +77,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 }
 
 // TestNewerSchemaInWALRefused: the header still says v3 but the WAL holds
-// the commit that made it v7.
+// the commit that made it newer.
 func TestNewerSchemaInWALRefused(t *testing.T) {
 	t.Parallel()
 	src := dbPath(t)
@@ -81,7 +85,7 @@ func TestNewerSchemaInWALRefused(t *testing.T) {
 	db := rawDB(t, src)
 	db.SetMaxOpenConns(1)
 	defer db.Close()
-	if _, err := db.Exec("PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 7"); err != nil {
+	if _, err := db.Exec("PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = " + strconv.Itoa(newer)); err != nil {
 		t.Fatal(err)
 	}
 	// Copy the database and its WAL as a crash would leave them.
@@ -95,8 +99,8 @@ func TestNewerSchemaInWALRefused(t *testing.T) {
 	before, beforeWAL := fileHash(t, p), fileHash(t, p+"-wal")
 	_, err := Open(context.Background(), p, testOpts(nil))
 	var ne *NewerSchemaError
-	if !errors.As(err, &ne) || ne.Found != 7 {
-		t.Fatalf("got %v, want a NewerSchemaError for v7", err)
+	if !errors.As(err, &ne) || ne.Found != newer {
+		t.Fatalf("got %v, want a NewerSchemaError for v%d", err, newer)
 	}
 	if fileHash(t, p) != before || fileHash(t, p+"-wal") != beforeWAL {
 		t.Errorf("the database or its WAL changed")

@@ -87,6 +87,7 @@ type Store struct {
 	status Status
 
 	stmtRevoked, stmtCode, stmtKeys lazyStmt
+	stmtStays                       lazyStmt // visits.go
 
 	keys  keyCache
 	fresh atomic.Pointer[freshness]
@@ -360,6 +361,7 @@ func (s *Store) openReaders(ctx context.Context) error {
 	s.r.SetConnMaxLifetime(0)
 	s.r.SetConnMaxIdleTime(0)
 	s.stmtRevoked.q, s.stmtCode.q, s.stmtKeys.q = qRevoked, qCode, qKeys
+	s.stmtStays.q = qStays
 	return s.r.PingContext(ctx)
 }
 
@@ -426,6 +428,7 @@ func (s *Store) Close() error {
 		for _, st := range []*lazyStmt{&s.stmtRevoked, &s.stmtCode, &s.stmtKeys} {
 			errs = append(errs, st.close())
 		}
+		errs = append(errs, s.stmtStays.close())
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}

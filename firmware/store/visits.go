@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 )
 
@@ -13,29 +14,50 @@ import (
 // in the visit log, nor the secret.
 type VisitHash [32]byte
 
-// Verdicts a visit records.
-const (
-	VisitGreen = "green"
-	VisitAmber = "amber"
-	VisitRed   = "red"
-)
-
-// Visit is one entry of the visit log: who (as a keyed hash), when, and
-// the verdict shown. Times are kept to the second.
+// Visit is one stay of the visit log: who (as a keyed hash), when they
+// checked in and, once an exit scan recorded it, when they checked out.
+// Nothing else: no verdict, no name, no pass ID. Times are kept to the
+// minute, the check-in rounded down and the check-out up, so that a stay
+// never shrinks: an exposure window it overlapped still overlaps.
 type Visit struct {
-	Hash    VisitHash
-	At      time.Time
-	Verdict string // VisitGreen, VisitAmber or VisitRed
+	Hash VisitHash
+	At   time.Time // the check-in
+	Out  time.Time // the check-out; zero: none yet (CheckOut records it)
+}
+
+// Stay is a visit as the exposure match reads it: [In, Out), Out zero
+// when no exit scan recorded a check-out.
+type Stay struct {
+	In, Out time.Time
 }
 
 // Bounds on the visit log.
 const (
 	// MaxVisitBatch bounds one AddVisits call.
 	MaxVisitBatch = 10000
-	// MaxVisitTimes bounds what VisitTimes returns: a pass scanned more
-	// often than this within the range is judged on its latest visits.
-	MaxVisitTimes = 1000
+	// MaxStays bounds what Stays returns: a pass scanned more often than
+	// this within the range is judged on its latest stays.
+	MaxStays = 1000
+	// MaxStay bounds a stay with a check-out: a check-out closes a
+	// check-in of the same day (firmware/visits), which a day with a
+	// daylight-saving change makes 25 hours long at most. The exposure
+	// match looks this far back before a window for stays reaching into
+	// it.
+	MaxStay = 25 * time.Hour
 )
+
+// floorMinute and ceilMinute round a time to the minute, in unix seconds.
+func floorMinute(t time.Time) int64 { u := t.Unix(); return u - mod60(u) }
+
+func ceilMinute(t time.Time) int64 {
+	u := t.Unix()
+	if mod60(u) == 0 && t.Nanosecond() == 0 {
+		return u
+	}
+	return u - mod60(u) + 60
+}
+
+func mod60(u int64) int64 { return ((u % 60) + 60) % 60 }
 
 func (v *Visit) validate() error {
 	switch {
@@ -43,12 +65,12 @@ func (v *Visit) validate() error {
 		return fmt.Errorf("zero hash")
 	case v.At.IsZero() || v.At.Unix() < 0:
 		return fmt.Errorf("no time (or before 1970)")
+	case !v.Out.IsZero() && !v.Out.After(v.At):
+		return fmt.Errorf("check-out %v is not after the check-in %v", v.Out, v.At)
+	case !v.Out.IsZero() && v.Out.Sub(v.At) > MaxStay:
+		return fmt.Errorf("a stay of %v: at most %v", v.Out.Sub(v.At), MaxStay)
 	}
-	switch v.Verdict {
-	case VisitGreen, VisitAmber, VisitRed:
-		return nil
-	}
-	return fmt.Errorf("verdict %q: want green, amber or red", v.Verdict)
+	return nil
 }
 
 // AddVisits appends vs to the visit log in its own transaction. It waits
@@ -57,8 +79,8 @@ func (s *Store) AddVisits(ctx context.Context, vs []Visit) error {
 	return s.Apply(ctx, func(tx *Tx) error { return tx.AddVisits(vs) })
 }
 
-// AddVisits appends vs to the visit log within the transaction. A bad
-// visit fails the whole call.
+// AddVisits appends vs (check-ins, and check-outs where known) to the
+// visit log within the transaction. A bad visit fails the whole call.
 func (tx *Tx) AddVisits(vs []Visit) error {
 	if err := tx.begin(); err != nil {
 		return err
@@ -71,10 +93,15 @@ func (tx *Tx) AddVisits(vs []Visit) error {
 			return invalid(fmt.Sprintf("visit %d", i), "%v", err)
 		}
 	}
-	b := newBatcher(tx, "INSERT INTO visits (hash, at, verdict) VALUES ", "(?,?,?)", "", 3)
+	b := newBatcher(tx, "INSERT INTO visits (hash, at, checkout) VALUES ", "(?,?,?)", "", 3)
 	defer b.close()
 	for i := range vs {
-		if err := b.add(vs[i].Hash[:], vs[i].At.Unix(), vs[i].Verdict); err != nil {
+		in := floorMinute(vs[i].At)
+		var out any
+		if !vs[i].Out.IsZero() {
+			out = max(ceilMinute(vs[i].Out), in+60)
+		}
+		if err := b.add(vs[i].Hash[:], in, out); err != nil {
 			return tx.fail("writing visits", err)
 		}
 	}
@@ -84,42 +111,83 @@ func (tx *Tx) AddVisits(vs []Visit) error {
 	return nil
 }
 
-// VisitTimes returns the times h visited in [from, to), oldest first, at
-// most MaxVisitTimes (the latest ones when there are more). It is on the
-// scan path (exposure matching): one descent of an index, no context (see
-// the package documentation on contexts).
-func (s *Store) VisitTimes(h VisitHash, from, to time.Time) ([]time.Time, error) {
+// CheckOut records an exit scan within the transaction: the pass whose
+// keyed hash is h left at out. The latest stay of h that checked in
+// within [from, out] gets out (rounded up to the minute, and at least a
+// minute after its check-in) as its check-out; a stay already checked out
+// keeps the later of the two. It reports whether there was such a stay: a
+// check-out without a check-in is not recorded anywhere. from is the start
+// of the day out belongs to (firmware/visits decides), at most MaxStay
+// before it.
+func (tx *Tx) CheckOut(h VisitHash, from, out time.Time) (bool, error) {
+	if err := tx.begin(); err != nil {
+		return false, err
+	}
+	switch {
+	case h == VisitHash{}:
+		return false, invalid("check-out", "zero hash")
+	case out.IsZero() || out.Unix() < 0 || from.Unix() < 0:
+		return false, invalid("check-out", "no time (or before 1970)")
+	case from.After(out) || out.Sub(from) > MaxStay:
+		return false, invalid("check-out", "from %v: want at most %v before the check-out %v", from, MaxStay, out)
+	}
+	res, err := tx.exec(`UPDATE visits SET checkout = max(coalesce(checkout, 0), ?, at + 60)
+		WHERE id = (SELECT id FROM visits WHERE hash = ? AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1)`,
+		ceilMinute(out), h[:], from.Unix(), out.Unix())
+	if err != nil {
+		return false, tx.fail("recording a check-out", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// qStays reads one pass's stays: one descent of visits_by_hash, which
+// covers every column it reads.
+const qStays = "SELECT at, checkout FROM visits WHERE hash = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?"
+
+// Stays returns the stays of h that checked in within [from, to), oldest
+// first, at most MaxStays (the latest ones when there are more). It is on
+// the scan path (exposure matching): one descent of an index, no context
+// (see the package documentation on contexts).
+func (s *Store) Stays(h VisitHash, from, to time.Time) ([]Stay, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(context.Background(),
-		"SELECT at FROM visits WHERE hash = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?",
-		h[:], from.Unix(), to.Unix(), MaxVisitTimes)
+	st, err := s.stmtStays.get(s.r)
+	if err != nil {
+		return nil, fmt.Errorf("store: visit lookup: %w", err)
+	}
+	rows, err := st.QueryContext(context.Background(), h[:], from.Unix(), to.Unix(), MaxStays)
 	if err != nil {
 		return nil, fmt.Errorf("store: visit lookup: %w", err)
 	}
 	defer rows.Close()
-	var out []time.Time
+	var out []Stay
 	for rows.Next() {
 		var at int64
-		if err := rows.Scan(&at); err != nil {
+		var co *int64
+		if err := rows.Scan(&at, &co); err != nil {
 			return nil, err
 		}
-		out = append(out, time.Unix(at, 0).UTC())
+		st := Stay{In: time.Unix(at, 0).UTC()}
+		if co != nil {
+			st.Out = time.Unix(*co, 0).UTC()
+		}
+		out = append(out, st)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: visit lookup: %w", err)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.Reverse(out)
 	return out, nil
 }
 
 // VisitStats are counts a technician may see: how many visits the log
-// holds and the span they cover. Nothing says whose.
+// holds, how many of them an exit scan closed, and the span they cover.
+// Nothing says whose.
 type VisitStats struct {
 	Visits         int64
+	CheckedOut     int64
 	Oldest, Newest time.Time // zero when the log is empty
 }
 
@@ -130,7 +198,7 @@ func (s *Store) VisitStats(ctx context.Context) (VisitStats, error) {
 		return st, err
 	}
 	var oldest, newest *int64
-	err := s.r.QueryRowContext(ctx, "SELECT count(*), min(at), max(at) FROM visits").Scan(&st.Visits, &oldest, &newest)
+	err := s.r.QueryRowContext(ctx, "SELECT count(*), count(checkout), min(at), max(at) FROM visits").Scan(&st.Visits, &st.CheckedOut, &oldest, &newest)
 	if err != nil {
 		return st, fmt.Errorf("store: counting visits: %w", err)
 	}
@@ -140,17 +208,23 @@ func (s *Store) VisitStats(ctx context.Context) (VisitStats, error) {
 	return st, nil
 }
 
-// ExposedVisits counts the visits in the log that fall within an exposure
-// window of venue: the "matched visits" a technician may see (kioskctl
-// status). A visit within two overlapping windows counts once.
-func (s *Store) ExposedVisits(ctx context.Context, venue string) (int64, error) {
+// ExposedVisits counts the visits in the log whose stay overlaps an
+// exposure window of venue: the "matched visits" a technician may see
+// (kioskctl status). A stay runs from its check-in to its check-out, or
+// without one from the end of its check-in's minute for the exposure's
+// assumed stay, else assumed (the entry policy's for the venue), as
+// firmware/visits matches them; intervals are half-open, so a stay that
+// ends as a window starts does not overlap it. A visit within two windows
+// counts once.
+func (s *Store) ExposedVisits(ctx context.Context, venue string, assumed time.Duration) (int64, error) {
 	if err := s.check(); err != nil {
 		return 0, err
 	}
 	var n int64
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM visits v WHERE v.id IN (
-		SELECT v2.id FROM exposures e JOIN visits v2 ON v2.at >= e.window_start AND v2.at < e.window_end
-		WHERE e.venue = ?)`, venue).Scan(&n)
+		SELECT v2.id FROM exposures e JOIN visits v2 ON v2.at < e.window_end AND v2.at > e.window_start - ?
+			AND coalesce(v2.checkout, v2.at + 60 + coalesce(e.assumed_stay, ?)) > e.window_start
+		WHERE e.venue = ?)`, int64(MaxStay/time.Second), int64(assumed/time.Second), venue).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: counting exposed visits: %w", err)
 	}

@@ -45,6 +45,11 @@ type Opts struct {
 	// Retention returns how long visits are kept (the entry policy's
 	// VisitRetention); nil: policy.DefaultVisitRetentionDays.
 	Retention func() time.Duration
+	// AssumedStay returns how long a visit without a check-out is taken
+	// to last (the entry policy's AssumedStay for this venue's category),
+	// unless an exposure sets its own; nil: policy.DefaultAssumedStay.
+	// Called on the scan path: it must be quick.
+	AssumedStay func() time.Duration
 	// Refresh is how often exposure data is reread; 0: DefaultRefresh.
 	Refresh time.Duration
 	// Expire is how often retention runs; 0: DefaultExpire (at most an
@@ -53,6 +58,9 @@ type Opts struct {
 	// QueueLen bounds the visits waiting to be written; 0:
 	// DefaultQueueLen. Beyond it visits are dropped and counted.
 	QueueLen int
+	// Location is the time zone whose days an exit scan's check-out
+	// keeps to: it closes a check-in of the same day; nil: time.Local.
+	Location *time.Location
 	// Logger; nil: slog.Default(). It never receives a hash or a pass ID.
 	Logger *slog.Logger
 }
@@ -65,14 +73,16 @@ type Log struct {
 	exposures atomic.Pointer[[]store.Exposure] // this venue's, by start
 
 	mu      sync.Mutex // guards pending
-	pending []store.Visit
+	pending []entry
 	kick    chan struct{}
 
 	// Counts for the technician (State, kioskctl): nothing says whose.
-	recorded atomic.Uint64
-	dropped  atomic.Uint64
-	notices  atomic.Uint64
-	lastExp  atomic.Pointer[Expired]
+	recorded     atomic.Uint64 // check-ins
+	checkedOut   atomic.Uint64 // exit scans that closed a stay
+	ignoredExits atomic.Uint64 // exit scans without a check-in that day
+	dropped      atomic.Uint64
+	notices      atomic.Uint64
+	lastExp      atomic.Pointer[Expired]
 }
 
 // Expired is the last retention pass, for status pages.
@@ -95,6 +105,9 @@ func New(opts Opts) (*Log, error) {
 	if opts.Retention == nil {
 		opts.Retention = func() time.Duration { return time.Duration(policy.DefaultVisitRetentionDays) * 24 * time.Hour }
 	}
+	if opts.AssumedStay == nil {
+		opts.AssumedStay = func() time.Duration { return policy.DefaultAssumedStay }
+	}
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
 	}
@@ -106,6 +119,9 @@ func New(opts Opts) (*Log, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
 	}
 	l := &Log{opts: opts, log: opts.Logger, kick: make(chan struct{}, 1)}
 	l.exposures.Store(&[]store.Exposure{})
@@ -175,25 +191,29 @@ func (l *Log) Expire(ctx context.Context) (Expired, error) {
 
 // Stats are the visit log's counts for a technician: nothing says whose.
 type Stats struct {
-	Logged   int64     // visits in the log
-	Oldest   time.Time // the oldest visit's time; zero: none
-	Exposed  int64     // logged visits within this venue's exposure windows
-	Recorded uint64    // visits recorded since start
-	Dropped  uint64    // visits dropped because the writer fell behind
-	Notices  uint64    // exposure notices shown since start
-	Last     *Expired  // the last retention pass; nil: none yet
+	Logged       int64     // visits in the log
+	CheckedOut   int64     // of them, closed by an exit scan
+	Oldest       time.Time // the oldest visit's time; zero: none
+	Exposed      int64     // logged stays overlapping this venue's exposure windows
+	Recorded     uint64    // visits (check-ins) recorded since start
+	Exits        uint64    // check-outs recorded since start
+	ExitsIgnored uint64    // exit scans since start without a check-in that day
+	Dropped      uint64    // visits dropped because the writer fell behind
+	Notices      uint64    // exposure notices shown since start
+	Last         *Expired  // the last retention pass; nil: none yet
 }
 
 // Stats counts the log.
 func (l *Log) Stats(ctx context.Context) (Stats, error) {
-	st := Stats{Recorded: l.recorded.Load(), Dropped: l.dropped.Load(), Notices: l.notices.Load(), Last: l.lastExp.Load()}
+	st := Stats{Recorded: l.recorded.Load(), Exits: l.checkedOut.Load(), ExitsIgnored: l.ignoredExits.Load(),
+		Dropped: l.dropped.Load(), Notices: l.notices.Load(), Last: l.lastExp.Load()}
 	vs, err := l.opts.Store.VisitStats(ctx)
 	if err != nil {
 		return st, err
 	}
-	st.Logged, st.Oldest = vs.Visits, vs.Oldest
+	st.Logged, st.CheckedOut, st.Oldest = vs.Visits, vs.CheckedOut, vs.Oldest
 	if l.opts.Venue != "" {
-		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue); err != nil {
+		if st.Exposed, err = l.opts.Store.ExposedVisits(ctx, l.opts.Venue, l.opts.AssumedStay()); err != nil {
 			return st, err
 		}
 	}

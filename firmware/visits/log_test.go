@@ -63,7 +63,7 @@ func newFixture(t testing.TB, venue string) *fixture {
 		t.Fatal(err)
 	}
 	clk := &fakeTime{t: t0, trusted: true}
-	l, err := New(Opts{Store: st, Key: key, Venue: venue, Time: clk, Logger: slog.New(slog.DiscardHandler)})
+	l, err := New(Opts{Store: st, Key: key, Venue: venue, Time: clk, Location: time.UTC, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,21 +151,36 @@ func TestQueueBounded(t *testing.T) {
 }
 
 // TestRetention is the retention test on a fake clock: visits of day 30
-// stay, those of day 32 go, and the database file shrinks.
+// stay, those of day 32 go — with their check-outs, every other one closed
+// by an exit scan — and the database file shrinks.
 func TestRetention(t *testing.T) {
 	f := newFixture(t, "V1")
 	const n = 2000
 	var old, recent []store.Visit
 	for i := range n {
-		old = append(old, store.Visit{Hash: f.key.Hash(passID(i)), At: t0.Add(time.Duration(i) * time.Second), Verdict: store.VisitGreen})
-		recent = append(recent, store.Visit{Hash: f.key.Hash(passID(n + i)), At: t0.Add(2*day + time.Duration(i)*time.Second), Verdict: store.VisitAmber})
+		old = append(old, store.Visit{Hash: f.key.Hash(passID(i)), At: t0.Add(time.Duration(i) * time.Second)})
+		recent = append(recent, store.Visit{Hash: f.key.Hash(passID(n + i)), At: t0.Add(2*day + time.Duration(i)*time.Second)})
 	}
 	for _, vs := range [][]store.Visit{old, recent} {
 		if err := f.st.AddVisits(context.Background(), vs); err != nil {
 			t.Fatal(err)
 		}
 	}
+	for i := 1; i < n; i += 2 {
+		for _, p := range []int{i, n + i} {
+			r := result(passID(p), t0.Add(time.Duration(i)*time.Second+40*time.Minute), verify.Green)
+			if p >= n {
+				r.At = r.At.Add(2 * day)
+			}
+			r.Exit = true
+			f.log.Scanned(r)
+		}
+	}
 	ctx := context.Background()
+	f.log.flush(ctx)
+	if st, err := f.log.Stats(ctx); err != nil || st.Logged != 2*n || st.CheckedOut != n {
+		t.Fatalf("before retention: %+v, %v; want %d visits, %d checked out", st, err, 2*n, n)
+	}
 
 	// Day 31 for the old visits (a second short of the retention): kept.
 	f.clk.Set(t0.Add(31 * day))
@@ -199,13 +214,13 @@ func TestRetention(t *testing.T) {
 		name string
 		v    store.Visit
 		want int
-	}{{"day 32", old[n/2], 0}, {"day 30", recent[n/2], 1}} {
-		got, err := f.st.VisitTimes(tc.v.Hash, t0.Add(-day), t0.Add(40*day))
+	}{{"day 32", old[n/2], 0}, {"day 32, checked out", old[n/2+1], 0}, {"day 30", recent[n/2], 1}, {"day 30, checked out", recent[n/2+1], 1}} {
+		got, err := f.st.Stays(tc.v.Hash, t0.Add(-day), t0.Add(40*day))
 		if err != nil || len(got) != tc.want {
 			t.Errorf("%s: got %d visits, %v; want %d", tc.name, len(got), err, tc.want)
 		}
 	}
-	if st, _ := f.log.Stats(ctx); st.Last == nil || st.Last.Deleted != n || st.Logged != n {
+	if st, _ := f.log.Stats(ctx); st.Last == nil || st.Last.Deleted != n || st.Logged != n || st.CheckedOut != n/2 {
 		t.Errorf("stats after retention: %+v", st)
 	}
 }
@@ -291,9 +306,11 @@ func TestVenueNotice(t *testing.T) {
 	}
 }
 
-// TestExposureMatch: a pass scanned during an exposure window and again
-// later gets the notice; passes scanned outside it, other passes, other
-// venues' windows and scans after the notice period do not.
+// TestExposureMatch: a pass whose stay overlapped an exposure window and
+// is scanned again gets the notice; stays outside it, other passes, other
+// venues' windows and scans after the notice period do not. Without a
+// check-out a stay lasts the assumed 2 hours (the default policy's),
+// counted from the end of the check-in's minute.
 func TestExposureMatch(t *testing.T) {
 	f := newFixture(t, "V1")
 	start, end := t0.Add(-5*day), t0.Add(-5*day+2*time.Hour)
@@ -302,33 +319,42 @@ func TestExposureMatch(t *testing.T) {
 		store.Exposure{Venue: "V1", Start: start, End: end, NoticeUntil: until},
 		store.Exposure{Venue: "V2", Start: t0.Add(-4 * day), End: t0.Add(-4*day + time.Hour), NoticeUntil: until},
 	)
-	f.visit(t, 1, start.Add(30*time.Minute))          // during the window
-	f.visit(t, 2, start.Add(-time.Minute))            // just before it
-	f.visit(t, 3, end)                                // at its end: exclusive
-	f.visit(t, 4, end.Add(-time.Second))              // its last second
-	f.visit(t, 5, t0.Add(-4*day+10*time.Minute))      // during V2's window only
-	f.visit(t, 6, start.Add(-day))                    // a day earlier
-	f.visit(t, 6, start.Add(time.Hour+5*time.Minute)) // … and during the window
-	f.visit(t, 7, start.Add(time.Hour))               // during, then scanned after the notice
+	const m = time.Minute
+	f.visit(t, 1, start.Add(30*m))                        // during the window
+	f.visit(t, 2, start.Add(-30*m))                       // 30 min before: its 2 h reach into the window
+	f.visit(t, 3, start.Add(-3*time.Hour))                // 3 h before: over before the window
+	f.visit(t, 4, start.Add(-2*time.Hour))                // the minute 2 h before: may have lasted into it
+	f.visit(t, 5, start.Add(-2*time.Hour-m))              // the minute before that: ends as the window starts
+	f.visit(t, 6, start.Add(-2*time.Hour-30*time.Second)) // … whatever its second
+	f.visit(t, 7, end)                                    // as the window ends: exclusive
+	f.visit(t, 8, end.Add(-time.Second))                  // in its last minute
+	f.visit(t, 9, t0.Add(-4*day+10*m))                    // during V2's window only
+	f.visit(t, 10, start.Add(-day))                       // a day earlier
+	f.visit(t, 10, start.Add(time.Hour+5*m))              // … and during the window
+	f.visit(t, 11, start.Add(time.Hour))                  // during, then scanned after the notice
 	for _, tc := range []struct {
 		name string
 		pass int
 		at   time.Time
 		want bool
 	}{
-		{"visited during the window, back today", 1, t0, true},
-		{"visited just before the window", 2, t0, false},
-		{"visited at the window's end", 3, t0, false},
-		{"visited in its last second", 4, t0, true},
-		{"visited another venue's window", 5, t0, false},
-		{"two visits, one during", 6, t0, true},
+		{"stayed during the window, back today", 1, t0, true},
+		{"checked in 30 min before a 2 h window", 2, t0, true},
+		{"checked in 3 h before", 3, t0, false},
+		{"checked in exactly the assumed stay before", 4, t0, true},
+		{"checked in a minute earlier still: touching", 5, t0, false},
+		{"checked in within that minute", 6, t0, false},
+		{"checked in as the window ended", 7, t0, false},
+		{"checked in during its last second", 8, t0, true},
+		{"stayed during another venue's window", 9, t0, false},
+		{"two visits, one during", 10, t0, true},
 		{"never visited", 99, t0, false},
-		{"back after the notice ended", 7, until, false},
-		{"back on the notice's last second", 7, until.Add(-time.Second), true},
+		{"back after the notice ended", 11, until, false},
+		{"back on the notice's last second", 11, until.Add(-time.Second), true},
 		{"back during the window itself", 1, start.Add(time.Hour), true},
-		{"scanned before its own visit", 1, start.Add(10 * time.Minute), false},
-		{"back within the same second", 1, start.Add(30*time.Minute + 500*time.Millisecond), true},
-		{"a second before the visit", 1, start.Add(29*time.Minute + 59*time.Second), false},
+		{"scanned before its own visit", 1, start.Add(10 * m), false},
+		{"back within the same minute", 1, start.Add(30*m + 30*time.Second), true},
+		{"a minute before the visit", 1, start.Add(29*m + 59*time.Second), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, s := range []verify.Status{verify.Green, verify.Amber, verify.Red} {
@@ -354,9 +380,50 @@ func TestExposureMatch(t *testing.T) {
 		t.Error("matched on an untrusted clock")
 	}
 	st, err := f.log.Stats(context.Background())
-	if err != nil || st.Exposed != 4 || st.Notices == 0 {
-		// Visits 1, 4, 6 (second) in V1's window, 7 during it.
-		t.Errorf("stats: got %+v, %v; want 4 exposed visits and notices counted", st, err)
+	if err != nil || st.Exposed != 6 || st.Notices == 0 {
+		// Visits 1, 2, 4, 8, 10 (second) and 11 overlap V1's window (9,
+		// in V2's, is not this venue's).
+		t.Errorf("stats: got %+v, %v; want 6 exposed visits and notices counted", st, err)
+	}
+}
+
+// TestAssumedStayOverrides: the policy's assumed stay for the venue's
+// category sets how long a stay without a check-out lasts, and an
+// exposure's own assumed stay overrides it for that window.
+func TestAssumedStayOverrides(t *testing.T) {
+	const m = time.Minute
+	start := t0.Add(-2 * day)
+	for _, tc := range []struct {
+		name     string
+		category time.Duration // the policy's assumed stay for the venue
+		exposure time.Duration // the exposure's own; 0: none
+		before   time.Duration // check-in this long before the window
+		want     bool
+	}{
+		{"restaurant (2 h), 90 min before", 2 * time.Hour, 0, 90 * m, true},
+		{"market (1 h), 90 min before", time.Hour, 0, 90 * m, false},
+		{"market (1 h), 45 min before", time.Hour, 0, 45 * m, true},
+		{"market (1 h), exactly 1 h before", time.Hour, 0, time.Hour, true},
+		{"market (1 h), 61 min before", time.Hour, 0, 61 * m, false},
+		{"exposure says 3 h over the market's 1 h", time.Hour, 3 * time.Hour, 150 * m, true},
+		{"exposure says 15 min over the restaurant's 2 h", 2 * time.Hour, 15 * m, 30 * m, false},
+		{"exposure says 15 min, 10 min before", 2 * time.Hour, 15 * m, 10 * m, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, "V1")
+			f.log.opts.AssumedStay = func() time.Duration { return tc.category }
+			f.exposures(t, store.Exposure{Venue: "V1", Start: start, End: start.Add(time.Hour), NoticeUntil: t0.Add(day), AssumedStay: tc.exposure})
+			f.visit(t, 1, start.Add(-tc.before))
+			r := result(passID(1), t0, verify.Green)
+			f.log.Annotate(&r)
+			if got := r.Notice != nil; got != tc.want {
+				t.Errorf("notice %v, want %v", r.Notice, tc.want)
+			}
+			// The technician's count agrees with the match.
+			if st, err := f.log.Stats(context.Background()); err != nil || (st.Exposed == 1) != tc.want {
+				t.Errorf("stats: %+v, %v; want exposed %v", st, err, tc.want)
+			}
+		})
 	}
 }
 

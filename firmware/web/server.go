@@ -152,6 +152,17 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
+	if res.Exit {
+		// A pass leaving (issue 23): the page says goodbye, not the
+		// verdict, and no one checks the holder on the way out.
+		j := res.Verdict.JSON()
+		j.Holder = nil
+		writeJSON(w, http.StatusOK, struct {
+			verify.JSON
+			Exit bool `json:"exit"`
+		}{j, true})
+		return
+	}
 	writeJSON(w, http.StatusOK, res.Verdict.JSON())
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
@@ -29,7 +30,7 @@ import (
 //
 //	revocations  id | format,identifier       (a headerless file of bare IDs also works)
 //	codes        id | format,identifier; code (red or amber); valid_from; valid_until
-//	exposures    venue; start; end; notice_en; notice_zh; notice_until
+//	exposures    venue; start; end; notice_en; notice_zh; notice_until; assumed_stay (optional)
 //	staff        card_id                   (a headerless file of bare card ids also works)
 //
 // A staff card id is firmware/staff's: 1 to 24 of A–Z, 0–9 and '-', as
@@ -37,6 +38,13 @@ import (
 //
 // Times are RFC 3339 ("2026-03-01T18:00:00+08:00") or a date (midnight
 // UTC); an empty valid_from or valid_until leaves that end open.
+//
+// An exposure's assumed_stay, when given, is how long a visit without a
+// check-out is taken to have lasted when kiosks match it against this
+// window, overriding the entry policy's for the venue's category: a
+// duration with its unit in whole minutes, 15m to 8h ("90m", "2h",
+// "1h30m"). Leave the column out, or a row's value empty, for the
+// policy's; files from before it keep working unchanged.
 
 // MaxInputFile bounds an input file (ten million revocations as hex CSV
 // fit in about 650 MB).
@@ -240,6 +248,22 @@ func (r record) time(k string, required bool) (time.Time, error) {
 	return time.Time{}, r.errf("%s %q: want RFC 3339 (2026-03-01T18:00:00+08:00) or a date (2026-03-01)", k, s)
 }
 
+// assumedStay reads an optional assumed stay: a duration with its unit.
+func (r record) assumedStay(k string) (time.Duration, error) {
+	s := r.get(k)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, r.errf("%s %q: want a duration with its unit, such as 90m or 2h", k, s)
+	}
+	if err := policy.CheckAssumedStay(d); err != nil {
+		return 0, r.errf("%s %q: want whole minutes from 15m to 8h", k, s)
+	}
+	return d, nil
+}
+
 // ReadRevocations reads a revocation list file. CSV files are read
 // without a map per row: ten million lines take seconds.
 func ReadRevocations(path string) ([]pass.ID, error) {
@@ -355,7 +379,7 @@ func ReadCodes(path string) ([]store.CodeEntry, error) {
 
 // ReadExposures reads an exposure notice file.
 func ReadExposures(path string) ([]store.Exposure, error) {
-	recs, err := readRecords(path, []string{"venue", "start", "end", "notice_en", "notice_zh", "notice_until"}, "", MaxInputFile)
+	recs, err := readRecords(path, []string{"venue", "start", "end", "notice_en", "notice_zh", "notice_until", "assumed_stay"}, "", MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -370,6 +394,9 @@ func ReadExposures(path string) ([]store.Exposure, error) {
 			return nil, err
 		}
 		if e.NoticeUntil, err = r.time("notice_until", true); err != nil {
+			return nil, err
+		}
+		if e.AssumedStay, err = r.assumedStay("assumed_stay"); err != nil {
 			return nil, err
 		}
 		if err := checkExposure(&e); err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
@@ -184,6 +185,8 @@ func checkExposure(e *store.Exposure) error {
 		return fmt.Errorf("window %s to %s", e.Start.Format(time.RFC3339), e.End.Format(time.RFC3339))
 	case e.NoticeUntil.IsZero():
 		return fmt.Errorf("no notice_until")
+	case e.AssumedStay != 0 && policy.CheckAssumedStay(e.AssumedStay) != nil:
+		return fmt.Errorf("assumed_stay %v: want whole minutes from 15m to 8h", e.AssumedStay)
 	}
 	return nil
 }

@@ -21,7 +21,8 @@ import (
 //	                  "public_key": "<base64 SubjectPublicKeyInfo DER>",
 //	                  "usage": ["vaccination", …], "not_before": "RFC 3339", "not_after": "…"}]}
 //	exposures.json  {"exposures": [{"venue": "…", "start": "RFC 3339", "end": "…",
-//	                  "notice_en": "…", "notice_zh": "…", "notice_until": "…"}]}
+//	                  "notice_en": "…", "notice_zh": "…", "notice_until": "…",
+//	                  "assumed_stay_minutes": 90}]}   (optional; 15 to 480)
 //
 // usage, not_before and not_after may be left out (no restriction).
 
@@ -127,14 +128,19 @@ next:
 	return k, nil
 }
 
-// Exposure is one notice of an exposure file.
+// Exposure is one notice of an exposure file. AssumedStayMinutes is the
+// exposure's own assumed stay of a visit without a check-out (15 to 480);
+// it is left out when the entry policy's applies, so that a file without
+// one is exactly what firmware before it reads (it refuses unknown
+// fields).
 type Exposure struct {
-	Venue       string    `json:"venue"`
-	Start       time.Time `json:"start"`
-	End         time.Time `json:"end"`
-	NoticeEN    string    `json:"notice_en"`
-	NoticeZH    string    `json:"notice_zh"`
-	NoticeUntil time.Time `json:"notice_until"`
+	Venue              string    `json:"venue"`
+	Start              time.Time `json:"start"`
+	End                time.Time `json:"end"`
+	NoticeEN           string    `json:"notice_en"`
+	NoticeZH           string    `json:"notice_zh"`
+	NoticeUntil        time.Time `json:"notice_until"`
+	AssumedStayMinutes int       `json:"assumed_stay_minutes,omitempty"`
 }
 
 type exposureDoc struct {
@@ -145,8 +151,12 @@ type exposureDoc struct {
 func MarshalExposures(ex []store.Exposure) ([]byte, error) {
 	doc := exposureDoc{Exposures: []Exposure{}}
 	for _, e := range ex {
+		if e.AssumedStay%time.Minute != 0 {
+			return nil, fmt.Errorf("exposure of %s: assumed stay %v is not whole minutes", e.Venue, e.AssumedStay)
+		}
 		doc.Exposures = append(doc.Exposures, Exposure{Venue: e.Venue, Start: e.Start.UTC(), End: e.End.UTC(),
-			NoticeEN: e.NoticeEN, NoticeZH: e.NoticeZH, NoticeUntil: e.NoticeUntil.UTC()})
+			NoticeEN: e.NoticeEN, NoticeZH: e.NoticeZH, NoticeUntil: e.NoticeUntil.UTC(),
+			AssumedStayMinutes: int(e.AssumedStay / time.Minute)})
 	}
 	b, err := json.MarshalIndent(doc, "", " ")
 	return append(b, '\n'), err
@@ -170,7 +180,12 @@ func ParseExposures(b []byte) ([]store.Exposure, error) {
 	}
 	out := make([]store.Exposure, len(doc.Exposures))
 	for i, e := range doc.Exposures {
-		out[i] = store.Exposure{Venue: e.Venue, Start: e.Start, End: e.End, NoticeEN: e.NoticeEN, NoticeZH: e.NoticeZH, NoticeUntil: e.NoticeUntil}
+		out[i] = store.Exposure{Venue: e.Venue, Start: e.Start, End: e.End, NoticeEN: e.NoticeEN, NoticeZH: e.NoticeZH, NoticeUntil: e.NoticeUntil,
+			AssumedStay: time.Duration(e.AssumedStayMinutes) * time.Minute}
+		if m := e.AssumedStayMinutes; m < 0 || (m != 0 && policy.CheckAssumedStay(out[i].AssumedStay) != nil) {
+			return nil, formatErr("exposures", "exposure %d: assumed_stay_minutes %d; want %d to %d", i, m,
+				int(policy.MinAssumedStay/time.Minute), int(policy.MaxAssumedStay/time.Minute))
+		}
 	}
 	return out, nil
 }

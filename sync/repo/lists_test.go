@@ -287,3 +287,45 @@ func TestCheckPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestExposuresAssumedStay: an exposure's own assumed stay goes through
+// the file as whole minutes; one without is written exactly as before
+// (firmware that does not know the field refuses unknown fields), and a
+// file of the old format reads as exposures without one.
+func TestExposuresAssumedStay(t *testing.T) {
+	ex := []store.Exposure{
+		{Venue: "V1", Start: t0, End: t0.Add(2 * time.Hour), NoticeUntil: t0.AddDate(0, 0, 14), AssumedStay: 90 * time.Minute},
+		{Venue: "V2", Start: t0, End: t0.Add(2 * time.Hour), NoticeUntil: t0.AddDate(0, 0, 14)},
+	}
+	b, err := MarshalExposures(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `"assumed_stay_minutes": 90`); n != 1 || strings.Count(string(b), "assumed_stay") != 1 {
+		t.Errorf("the file names the assumed stay %d times (want once, for V1 only):\n%s", n, b)
+	}
+	got, err := ParseExposures(b)
+	if err != nil || len(got) != 2 || got[0].AssumedStay != 90*time.Minute || got[1].AssumedStay != 0 {
+		t.Errorf("read back %+v, %v", got, err)
+	}
+	old := `{"exposures": [{"venue": "V1", "start": "2026-11-23T09:00:00Z", "end": "2026-11-23T11:00:00Z",
+		"notice_en": "A case visited.", "notice_zh": "確診者曾到訪。", "notice_until": "2026-12-07T09:00:00Z"}]}`
+	got, err = ParseExposures([]byte(old))
+	if err != nil || len(got) != 1 || got[0].AssumedStay != 0 || got[0].Venue != "V1" {
+		t.Errorf("old format: %+v, %v", got, err)
+	}
+	// Written without an override, the file is the old format, byte for byte.
+	b, err = MarshalExposures(ex[1:])
+	if err != nil || strings.Contains(string(b), "assumed") {
+		t.Errorf("without an override: %s, %v", b, err)
+	}
+	for _, m := range []string{"14", "481", "-30"} {
+		doc := `{"exposures": [{"venue": "V1", "start": "2026-11-23T09:00:00Z", "end": "2026-11-23T11:00:00Z", "notice_en": "", "notice_zh": "", "notice_until": "2026-12-07T09:00:00Z", "assumed_stay_minutes": ` + m + `}]}`
+		if _, err := ParseExposures([]byte(doc)); err == nil || !strings.Contains(err.Error(), "assumed_stay_minutes") {
+			t.Errorf("assumed_stay_minutes %s: got %v", m, err)
+		}
+	}
+	if _, err := MarshalExposures([]store.Exposure{{Venue: "V1", AssumedStay: 90*time.Minute + time.Second}}); err == nil {
+		t.Error("an assumed stay of odd seconds was written")
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 )
@@ -65,7 +66,8 @@ type VenueStatus struct {
 type VisitStatus struct {
 	Logged         int64      `json:"logged"`
 	Oldest         *time.Time `json:"oldest,omitempty"`
-	ExposedMatches int64      `json:"exposure_matches"` // visits within an exposure window of this venue
+	ExposedMatches int64      `json:"exposure_matches"` // stays overlapping an exposure window of this venue
+	CheckedOut     int64      `json:"checked_out"`      // stays an exit scan closed
 }
 
 // DoorStatus is today's door: exempt entries by category and openings of
@@ -216,13 +218,19 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		}
 		st.Door = door
 		if vs, err := db.VisitStats(ctx); err == nil {
-			v := &VisitStatus{Logged: vs.Visits}
+			v := &VisitStatus{Logged: vs.Visits, CheckedOut: vs.CheckedOut}
 			if !vs.Oldest.IsZero() {
 				o := vs.Oldest.UTC()
 				v.Oldest = &o
 			}
 			if c.Venue.ID != "" {
-				if v.ExposedMatches, err = db.ExposedVisits(ctx, c.Venue.ID); err != nil {
+				// The synced policy's assumed stay (kioskd may use a
+				// policy file instead; the count is a technician's hint).
+				stay := policy.Default().AssumedStay(c.Venue.Category)
+				if p, ok, err := db.Policy(ctx); err == nil && ok {
+					stay = p.AssumedStay(c.Venue.Category)
+				}
+				if v.ExposedMatches, err = db.ExposedVisits(ctx, c.Venue.ID, stay); err != nil {
 					return nil, err
 				}
 			}
@@ -302,7 +310,7 @@ func printStatus(w io.Writer, st *Status) {
 		if v.Oldest != nil {
 			oldest = stamp(*v.Oldest)
 		}
-		fmt.Fprintf(tw, "visit log\t%d visits (oldest %s), %d within an exposure window here\n", v.Logged, oldest, v.ExposedMatches)
+		fmt.Fprintf(tw, "visit log\t%d visits (oldest %s), %d closed by an exit scan, %d overlapping an exposure window here\n", v.Logged, oldest, v.CheckedOut, v.ExposedMatches)
 	}
 	for _, p := range st.Problems {
 		fmt.Fprintf(tw, "problem\t%s\n", p)

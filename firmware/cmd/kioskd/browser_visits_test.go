@@ -10,10 +10,10 @@ import (
 )
 
 // TestBrowserExposureAndGroup drives the page in headless Chromium: the
-// staff group code opens a group, a pass scanned twice under exposure data
-// for this venue shows the holder's exposure notice (and only while the
-// panel does), and the closed group lists its members' statuses and its
-// result.
+// staff group code opens a group, the venue's exposure notice is on the
+// page for everyone, a pass scanned twice under exposure data for this
+// venue shows the holder's exposure notice (and only while the panel
+// does), and the closed group lists its members' statuses and its result.
 func TestBrowserExposureAndGroup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs kioskd and Chromium")
@@ -55,6 +55,10 @@ func TestBrowserExposureAndGroup(t *testing.T) {
 	}
 	poll("group opened", `document.getElementById("group").textContent.includes("open · 0 of 9")`)
 	poll("venue notice", `document.getElementById("exposure").textContent.includes("exposure notice for this venue:")`)
+	// The venue's notice for everyone, at the top of the page: what to do
+	// if you were here, and the guard's reminder of the advice sheet.
+	poll("venue notice for everyone", `(() => { const n = document.getElementById("venue-notice");
+		return !n.hidden && n.textContent.includes("If you were here then") && n.textContent.includes("hand every visitor the printed advice sheet"); })()`)
 	if err := chromedp.Do(ctx, scan(green.Payload)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +46,8 @@ const privacyRounds = 3
 // for each holder's name and date of birth, each pass identifier (hex,
 // and raw in the files), the raw certificate identifiers and the payloads:
 // none may be there. Only the replies to the scan requests carry the
-// holder, and the test checks that they do (so the data did flow).
+// holder, and the test checks that they do (so the data did flow). Then
+// the same kiosk is restarted as an exit kiosk (privacyOfExits).
 func TestPrivacy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs kioskd")
@@ -124,6 +128,208 @@ func TestPrivacy(t *testing.T) {
 		t.Fatalf("stop: %v", err)
 	}
 	searchAll(t, "stopped", dir, needles, map[string][]byte{"log": []byte(k.logs())})
+
+	privacyOfExits(t, dir, ss, needles, hold)
+}
+
+// privacyOfExits is TestPrivacy's second part (issue 23): the same kiosk
+// restarted at a way out (scan.mode = "exit") and every sample scanned
+// leaving, through the pty and the page. An exit record holds no more
+// than an entry record: no row is added, only the check-out minute of a
+// visit that was there; the replies carry no holder; nothing personal is
+// anywhere. Then retention, 32 days on, erases visits with and without a
+// check-out, to the last byte of their keyed hashes.
+func privacyOfExits(t *testing.T, dir string, ss []sample, needles []needle, hold time.Duration) {
+	entry := visitRows(t, dir)
+	checkIns := 0
+	for _, r := range entry {
+		if r.out != nil {
+			t.Fatalf("a visit has a check-out before any exit scan: %+v", r)
+		}
+		checkIns++
+	}
+	k := startKiosk(t, dir, "-set", "scan.repeat_window=0s", "-set", "panel.status_hold="+hold.String(), "-set", "panel.holder=name", "-set", "scan.mode=exit")
+	// The simulator signs its samples with new issuer keys at each start;
+	// the passes (and so their IDs and keyed hashes) are the same.
+	ss = k.samples(t)
+	for _, s := range ss {
+		k.scanSerial(t, s.Payload, k.lastSeq(t))
+		v := k.scanWeb(t, s.Payload)
+		if v["exit"] != true {
+			t.Errorf("exit kiosk, web %s: %v; want exit", s.Name, v)
+		}
+		if _, ok := v["holder"]; ok {
+			t.Errorf("exit kiosk, web %s: the reply carries the holder", s.Name)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	var st daemon.State
+	for {
+		if err := json.Unmarshal(k.get(t, "/api/state"), &st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Visits != nil && st.Visits.Exits+st.Visits.ExitsIgnored >= uint64(2*len(ss)) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if st.Visits == nil || st.Visits.Exits == 0 || st.Visits.CheckedOut == 0 {
+		t.Fatalf("visit log %+v: want check-outs recorded (else the test proves little)", st.Visits)
+	}
+	time.Sleep(hold + 1500*time.Millisecond)
+	searchAll(t, "exit kiosk running", dir, needles, map[string][]byte{"GET /api/state": k.get(t, "/api/state"), "GET /": k.get(t, "/"), "log (running)": []byte(k.logs())})
+	if err := k.stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	searchAll(t, "exit kiosk stopped", dir, needles, map[string][]byte{"log": []byte(k.logs())})
+
+	exit := visitRows(t, dir)
+	if len(exit) != len(entry) {
+		t.Errorf("the visit log has %d rows after the exit scans, %d before: an exit added a row", len(exit), len(entry))
+	}
+	closed := 0
+	for i := range min(len(exit), len(entry)) {
+		a, b := entry[i], exit[i]
+		if a.id != b.id || !bytes.Equal(a.hash, b.hash) || a.at != b.at {
+			t.Errorf("row %d: %+v became %+v: an exit changed more than the check-out", i, a, b)
+		}
+		if b.out != nil {
+			closed++
+			if *b.out%60 != 0 || *b.out <= b.at {
+				t.Errorf("row %d: check-out %d: want a minute after the check-in %d", i, *b.out, b.at)
+			}
+		}
+	}
+	if closed == 0 || int64(closed) != st.Visits.CheckedOut {
+		t.Errorf("%d visits closed by exit scans; the kiosk said %d", closed, st.Visits.CheckedOut)
+	}
+
+	// Retention, 32 days on, on the kiosk's own database and key: the
+	// keyed hashes are there before (the search can find them) and
+	// nowhere after, for visits closed by an exit scan or not.
+	key, err := visits.LoadKey(filepath.Join(dir, visits.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hashes [][]byte
+	for _, id := range samplePassIDs(t, dir, ss) {
+		h := key.Hash(id)
+		hashes = append(hashes, h[:])
+	}
+	dbFiles := func() []byte {
+		var all []byte
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			b, err := os.ReadFile(filepath.Join(dir, daemon.DBFile+suffix))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+		return all
+	}
+	found := func(b []byte) (n int) {
+		for _, h := range hashes {
+			if bytes.Contains(b, h) {
+				n++
+			}
+		}
+		return n
+	}
+	if n := found(dbFiles()); n == 0 {
+		t.Fatal("no keyed hash of a sample found in the database before retention: the search proves nothing")
+	}
+	stor, err := store.Open(context.Background(), filepath.Join(dir, daemon.DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := fixedTime(time.Now().Add(32 * 24 * time.Hour))
+	vl, err := visits.New(visits.Opts{Store: stor, Key: key, Time: later, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := vl.Expire(context.Background())
+	if err != nil || e.Deleted != int64(len(exit)) {
+		t.Errorf("retention: %+v, %v; want all %d visits erased", e, err, len(exit))
+	}
+	if err := stor.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rows := visitRows(t, dir); len(rows) != 0 {
+		t.Errorf("%d visits left after retention", len(rows))
+	}
+	if n := found(dbFiles()); n != 0 {
+		t.Errorf("%d keyed hashes still readable in the database files after retention", n)
+	}
+}
+
+// fixedTime is a trusted clock stopped at one time.
+type fixedTime time.Time
+
+func (f fixedTime) Judge() (time.Time, bool) { return time.Time(f), true }
+
+// visitRow is one row of the visit log, read raw.
+type visitRow struct {
+	id, at int64
+	hash   []byte
+	out    *int64
+}
+
+// visitRows reads the visit log of the store in dir, every column there
+// is, by id; the table must have exactly the columns it reads.
+func visitRows(t *testing.T, dir string) []visitRow {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, daemon.DBFile)+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cols []string
+	rows, err := db.Query("SELECT name FROM pragma_table_info('visits') ORDER BY cid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if want := []string{"id", "hash", "at", "checkout"}; !slices.Equal(cols, want) {
+		t.Fatalf("the visit log's columns are %q, want %q: something more is kept", cols, want)
+	}
+	rows, err = db.Query("SELECT id, hash, at, checkout FROM visits ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []visitRow
+	for rows.Next() {
+		var r visitRow
+		if err := rows.Scan(&r.id, &r.hash, &r.at, &r.out); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// samplePassIDs returns the pass IDs of the samples that authenticate
+// against the kiosk's trust in dir.
+func samplePassIDs(t *testing.T, dir string, ss []sample) []pass.ID {
+	t.Helper()
+	ro, err := store.OpenReadOnly(context.Background(), filepath.Join(dir, daemon.DBFile), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	eng := &verify.Engine{Formats: verify.Formats(), Trust: ro}
+	var ids []pass.ID
+	for _, s := range ss {
+		if v := eng.Verify(s.Payload, time.Now()); !v.PassID.IsZero() {
+			ids = append(ids, v.PassID)
+		}
+	}
+	return ids
 }
 
 // privacyNeedles returns what must not be found: from the samples (names,

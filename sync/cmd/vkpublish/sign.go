@@ -117,7 +117,10 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 			"names; a pass is \"id\" (64 hex digits) or \"format\" and \"identifier\"):\n"+
 			"  -revocations  id | format,identifier   (or one bare ID a line)\n"+
 			"  -codes        id | format,identifier; code (red|amber); valid_from; valid_until\n"+
-			"  -exposures    venue,start,end,notice_en,notice_zh,notice_until\n"+
+			"  -exposures    venue,start,end,notice_en,notice_zh,notice_until[,assumed_stay]\n"+
+			"                assumed_stay (optional): a visit without a check-out is taken to\n"+
+			"                last this long for this window, 15m to 8h (\"90m\"); empty: the\n"+
+			"                entry policy's for the venue's category\n"+
 			"  -staff-revocations\n"+
 			"                card_id   (or one staff card id a line, '#' comments; an id is\n"+
 			"                1 to 24 of A-Z, 0-9 and '-', as printed on the card)\n"+
