@@ -403,8 +403,13 @@ func (d *Daemon) statusLine() string {
 	sc, problem := d.scannerWhy, d.lastProblem
 	d.mu.Unlock()
 	line := fmt.Sprintf("%d scans; %s; panel %s", d.flow.Processed(), sc, orNone(d.hw.PanelName))
-	if _, trusted := d.clk.Judge(); !trusted {
+	switch cs := d.clk.State(); {
+	case !cs.Trusted && cs.Jump != nil:
+		line += "; time not trusted (the clock jumped ahead)"
+	case !cs.Trusted:
 		line += "; time not trusted"
+	case cs.Ahead != nil:
+		line += "; a signed time ahead of the clock was refused"
 	}
 	if t, ok := d.st.DataTime(); ok {
 		line += "; data from " + t.UTC().Format("2006-01-02 15:04Z")

@@ -66,6 +66,13 @@ type DataSet struct {
 type Clock struct {
 	Trusted bool      `json:"trusted"`
 	Floor   time.Time `json:"floor"` // the last known good time
+	// Jump says the clock jumped ahead of the kiosk's evidence (not
+	// saved; not trusted unless no signed time confirmed the clock yet),
+	// SignedAhead that a signed time ahead of it was refused; Reset is the
+	// version of a signed floor reset applied since the start.
+	Jump        string `json:"jump,omitempty"`
+	SignedAhead string `json:"signed_ahead,omitempty"`
+	Reset       int64  `json:"reset,omitempty"`
 }
 
 // Device is one device's state: OK false is a fault.
