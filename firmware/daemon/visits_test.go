@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -80,7 +81,13 @@ func startRig(t *testing.T, exposures []store.Exposure) *kioskRig {
 
 func (r *kioskRig) scan(t *testing.T, payload string) map[string]any {
 	t.Helper()
-	res, err := http.Post(r.url+"/api/scan", "text/plain", strings.NewReader(payload))
+	tok, err := web.ReadToken(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", r.url+"/api/scan", strings.NewReader(payload))
+	req.Header.Set(web.TokenHeader, tok)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
