@@ -16,6 +16,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
@@ -59,9 +60,14 @@ func (d *Daemon) loadOperatorKeys() []ed25519.PublicKey {
 func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 	cfg := d.cfg.Staff
 	o := scan.DoorOpts{
-		Cards:        &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st},
+		Cards: &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st,
+			// The entry policy in force bounds each role's card lifetime.
+			MaxLife: d.cardLife,
+			Venue:   d.cfg.Venue.ID, Kiosk: d.cfg.Fleet.KioskID},
 		ExemptWindow: cfg.ExemptWindow.D,
 		OpenFor:      cfg.OpenFor.D,
+		// Door payloads through the web API only on the simulator's page.
+		WebDoor: d.cfg.Kiosk.Simulate,
 	}
 	if cfg.Setup {
 		o.Provision = func(v *hken.Venue, code string) error {
@@ -79,6 +85,16 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 	}
 	o.Resume = d.door.resume(ctx, d.now())
 	return o
+}
+
+// cardLife is the longest a staff card of role may be valid for, as the
+// entry policy in force says (its defaults without one).
+func (d *Daemon) cardLife(r staff.Role) time.Duration {
+	var rule policy.StaffRule
+	if p := d.eng.p.Load().Policy; p != nil {
+		rule = p.Staff
+	}
+	return rule.MaxCardLife(string(r))
 }
 
 func (d *Daemon) now() time.Time {
@@ -180,6 +196,9 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	}
 	if !e.Until.IsZero() {
 		attrs = append(attrs, "until", e.Until.Format(time.RFC3339))
+	}
+	if e.Source == scan.Web {
+		attrs = append(attrs, "source", "web (simulation)")
 	}
 	slog.Info("door", attrs...)
 	l.mu.Lock()
@@ -331,6 +350,14 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 			k = i18n.StaffUnchecked
 		case scan.WhyNoAction:
 			k = i18n.StaffNoAction
+		case scan.WhyTooLong:
+			k = i18n.StaffTooLong
+		case scan.WhyElsewhere:
+			k = i18n.StaffElsewhere
+		case scan.WhyRateLimited:
+			k = i18n.StaffRateLimited
+		case scan.WhyNotScanner:
+			k = i18n.StaffNotScanner
 		}
 		return msg(layout.Bang, k)
 	case scan.ExemptArmed:

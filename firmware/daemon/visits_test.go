@@ -42,6 +42,7 @@ func startRig(t *testing.T, exposures []store.Exposure) *kioskRig {
 	cfg := config.Default()
 	cfg.Kiosk.StateDir = t.TempDir()
 	cfg.Kiosk.Listen = "127.0.0.1:0"
+	cfg.Kiosk.Simulate = true // the staff code through the API, as the simulator's page sends it
 	cfg.Scanner.Device = ""
 	cfg.Venue.ID = "V1"
 	cfg.Scan.RepeatWindow.D = 0

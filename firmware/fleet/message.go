@@ -105,7 +105,24 @@ type Counts struct {
 	Entries   int64            `json:"entries"`
 	Exempt    map[string]int64 `json:"exempt,omitempty"` // entries on an exemption, by category
 	Overrides int64            `json:"overrides,omitempty"`
+	// Door counts each opening and closing of entry in the period by who
+	// did it: a staff card's id hash (staff.IDHash, 16 hex digits), or
+	// "button". Left out when none.
+	Door map[string]DoorCounts `json:"door,omitempty"`
 }
+
+// DoorCounts are one card's (or the button's) openings and closings of
+// entry.
+type DoorCounts struct {
+	Opened int64 `json:"opened,omitempty"`
+	Closed int64 `json:"closed,omitempty"`
+}
+
+// MaxDoorActors bounds the cards (and the button) a counters message
+// names.
+const MaxDoorActors = 64
+
+var doorActor = regexp.MustCompile(`^([0-9a-f]{16}|button)$`)
 
 // Counters is the counters message: counts from From to To.
 type Counters struct {
@@ -144,6 +161,18 @@ func (a Counts) add(b Counts) Counts {
 		}
 		for k, v := range b.Exempt {
 			out.Exempt[k] += v
+		}
+	}
+	if len(a.Door)+len(b.Door) > 0 {
+		out.Door = maps.Clone(a.Door)
+		if out.Door == nil {
+			out.Door = map[string]DoorCounts{}
+		}
+		for k, v := range b.Door {
+			d := out.Door[k]
+			d.Opened += v.Opened
+			d.Closed += v.Closed
+			out.Door[k] = d
 		}
 	}
 	return out
@@ -244,6 +273,13 @@ func (c *Counters) Check(venue, kiosk string) error {
 		return fmt.Errorf("periods %d", c.Periods)
 	case len(c.Exempt) > MaxExemptKinds:
 		return fmt.Errorf("%d exemption categories; at most %d", len(c.Exempt), MaxExemptKinds)
+	case len(c.Door) > MaxDoorActors:
+		return fmt.Errorf("%d door actors; at most %d", len(c.Door), MaxDoorActors)
+	}
+	for k, d := range c.Door {
+		if !doorActor.MatchString(k) || d.Opened < 0 || d.Closed < 0 || d.Opened > maxCount || d.Closed > maxCount {
+			return fmt.Errorf("door %q: %+v", k, d)
+		}
 	}
 	for name, n := range map[string]int64{"green": c.Green, "amber": c.Amber, "red": c.Red, "entries": c.Entries, "overrides": c.Overrides} {
 		if n < 0 || n > maxCount {

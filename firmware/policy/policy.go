@@ -40,6 +40,8 @@ type Policy struct {
 	// VisitRetentionDays is how long the visit log keeps a visit (see
 	// VisitRetention); 0: DefaultVisitRetentionDays.
 	VisitRetentionDays int `json:"visit_retention_days,omitempty"`
+	// Staff bounds staff cards (staff.go).
+	Staff StaffRule `json:"staff,omitzero"`
 
 	// Formats overrides the vaccination rule for one pass format (for
 	// example Hong Kong's Vaccine Pass for "hksarg").
@@ -197,6 +199,9 @@ func (p *Policy) Validate() error {
 		return err
 	}
 	if err := p.validateRetention(); err != nil {
+		return err
+	}
+	if err := p.Staff.validate(); err != nil {
 		return err
 	}
 	for name, f := range p.Formats {

@@ -47,6 +47,11 @@ const (
 	// ButtonActor names the open button in the log, where a card id
 	// would be.
 	ButtonActor = "button"
+	// DefaultOpenLimit openings or closings of entry by one card within
+	// DefaultOpenLimitWindow: a supervisor's day, not a photographed card
+	// re-opening entry every quarter of an hour.
+	DefaultOpenLimit       = 8
+	DefaultOpenLimitWindow = 24 * time.Hour
 )
 
 // StaffCode is the reason code of the verdict a staff payload gets in
@@ -78,6 +83,18 @@ type DoorOpts struct {
 	// Resume, when set, is entry left open by a previous run, resumed at
 	// start if it has not yet ended.
 	Resume *OpenState
+	// WebDoor honours door payloads — staff cards, category codes, a
+	// poster in setup, the group code — that come through the web API
+	// (Source Web), labelled as such: the simulator's page. Off (a real
+	// kiosk), only the scanner carries them: a photo of a card posted to
+	// the API, or a page of another site, does nothing.
+	WebDoor bool
+	// OpenLimit is how many times one card may open or close entry within
+	// OpenLimitWindow; beyond, the card is refused until the oldest falls
+	// out of the window (the open button is not limited). 0:
+	// DefaultOpenLimit, DefaultOpenLimitWindow.
+	OpenLimit       int
+	OpenLimitWindow time.Duration
 }
 
 func (o *DoorOpts) check() error {
@@ -89,6 +106,12 @@ func (o *DoorOpts) check() error {
 	}
 	if o.OpenFor == 0 {
 		o.OpenFor = DefaultOpenFor
+	}
+	if o.OpenLimit == 0 {
+		o.OpenLimit = DefaultOpenLimit
+	}
+	if o.OpenLimitWindow == 0 {
+		o.OpenLimitWindow = DefaultOpenLimitWindow
 	}
 	if o.ExemptWindow < 5*time.Second || o.ExemptWindow > 10*time.Minute {
 		return fmt.Errorf("scan: exempt window %v: want 5s to 10m", o.ExemptWindow)
@@ -135,6 +158,10 @@ const (
 	WhySaveFailed  = "save_failed"   // the venue could not be written
 	WhyStaff       = "staff"         // ended by staff
 	WhyTimeout     = "timeout"       // ended by itself
+	WhyTooLong     = "too_long"      // valid for longer than the policy allows its role
+	WhyElsewhere   = "elsewhere"     // bound to other venues or kiosks
+	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
+	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
 )
 
 // DoorEvent is one thing that happened at the door. Nothing in it is
@@ -150,6 +177,9 @@ type DoorEvent struct {
 	Until    time.Time      `json:"until,omitzero"`     // armed or open: when it ends by itself
 	VenueID  string         `json:"venue_id,omitempty"` // SetupDone
 	Venue    string         `json:"venue,omitempty"`    // SetupDone: the venue's name
+	// Source is where the payload came from: Serial, or Web in simulation
+	// (DoorOpts.WebDoor); "" for buttons and timeouts.
+	Source Source `json:"source,omitempty"`
 }
 
 // DoorSink is implemented by sinks that show the door: DoorChanged is
@@ -182,10 +212,43 @@ type armed struct {
 
 // door is the flow's door state, owned by Run's goroutine.
 type door struct {
-	armed  *armed
-	open   *OpenState
-	state  atomic.Pointer[DoorState] // a copy for other goroutines
-	recent map[[32]byte]time.Time    // staff payloads read within DoorRepeat
+	armed   *armed
+	open    *OpenState
+	state   atomic.Pointer[DoorState] // a copy for other goroutines
+	recent  map[[32]byte]time.Time    // staff payloads read within DoorRepeat
+	toggles map[string][]time.Time    // by card id: its openings and closings within OpenLimitWindow
+}
+
+// maxToggleCards bounds the cards whose openings are remembered.
+const maxToggleCards = 256
+
+// mayToggle reports whether card may open or close entry now, and counts
+// it when it may.
+func (f *Flow) mayToggle(card string, now time.Time) bool {
+	if f.door.toggles == nil {
+		f.door.toggles = map[string][]time.Time{}
+	}
+	w := f.opts.Door.OpenLimitWindow
+	for id, ts := range f.door.toggles {
+		i := 0
+		for i < len(ts) && now.Sub(ts[i]) >= w {
+			i++
+		}
+		if ts = ts[i:]; len(ts) == 0 {
+			delete(f.door.toggles, id)
+		} else {
+			f.door.toggles[id] = ts
+		}
+	}
+	ts := f.door.toggles[card]
+	if len(ts) >= f.opts.Door.OpenLimit {
+		return false
+	}
+	if ts == nil && len(f.door.toggles) >= maxToggleCards {
+		return false // hundreds of supervisor cards in a day: something is wrong
+	}
+	f.door.toggles[card] = append(ts, now)
+	return true
 }
 
 // DoorRepeat is how long the same staff card or code read again is taken
@@ -301,12 +364,36 @@ func (f *Flow) pressed(b *doorButton, now time.Time) {
 	}
 }
 
+// fromScanner reports whether a door payload in s may act: it came from
+// the scanner, or from the web API in simulation (DoorOpts.WebDoor).
+func (f *Flow) fromScanner(s Scan) bool {
+	return s.Source == Serial || f.opts.Door.WebDoor
+}
+
+// notFromScanner refuses a door payload (a staff card, a category code, a
+// poster, the group code) that came through the web API on a real kiosk:
+// it does nothing but say so.
+func (f *Flow) notFromScanner(s Scan, now time.Time) Result {
+	at, trusted := f.opts.Time.Judge()
+	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true}
+	e := DoorEvent{Kind: CardRefused, At: now, Why: WhyNotScanner, Source: s.Source}
+	f.doorEvent(e)
+	r.Verdict = staffVerdict(verify.Red, describe(e))
+	r.Door = &e
+	return r
+}
+
 // doorScan handles a staff payload and returns its result.
 func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 	at, trusted := f.opts.Time.Judge()
 	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
 	p := trimPayload(s.Payload)
 	var e DoorEvent
+	defer func() {
+		if s.Source != Serial && r.Verdict != nil && len(r.Verdict.Reasons) > 0 {
+			r.Verdict.Reasons[0].Detail = "simulation, through the web API: " + r.Verdict.Reasons[0].Detail
+		}
+	}()
 	switch {
 	case repeat:
 		// A second read of the same card or code: not a second action.
@@ -335,6 +422,7 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 		}
 		e = f.card(card, now)
 	}
+	e.Source = s.Source
 	f.doorEvent(e)
 	status := verify.Green
 	switch e.Kind {
@@ -365,6 +453,10 @@ func refusal(err error) string {
 		return WhyNoKey
 	case errors.Is(err, staff.ErrLookup):
 		return WhyLookup
+	case errors.Is(err, staff.ErrTooLong):
+		return WhyTooLong
+	case errors.Is(err, staff.ErrElsewhere):
+		return WhyElsewhere
 	}
 	return WhyMalformed
 }
@@ -373,6 +465,9 @@ func refusal(err error) string {
 func describe(e DoorEvent) string {
 	switch e.Kind {
 	case CardRefused:
+		if e.Why == WhyNotScanner {
+			return "staff codes work only from the kiosk's scanner: refused from " + string(e.Source) + ", nothing done"
+		}
 		return "staff card refused (" + e.Why + "): nothing done"
 	case ExemptArmed:
 		return "guard card " + e.Card + ": scan a category code or press a category button"
@@ -404,6 +499,10 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 	a := f.door.armed
 	switch c.Role {
 	case staff.Supervisor:
+		if !f.mayToggle(c.ID, now) {
+			e.Kind, e.Why = CardRefused, WhyRateLimited
+			return e
+		}
 		f.door.armed = nil
 		return f.openEvent(c.ID, now)
 	case staff.Guard:
