@@ -129,6 +129,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	loc := time.Local
 	d.counters = newCounters(d.st, loc)
 	d.door = newDoorLog(d.st, loc)
+	d.door.venue = cfg.Venue.ID
 	sinks, err := d.sinks()
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
+	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
@@ -70,6 +72,7 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 		WebDoor: d.cfg.Kiosk.Simulate,
 	}
 	if cfg.Setup {
+		o.SetupVenues = cfg.SetupVenues
 		o.Provision = func(v *hken.Venue, code string) error {
 			pv, err := provision.VenueFromPoster(code)
 			if err != nil {
@@ -152,10 +155,28 @@ type doorLog struct {
 	pending map[string]store.ExemptCounts // by day, not yet written
 	open    int64                         // the open override's id in the store; 0: none
 	dropped uint64
+	venue   string // venue.id in force, for the record of a venue change
 }
 
 func newDoorLog(st *store.Store, loc *time.Location) *doorLog {
 	return &doorLog{st: st, loc: loc, work: make(chan scan.DoorEvent, 64), pending: map[string]store.ExemptCounts{}}
+}
+
+// setupSetting holds the last venue change made at the kiosk (a
+// fleet.Setup), reported in every fleet status.
+const setupSetting = "door.setup_last"
+
+// lastSetup reads the last venue change made at the kiosk; nil: none.
+func lastSetup(ctx context.Context, st *store.Store) *fleet.Setup {
+	v, ok, err := st.Setting(ctx, setupSetting)
+	if err != nil || !ok {
+		return nil
+	}
+	var u fleet.Setup
+	if json.Unmarshal([]byte(v), &u) != nil {
+		return nil
+	}
+	return &u
 }
 
 // resume returns entry left open by the last run, to resume; an override
@@ -212,7 +233,7 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	}
 	l.mu.Unlock()
 	switch e.Kind {
-	case scan.ExemptRecorded, scan.OpenStarted, scan.OpenEnded:
+	case scan.ExemptRecorded, scan.OpenStarted, scan.OpenEnded, scan.SetupDone:
 		select {
 		case l.work <- e:
 		default:
@@ -283,6 +304,13 @@ func (l *doorLog) write(e scan.DoorEvent) {
 			by, why = "timeout", store.EndTimeout
 		}
 		err = l.st.EndOverride(ctx, id, e.At, by, why)
+	case scan.SetupDone:
+		// For the fleet: which card moved the kiosk to which venue.
+		var b []byte
+		b, err = json.Marshal(fleet.Setup{At: e.At.UTC(), From: l.venue, To: e.VenueID, Card: staff.IDHash(e.Card)})
+		if err == nil {
+			err = l.st.SetSetting(ctx, setupSetting, string(b))
+		}
 	}
 	if err != nil {
 		slog.Error("door: writing to the store", "event", string(e.Kind), "err", err)
@@ -298,6 +326,9 @@ type DoorJSON struct {
 	Overrides store.OverrideCounts `json:"open_today"`
 	Revoked   int64                `json:"staff_cards_revoked"`
 	Dropped   uint64               `json:"dropped,omitempty"`
+	// Setup is the last venue change made at the kiosk, as the fleet
+	// status reports it.
+	Setup *fleet.Setup `json:"setup_last,omitempty"`
 }
 
 func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
@@ -329,6 +360,7 @@ func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
 	}
 	j.Overrides.Day = day.Format(time.DateOnly)
 	j.Revoked, _ = l.st.StaffRevocationCount(ctx)
+	j.Setup = lastSetup(ctx, l.st)
 	return j
 }
 
@@ -380,6 +412,10 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 		return msg(layout.Info, i18n.OpenEnded)
 	case scan.SetupArmed:
 		return msg(layout.Info, i18n.SetupArmed)
+	case scan.SetupPending:
+		s := msg(layout.Info, i18n.SetupConfirm)
+		s.Args = []string{"name", e.Venue + " (" + e.VenueID + ")"}
+		return s
 	case scan.SetupDone:
 		s := msg(layout.Info, i18n.SetupDone)
 		s.Args = []string{"name", e.Venue}

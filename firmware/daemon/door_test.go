@@ -61,6 +61,7 @@ func TestDoorStatusEveryKind(t *testing.T) {
 		{scan.DoorEvent{Kind: scan.OpenStarted, Until: time.Now()}, layout.Info, i18n.OpenModeShort, i18n.OpenUntil},
 		{scan.DoorEvent{Kind: scan.OpenEnded}, layout.Info, i18n.OpenEnded, ""},
 		{scan.DoorEvent{Kind: scan.SetupArmed}, layout.Info, i18n.SetupArmed, ""},
+		{scan.DoorEvent{Kind: scan.SetupPending, VenueID: "WHBvLDSa", Venue: "Central Market"}, layout.Info, i18n.SetupConfirm, ""},
 		{scan.DoorEvent{Kind: scan.SetupDone, Venue: "Tai Po Hui Market"}, layout.Info, i18n.SetupDone, i18n.SetupRestart},
 		{scan.DoorEvent{Kind: scan.SetupRefused}, layout.Bang, i18n.SetupPosterRefused, ""},
 		{scan.DoorEvent{Kind: scan.SetupCancelled}, layout.Info, i18n.SetupCancelled, ""},

@@ -89,6 +89,7 @@ func (s fleetSource) Snapshot(ctx context.Context) fleet.Snapshot {
 	maxAge := d.eng.p.Load().Policy.MaxDataAge()
 	snap.DataStale = !ok || maxAge > 0 && time.Since(t) > maxAge
 	snap.Clock = fleetClock(d.clk.State())
+	snap.Setup = lastSetup(ctx, d.st)
 
 	d.mu.Lock()
 	snap.Scanner = fleet.Device{OK: d.scannerOK, State: d.scannerWhy}

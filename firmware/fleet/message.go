@@ -48,10 +48,13 @@ type Snapshot struct {
 	DataStale bool       `json:"data_stale"` // older than the entry policy allows: scans turn amber
 	LastSync  *time.Time `json:"last_sync"`  // when data was last applied
 	Clock     Clock      `json:"clock"`
-	Scanner   Device     `json:"scanner"`
-	Panel     Device     `json:"panel"`
-	Lights    Device     `json:"lights"`
-	LastError string     `json:"last_error"` // the last problem the kiosk noted, "" when none
+	// Setup is the last change of the kiosk's venue from a poster at the
+	// kiosk (applied at the next start); nil: none.
+	Setup     *Setup `json:"setup,omitempty"`
+	Scanner   Device `json:"scanner"`
+	Panel     Device `json:"panel"`
+	Lights    Device `json:"lights"`
+	LastError string `json:"last_error"` // the last problem the kiosk noted, "" when none
 }
 
 // DataSet is one synced data set.
@@ -74,6 +77,20 @@ type Clock struct {
 	SignedAhead string `json:"signed_ahead,omitempty"`
 	Reset       int64  `json:"reset,omitempty"`
 }
+
+// Setup is a change of the kiosk's venue made at the kiosk: a
+// technician's card, the venue's poster, the card again.
+type Setup struct {
+	At   time.Time `json:"at"`
+	From string    `json:"from"` // the venue id before ("" when none)
+	To   string    `json:"to"`   // the poster's venue id
+	Card string    `json:"card"` // the technician card's id hash (staff.IDHash)
+}
+
+var (
+	setupVenue = regexp.MustCompile(`^[A-Za-z0-9_-]{0,32}$`)
+	cardHash   = regexp.MustCompile(`^[0-9a-f]{16}$`)
+)
 
 // Device is one device's state: OK false is a fault.
 type Device struct {
@@ -251,6 +268,9 @@ func (s *Status) Check(venue, kiosk string) error {
 		if d.Version < 0 || d.Age < -maxUptime || d.Age > maxUptime {
 			return fmt.Errorf("data set %s: version %d, age %d", d.Name, d.Version, d.Age)
 		}
+	}
+	if u := s.Setup; u != nil && (u.At.IsZero() || !setupVenue.MatchString(u.From) || u.To == "" || !setupVenue.MatchString(u.To) || !cardHash.MatchString(u.Card)) {
+		return fmt.Errorf("setup %+v", *u)
 	}
 	for what, t := range map[string]string{"firmware": s.Firmware, "slot": s.Slot, "scanner": s.Scanner.State,
 		"panel": s.Panel.State, "lights": s.Lights.State, "last_error": s.LastError} {

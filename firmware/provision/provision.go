@@ -37,6 +37,9 @@ type Settings struct {
 	Scanner *Scanner `json:"scanner,omitempty"`
 	Sync    *Sync    `json:"sync,omitempty"`
 	Profile string   `json:"profile,omitempty"` // "default" or "hk"
+	// SetupVenues, when set, are the only LeaveHomeSafe venue ids a
+	// technician may set from a poster at the kiosk (staff.setup_venues).
+	SetupVenues []string `json:"setup_venues,omitempty"`
 }
 
 // Venue is the venue identity.
@@ -108,6 +111,16 @@ func (s *Settings) TOML(stateDir string) string {
 		if sc.Baud != 0 {
 			fmt.Fprintf(&b, "baud = %d\n", sc.Baud)
 		}
+	}
+	if len(s.SetupVenues) > 0 {
+		b.WriteString("[staff]\nsetup_venues = [")
+		for i, v := range s.SetupVenues {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(q(v))
+		}
+		b.WriteString("]\n")
 	}
 	if sy := s.Sync; sy != nil {
 		b.WriteString("[sync]\n")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,7 +26,9 @@ import (
 //     closes it. A long press on the open button does the same, by
 //     "button".
 //   - A technician's card arms setup for SetupWindow; the venue's
-//     LeaveHomeSafe poster (HKEN:…) then sets the venue identity.
+//     LeaveHomeSafe poster (HKEN:…), read by the scanner, is shown, and the
+//     same card again sets the venue identity. One poster per arming: a
+//     refused one disarms.
 //
 // A forged, expired, not-yet-valid or revoked card, or one whose
 // revocation cannot be looked up, does nothing but say so. A category
@@ -77,9 +80,13 @@ type DoorOpts struct {
 	// 0: DefaultSetupWindow.
 	SetupWindow time.Duration
 	// Provision writes the venue identity of a scanned poster, given
-	// decoded and as scanned (on the flow's goroutine: it must be quick);
-	// nil: technician cards do nothing.
+	// decoded and as scanned (on the flow's goroutine: it must be quick),
+	// once the technician confirmed it with their card again; nil:
+	// technician cards do nothing.
 	Provision func(v *hken.Venue, code string) error
+	// SetupVenues, when set, are the only venue ids a poster may set (the
+	// signed provisioning file's allow-list).
+	SetupVenues []string
 	// Resume, when set, is entry left open by a previous run, resumed at
 	// start if it has not yet ended.
 	Resume *OpenState
@@ -138,8 +145,9 @@ const (
 	OpenStarted     DoorKind = "open_started"     // entry open until Until
 	OpenEnded       DoorKind = "open_ended"       // Why "staff" or "timeout"
 	SetupArmed      DoorKind = "setup_armed"      // a technician's card: the poster next
+	SetupPending    DoorKind = "setup_pending"    // the poster read: VenueID, Venue shown; the same card again confirms
 	SetupDone       DoorKind = "setup_done"       // Venue set
-	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why)
+	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed
 	SetupCancelled  DoorKind = "setup_cancelled"  // the card again or the window passed
 )
 
@@ -162,6 +170,8 @@ const (
 	WhyElsewhere   = "elsewhere"     // bound to other venues or kiosks
 	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
 	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
+	WhyNotAllowed  = "not_allowed"   // a poster of a venue the provisioning does not allow
+	WhyOnePoster   = "one_poster"    // a second poster in one setup
 )
 
 // DoorEvent is one thing that happened at the door. Nothing in it is
@@ -175,8 +185,8 @@ type DoorEvent struct {
 	Category staff.Category `json:"category,omitempty"` // ExemptRecorded
 	Since    time.Time      `json:"since,omitzero"`     // OpenEnded: when it opened
 	Until    time.Time      `json:"until,omitzero"`     // armed or open: when it ends by itself
-	VenueID  string         `json:"venue_id,omitempty"` // SetupDone
-	Venue    string         `json:"venue,omitempty"`    // SetupDone: the venue's name
+	VenueID  string         `json:"venue_id,omitempty"` // SetupPending, SetupDone
+	Venue    string         `json:"venue,omitempty"`    // SetupPending, SetupDone: the venue's name
 	// Source is where the payload came from: Serial, or Web in simulation
 	// (DoorOpts.WebDoor); "" for buttons and timeouts.
 	Source Source `json:"source,omitempty"`
@@ -199,15 +209,21 @@ type OpenState struct {
 // armed, for status pages.
 type DoorState struct {
 	Open  *OpenState `json:"open,omitempty"`
-	Armed string     `json:"armed,omitempty"` // "exempt" or "setup" while a card waits
+	Armed string     `json:"armed,omitempty"` // "exempt", "setup", or "confirm" (a poster read) while a card waits
 	Until time.Time  `json:"armed_until,omitzero"`
+	// Pending is the venue a poster would set, until the technician's
+	// card confirms it: "ID name".
+	Pending string `json:"pending_venue,omitempty"`
 }
 
-// armed is a card waiting for its second step.
+// armed is a card waiting for its next step.
 type armed struct {
 	role  staff.Role
 	card  string
 	until time.Time
+	// A technician's: the poster read, waiting for the same card again.
+	venue *hken.Venue
+	code  string
 }
 
 // door is the flow's door state, owned by Run's goroutine.
@@ -294,6 +310,9 @@ func (f *Flow) publishDoor() {
 		s.Armed, s.Until = "exempt", a.until
 		if a.role == staff.Technician {
 			s.Armed = "setup"
+			if a.venue != nil {
+				s.Armed, s.Pending = "confirm", a.venue.ID+" "+venueName(a.venue)
+			}
 		}
 	}
 	f.door.state.Store(s)
@@ -407,7 +426,7 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			e = f.category(c, now)
 		}
 	case strings.HasPrefix(p, hken.Prefix):
-		e = f.poster(p, now)
+		e = f.poster(p, s.Source, now)
 	default:
 		// The card's validity is judged on the trusted clock's time, which
 		// never goes back below the time floor: an expired card stays
@@ -483,6 +502,8 @@ func describe(e DoorEvent) string {
 		return "entry checks resumed (" + e.Why + ", by " + e.Card + ")"
 	case SetupArmed:
 		return "technician card " + e.Card + ": scan the venue's LeaveHomeSafe poster"
+	case SetupPending:
+		return "poster of venue " + e.VenueID + " (" + e.Venue + "): scan technician card " + e.Card + " again to set it"
 	case SetupDone:
 		return "venue set to " + e.VenueID + ": restart the kiosk to apply"
 	case SetupRefused:
@@ -520,6 +541,9 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 		}
 		if a != nil && a.role == staff.Technician && a.card == c.ID {
 			f.door.armed = nil
+			if a.venue != nil {
+				return f.setVenue(a, now)
+			}
 			e.Kind, e.Why = SetupCancelled, WhyStaff
 			return e
 		}
@@ -545,26 +569,47 @@ func (f *Flow) category(c staff.Category, now time.Time) DoorEvent {
 	return DoorEvent{Kind: ExemptRecorded, At: now, Card: a.card, Role: a.role, Category: c}
 }
 
-// poster sets the venue from a LeaveHomeSafe poster (setup armed).
-func (f *Flow) poster(p string, now time.Time) DoorEvent {
+// poster reads a LeaveHomeSafe poster during setup: one poster per
+// arming, from the scanner only. A usable one is shown, waiting for the
+// same technician's card again; anything else disarms setup.
+func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	a := f.door.armed
 	e := DoorEvent{At: now, Card: a.card, Role: a.role}
-	v, err := hken.Decode(p)
-	if err != nil || !v.HashOK {
+	f.door.armed = nil
+	switch v, err := hken.Decode(p); {
+	case src != Serial:
+		e.Kind, e.Why = SetupRefused, WhyNotScanner
+	case a.venue != nil:
+		e.Kind, e.Why = SetupRefused, WhyOnePoster
+	case err != nil || !v.HashOK:
 		e.Kind, e.Why = SetupRefused, WhyBadPoster
-		return e // still armed: the technician may scan again
+	case len(f.opts.Door.SetupVenues) > 0 && !slices.Contains(f.opts.Door.SetupVenues, v.ID):
+		e.Kind, e.Why, e.VenueID = SetupRefused, WhyNotAllowed, v.ID
+	default:
+		f.door.armed = &armed{role: a.role, card: a.card, until: now.Add(f.opts.Door.SetupWindow), venue: v, code: p}
+		e.Kind, e.VenueID, e.Venue, e.Until = SetupPending, v.ID, venueName(v), f.door.armed.until
 	}
-	if err := f.opts.Door.Provision(v, p); err != nil {
+	return e
+}
+
+// setVenue writes the venue a confirmed poster names.
+func (f *Flow) setVenue(a *armed, now time.Time) DoorEvent {
+	e := DoorEvent{At: now, Card: a.card, Role: a.role, VenueID: a.venue.ID, Venue: venueName(a.venue)}
+	if err := f.opts.Door.Provision(a.venue, a.code); err != nil {
 		slog.Error("door: setting the venue from a poster", "err", err)
 		e.Kind, e.Why = SetupRefused, WhySaveFailed
 		return e
 	}
-	f.door.armed = nil
-	e.Kind, e.VenueID, e.Venue = SetupDone, v.ID, v.NameEn
-	if e.Venue == "" {
-		e.Venue = v.NameZh
-	}
+	e.Kind = SetupDone
 	return e
+}
+
+// venueName is the poster's English name, or its Chinese one.
+func venueName(v *hken.Venue) string {
+	if v.NameEn != "" {
+		return v.NameEn
+	}
+	return v.NameZh
 }
 
 // toggleOpen opens entry, or closes it, by by.
