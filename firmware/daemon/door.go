@@ -65,7 +65,8 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 		Cards: &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st,
 			// The entry policy in force bounds each role's card lifetime.
 			MaxLife: d.cardLife,
-			Venue:   d.cfg.Venue.ID, Kiosk: d.cfg.Fleet.KioskID},
+			Venue:   d.cfg.Venue.ID, Kiosk: d.cfg.Fleet.KioskID,
+			ListTime: d.staffListTime, MaxListAge: d.maxDataAge},
 		ExemptWindow: cfg.ExemptWindow.D,
 		OpenFor:      cfg.OpenFor.D,
 		// Door payloads through the web API only on the simulator's page.
@@ -98,6 +99,24 @@ func (d *Daemon) cardLife(r staff.Role) time.Duration {
 		rule = p.Staff
 	}
 	return rule.MaxCardLife(string(r))
+}
+
+// staffListTime is when the staff-card revocation list in force was
+// signed; ok is false when the kiosk has none.
+func (d *Daemon) staffListTime() (time.Time, bool) {
+	v, ok, err := d.st.DataVersion(context.Background(), store.DataStaffRevocations)
+	if err != nil || !ok {
+		return time.Time{}, false
+	}
+	return v.SignedAt, true
+}
+
+// maxDataAge is the entry policy's maximum data age (0: unbounded).
+func (d *Daemon) maxDataAge() time.Duration {
+	if p := d.eng.p.Load().Policy; p != nil {
+		return p.MaxDataAge()
+	}
+	return 0
 }
 
 func (d *Daemon) now() time.Time {
@@ -329,6 +348,10 @@ type DoorJSON struct {
 	// Setup is the last venue change made at the kiosk, as the fleet
 	// status reports it.
 	Setup *fleet.Setup `json:"setup_last,omitempty"`
+	// StaleList says the staff-card revocation list is older than the
+	// policy's maximum data age (or missing): supervisors' and technicians'
+	// cards are refused.
+	StaleList bool `json:"staff_list_stale,omitempty"`
 }
 
 func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
@@ -361,6 +384,9 @@ func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
 	j.Overrides.Day = day.Format(time.DateOnly)
 	j.Revoked, _ = l.st.StaffRevocationCount(ctx)
 	j.Setup = lastSetup(ctx, l.st)
+	if t, ok := d.staffListTime(); d.maxDataAge() > 0 && (!ok || now.Sub(t) > d.maxDataAge()) {
+		j.StaleList = true
+	}
 	return j
 }
 
@@ -390,11 +416,16 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 			k = i18n.StaffRateLimited
 		case scan.WhyNotScanner:
 			k = i18n.StaffNotScanner
+		case scan.WhyStaleList:
+			k = i18n.StaffListStale
 		}
 		return msg(layout.Bang, k)
 	case scan.ExemptArmed:
 		s := msg(layout.Info, i18n.StaffExemptArmed)
 		s.Note = i18n.StaffPickCategory
+		if e.StaleList {
+			s.Note = i18n.StaffListOld // the warning: a revoked card may pass
+		}
 		return s
 	case scan.ExemptCancelled:
 		return msg(layout.Info, i18n.StaffExemptCancelled)

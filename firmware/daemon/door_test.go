@@ -51,6 +51,8 @@ func TestDoorStatusEveryKind(t *testing.T) {
 		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyElsewhere}, layout.Bang, i18n.StaffElsewhere, ""},
 		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyRateLimited}, layout.Bang, i18n.StaffRateLimited, ""},
 		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyNotScanner}, layout.Bang, i18n.StaffNotScanner, ""},
+		{scan.DoorEvent{Kind: scan.CardRefused, Why: scan.WhyStaleList}, layout.Bang, i18n.StaffListStale, ""},
+		{scan.DoorEvent{Kind: scan.ExemptArmed, StaleList: true}, layout.Info, i18n.StaffExemptArmed, i18n.StaffListOld},
 		{scan.DoorEvent{Kind: scan.ExemptArmed}, layout.Info, i18n.StaffExemptArmed, i18n.StaffPickCategory},
 		{scan.DoorEvent{Kind: scan.ExemptCancelled}, layout.Info, i18n.StaffExemptCancelled, ""},
 		{scan.DoorEvent{Kind: scan.ExemptRecorded, Category: staff.Under12}, layout.Info, i18n.ExemptConfirmed, i18n.ExemptUnder12},

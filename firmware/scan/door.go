@@ -66,6 +66,13 @@ type CardVerifier interface {
 	Verify(payload string, at time.Time) (*staff.Card, error)
 }
 
+// ListAger is a CardVerifier that knows whether its revocation list is
+// out of date (staff.Verifier.StaleList): then supervisors' and
+// technicians' cards are refused, and guards' work with a warning.
+type ListAger interface {
+	StaleList(at time.Time) bool
+}
+
 // DoorOpts configures the door.
 type DoorOpts struct {
 	// Cards checks staff cards; nil: staff cards and category codes are
@@ -171,6 +178,7 @@ const (
 	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
 	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
 	WhyNotAllowed  = "not_allowed"   // a poster of a venue the provisioning does not allow
+	WhyStaleList   = "stale_list"    // the staff-card revocation list is out of date: no supervisor or technician action
 	WhyOnePoster   = "one_poster"    // a second poster in one setup
 )
 
@@ -190,6 +198,9 @@ type DoorEvent struct {
 	// Source is where the payload came from: Serial, or Web in simulation
 	// (DoorOpts.WebDoor); "" for buttons and timeouts.
 	Source Source `json:"source,omitempty"`
+	// StaleList warns that a guard's card was taken while the staff-card
+	// revocation list is out of date.
+	StaleList bool `json:"stale_list,omitempty"`
 }
 
 // DoorSink is implemented by sinks that show the door: DoorChanged is
@@ -439,7 +450,18 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			}
 			break
 		}
+		// A list that is out of date cannot tell a revoked card: no opening
+		// of entry or change of venue on it; a guard's count goes on, said.
+		stale := false
+		if la, ok := f.opts.Door.Cards.(ListAger); ok && la.StaleList(at) {
+			if card.Role != staff.Guard {
+				e = DoorEvent{Kind: CardRefused, At: now, Card: card.ID, Role: card.Role, Why: WhyStaleList}
+				break
+			}
+			stale = true
+		}
 		e = f.card(card, now)
+		e.StaleList = stale
 	}
 	e.Source = s.Source
 	f.doorEvent(e)
@@ -484,11 +506,17 @@ func refusal(err error) string {
 func describe(e DoorEvent) string {
 	switch e.Kind {
 	case CardRefused:
-		if e.Why == WhyNotScanner {
+		switch e.Why {
+		case WhyNotScanner:
 			return "staff codes work only from the kiosk's scanner: refused from " + string(e.Source) + ", nothing done"
+		case WhyStaleList:
+			return "staff card refused: the staff card revocation list is out of date (sync the kiosk); nothing done"
 		}
 		return "staff card refused (" + e.Why + "): nothing done"
 	case ExemptArmed:
+		if e.StaleList {
+			return "guard card " + e.Card + ": scan a category code or press a category button (warning: the staff card revocation list is out of date)"
+		}
 		return "guard card " + e.Card + ": scan a category code or press a category button"
 	case ExemptCancelled:
 		return "exempt entry cancelled (" + e.Why + ")"

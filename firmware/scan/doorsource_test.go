@@ -103,3 +103,46 @@ func TestOpenRateLimited(t *testing.T) {
 		t.Errorf("a day later: %+v", res.Door)
 	}
 }
+
+// TestStaleStaffList: with the staff-card revocation list older than the
+// policy's maximum data age (the network unplugged for days), a
+// supervisor's card opens nothing and a technician's arms nothing; a
+// guard's card still records exempt entries, with a warning. A fresh list
+// lifts it.
+func TestStaleStaffList(t *testing.T) {
+	listAt := t0.Add(-100 * time.Hour)
+	r := newDoorRig(t, func(o *Opts) {
+		v := o.Door.Cards.(*staff.Verifier)
+		v.ListTime = func() (time.Time, bool) { return listAt, true }
+		v.MaxListAge = func() time.Duration { return 72 * time.Hour }
+	})
+	for _, c := range []string{r.super, r.tech} {
+		res := r.scan(t, c)
+		if res.Door == nil || res.Door.Kind != CardRefused || res.Door.Why != WhyStaleList || res.Verdict.Status != verify.Red {
+			t.Errorf("%.20s… with a stale list: %+v", c, res.Door)
+		}
+	}
+	if d := r.f.Door(); d.Open != nil || d.Armed != "" {
+		t.Errorf("door after refused cards: %+v", d)
+	}
+	res := r.scan(t, r.guard)
+	if res.Door == nil || res.Door.Kind != ExemptArmed || !res.Door.StaleList || !strings.Contains(res.Verdict.Reasons[0].Detail, "out of date") {
+		t.Errorf("guard card with a stale list: %+v %+v", res.Door, res.Verdict)
+	}
+	if res := r.scan(t, staff.Under12.Code()); res.Door == nil || res.Door.Kind != ExemptRecorded {
+		t.Errorf("category after the guard card: %+v", res.Door)
+	}
+	listAt = t0 // synced again
+	if res := r.scan(t, r.super); res.Door == nil || res.Door.Kind != OpenStarted {
+		t.Errorf("supervisor card with a fresh list: %+v", res.Door)
+	}
+	// No list at all is as stale as an old one.
+	r2 := newDoorRig(t, func(o *Opts) {
+		v := o.Door.Cards.(*staff.Verifier)
+		v.ListTime = func() (time.Time, bool) { return time.Time{}, false }
+		v.MaxListAge = func() time.Duration { return 72 * time.Hour }
+	})
+	if res := r2.scan(t, r2.super); res.Door == nil || res.Door.Why != WhyStaleList {
+		t.Errorf("supervisor card without any list: %+v", res.Door)
+	}
+}

@@ -42,6 +42,27 @@ type Verifier struct {
 	// Venue and Kiosk are this kiosk's venue.id and fleet.kiosk_id, for
 	// cards bound to venues or kiosks.
 	Venue, Kiosk string
+	// ListTime returns when the staff-card revocation list in force was
+	// signed (ok false: the kiosk has none), and MaxListAge how old it may
+	// be (the entry policy's maximum data age; 0: any age). See StaleList.
+	ListTime   func() (signed time.Time, ok bool)
+	MaxListAge func() time.Duration
+}
+
+// StaleList reports whether the staff-card revocation list is older than
+// MaxListAge at time at (or missing): a card revoked since may still look
+// valid. The door refuses supervisors' and technicians' cards then, and
+// warns for guards'.
+func (v *Verifier) StaleList(at time.Time) bool {
+	if v.ListTime == nil || v.MaxListAge == nil {
+		return false
+	}
+	max := v.MaxListAge()
+	if max <= 0 {
+		return false
+	}
+	t, ok := v.ListTime()
+	return !ok || at.Sub(t) > max
 }
 
 // Verify checks payload at time at and returns the card. See the package
