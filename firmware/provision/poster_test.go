@@ -134,7 +134,7 @@ func TestCurrentRefuses(t *testing.T) {
 func TestSetupVenuesAllowList(t *testing.T) {
 	dir := t.TempDir()
 	op := ed25519.NewKeyFromSeed([]byte("venuekiosk provision allow list!"))
-	s := &Settings{Venue: Venue{ID: "CM-01", NameEN: "Central Market"}, SetupVenues: []string{"TPHM2020", "WHBvLDSa"}}
+	s := bound(&Settings{Venue: Venue{ID: "CM-01", NameEN: "Central Market"}, SetupVenues: []string{"TPHM2020", "WHBvLDSa"}}, 1)
 	signed, err := Sign(s, op)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -8,13 +9,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
 // DefaultOperatorKey is where the image keeps the operator's public key.
@@ -75,6 +82,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	dir := cfg.Kiosk.StateDir
 	settings := &s
+	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
 		pubText, err := os.ReadFile(*operatorPub)
 		if err != nil {
@@ -87,6 +95,17 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		data, err := readBounded(*from, provision.MaxFile)
 		if err == nil {
 			settings, err = provision.Open(data, pub)
+		}
+		same := false
+		if err == nil {
+			same, err = admitSigned(cfg, settings, data)
+		}
+		if err == nil && same {
+			fmt.Fprintf(stdout, "%s was already applied (counter %d): nothing changed\n", *from, settings.Counter)
+			return exitOK
+		}
+		if err == nil {
+			signedData = data
 		}
 		if err != nil {
 			if rerr := provision.RecordRefusal(dir, fmt.Errorf("provisioning file %s refused: %w", *from, err)); rerr != nil {
@@ -126,6 +145,15 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
 		return exitFail
 	}
+	if signedData != nil {
+		if err := provision.Remember(dir, settings, signedData); err != nil {
+			fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
+			return exitFail
+		}
+	}
+	if res.RootKept {
+		fmt.Fprintln(stderr, "kioskctl provision: the file's sync root is older than the root this kiosk already trusts (after rotations): the kiosk's root is kept")
+	}
 	if *asJSON {
 		json.NewEncoder(stdout).Encode(res)
 		return exitOK
@@ -147,6 +175,31 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintln(stdout, "Register the kiosk with the operator using this fingerprint; restart kioskd to apply.")
 	return exitOK
+}
+
+// admitSigned checks a signed file's binding at this kiosk: its ids
+// (fleet.kiosk_id, the kiosk key's fingerprint), its trusted time (the
+// clock, never before the store's time floor), the last counter applied.
+func admitSigned(cfg *config.Config, s *provision.Settings, data []byte) (same bool, err error) {
+	ids := []string{cfg.Fleet.KioskID}
+	if b, err := os.ReadFile(filepath.Join(cfg.Kiosk.StateDir, provision.KeyFile)); err == nil {
+		if k, err := venueqr.ParsePrivateKey(b); err == nil {
+			ids = append(ids, provision.Fingerprint(k.Public().(ed25519.PublicKey)))
+		}
+	}
+	var floors clock.FloorStore
+	if _, err := os.Stat(dbPath(cfg)); err == nil {
+		if ro, err := store.OpenReadOnly(context.Background(), dbPath(cfg), &store.Opts{Logger: slog.New(slog.DiscardHandler)}); err == nil {
+			defer ro.Close()
+			floors = ro
+		}
+	}
+	clk, err := clock.NewTrusted(clock.System{}, floors)
+	if err != nil {
+		return false, err
+	}
+	at, _ := clk.Judge()
+	return provision.Admit(cfg.Kiosk.StateDir, s, data, at, ids...)
 }
 
 func parsePins(s string, p *provision.Panel) error {
@@ -196,9 +249,14 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	keyFile := fs.String("key", "", "the operator's private key `FILE`")
 	in := fs.String("in", "", "the settings `FILE` (JSON: venue, panel, scanner, sync, profile)")
 	out := fs.String("out", "", "write the signed file here (default: standard output)")
+	kiosks := fs.String("kiosks", "", "the kiosks it is for: comma-separated `IDS` (fleet.kiosk_id or key fingerprints, * and ? wildcards; \"*\": any); default the file's \"kiosks\"")
+	life := fs.Duration("expires", 30*24*time.Hour, "how long kiosks may apply it (at most 8784h), unless the file has \"expires\"")
+	counter := fs.Int64("counter", 0, "the file's counter (kiosks refuse a lower one than they applied); default the file's \"counter\", else the time in seconds")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
-		fmt.Fprintln(fs.Output(), "\nSigns a provisioning file for a kiosk's USB stick (operator side).")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--kiosks IDS] [--expires 720h] [--counter N] [--out FILE]")
+		fmt.Fprintln(fs.Output(), "\nSigns a provisioning file for a kiosk's USB stick (operator side). The file is bound:")
+		fmt.Fprintln(fs.Output(), "to the kiosks it names, until it expires, and with a counter that only grows, so that an")
+		fmt.Fprintln(fs.Output(), "old file cannot be applied again.")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, args, stdout); code >= 0 {
@@ -222,6 +280,21 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	var s provision.Settings
 	if err := json.Unmarshal(data, &s); err != nil {
 		return usageError(stderr, "provision sign", "%s: %v", *in, err)
+	}
+	if *kiosks != "" {
+		s.Kiosks = splitIDs(*kiosks)
+	}
+	if len(s.Kiosks) == 0 {
+		return usageError(stderr, "provision sign", "name the kiosks it is for: --kiosks ID,… (\"*\" for any kiosk)")
+	}
+	if s.Expires.IsZero() {
+		s.Expires = time.Now().Add(*life).UTC().Truncate(time.Second)
+	}
+	switch {
+	case *counter > 0:
+		s.Counter = *counter
+	case s.Counter == 0:
+		s.Counter = time.Now().Unix()
 	}
 	signed, err := provision.Sign(&s, key)
 	if err != nil {
