@@ -69,6 +69,7 @@ func runClock(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if _, err := cfg.ApplyProvision(); err != nil {
 		return usageError(stderr, "clock reset", "%v", err)
 	}
+	defer ownState(cfg, stderr)
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "kioskctl clock reset: "+format+"\n", a...)
 		return exitFail

@@ -81,6 +81,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return usageError(stderr, "provision", "%v", err)
 	}
 	dir := cfg.Kiosk.StateDir
+	defer ownState(cfg, stderr)
 	settings := &s
 	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {

@@ -76,6 +76,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *check {
 		return syncCheck(ctx, cfg, src, root, log, stdout, stderr)
 	}
+	defer ownState(cfg, stderr)
 	st, err := store.Open(ctx, dbPath(cfg), &store.Opts{Logger: log})
 	if errors.Is(err, store.ErrInUse) {
 		fmt.Fprintln(stderr, "kioskctl sync: kioskd is running and holds the store: it syncs sync.source by itself; stop it to sync from elsewhere, or use --check")
