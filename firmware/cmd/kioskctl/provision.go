@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -85,7 +86,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	settings := &s
 	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
-		pubText, err := os.ReadFile(*operatorPub)
+		pubText, err := readBounded(*operatorPub, venueqr.MaxKeyFile)
 		if err != nil {
 			return usageError(stderr, "provision", "operator key: %v", err)
 		}
@@ -229,11 +230,19 @@ func parsePins(s string, p *provision.Panel) error {
 }
 
 func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// A stick can carry a FIFO named like the file: check its type first,
+	// and open without blocking (a swap in between is caught by Stat).
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
