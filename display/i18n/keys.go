@@ -73,15 +73,25 @@ const (
 
 	// The door (issue 11): open entry, staff cards, exempt entries,
 	// setup from the venue's poster.
-	OpenModeShort      Key = "open_mode_short"
-	OpenUntil          Key = "open_until" // {time}
-	OpenEnded          Key = "open_ended"
-	StaffRevoked       Key = "staff.revoked"
-	StaffNotYetValid   Key = "staff.not_yet_valid"
-	StaffUnchecked     Key = "staff.unchecked" // no operator key, or the revocations unreadable
-	StaffNoAction      Key = "staff.no_action"
-	StaffPickCategory  Key = "staff.pick_category"
-	StaffGuardFirst    Key = "staff.guard_first"
+	OpenModeShort     Key = "open_mode_short"
+	OpenUntil         Key = "open_until" // {time}
+	OpenEnded         Key = "open_ended"
+	StaffRevoked      Key = "staff.revoked"
+	StaffNotYetValid  Key = "staff.not_yet_valid"
+	StaffUnchecked    Key = "staff.unchecked" // no operator key, or the revocations unreadable
+	StaffNoAction     Key = "staff.no_action"
+	StaffPickCategory Key = "staff.pick_category"
+	StaffGuardFirst   Key = "staff.guard_first"
+	// Issue 20: cards refused for their lifetime, their binding, their
+	// use too often, or from the web; the staff card list out of date;
+	// setup confirmed by the technician's card again.
+	StaffTooLong       Key = "staff.too_long"
+	StaffElsewhere     Key = "staff.elsewhere"
+	StaffRateLimited   Key = "staff.rate_limited"
+	StaffNotScanner    Key = "staff.not_scanner"
+	StaffListStale     Key = "staff.list_stale" // a supervisor's or technician's card refused
+	StaffListOld       Key = "staff.list_old"   // a note: the list is out of date (a guard's card still works)
+	SetupConfirm       Key = "setup.confirm"    // {name}
 	ExemptUnder12      Key = "exempt.under12"
 	ExemptOver65       Key = "exempt.65plus"
 	ExemptDisability   Key = "exempt.disability"
@@ -136,6 +146,7 @@ var fixedKeys = []Key{
 	StaffAccepted, StaffRefused, StaffExpired, StaffExemptArmed, StaffExemptCancelled,
 	OpenModeShort, OpenUntil, OpenEnded,
 	StaffRevoked, StaffNotYetValid, StaffUnchecked, StaffNoAction, StaffPickCategory, StaffGuardFirst,
+	StaffTooLong, StaffElsewhere, StaffRateLimited, StaffNotScanner, StaffListStale, StaffListOld, SetupConfirm,
 	ExemptUnder12, ExemptOver65, ExemptDisability, ExemptOther,
 	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, HKENCaption,
 	PagePanel, PageLights, PageScan, PagePaste, PageSamples, PageRecent, PageGroup, PageToday, PageKiosk,

@@ -110,6 +110,9 @@ func (lp *loop) process(now time.Time) {
 	}
 	if p.hasStatus {
 		lp.st.Status = p.status
+		if hasHolder(p.status) {
+			c.holder.Store(true) // until a frame without it is on the glass
+		}
 		lp.statusUntil = now.Add(c.opts.StatusHold)
 		lp.statusDirty = true
 	} else if lp.st.Status != nil && !now.Before(lp.statusUntil) {
@@ -394,6 +397,14 @@ func (lp *loop) keep() {
 		c.shown = image.NewGray(lp.frame.Bounds())
 	}
 	copy(c.shown.Pix, lp.frame.Pix)
+	if !hasHolder(lp.st.Status) {
+		c.holder.Store(false)
+	}
+}
+
+// hasHolder reports whether st shows anything of a pass holder.
+func hasHolder(st *layout.Status) bool {
+	return st != nil && (st.Initials != "" || st.Year != "" || st.Name != "")
 }
 
 // hkenTurn switches between the signed code and the LeaveHomeSafe code

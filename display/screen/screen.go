@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/draw"
 	"image/png"
 	"io"
 	"sync"
@@ -113,6 +114,9 @@ type Controller struct {
 	running bool
 
 	beat atomic.Int64 // wall time of the loop's last turn, unix ns
+	// holder is true from the moment a status with a holder's details is
+	// taken until a frame without them is on the panel.
+	holder atomic.Bool
 }
 
 // HeartbeatEvery is the longest the loop sleeps: a loop that does not turn
@@ -304,6 +308,26 @@ func (c *Controller) WritePNG(w io.Writer) error {
 	if p == nil {
 		return errors.New("screen: nothing shown yet")
 	}
+	return png.Encode(w, p)
+}
+
+// HolderShown reports whether the panel shows (or is about to show) a
+// holder's details: initials, birth year or name.
+func (c *Controller) HolderShown() bool { return c.holder.Load() }
+
+// WritePNGWithoutStatus writes what the panel shows, as WritePNG does, with
+// the status area blank: what may leave the kiosk while a holder is shown.
+func (c *Controller) WritePNGWithoutStatus(w io.Writer) error {
+	c.mu.Lock()
+	var p *image.Paletted
+	if c.shown != nil {
+		p = layout.Paletted(c.shown)
+	}
+	c.mu.Unlock()
+	if p == nil {
+		return errors.New("screen: nothing shown yet")
+	}
+	draw.Draw(p, c.opts.Layout.StatusWindow(), image.White, image.Point{}, draw.Src)
 	return png.Encode(w, p)
 }
 

@@ -74,22 +74,29 @@ func TestFloorRisesAndPersistsSparingly(t *testing.T) {
 	}
 }
 
-func TestRaise(t *testing.T) {
-	fc := NewFake(t0)
-	st := &memFloor{}
+// TestSignedRaises: with the clock unset (1970), a signed time within the
+// evidence's bound raises the floor and persists it at once.
+func TestSignedRaises(t *testing.T) {
+	fc := NewFake(time.Unix(0, 0))
+	st := &memFloor{t: t0}
 	tr, _ := NewTrusted(fc, st)
-	signed := t0.Add(24 * time.Hour)
-	if err := tr.Raise(signed); err != nil {
+	signed := t0.Add(time.Hour) // within the slack of the evidence
+	if _, err := tr.Signed(signed, signed.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if !st.t.Equal(signed) || !tr.Floor().Equal(signed) {
-		t.Errorf("after Raise: store %v, floor %v; want %v", st.t, tr.Floor(), signed)
+		t.Errorf("after Signed: store %v, floor %v; want %v", st.t, tr.Floor(), signed)
 	}
-	if err := tr.Raise(t0); err != nil || !tr.Floor().Equal(signed) {
-		t.Errorf("a lower Raise moved the floor to %v (%v)", tr.Floor(), err)
+	if _, err := tr.Signed(t0, t0.Add(time.Minute)); err != nil || !tr.Floor().Equal(signed) {
+		t.Errorf("a lower signed time moved the floor to %v (%v)", tr.Floor(), err)
 	}
-	if _, err := tr.Now(); err == nil {
-		t.Error("system clock a day behind a signed timestamp: want untrusted")
+	if at, ok := tr.Judge(); ok || !at.Equal(signed) {
+		t.Errorf("Judge: %v %v; want the floor, untrusted", at, ok)
+	}
+	// A trusted clock is better evidence than a signed time ahead of it.
+	fc.Set(signed)
+	if _, err := tr.Signed(signed.Add(time.Hour), signed.Add(48*time.Hour)); err != nil || !tr.Floor().Equal(signed) {
+		t.Errorf("a signed time an hour ahead of a trusted clock moved the floor to %v (%v)", tr.Floor(), err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"regexp"
 	"slices"
@@ -33,9 +34,12 @@ type Config struct {
 type Kiosk struct {
 	StateDir string `toml:"state_dir"` // the store and keys live here
 	Listen   string `toml:"listen"`    // local web page and /api; "" disables it
-	LogLevel string `toml:"log_level"` // debug, info, warn, error
-	Simulate bool   `toml:"simulate"`  // pty scanner, emulated panel and lights, sample data
-	Profile  string `toml:"profile"`   // "default" or "hk": tones and defaults of a region
+	// ListenPublic allows a non-loopback Listen (the page and its API on
+	// the network); off, such an address is refused.
+	ListenPublic bool   `toml:"listen_public"`
+	LogLevel     string `toml:"log_level"` // debug, info, warn, error
+	Simulate     bool   `toml:"simulate"`  // pty scanner, emulated panel and lights, sample data
+	Profile      string `toml:"profile"`   // "default" or "hk": tones and defaults of a region
 }
 
 // Venue is the venue identity (provisioned).
@@ -245,6 +249,15 @@ func (c *Config) Validate() error {
 	if err := oneOf("kiosk.profile", c.Kiosk.Profile, "default", "hk"); err != nil {
 		return err
 	}
+	if l := c.Kiosk.Listen; l != "" {
+		host, _, err := net.SplitHostPort(l)
+		if err != nil {
+			return bad("kiosk.listen", l, "HOST:PORT, e.g. 127.0.0.1:8080")
+		}
+		if !LoopbackHost(host) && !c.Kiosk.ListenPublic {
+			return bad("kiosk.listen", l, "a loopback address (127.0.0.1, [::1], localhost): another address serves the page and its API to the network; set kiosk.listen_public = true to allow it")
+		}
+	}
 	if c.Venue.ID != "" && !venueID.MatchString(c.Venue.ID) {
 		return bad("venue.id", c.Venue.ID, "1 to 32 letters, digits, '-' or '_'")
 	}
@@ -385,3 +398,15 @@ func (d *Duration) UnmarshalText(b []byte) error {
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.D.String()), nil }
 
 func (d Duration) String() string { return d.D.String() }
+
+// LoopbackHost reports whether host (a listen address's host part) is this
+// machine only: localhost or a loopback address. "" and 0.0.0.0 (every
+// interface) are not.
+func LoopbackHost(host string) bool {
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

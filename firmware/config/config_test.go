@@ -62,6 +62,9 @@ func TestLoadErrors(t *testing.T) {
 		{"bad sync source", "[sync]\nsource = \"ftp://x\"\n", "sync.source"},
 		{"bad pin name", "[lights]\ngreen = \"GPIO 17\"\n", "lights.green"},
 		{"bad profile", "[kiosk]\nprofile = \"eu\"\n", "kiosk.profile"},
+		{"listen on every interface", "[kiosk]\nlisten = \"0.0.0.0:8080\"\n", "kiosk.listen_public = true"},
+		{"listen on a LAN address", "[kiosk]\nlisten = \"192.168.1.20:8080\"\n", "a loopback address"},
+		{"listen without a port", "[kiosk]\nlisten = \"127.0.0.1\"\n", "HOST:PORT"},
 		{"fleet on without broker", "[fleet]\nenabled = true\nkiosk_id = \"K1\"\n", `fleet.broker = "": want a broker URL`},
 		{"fleet on without kiosk id", "[fleet]\nenabled = true\nbroker = \"mqtts://b.example:8883\"\n", `fleet.kiosk_id = "": want the kiosk's ID`},
 		{"fleet broker over http", "[fleet]\nbroker = \"https://b.example\"\n", "fleet.broker"},
@@ -165,5 +168,26 @@ func TestApplyProvision(t *testing.T) {
 	os.WriteFile(filepath.Join(c.Kiosk.StateDir, ProvisionFile), []byte("[venue]\nidd = 1\n"), 0o600)
 	if _, err := c.ApplyProvision(); err == nil || !strings.Contains(err.Error(), "unknown key venue.idd") {
 		t.Errorf("bad key: got %v", err)
+	}
+}
+
+// TestListenPublic: a non-loopback kiosk.listen is accepted only when
+// explicitly allowed.
+func TestListenPublic(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		ok   bool
+	}{
+		{"[kiosk]\nlisten = \"localhost:8080\"\n", true},
+		{"[kiosk]\nlisten = \"[::1]:8080\"\n", true},
+		{"[kiosk]\nlisten = \"\"\n", true},
+		{"[kiosk]\nlisten = \"192.168.1.20:8080\"\nlisten_public = true\n", true},
+		{"[kiosk]\nlisten = \":8080\"\n", false},
+	} {
+		p := filepath.Join(t.TempDir(), "kioskd.toml")
+		os.WriteFile(p, []byte(tc.text), 0o644)
+		if _, err := Load(p); (err == nil) != tc.ok {
+			t.Errorf("%q: %v; want ok %v", tc.text, err, tc.ok)
+		}
 	}
 }

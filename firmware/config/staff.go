@@ -19,6 +19,7 @@ type Staff struct {
 	LongPress     Duration `toml:"long_press"`     // how long the open button must be held
 	ExemptButtons []string `toml:"exempt_buttons"` // GPIO lines: under 12, 65 or above, disability, other; or none
 	Setup         bool     `toml:"setup"`          // a technician's card and the venue's poster may set the venue
+	SetupVenues   []string `toml:"setup_venues"`   // the only venue ids a poster may set (signed provisioning); [] = any
 }
 
 // HKEN modes (panel.hken).
@@ -65,6 +66,14 @@ func (c *Config) validateDoor(bad func(key string, v any, want string) error) er
 		}
 		if l != "" && (slices.Contains(lines[:i], l) || l == c.Group.Button) {
 			return bad(key, l, "a line no other button uses")
+		}
+	}
+	if len(s.SetupVenues) > 64 {
+		return bad("staff.setup_venues", s.SetupVenues, "at most 64 venue ids")
+	}
+	for _, v := range s.SetupVenues {
+		if !hkenID.MatchString(v) {
+			return bad("staff.setup_venues", v, "8-character LeaveHomeSafe venue ids")
 		}
 	}
 	if err := oneOfKey("panel.hken", c.Panel.HKEN, HKENModes...); err != nil {

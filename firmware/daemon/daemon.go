@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -133,6 +134,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	loc := time.Local
 	d.counters = newCounters(d.st, loc)
 	d.door = newDoorLog(d.st, loc)
+	d.door.venue = cfg.Venue.ID
 	sinks, err := d.sinks()
 	if err != nil {
 		return err
@@ -196,13 +198,18 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	d.startSync(runCtx, goRun)
 	var addr net.Addr
 	if cfg.Kiosk.Listen != "" {
+		wo, err := d.webOpts()
+		if err != nil {
+			return err
+		}
 		ln, err := net.Listen("tcp", cfg.Kiosk.Listen)
 		if err != nil {
 			return fmt.Errorf("local page: %w", err)
 		}
 		addr = ln.Addr()
-		srv := web.New(web.Opts{Scanner: d.flow, State: func() any { return d.State(ctx) }, Panel: d.panelPNG(), Samples: d.samples(),
-			SelfTest: func(ctx context.Context) any { return d.selfTest(ctx) }})
+		wo.Scanner, wo.State, wo.Panel, wo.Samples = d.flow, func() any { return d.State(ctx) }, d.panelPNG(), d.samples()
+		wo.SelfTest = func(ctx context.Context) any { return d.selfTest(ctx) }
+		srv := web.New(wo)
 		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 		slog.Info("local page", "url", "http://"+addr.String()+"/")
 	}
@@ -374,14 +381,63 @@ func (d *Daemon) alive() (bool, string) {
 	return true, ""
 }
 
+// webOpts makes this boot's API token (the page embeds it; kioskctl reads
+// it from the state directory) and names the hosts the page answers to:
+// loopback, and a non-loopback kiosk.listen only when kiosk.listen_public
+// allows it (with a warning).
+func (d *Daemon) webOpts() (web.Opts, error) {
+	var o web.Opts
+	tok, err := web.NewToken(d.cfg.Kiosk.StateDir)
+	if err != nil {
+		return o, fmt.Errorf("local page: %w", err)
+	}
+	o.Token = tok
+	host, _, err := net.SplitHostPort(d.cfg.Kiosk.Listen)
+	if err != nil {
+		return o, fmt.Errorf("kiosk.listen: %w", err)
+	}
+	if !web.Loopback(host) {
+		if !d.cfg.Kiosk.ListenPublic {
+			return o, fmt.Errorf("kiosk.listen %s is not a loopback address: set kiosk.listen_public = true to serve the page and its API to the network", d.cfg.Kiosk.Listen)
+		}
+		slog.Warn("the local page and its API are served to the network (kiosk.listen_public); anyone who reaches it sees the kiosk's state, and with the token can scan and run self-tests",
+			"listen", d.cfg.Kiosk.Listen)
+		if host != "" && host != "0.0.0.0" && host != "::" {
+			o.Hosts = []string{host}
+		}
+	}
+	return o, nil
+}
+
+// panelPNG writes what the panel shows; while it shows a holder's details
+// (initials, birth year or name), the status area is left blank.
 func (d *Daemon) panelPNG() func(io.Writer) error {
+	var glass func(io.Writer) error
 	switch {
 	case d.hw.PanelPNG != nil:
-		return d.hw.PanelPNG
+		glass = d.hw.PanelPNG
 	case d.scr != nil:
-		return d.scr.WritePNG
+		glass = d.scr.WritePNG
+	default:
+		return nil
 	}
-	return nil
+	if d.scr == nil {
+		return glass
+	}
+	return func(w io.Writer) error {
+		if d.scr.HolderShown() {
+			return d.scr.WritePNGWithoutStatus(w)
+		}
+		var buf bytes.Buffer
+		if err := glass(&buf); err != nil {
+			return err
+		}
+		if d.scr.HolderShown() { // it came while the image was read
+			return d.scr.WritePNGWithoutStatus(w)
+		}
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
 }
 
 func (d *Daemon) samples() func() []web.Sample {
@@ -411,8 +467,13 @@ func (d *Daemon) statusLine() string {
 	sc, problem := d.scannerWhy, d.lastProblem
 	d.mu.Unlock()
 	line := fmt.Sprintf("%d scans; %s; panel %s", d.flow.Processed(), sc, orNone(d.hw.PanelName))
-	if _, trusted := d.clk.Judge(); !trusted {
+	switch cs := d.clk.State(); {
+	case !cs.Trusted && cs.Jump != nil:
+		line += "; time not trusted (the clock jumped ahead)"
+	case !cs.Trusted:
 		line += "; time not trusted"
+	case cs.Ahead != nil:
+		line += "; a signed time ahead of the clock was refused"
 	}
 	if t, ok := d.st.DataTime(); ok {
 		line += "; data from " + t.UTC().Format("2006-01-02 15:04Z")

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,7 +16,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
+	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
@@ -59,11 +62,18 @@ func (d *Daemon) loadOperatorKeys() []ed25519.PublicKey {
 func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 	cfg := d.cfg.Staff
 	o := scan.DoorOpts{
-		Cards:        &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st},
+		Cards: &staff.Verifier{Keys: d.loadOperatorKeys(), Revoked: d.st,
+			// The entry policy in force bounds each role's card lifetime.
+			MaxLife: d.cardLife,
+			Venue:   d.cfg.Venue.ID, Kiosk: d.cfg.Fleet.KioskID,
+			ListTime: d.staffListTime, MaxListAge: d.maxDataAge},
 		ExemptWindow: cfg.ExemptWindow.D,
 		OpenFor:      cfg.OpenFor.D,
+		// Door payloads through the web API only on the simulator's page.
+		WebDoor: d.cfg.Kiosk.Simulate,
 	}
 	if cfg.Setup {
+		o.SetupVenues = cfg.SetupVenues
 		o.Provision = func(v *hken.Venue, code string) error {
 			pv, err := provision.VenueFromPoster(code)
 			if err != nil {
@@ -80,6 +90,34 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 	}
 	o.Resume = d.door.resume(ctx, d.now())
 	return o
+}
+
+// cardLife is the longest a staff card of role may be valid for, as the
+// entry policy in force says (its defaults without one).
+func (d *Daemon) cardLife(r staff.Role) time.Duration {
+	var rule policy.StaffRule
+	if p := d.eng.p.Load().Policy; p != nil {
+		rule = p.Staff
+	}
+	return rule.MaxCardLife(string(r))
+}
+
+// staffListTime is when the staff-card revocation list in force was
+// signed; ok is false when the kiosk has none.
+func (d *Daemon) staffListTime() (time.Time, bool) {
+	v, ok, err := d.st.DataVersion(context.Background(), store.DataStaffRevocations)
+	if err != nil || !ok {
+		return time.Time{}, false
+	}
+	return v.SignedAt, true
+}
+
+// maxDataAge is the entry policy's maximum data age (0: unbounded).
+func (d *Daemon) maxDataAge() time.Duration {
+	if p := d.eng.p.Load().Policy; p != nil {
+		return p.MaxDataAge()
+	}
+	return 0
 }
 
 func (d *Daemon) now() time.Time {
@@ -137,10 +175,28 @@ type doorLog struct {
 	pending map[string]store.ExemptCounts // by day, not yet written
 	open    int64                         // the open override's id in the store; 0: none
 	dropped uint64
+	venue   string // venue.id in force, for the record of a venue change
 }
 
 func newDoorLog(st *store.Store, loc *time.Location) *doorLog {
 	return &doorLog{st: st, loc: loc, work: make(chan scan.DoorEvent, 64), pending: map[string]store.ExemptCounts{}}
+}
+
+// setupSetting holds the last venue change made at the kiosk (a
+// fleet.Setup), reported in every fleet status.
+const setupSetting = "door.setup_last"
+
+// lastSetup reads the last venue change made at the kiosk; nil: none.
+func lastSetup(ctx context.Context, st *store.Store) *fleet.Setup {
+	v, ok, err := st.Setting(ctx, setupSetting)
+	if err != nil || !ok {
+		return nil
+	}
+	var u fleet.Setup
+	if json.Unmarshal([]byte(v), &u) != nil {
+		return nil
+	}
+	return &u
 }
 
 // resume returns entry left open by the last run, to resume; an override
@@ -182,6 +238,9 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	if !e.Until.IsZero() {
 		attrs = append(attrs, "until", e.Until.Format(time.RFC3339))
 	}
+	if e.Source == scan.Web {
+		attrs = append(attrs, "source", "web (simulation)")
+	}
 	slog.Info("door", attrs...)
 	l.mu.Lock()
 	c := e
@@ -194,7 +253,7 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	}
 	l.mu.Unlock()
 	switch e.Kind {
-	case scan.ExemptRecorded, scan.OpenStarted, scan.OpenEnded:
+	case scan.ExemptRecorded, scan.OpenStarted, scan.OpenEnded, scan.SetupDone:
 		select {
 		case l.work <- e:
 		default:
@@ -265,6 +324,13 @@ func (l *doorLog) write(e scan.DoorEvent) {
 			by, why = "timeout", store.EndTimeout
 		}
 		err = l.st.EndOverride(ctx, id, e.At, by, why)
+	case scan.SetupDone:
+		// For the fleet: which card moved the kiosk to which venue.
+		var b []byte
+		b, err = json.Marshal(fleet.Setup{At: e.At.UTC(), From: l.venue, To: e.VenueID, Card: staff.IDHash(e.Card)})
+		if err == nil {
+			err = l.st.SetSetting(ctx, setupSetting, string(b))
+		}
 	}
 	if err != nil {
 		slog.Error("door: writing to the store", "event", string(e.Kind), "err", err)
@@ -280,6 +346,13 @@ type DoorJSON struct {
 	Overrides store.OverrideCounts `json:"open_today"`
 	Revoked   int64                `json:"staff_cards_revoked"`
 	Dropped   uint64               `json:"dropped,omitempty"`
+	// Setup is the last venue change made at the kiosk, as the fleet
+	// status reports it.
+	Setup *fleet.Setup `json:"setup_last,omitempty"`
+	// StaleList says the staff-card revocation list is older than the
+	// policy's maximum data age (or missing): supervisors' and technicians'
+	// cards are refused.
+	StaleList bool `json:"staff_list_stale,omitempty"`
 }
 
 func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
@@ -311,6 +384,10 @@ func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
 	}
 	j.Overrides.Day = day.Format(time.DateOnly)
 	j.Revoked, _ = l.st.StaffRevocationCount(ctx)
+	j.Setup = lastSetup(ctx, l.st)
+	if t, ok := d.staffListTime(); d.maxDataAge() > 0 && (!ok || now.Sub(t) > d.maxDataAge()) {
+		j.StaleList = true
+	}
 	return j
 }
 
@@ -332,11 +409,24 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 			k = i18n.StaffUnchecked
 		case scan.WhyNoAction:
 			k = i18n.StaffNoAction
+		case scan.WhyTooLong:
+			k = i18n.StaffTooLong
+		case scan.WhyElsewhere:
+			k = i18n.StaffElsewhere
+		case scan.WhyRateLimited:
+			k = i18n.StaffRateLimited
+		case scan.WhyNotScanner:
+			k = i18n.StaffNotScanner
+		case scan.WhyStaleList:
+			k = i18n.StaffListStale
 		}
 		return msg(layout.Bang, k)
 	case scan.ExemptArmed:
 		s := msg(layout.Info, i18n.StaffExemptArmed)
 		s.Note = i18n.StaffPickCategory
+		if e.StaleList {
+			s.Note = i18n.StaffListOld // the warning: a revoked card may pass
+		}
 		return s
 	case scan.ExemptCancelled:
 		return msg(layout.Info, i18n.StaffExemptCancelled)
@@ -354,6 +444,10 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 		return msg(layout.Info, i18n.OpenEnded)
 	case scan.SetupArmed:
 		return msg(layout.Info, i18n.SetupArmed)
+	case scan.SetupPending:
+		s := msg(layout.Info, i18n.SetupConfirm)
+		s.Args = []string{"name", e.Venue + " (" + e.VenueID + ")"}
+		return s
 	case scan.SetupDone:
 		s := msg(layout.Info, i18n.SetupDone)
 		s.Args = []string{"name", e.Venue}

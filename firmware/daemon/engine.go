@@ -1,8 +1,10 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -28,18 +30,27 @@ func (e *engines) Verify(payload string, at time.Time) *verify.Verdict {
 // reload builds the engine from the store and the configured policy.
 func (e *engines) reload(ctx context.Context) (policyName string, err error) {
 	var pol *policy.Policy
+	note := ""
 	switch e.policyFrom {
 	case "default":
 		pol = policy.Default()
 	case "store":
-		p, ok, err := e.st.Policy(ctx)
+		doc, ok, err := e.st.PolicyJSON(ctx)
 		if err != nil {
 			return "", fmt.Errorf("reading the entry policy: %w", err)
 		}
+		pol = policy.Default()
 		if ok {
-			pol = p
-		} else {
-			pol = policy.Default()
+			// A stored policy this firmware refuses (older firmware took a
+			// visit retention beyond 31 days) must not stop the kiosk: it
+			// judges by the default until a sync brings one it accepts.
+			p, err := policy.Parse(bytes.NewReader(doc))
+			if err != nil {
+				slog.Warn("the synced entry policy is refused; judging by the default policy until a sync brings another", "err", err)
+				note = " (the synced policy is refused: " + err.Error() + ")"
+			} else {
+				pol = p
+			}
 		}
 	default:
 		p, err := policy.Load(e.policyFrom)
@@ -56,5 +67,5 @@ func (e *engines) reload(ctx context.Context) (policyName string, err error) {
 		Freshness:   e.st,
 		Policy:      pol,
 	})
-	return pol.Name, nil
+	return pol.Name + note, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 )
@@ -87,8 +88,8 @@ func (s fleetSource) Snapshot(ctx context.Context) fleet.Snapshot {
 	t, ok := d.st.DataTime()
 	maxAge := d.eng.p.Load().Policy.MaxDataAge()
 	snap.DataStale = !ok || maxAge > 0 && time.Since(t) > maxAge
-	_, trusted := d.clk.Judge()
-	snap.Clock = fleet.Clock{Trusted: trusted, Floor: d.clk.Floor()}
+	snap.Clock = fleetClock(d.clk.State())
+	snap.Setup = lastSetup(ctx, d.st)
 
 	ok, why := d.scannerHealth() // as the self-test judges it
 	snap.Scanner = fleet.Device{OK: ok, State: why}
@@ -118,4 +119,29 @@ func bootedSlot() string {
 		}
 	}
 	return ""
+}
+
+// fleetClock is the clock's state as the fleet sees it: jumps and refused
+// signed times by how far ahead they were, in whole hours (a status is
+// sent on change, not at every reading).
+func fleetClock(s clock.State) fleet.Clock {
+	c := fleet.Clock{Trusted: s.Trusted, Floor: s.Floor}
+	ahead := func(e *clock.Event) string {
+		return fmt.Sprintf("%s, %dh past the evidence", e.Time.UTC().Format("2006-01-02"), int64(e.Time.Sub(e.Limit)/time.Hour))
+	}
+	if e := s.Jump; e != nil {
+		c.Jump = "clock reads " + ahead(e)
+		if e.Trusted {
+			c.Jump += " (trusted, not saved)"
+		} else {
+			c.Jump += " (not trusted)"
+		}
+	}
+	if e := s.Ahead; e != nil {
+		c.SignedAhead = "signed time " + ahead(e) + " (refused)"
+	}
+	if e := s.Reset; e != nil {
+		c.Reset = e.Version
+	}
+	return c
 }

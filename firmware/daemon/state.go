@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 )
 
@@ -64,11 +65,9 @@ type PanelJSON struct {
 	BytesOnTheBus uint64 `json:"spi_bytes"`
 }
 
-// ClockJSON is the trusted clock's state.
-type ClockJSON struct {
-	Trusted bool      `json:"trusted"`
-	Floor   time.Time `json:"floor"`
-}
+// ClockJSON is the trusted clock's state: trusted, the floor, and any
+// clock jump, signed time refused or floor reset applied.
+type ClockJSON = clock.State
 
 // State returns the kiosk's state now.
 func (d *Daemon) State(ctx context.Context) State {
@@ -93,8 +92,7 @@ func (d *Daemon) State(ctx context.Context) State {
 		s.Panel.Full, s.Panel.Partial, s.Panel.Errors, s.Panel.BytesOnTheBus = st.Full, st.Partial, st.Errors, st.Bytes
 		s.Panel.Version = st.Full + st.Partial
 	}
-	_, trusted := d.clk.Judge()
-	s.Clock = ClockJSON{Trusted: trusted, Floor: d.clk.Floor().UTC()}
+	s.Clock = d.clk.State()
 	s.Visits, s.VenueExposure = d.visitsState(ctx)
 	if d.page != nil {
 		s.Notice, s.Group = d.page.snapshot()

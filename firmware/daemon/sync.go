@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/screen"
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
 	"github.com/venuekiosk/venuekiosk/sync/client"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
 // SyncDir is the directory, in the state directory, where the sync client
@@ -31,6 +33,24 @@ type SyncStatus struct {
 	Error     string    `json:"error,omitempty"`     // the last attempt's error; "" when it succeeded
 	Failures  int       `json:"failures,omitempty"`  // failed attempts in a row
 	Downloads int64     `json:"downloads,omitempty"` // bytes read from the source since start
+	// FloorReset says what became of the last signed floor reset found.
+	FloorReset string `json:"floor_reset,omitempty"`
+}
+
+// FloorResetter applies a signed floor reset the sync client verified, when
+// it names this kiosk (fleet.kiosk_id): clock.Trusted.Reset checks its
+// version and expiry.
+func FloorResetter(clk *clock.Trusted, kiosk string) func(*repo.FloorReset, string) error {
+	return func(fr *repo.FloorReset, role string) error {
+		if !fr.For(kiosk) {
+			return fmt.Errorf("floor reset version %d is not for this kiosk (%q)", fr.Version, kiosk)
+		}
+		if err := clk.Reset(fr.Time, fr.Expires, fr.Version); err != nil {
+			return err
+		}
+		slog.Warn("time floor reset", "version", fr.Version, "to", fr.Time.UTC().Format(time.RFC3339), "signed_by", role)
+		return nil
+	}
 }
 
 // syncer runs the sync client and remembers how it went.
@@ -76,13 +96,17 @@ func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.
 			at, _ := d.clk.Judge() // never earlier than the time floor
 			return at
 		},
-		UserAgent: "venuekiosk/" + version.Version,
+		FloorFor:       d.clk.FloorFor,
+		WantFloorReset: d.clk.Behind,
+		FloorReset:     FloorResetter(d.clk, d.cfg.Fleet.KioskID),
+		UserAgent:      "venuekiosk/" + version.Version,
 	})
 	if err != nil {
 		d.problem(fmt.Sprintf("sync: %v", err))
 		return
 	}
 	d.syncer = &syncer{cl: cl, st: SyncStatus{Source: cl.Source()}}
+	d.clk.SetCeiling(cl.RootExpires())
 	sched := client.Schedule{Interval: cfg.Interval.D, First: min(cfg.Interval.D, time.Minute)}
 	first := make(chan struct{})
 	goRun("sync", func(ctx context.Context) error {
@@ -134,6 +158,11 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 	s.st.Last = now
 	if res != nil {
 		s.st.Downloads += res.Downloaded
+		if res.FloorResetError != nil {
+			s.st.FloorReset = res.FloorResetError.Error()
+		} else if res.FloorReset != nil {
+			s.st.FloorReset = fmt.Sprintf("applied version %d: floor set to %s", res.FloorReset.Version, res.FloorReset.Time.UTC().Format(time.RFC3339))
+		}
 	}
 	if err != nil {
 		s.st.Error = err.Error()
@@ -147,9 +176,11 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 	s.st.Error, s.st.Failures, s.st.LastOK, s.st.Issued = "", 0, now, res.Issued
 	s.mu.Unlock()
 
-	// The sync's transaction already stored the floor; this raises the
-	// clock's copy (and writes again only if the store was busy).
-	if err := d.clk.Raise(res.Issued); err != nil {
+	// The sync's transaction already stored the floor (as far as the
+	// evidence allows); this confirms the clock when it agrees with the
+	// signed time, and raises the clock's copy of the floor.
+	d.clk.SetCeiling(res.RootExpires)
+	if _, err := d.clk.Signed(res.Issued, res.Expires); err != nil {
 		slog.Debug("sync: raising the time floor", "err", err)
 	}
 	defer d.showDataAge() // after the new policy is in force: its maximum age

@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -50,6 +51,7 @@ func startRigIn(t *testing.T, dir string, set *samples.Set, exposures []store.Ex
 	cfg := config.Default()
 	cfg.Kiosk.StateDir = dir
 	cfg.Kiosk.Listen = "127.0.0.1:0"
+	cfg.Kiosk.Simulate = true // the staff code through the API, as the simulator's page sends it
 	cfg.Scanner.Device = ""
 	cfg.Venue.ID = "V1"
 	cfg.Scan.RepeatWindow.D = 0
@@ -92,7 +94,13 @@ func startRigIn(t *testing.T, dir string, set *samples.Set, exposures []store.Ex
 
 func (r *kioskRig) scan(t *testing.T, payload string) map[string]any {
 	t.Helper()
-	res, err := http.Post(r.url+"/api/scan", "text/plain", strings.NewReader(payload))
+	tok, err := web.ReadToken(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", r.url+"/api/scan", strings.NewReader(payload))
+	req.Header.Set(web.TokenHeader, tok)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,10 +48,13 @@ type Snapshot struct {
 	DataStale bool       `json:"data_stale"` // older than the entry policy allows: scans turn amber
 	LastSync  *time.Time `json:"last_sync"`  // when data was last applied
 	Clock     Clock      `json:"clock"`
-	Scanner   Device     `json:"scanner"`
-	Panel     Device     `json:"panel"`
-	Lights    Device     `json:"lights"`
-	LastError string     `json:"last_error"` // the last problem the kiosk noted, "" when none
+	// Setup is the last change of the kiosk's venue from a poster at the
+	// kiosk (applied at the next start); nil: none.
+	Setup     *Setup `json:"setup,omitempty"`
+	Scanner   Device `json:"scanner"`
+	Panel     Device `json:"panel"`
+	Lights    Device `json:"lights"`
+	LastError string `json:"last_error"` // the last problem the kiosk noted, "" when none
 }
 
 // DataSet is one synced data set.
@@ -66,7 +69,28 @@ type DataSet struct {
 type Clock struct {
 	Trusted bool      `json:"trusted"`
 	Floor   time.Time `json:"floor"` // the last known good time
+	// Jump says the clock jumped ahead of the kiosk's evidence (not
+	// saved; not trusted unless no signed time confirmed the clock yet),
+	// SignedAhead that a signed time ahead of it was refused; Reset is the
+	// version of a signed floor reset applied since the start.
+	Jump        string `json:"jump,omitempty"`
+	SignedAhead string `json:"signed_ahead,omitempty"`
+	Reset       int64  `json:"reset,omitempty"`
 }
+
+// Setup is a change of the kiosk's venue made at the kiosk: a
+// technician's card, the venue's poster, the card again.
+type Setup struct {
+	At   time.Time `json:"at"`
+	From string    `json:"from"` // the venue id before ("" when none)
+	To   string    `json:"to"`   // the poster's venue id
+	Card string    `json:"card"` // the technician card's id hash (staff.IDHash)
+}
+
+var (
+	setupVenue = regexp.MustCompile(`^[A-Za-z0-9_-]{0,32}$`)
+	cardHash   = regexp.MustCompile(`^[0-9a-f]{16}$`)
+)
 
 // Device is one device's state: OK false is a fault.
 type Device struct {
@@ -98,7 +122,24 @@ type Counts struct {
 	Entries   int64            `json:"entries"`
 	Exempt    map[string]int64 `json:"exempt,omitempty"` // entries on an exemption, by category
 	Overrides int64            `json:"overrides,omitempty"`
+	// Door counts each opening and closing of entry in the period by who
+	// did it: a staff card's id hash (staff.IDHash, 16 hex digits), or
+	// "button". Left out when none.
+	Door map[string]DoorCounts `json:"door,omitempty"`
 }
+
+// DoorCounts are one card's (or the button's) openings and closings of
+// entry.
+type DoorCounts struct {
+	Opened int64 `json:"opened,omitempty"`
+	Closed int64 `json:"closed,omitempty"`
+}
+
+// MaxDoorActors bounds the cards (and the button) a counters message
+// names.
+const MaxDoorActors = 64
+
+var doorActor = regexp.MustCompile(`^([0-9a-f]{16}|button)$`)
 
 // Counters is the counters message: counts from From to To.
 type Counters struct {
@@ -137,6 +178,18 @@ func (a Counts) add(b Counts) Counts {
 		}
 		for k, v := range b.Exempt {
 			out.Exempt[k] += v
+		}
+	}
+	if len(a.Door)+len(b.Door) > 0 {
+		out.Door = maps.Clone(a.Door)
+		if out.Door == nil {
+			out.Door = map[string]DoorCounts{}
+		}
+		for k, v := range b.Door {
+			d := out.Door[k]
+			d.Opened += v.Opened
+			d.Closed += v.Closed
+			out.Door[k] = d
 		}
 	}
 	return out
@@ -216,6 +269,9 @@ func (s *Status) Check(venue, kiosk string) error {
 			return fmt.Errorf("data set %s: version %d, age %d", d.Name, d.Version, d.Age)
 		}
 	}
+	if u := s.Setup; u != nil && (u.At.IsZero() || !setupVenue.MatchString(u.From) || u.To == "" || !setupVenue.MatchString(u.To) || !cardHash.MatchString(u.Card)) {
+		return fmt.Errorf("setup %+v", *u)
+	}
 	for what, t := range map[string]string{"firmware": s.Firmware, "slot": s.Slot, "scanner": s.Scanner.State,
 		"panel": s.Panel.State, "lights": s.Lights.State, "last_error": s.LastError} {
 		if err := checkText(what, t); err != nil {
@@ -237,6 +293,13 @@ func (c *Counters) Check(venue, kiosk string) error {
 		return fmt.Errorf("periods %d", c.Periods)
 	case len(c.Exempt) > MaxExemptKinds:
 		return fmt.Errorf("%d exemption categories; at most %d", len(c.Exempt), MaxExemptKinds)
+	case len(c.Door) > MaxDoorActors:
+		return fmt.Errorf("%d door actors; at most %d", len(c.Door), MaxDoorActors)
+	}
+	for k, d := range c.Door {
+		if !doorActor.MatchString(k) || d.Opened < 0 || d.Closed < 0 || d.Opened > maxCount || d.Closed > maxCount {
+			return fmt.Errorf("door %q: %+v", k, d)
+		}
 	}
 	for name, n := range map[string]int64{"green": c.Green, "amber": c.Amber, "red": c.Red, "entries": c.Entries, "overrides": c.Overrides} {
 		if n < 0 || n > maxCount {

@@ -18,6 +18,7 @@ type Tally interface {
 	CountersRange(ctx context.Context, from, to time.Time) ([]store.DayCounters, error)
 	ExemptCountsRange(ctx context.Context, from, to time.Time) ([]store.DayExempt, error)
 	OverrideCountsRange(ctx context.Context, from, to, now time.Time) ([]store.OverrideCounts, error)
+	Overrides(ctx context.Context, from, to time.Time) ([]store.Override, error)
 }
 
 var _ Tally = (*store.Store)(nil)
@@ -116,7 +117,57 @@ func nextPeriod(ctx context.Context, t Tally, q Queue, loc *time.Location, now t
 			next.Overrides = d.Started
 		}
 	}
+	// Each opening and closing in (mk.At, now], by card id hash. An
+	// override lasts at most 12 hours: the day before the bookmark's holds
+	// every one that could have ended in the period.
+	ovFrom := first.AddDate(0, 0, -1)
+	if oldest := now.In(loc).AddDate(0, 0, -maxTallyDays); ovFrom.Before(oldest) {
+		ovFrom = first
+	}
+	ovs, err := t.Overrides(ctx, ovFrom, now)
+	if err != nil {
+		return Counts{}, time.Time{}, mk, err
+	}
+	c = c.add(Counts{Door: doorCounts(ovs, mk.At, now)})
 	return c, mk.At, next, nil
+}
+
+// doorCounts counts the openings and the closings by staff (not the
+// timeouts) in (from, to], by who: a card id's hash, or "button". Beyond
+// MaxDoorActors, the rest are counted under the last.
+func doorCounts(ovs []store.Override, from, to time.Time) map[string]DoorCounts {
+	var m map[string]DoorCounts
+	in := func(t time.Time) bool { return t.After(from) && !t.After(to) }
+	count := func(by string, opened, closed int64) {
+		if m == nil {
+			m = map[string]DoorCounts{}
+		}
+		k := doorActorKey(by)
+		if _, ok := m[k]; !ok && len(m) >= MaxDoorActors {
+			return
+		}
+		d := m[k]
+		d.Opened += opened
+		d.Closed += closed
+		m[k] = d
+	}
+	for _, o := range ovs {
+		if in(o.Started) {
+			count(o.StartedBy, 1, 0)
+		}
+		if !o.Ended.IsZero() && o.EndReason == store.EndStaff && in(o.Ended) {
+			count(o.EndedBy, 0, 1)
+		}
+	}
+	return m
+}
+
+// doorActorKey is how a report names who opened or closed entry.
+func doorActorKey(by string) string {
+	if by == "button" {
+		return by
+	}
+	return staff.IDHash(by)
 }
 
 // exemptSince is a − b by category, never below zero.

@@ -21,6 +21,9 @@ const day = 24 * time.Hour
 // finding per statement saying why it fell short.
 func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
 	var why []Finding
+	// Days are counted in the format's (the issuer's) or the policy's time
+	// zone: "today" is at's calendar day there.
+	at = at.In(p.Location(ps.Format))
 	rule := p.Vaccination
 	recovery := p.Recovery
 	exemptOutcome := p.Exemption
@@ -80,8 +83,9 @@ func (r *VaccinationRule) stage(recovered bool, at time.Time) (DoseStage, bool) 
 	}
 	st := DoseStage{Doses: r.MinDoses}
 	var from time.Time
+	today := localDay(at)
 	for _, s := range sched {
-		if !s.From.After(at) && !s.From.Before(from) {
+		if !civil(s.From.Time).After(today) && !s.From.Before(from) {
 			st, from = s, s.From.Time
 		}
 	}
@@ -134,10 +138,10 @@ func (r *RecoveryRule) admits(s pass.RecoveryStatement, at time.Time) (bool, str
 	if !r.Accept {
 		return false, "recovery is not accepted"
 	}
-	if !s.ValidFrom.IsZero() && at.Before(s.ValidFrom) {
+	if !s.ValidFrom.IsZero() && localDay(at).Before(civil(s.ValidFrom)) {
 		return false, "recovery statement valid from " + s.ValidFrom.UTC().Format(time.DateOnly)
 	}
-	if !s.ValidUntil.IsZero() && at.After(s.ValidUntil.Add(day)) {
+	if !s.ValidUntil.IsZero() && localDay(at).After(civil(s.ValidUntil)) {
 		return false, "recovery statement valid until " + s.ValidUntil.UTC().Format(time.DateOnly)
 	}
 	if s.FirstPositive.IsZero() {
@@ -182,24 +186,34 @@ func (r *TestRule) admits(t pass.TestResult, at time.Time) (bool, string) {
 }
 
 func exemptionValid(e pass.ExemptionStatement, maxDays int, at time.Time) (bool, string) {
-	if !e.ValidFrom.IsZero() && at.Before(e.ValidFrom) {
+	if !e.ValidFrom.IsZero() && localDay(at).Before(civil(e.ValidFrom)) {
 		return false, "exemption valid from " + e.ValidFrom.UTC().Format(time.DateOnly)
 	}
 	until := e.ValidUntil
 	if until.IsZero() && maxDays > 0 && !e.ValidFrom.IsZero() {
 		until = e.ValidFrom.Add(time.Duration(maxDays) * day)
 	}
-	if !until.IsZero() && at.After(until.Add(day)) {
+	if !until.IsZero() && localDay(at).After(civil(until)) {
 		return false, "exemption expired " + until.UTC().Format(time.DateOnly)
 	}
 	return true, "medical exemption: check the holder's exemption document"
 }
 
-// daysBetween counts calendar days from a to b in UTC.
+// daysBetween counts calendar days from the date a (a pass's dates are
+// days, kept as UTC midnight) to b's calendar day in b's location (the
+// policy's time zone: Evaluate puts at there).
 func daysBetween(a, b time.Time) int {
-	ay, am, ad := a.UTC().Date()
-	by, bm, bd := b.UTC().Date()
-	da := time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)
-	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
-	return int(db.Sub(da) / day)
+	return int(localDay(b).Sub(civil(a)) / day)
+}
+
+// civil is the calendar day of a pass's date (kept as UTC midnight).
+func civil(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// localDay is the calendar day of at in at's location, as a date.
+func localDay(at time.Time) time.Time {
+	y, m, d := at.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

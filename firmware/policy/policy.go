@@ -43,6 +43,12 @@ type Policy struct {
 	// Stays sets how long a visit without a check-out is assumed to last,
 	// by venue category (stays.go); nil: DefaultStays.
 	Stays *StayRule `json:"stays,omitempty"`
+	// Staff bounds staff cards (staff.go).
+	Staff StaffRule `json:"staff,omitzero"`
+	// TimeZone is the IANA zone days are counted in (zone.go); "": the
+	// kiosk's local zone.
+	TimeZone string `json:"time_zone,omitempty"`
+	loc      *time.Location
 
 	// Formats overrides the vaccination rule for one pass format (for
 	// example Hong Kong's Vaccine Pass for "hksarg").
@@ -104,6 +110,10 @@ type FormatRule struct {
 	Exemption Outcome       `json:"exemption,omitempty"`
 	// ExemptionMaxDays bounds an exemption without an end date; 0: unbounded.
 	ExemptionMaxDays int `json:"exemption_max_days,omitempty"`
+	// TimeZone is the issuer's IANA zone days are counted in for this
+	// format (zone.go); "": the policy's.
+	TimeZone string `json:"time_zone,omitempty"`
+	loc      *time.Location
 }
 
 // Date is a calendar day in JSON as "YYYY-MM-DD".
@@ -203,6 +213,12 @@ func (p *Policy) Validate() error {
 		return err
 	}
 	if err := p.validateStays(); err != nil {
+		return err
+	}
+	if err := p.Staff.validate(); err != nil {
+		return err
+	}
+	if err := p.validateZones(); err != nil {
 		return err
 	}
 	for name, f := range p.Formats {

@@ -35,7 +35,7 @@ func TestEvaluateDefault(t *testing.T) {
 		{"recovery after 5 days", &pass.Pass{Recoveries: []pass.RecoveryStatement{{FirstPositive: daysAgo(5)}}}, Red},
 		{"recovery after 181 days", &pass.Pass{Recoveries: []pass.RecoveryStatement{{FirstPositive: daysAgo(181)}}}, Red},
 		{"recovery past its own end", &pass.Pass{Recoveries: []pass.RecoveryStatement{{FirstPositive: daysAgo(100), ValidUntil: daysAgo(2)}}}, Red},
-		{"recovery before its own start", &pass.Pass{Recoveries: []pass.RecoveryStatement{{FirstPositive: daysAgo(12), ValidFrom: at.Add(time.Hour)}}}, Red},
+		{"recovery before its own start", &pass.Pass{Recoveries: []pass.RecoveryStatement{{FirstPositive: daysAgo(12), ValidFrom: at.AddDate(0, 0, 1)}}}, Red},
 		{"negative PCR 70h", &pass.Pass{Tests: []pass.TestResult{{Sampled: at.Add(-70 * time.Hour), Negative: true, Type: "naat"}}}, Green},
 		{"negative PCR 73h", &pass.Pass{Tests: []pass.TestResult{{Sampled: at.Add(-73 * time.Hour), Negative: true, Type: "naat"}}}, Red},
 		{"negative RAT 47h", &pass.Pass{Tests: []pass.TestResult{{Sampled: at.Add(-47 * time.Hour), Negative: true, Type: "rat"}}}, Green},

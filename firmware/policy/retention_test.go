@@ -18,9 +18,10 @@ func TestVisitRetention(t *testing.T) {
 		{`{}`, 31 * 24 * time.Hour, ""},
 		{`{"visit_retention_days": 0}`, 31 * 24 * time.Hour, ""},
 		{`{"visit_retention_days": 14}`, 14 * 24 * time.Hour, ""},
-		{`{"visit_retention_days": 366}`, 366 * 24 * time.Hour, ""},
+		{`{"visit_retention_days": 31}`, 31 * 24 * time.Hour, ""},
+		{`{"visit_retention_days": 32}`, 0, "visit_retention_days: 32: the kiosk erases visit records after at most 31 days"},
+		{`{"visit_retention_days": 366}`, 0, "visit_retention_days: 366: the kiosk erases visit records after at most 31 days"},
 		{`{"visit_retention_days": -1}`, 0, "visit_retention_days: -1"},
-		{`{"visit_retention_days": 367}`, 0, "visit_retention_days: 367"},
 		{`{"visit_retention_days": "31"}`, 0, "visit_retention_days"},
 		{`{"visit_retention_days": 1.5}`, 0, "visit_retention_days"},
 	} {

@@ -55,6 +55,9 @@ type fileTOML struct {
 		Source string `toml:"source"`
 		Root   string `toml:"root"`
 	} `toml:"sync"`
+	Staff struct {
+		SetupVenues []string `toml:"setup_venues"`
+	} `toml:"staff"`
 }
 
 // Current reads the provisioning in stateDir back (nil, nil when the kiosk
@@ -79,7 +82,7 @@ func Current(stateDir string) (*Settings, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, fmt.Errorf("provision: %s: unknown key %s", path, und[0])
 	}
-	s := &Settings{Venue: f.Venue, Profile: f.Kiosk.Profile}
+	s := &Settings{Venue: f.Venue, Profile: f.Kiosk.Profile, SetupVenues: f.Staff.SetupVenues}
 	if f.Panel != (Panel{}) {
 		p := f.Panel
 		s.Panel = &p

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -124,5 +125,45 @@ func TestCurrentRefuses(t *testing.T) {
 		if _, err := SetVenue(dir, Venue{ID: "X1234567", NameEN: "X"}); err == nil {
 			t.Errorf("%s: SetVenue over it: want an error", tc.name)
 		}
+	}
+}
+
+// TestSetupVenuesAllowList: a signed provisioning file's allow-list of
+// venue ids reaches the daemon's configuration (staff.setup_venues) and
+// survives a venue set from a poster.
+func TestSetupVenuesAllowList(t *testing.T) {
+	dir := t.TempDir()
+	op := ed25519.NewKeyFromSeed([]byte("venuekiosk provision allow list!"))
+	s := bound(&Settings{Venue: Venue{ID: "CM-01", NameEN: "Central Market"}, SetupVenues: []string{"TPHM2020", "WHBvLDSa"}}, 1)
+	signed, err := Sign(s, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Open(signed, op.Public().(ed25519.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(dir, got, Opts{}); err != nil {
+		t.Fatal(err)
+	}
+	p := poster(t, &hken.Venue{Code: "0", ID: "TPHM2020", NameEn: "Tai Po Hui Market", NameZh: "大埔墟街市", Type: "IMPORT"})
+	v, _ := VenueFromPoster(p)
+	if _, err := SetVenue(dir, v); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	c.Kiosk.StateDir = dir
+	if _, err := c.ApplyProvision(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Staff.SetupVenues, []string{"TPHM2020", "WHBvLDSa"}) || c.Venue.ID != "TPHM2020" {
+		t.Errorf("config: setup_venues %v, venue %s", c.Staff.SetupVenues, c.Venue.ID)
+	}
+	s.SetupVenues = []string{"not a venue"}
+	if _, err := Sign(s, op); err == nil {
+		t.Error("Sign with a bad venue id in setup_venues: want an error")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
@@ -37,6 +38,16 @@ type Settings struct {
 	Scanner *Scanner `json:"scanner,omitempty"`
 	Sync    *Sync    `json:"sync,omitempty"`
 	Profile string   `json:"profile,omitempty"` // "default" or "hk"
+	// SetupVenues, when set, are the only LeaveHomeSafe venue ids a
+	// technician may set from a poster at the kiosk (staff.setup_venues).
+	SetupVenues []string `json:"setup_venues,omitempty"`
+
+	// A signed file's binding (binding.go): the kiosks it is for, when it
+	// expires, and its counter. Required in signed files; unused by
+	// provisioning with flags.
+	Kiosks  []string  `json:"kiosks,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`
+	Counter int64     `json:"counter,omitempty"`
 }
 
 // Venue is the venue identity.
@@ -109,6 +120,16 @@ func (s *Settings) TOML(stateDir string) string {
 			fmt.Fprintf(&b, "baud = %d\n", sc.Baud)
 		}
 	}
+	if len(s.SetupVenues) > 0 {
+		b.WriteString("[staff]\nsetup_venues = [")
+		for i, v := range s.SetupVenues {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(q(v))
+		}
+		b.WriteString("]\n")
+	}
 	if sy := s.Sync; sy != nil {
 		b.WriteString("[sync]\n")
 		kv("source", sy.Source)
@@ -149,7 +170,10 @@ func (s *Settings) Validate() error {
 
 // Result says what Apply did.
 type Result struct {
-	Changed     bool   // provision.toml or root.json changed
+	Changed bool // provision.toml or root.json changed
+	// RootKept says the settings' root was older than the root the kiosk
+	// already trusts (after rotations): the kiosk's was kept.
+	RootKept    bool
 	KeyCreated  bool   // a new kiosk key was made
 	PublicKey   string // the kiosk's public key, base64
 	Fingerprint string
@@ -186,12 +210,7 @@ func Apply(stateDir string, s *Settings, opts Opts) (*Result, error) {
 	res.PublicKey, res.Fingerprint = publicText(pub), Fingerprint(pub)
 
 	if s.Sync != nil && len(s.Sync.Root) > 0 {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, s.Sync.Root, "", "  "); err != nil {
-			return nil, err
-		}
-		buf.WriteByte('\n')
-		ch, err := writeIfChanged(filepath.Join(stateDir, RootFile), buf.Bytes(), 0o644)
+		ch, err := writeRoot(stateDir, s.Sync.Root, res)
 		if err != nil {
 			return nil, err
 		}
@@ -204,6 +223,23 @@ func Apply(stateDir string, s *Settings, opts Opts) (*Result, error) {
 	res.Changed = res.Changed || ch
 	os.Remove(filepath.Join(stateDir, ErrorFile))
 	return res, nil
+}
+
+// writeRoot writes the initial sync root, unless the kiosk already trusts
+// a newer root: a rotated root is never replaced with an older one (the
+// kiosk would start over from it and forget the rotations, and the keys
+// they retired).
+func writeRoot(stateDir string, root []byte, res *Result) (bool, error) {
+	if tv := trustedRootVersion(stateDir); tv > 0 && rootVersion(root) < tv {
+		res.RootKept = true
+		return false, nil
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, root, "", "  "); err != nil {
+		return false, err
+	}
+	buf.WriteByte('\n')
+	return writeIfChanged(filepath.Join(stateDir, RootFile), buf.Bytes(), 0o644)
 }
 
 // ensureKey loads the kiosk key at path, or makes one. An existing key is

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
@@ -138,11 +139,26 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// bound gives s a signed file's binding: every kiosk, a month, counter n.
+func bound(s *Settings, n int64) *Settings {
+	s.Kiosks, s.Expires, s.Counter = []string{"*"}, time.Now().Add(30*24*time.Hour).UTC().Truncate(time.Second), n
+	return s
+}
+
+// signUnbound signs s as firmware before issue 20 did: no kiosks, expiry
+// or counter.
+func signUnbound(s *Settings, key ed25519.PrivateKey) []byte {
+	payload, _ := json.Marshal(s)
+	sig := ed25519.Sign(key, append([]byte(Context), payload...))
+	b, _ := json.Marshal(envelope{Format: Format, Payload: base64.StdEncoding.EncodeToString(payload), Signature: base64.StdEncoding.EncodeToString(sig)})
+	return b
+}
+
 func TestSignedFile(t *testing.T) {
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	otherPub, otherPriv, _ := ed25519.GenerateKey(nil)
 	_ = otherPub
-	signed, err := Sign(settings(), priv)
+	signed, err := Sign(bound(settings(), 1), priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +169,7 @@ func TestSignedFile(t *testing.T) {
 	if s.Venue.ID != "CM-01" || s.Venue.NameZH != "中環街市" {
 		t.Errorf("opened %+v", s.Venue)
 	}
-	wrongKey, _ := Sign(settings(), otherPriv)
+	wrongKey, _ := Sign(bound(settings(), 1), otherPriv)
 	var env envelope
 	json.Unmarshal(signed, &env)
 	payload, _ := base64.StdEncoding.DecodeString(env.Payload)
@@ -174,6 +190,7 @@ func TestSignedFile(t *testing.T) {
 		{"short signature", badSig, ErrNotSigned},
 		{"garbage", []byte("\x00\x01garbage"), ErrNotSigned},
 		{"too large", bytes.Repeat([]byte(" "), MaxFile+1), ErrNotSigned},
+		{"unbound (signed by older firmware)", signUnbound(settings(), priv), ErrUnbound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

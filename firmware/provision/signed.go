@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // A signed provisioning file is a JSON envelope:
@@ -42,6 +43,12 @@ func Sign(s *Settings, operator ed25519.PrivateKey) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.validateBinding(); err != nil {
+		return nil, err
+	}
+	if time.Until(s.Expires) > MaxLife {
+		return nil, fmt.Errorf("provision: expires %s: at most %s from now", s.Expires.UTC().Format(time.RFC3339), MaxLife)
+	}
 	payload, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
@@ -51,7 +58,8 @@ func Sign(s *Settings, operator ed25519.PrivateKey) ([]byte, error) {
 }
 
 // Open verifies a signed provisioning file with the operator's public key
-// and only then parses its settings.
+// and only then parses its settings. A file without its binding (kiosks,
+// expiry, counter) is refused: see Admit for checking it.
 func Open(data []byte, operator ed25519.PublicKey) (*Settings, error) {
 	if len(data) > MaxFile {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrNotSigned, len(data), MaxFile)
@@ -86,6 +94,9 @@ func Open(data []byte, operator ed25519.PublicKey) (*Settings, error) {
 		return nil, fmt.Errorf("provision: signed settings: %v", err)
 	}
 	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.validateBinding(); err != nil {
 		return nil, err
 	}
 	return &s, nil

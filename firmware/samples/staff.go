@@ -44,7 +44,8 @@ func (s *Set) addStaff() error {
 		return err
 	}
 	valid := func(id string, r staff.Role) staff.Card {
-		return staff.Card{ID: id, Role: r, From: s.At.AddDate(0, 0, -30), Until: s.At.AddDate(1, 0, 0)}
+		// Within every role's default lifetime (firmware/policy StaffRule).
+		return staff.Card{ID: id, Role: r, From: s.At.AddDate(0, 0, -7), Until: s.At.AddDate(0, 0, 60)}
 	}
 	for _, c := range []struct {
 		name   string
@@ -58,6 +59,7 @@ func (s *Set) addStaff() error {
 		{"Staff card: guard, expired", staff.Card{ID: "SIM-GUARD-OLD", Role: staff.Guard, From: s.At.AddDate(-1, 0, -30), Until: s.At.AddDate(0, 0, -30)}, s.OperatorKey, "red"},
 		{"Staff card: supervisor, revoked", valid(RevokedCard, staff.Supervisor), s.OperatorKey, "red"},
 		{"Staff card: supervisor, forged", valid(SupervisorCard, staff.Supervisor), stranger, "red"},
+		{"Staff card: supervisor, valid for 5 years (longer than the policy allows)", staff.Card{ID: "SIM-SUPER-LONG", Role: staff.Supervisor, From: s.At.AddDate(0, 0, -7), Until: s.At.AddDate(5, 0, -7)}, s.OperatorKey, "red"},
 	} {
 		text, err := staff.Sign(c.card, c.key)
 		if err != nil {

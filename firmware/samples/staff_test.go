@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"testing"
 	"time"
 
@@ -31,14 +32,16 @@ func TestStaffSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := &staff.Verifier{Keys: []ed25519.PublicKey{s.OperatorKey.Public().(ed25519.PublicKey)}, Revoked: revokedList(s.StaffRevocations)}
+	v := &staff.Verifier{Keys: []ed25519.PublicKey{s.OperatorKey.Public().(ed25519.PublicKey)}, Revoked: revokedList(s.StaffRevocations),
+		MaxLife: func(r staff.Role) time.Duration { return policy.Default().Staff.MaxCardLife(string(r)) }}
 	want := map[string]error{
-		"Staff card: guard (then a category)":                nil,
-		"Staff card: supervisor (opens entry, or closes it)": nil,
-		"Staff card: technician (then the venue's poster)":   nil,
-		"Staff card: guard, expired":                         staff.ErrExpired,
-		"Staff card: supervisor, revoked":                    staff.ErrRevoked,
-		"Staff card: supervisor, forged":                     staff.ErrSignature,
+		"Staff card: guard (then a category)":                                       nil,
+		"Staff card: supervisor (opens entry, or closes it)":                        nil,
+		"Staff card: technician (then the venue's poster)":                          nil,
+		"Staff card: guard, expired":                                                staff.ErrExpired,
+		"Staff card: supervisor, revoked":                                           staff.ErrRevoked,
+		"Staff card: supervisor, forged":                                            staff.ErrSignature,
+		"Staff card: supervisor, valid for 5 years (longer than the policy allows)": staff.ErrTooLong,
 	}
 	kinds := map[string]int{}
 	for _, sm := range s.Staff {
@@ -70,7 +73,7 @@ func TestStaffSamples(t *testing.T) {
 			t.Errorf("%s: kind %q", sm.Name, sm.Kind)
 		}
 	}
-	if kinds[KindStaff] != 6 || kinds[KindCategory] != 4 || kinds[KindPoster] != 2 {
+	if kinds[KindStaff] != 7 || kinds[KindCategory] != 4 || kinds[KindPoster] != 2 {
 		t.Errorf("kinds: %v", kinds)
 	}
 	if sm, ok := s.StaffSample("LeaveHomeSafe poster, wrong"); !ok {

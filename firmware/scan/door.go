@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,7 +26,9 @@ import (
 //     closes it. A long press on the open button does the same, by
 //     "button".
 //   - A technician's card arms setup for SetupWindow; the venue's
-//     LeaveHomeSafe poster (HKEN:…) then sets the venue identity.
+//     LeaveHomeSafe poster (HKEN:…), read by the scanner, is shown, and the
+//     same card again sets the venue identity. One poster per arming: a
+//     refused one disarms.
 //
 // A forged, expired, not-yet-valid or revoked card, or one whose
 // revocation cannot be looked up, does nothing but say so. A category
@@ -47,6 +50,11 @@ const (
 	// ButtonActor names the open button in the log, where a card id
 	// would be.
 	ButtonActor = "button"
+	// DefaultOpenLimit openings or closings of entry by one card within
+	// DefaultOpenLimitWindow: a supervisor's day, not a photographed card
+	// re-opening entry every quarter of an hour.
+	DefaultOpenLimit       = 8
+	DefaultOpenLimitWindow = 24 * time.Hour
 )
 
 // StaffCode is the reason code of the verdict a staff payload gets in
@@ -56,6 +64,13 @@ const StaffCode pass.Code = "staff"
 // CardVerifier checks staff cards; *staff.Verifier implements it.
 type CardVerifier interface {
 	Verify(payload string, at time.Time) (*staff.Card, error)
+}
+
+// ListAger is a CardVerifier that knows whether its revocation list is
+// out of date (staff.Verifier.StaleList): then supervisors' and
+// technicians' cards are refused, and guards' work with a warning.
+type ListAger interface {
+	StaleList(at time.Time) bool
 }
 
 // DoorOpts configures the door.
@@ -72,12 +87,28 @@ type DoorOpts struct {
 	// 0: DefaultSetupWindow.
 	SetupWindow time.Duration
 	// Provision writes the venue identity of a scanned poster, given
-	// decoded and as scanned (on the flow's goroutine: it must be quick);
-	// nil: technician cards do nothing.
+	// decoded and as scanned (on the flow's goroutine: it must be quick),
+	// once the technician confirmed it with their card again; nil:
+	// technician cards do nothing.
 	Provision func(v *hken.Venue, code string) error
+	// SetupVenues, when set, are the only venue ids a poster may set (the
+	// signed provisioning file's allow-list).
+	SetupVenues []string
 	// Resume, when set, is entry left open by a previous run, resumed at
 	// start if it has not yet ended.
 	Resume *OpenState
+	// WebDoor honours door payloads — staff cards, category codes, a
+	// poster in setup, the group code — that come through the web API
+	// (Source Web), labelled as such: the simulator's page. Off (a real
+	// kiosk), only the scanner carries them: a photo of a card posted to
+	// the API, or a page of another site, does nothing.
+	WebDoor bool
+	// OpenLimit is how many times one card may open or close entry within
+	// OpenLimitWindow; beyond, the card is refused until the oldest falls
+	// out of the window (the open button is not limited). 0:
+	// DefaultOpenLimit, DefaultOpenLimitWindow.
+	OpenLimit       int
+	OpenLimitWindow time.Duration
 }
 
 func (o *DoorOpts) check() error {
@@ -89,6 +120,12 @@ func (o *DoorOpts) check() error {
 	}
 	if o.OpenFor == 0 {
 		o.OpenFor = DefaultOpenFor
+	}
+	if o.OpenLimit == 0 {
+		o.OpenLimit = DefaultOpenLimit
+	}
+	if o.OpenLimitWindow == 0 {
+		o.OpenLimitWindow = DefaultOpenLimitWindow
 	}
 	if o.ExemptWindow < 5*time.Second || o.ExemptWindow > 10*time.Minute {
 		return fmt.Errorf("scan: exempt window %v: want 5s to 10m", o.ExemptWindow)
@@ -115,8 +152,9 @@ const (
 	OpenStarted     DoorKind = "open_started"     // entry open until Until
 	OpenEnded       DoorKind = "open_ended"       // Why "staff" or "timeout"
 	SetupArmed      DoorKind = "setup_armed"      // a technician's card: the poster next
+	SetupPending    DoorKind = "setup_pending"    // the poster read: VenueID, Venue shown; the same card again confirms
 	SetupDone       DoorKind = "setup_done"       // Venue set
-	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why)
+	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed
 	SetupCancelled  DoorKind = "setup_cancelled"  // the card again or the window passed
 )
 
@@ -135,6 +173,13 @@ const (
 	WhySaveFailed  = "save_failed"   // the venue could not be written
 	WhyStaff       = "staff"         // ended by staff
 	WhyTimeout     = "timeout"       // ended by itself
+	WhyTooLong     = "too_long"      // valid for longer than the policy allows its role
+	WhyElsewhere   = "elsewhere"     // bound to other venues or kiosks
+	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
+	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
+	WhyNotAllowed  = "not_allowed"   // a poster of a venue the provisioning does not allow
+	WhyStaleList   = "stale_list"    // the staff-card revocation list is out of date: no supervisor or technician action
+	WhyOnePoster   = "one_poster"    // a second poster in one setup
 )
 
 // DoorEvent is one thing that happened at the door. Nothing in it is
@@ -148,8 +193,14 @@ type DoorEvent struct {
 	Category staff.Category `json:"category,omitempty"` // ExemptRecorded
 	Since    time.Time      `json:"since,omitzero"`     // OpenEnded: when it opened
 	Until    time.Time      `json:"until,omitzero"`     // armed or open: when it ends by itself
-	VenueID  string         `json:"venue_id,omitempty"` // SetupDone
-	Venue    string         `json:"venue,omitempty"`    // SetupDone: the venue's name
+	VenueID  string         `json:"venue_id,omitempty"` // SetupPending, SetupDone
+	Venue    string         `json:"venue,omitempty"`    // SetupPending, SetupDone: the venue's name
+	// Source is where the payload came from: Serial, or Web in simulation
+	// (DoorOpts.WebDoor); "" for buttons and timeouts.
+	Source Source `json:"source,omitempty"`
+	// StaleList warns that a guard's card was taken while the staff-card
+	// revocation list is out of date.
+	StaleList bool `json:"stale_list,omitempty"`
 }
 
 // DoorSink is implemented by sinks that show the door: DoorChanged is
@@ -169,23 +220,62 @@ type OpenState struct {
 // armed, for status pages.
 type DoorState struct {
 	Open  *OpenState `json:"open,omitempty"`
-	Armed string     `json:"armed,omitempty"` // "exempt" or "setup" while a card waits
+	Armed string     `json:"armed,omitempty"` // "exempt", "setup", or "confirm" (a poster read) while a card waits
 	Until time.Time  `json:"armed_until,omitzero"`
+	// Pending is the venue a poster would set, until the technician's
+	// card confirms it: "ID name".
+	Pending string `json:"pending_venue,omitempty"`
 }
 
-// armed is a card waiting for its second step.
+// armed is a card waiting for its next step.
 type armed struct {
 	role  staff.Role
 	card  string
 	until time.Time
+	// A technician's: the poster read, waiting for the same card again.
+	venue *hken.Venue
+	code  string
 }
 
 // door is the flow's door state, owned by Run's goroutine.
 type door struct {
-	armed  *armed
-	open   *OpenState
-	state  atomic.Pointer[DoorState] // a copy for other goroutines
-	recent map[[32]byte]time.Time    // staff payloads read within DoorRepeat
+	armed   *armed
+	open    *OpenState
+	state   atomic.Pointer[DoorState] // a copy for other goroutines
+	recent  map[[32]byte]time.Time    // staff payloads read within DoorRepeat
+	toggles map[string][]time.Time    // by card id: its openings and closings within OpenLimitWindow
+}
+
+// maxToggleCards bounds the cards whose openings are remembered.
+const maxToggleCards = 256
+
+// mayToggle reports whether card may open or close entry now, and counts
+// it when it may.
+func (f *Flow) mayToggle(card string, now time.Time) bool {
+	if f.door.toggles == nil {
+		f.door.toggles = map[string][]time.Time{}
+	}
+	w := f.opts.Door.OpenLimitWindow
+	for id, ts := range f.door.toggles {
+		i := 0
+		for i < len(ts) && now.Sub(ts[i]) >= w {
+			i++
+		}
+		if ts = ts[i:]; len(ts) == 0 {
+			delete(f.door.toggles, id)
+		} else {
+			f.door.toggles[id] = ts
+		}
+	}
+	ts := f.door.toggles[card]
+	if len(ts) >= f.opts.Door.OpenLimit {
+		return false
+	}
+	if ts == nil && len(f.door.toggles) >= maxToggleCards {
+		return false // hundreds of supervisor cards in a day: something is wrong
+	}
+	f.door.toggles[card] = append(ts, now)
+	return true
 }
 
 // DoorRepeat is how long the same staff card or code read again is taken
@@ -231,6 +321,9 @@ func (f *Flow) publishDoor() {
 		s.Armed, s.Until = "exempt", a.until
 		if a.role == staff.Technician {
 			s.Armed = "setup"
+			if a.venue != nil {
+				s.Armed, s.Pending = "confirm", a.venue.ID+" "+venueName(a.venue)
+			}
 		}
 	}
 	f.door.state.Store(s)
@@ -301,12 +394,36 @@ func (f *Flow) pressed(b *doorButton, now time.Time) {
 	}
 }
 
+// fromScanner reports whether a door payload in s may act: it came from
+// the scanner, or from the web API in simulation (DoorOpts.WebDoor).
+func (f *Flow) fromScanner(s Scan) bool {
+	return s.Source == Serial || f.opts.Door.WebDoor
+}
+
+// notFromScanner refuses a door payload (a staff card, a category code, a
+// poster, the group code) that came through the web API on a real kiosk:
+// it does nothing but say so.
+func (f *Flow) notFromScanner(s Scan, now time.Time) Result {
+	at, trusted := f.opts.Time.Judge()
+	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true}
+	e := DoorEvent{Kind: CardRefused, At: now, Why: WhyNotScanner, Source: s.Source}
+	f.doorEvent(e)
+	r.Verdict = staffVerdict(verify.Red, describe(e))
+	r.Door = &e
+	return r
+}
+
 // doorScan handles a staff payload and returns its result.
 func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 	at, trusted := f.opts.Time.Judge()
 	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
 	p := trimPayload(s.Payload)
 	var e DoorEvent
+	defer func() {
+		if s.Source != Serial && r.Verdict != nil && len(r.Verdict.Reasons) > 0 {
+			r.Verdict.Reasons[0].Detail = "simulation, through the web API: " + r.Verdict.Reasons[0].Detail
+		}
+	}()
 	switch {
 	case repeat:
 		// A second read of the same card or code: not a second action.
@@ -320,7 +437,7 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			e = f.category(c, now)
 		}
 	case strings.HasPrefix(p, hken.Prefix):
-		e = f.poster(p, now)
+		e = f.poster(p, s.Source, now)
 	default:
 		// The card's validity is judged on the trusted clock's time, which
 		// never goes back below the time floor: an expired card stays
@@ -333,8 +450,20 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			}
 			break
 		}
+		// A list that is out of date cannot tell a revoked card: no opening
+		// of entry or change of venue on it; a guard's count goes on, said.
+		stale := false
+		if la, ok := f.opts.Door.Cards.(ListAger); ok && la.StaleList(at) {
+			if card.Role != staff.Guard {
+				e = DoorEvent{Kind: CardRefused, At: now, Card: card.ID, Role: card.Role, Why: WhyStaleList}
+				break
+			}
+			stale = true
+		}
 		e = f.card(card, now)
+		e.StaleList = stale
 	}
+	e.Source = s.Source
 	f.doorEvent(e)
 	status := verify.Green
 	switch e.Kind {
@@ -365,6 +494,10 @@ func refusal(err error) string {
 		return WhyNoKey
 	case errors.Is(err, staff.ErrLookup):
 		return WhyLookup
+	case errors.Is(err, staff.ErrTooLong):
+		return WhyTooLong
+	case errors.Is(err, staff.ErrElsewhere):
+		return WhyElsewhere
 	}
 	return WhyMalformed
 }
@@ -373,8 +506,17 @@ func refusal(err error) string {
 func describe(e DoorEvent) string {
 	switch e.Kind {
 	case CardRefused:
+		switch e.Why {
+		case WhyNotScanner:
+			return "staff codes work only from the kiosk's scanner: refused from " + string(e.Source) + ", nothing done"
+		case WhyStaleList:
+			return "staff card refused: the staff card revocation list is out of date (sync the kiosk); nothing done"
+		}
 		return "staff card refused (" + e.Why + "): nothing done"
 	case ExemptArmed:
+		if e.StaleList {
+			return "guard card " + e.Card + ": scan a category code or press a category button (warning: the staff card revocation list is out of date)"
+		}
 		return "guard card " + e.Card + ": scan a category code or press a category button"
 	case ExemptCancelled:
 		return "exempt entry cancelled (" + e.Why + ")"
@@ -388,6 +530,8 @@ func describe(e DoorEvent) string {
 		return "entry checks resumed (" + e.Why + ", by " + e.Card + ")"
 	case SetupArmed:
 		return "technician card " + e.Card + ": scan the venue's LeaveHomeSafe poster"
+	case SetupPending:
+		return "poster of venue " + e.VenueID + " (" + e.Venue + "): scan technician card " + e.Card + " again to set it"
 	case SetupDone:
 		return "venue set to " + e.VenueID + ": restart the kiosk to apply"
 	case SetupRefused:
@@ -404,6 +548,10 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 	a := f.door.armed
 	switch c.Role {
 	case staff.Supervisor:
+		if !f.mayToggle(c.ID, now) {
+			e.Kind, e.Why = CardRefused, WhyRateLimited
+			return e
+		}
 		f.door.armed = nil
 		return f.openEvent(c.ID, now)
 	case staff.Guard:
@@ -421,6 +569,9 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 		}
 		if a != nil && a.role == staff.Technician && a.card == c.ID {
 			f.door.armed = nil
+			if a.venue != nil {
+				return f.setVenue(a, now)
+			}
 			e.Kind, e.Why = SetupCancelled, WhyStaff
 			return e
 		}
@@ -446,26 +597,47 @@ func (f *Flow) category(c staff.Category, now time.Time) DoorEvent {
 	return DoorEvent{Kind: ExemptRecorded, At: now, Card: a.card, Role: a.role, Category: c}
 }
 
-// poster sets the venue from a LeaveHomeSafe poster (setup armed).
-func (f *Flow) poster(p string, now time.Time) DoorEvent {
+// poster reads a LeaveHomeSafe poster during setup: one poster per
+// arming, from the scanner only. A usable one is shown, waiting for the
+// same technician's card again; anything else disarms setup.
+func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	a := f.door.armed
 	e := DoorEvent{At: now, Card: a.card, Role: a.role}
-	v, err := hken.Decode(p)
-	if err != nil || !v.HashOK {
+	f.door.armed = nil
+	switch v, err := hken.Decode(p); {
+	case src != Serial:
+		e.Kind, e.Why = SetupRefused, WhyNotScanner
+	case a.venue != nil:
+		e.Kind, e.Why = SetupRefused, WhyOnePoster
+	case err != nil || !v.HashOK:
 		e.Kind, e.Why = SetupRefused, WhyBadPoster
-		return e // still armed: the technician may scan again
+	case len(f.opts.Door.SetupVenues) > 0 && !slices.Contains(f.opts.Door.SetupVenues, v.ID):
+		e.Kind, e.Why, e.VenueID = SetupRefused, WhyNotAllowed, v.ID
+	default:
+		f.door.armed = &armed{role: a.role, card: a.card, until: now.Add(f.opts.Door.SetupWindow), venue: v, code: p}
+		e.Kind, e.VenueID, e.Venue, e.Until = SetupPending, v.ID, venueName(v), f.door.armed.until
 	}
-	if err := f.opts.Door.Provision(v, p); err != nil {
+	return e
+}
+
+// setVenue writes the venue a confirmed poster names.
+func (f *Flow) setVenue(a *armed, now time.Time) DoorEvent {
+	e := DoorEvent{At: now, Card: a.card, Role: a.role, VenueID: a.venue.ID, Venue: venueName(a.venue)}
+	if err := f.opts.Door.Provision(a.venue, a.code); err != nil {
 		slog.Error("door: setting the venue from a poster", "err", err)
 		e.Kind, e.Why = SetupRefused, WhySaveFailed
 		return e
 	}
-	f.door.armed = nil
-	e.Kind, e.VenueID, e.Venue = SetupDone, v.ID, v.NameEn
-	if e.Venue == "" {
-		e.Venue = v.NameZh
-	}
+	e.Kind = SetupDone
 	return e
+}
+
+// venueName is the poster's English name, or its Chinese one.
+func venueName(v *hken.Venue) string {
+	if v.NameEn != "" {
+		return v.NameEn
+	}
+	return v.NameZh
 }
 
 // toggleOpen opens entry, or closes it, by by.

@@ -307,14 +307,32 @@ func TestSetupFromPoster(t *testing.T) {
 	v.ID = "XXXXXXXX"
 	wrong, _ := hken.Encode(v)
 	wrong = strings.Replace(wrong, "XXXXXXXX", "WHBvLDSa", 1)
+	// One poster per arming: a refused one disarms (the next is a pass).
 	r.scan(t, r.tech)
 	r.scan(t, wrong)
 	r.scan(t, "HKEN:garbage")
-	r.failSave = true
-	r.scan(t, good)
-	r.failSave = false
+	r.scan(t, r.tech)
+	r.scan(t, "HKEN:garbage")
+	want := "setup_armed:T-1 setup_refused:bad_poster:T-1 scan:red setup_armed:T-1 setup_refused:bad_poster:T-1"
+	if got := r.rec.take(); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	// A good poster is shown, waiting for the same card again.
+	r.scan(t, r.tech)
 	res := r.scan(t, good)
-	want := "setup_armed:T-1 setup_refused:bad_poster:T-1 setup_refused:bad_poster:T-1 setup_refused:save_failed:T-1 setup_done:T-1"
+	if res.Door.Kind != SetupPending || res.Door.VenueID != "WHBvLDSa" || res.Door.Venue != "Central Market" || len(r.venues) != 0 {
+		t.Fatalf("poster: %+v, set %v", res.Door, r.venues)
+	}
+	if d := r.f.Door(); d.Armed != "confirm" || d.Pending != "WHBvLDSa Central Market" {
+		t.Errorf("door state: %+v", d)
+	}
+	r.failSave = true
+	r.scan(t, r.tech)
+	r.failSave = false
+	r.scan(t, r.tech)
+	r.scan(t, good)
+	res = r.scan(t, r.tech)
+	want = "setup_armed:T-1 setup_pending:T-1 setup_refused:save_failed:T-1 setup_armed:T-1 setup_pending:T-1 setup_done:T-1"
 	if got := r.rec.take(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -323,15 +341,58 @@ func TestSetupFromPoster(t *testing.T) {
 	}
 	// Disarmed: the poster is a pass scan again.
 	r.scan(t, good)
-	// Cancelled by the card again, and by time.
+	// A second poster while one waits: refused, nothing set.
+	r.scan(t, r.tech)
+	r.scan(t, good)
+	r.scan(t, good)
+	// Cancelled by the card again, and by time (with or without a poster).
 	r.scan(t, r.tech)
 	r.scan(t, r.tech)
 	r.scan(t, r.tech)
 	r.now.Advance(DefaultSetupWindow)
 	poke(t, r.f)
-	want = "scan:red setup_armed:T-1 setup_cancelled:staff:T-1 setup_armed:T-1 setup_cancelled:timeout:T-1"
+	r.scan(t, r.tech)
+	r.scan(t, good)
+	r.now.Advance(DefaultSetupWindow)
+	poke(t, r.f)
+	want = "scan:red setup_armed:T-1 setup_pending:T-1 setup_refused:one_poster:T-1 setup_armed:T-1 setup_cancelled:staff:T-1 setup_armed:T-1 setup_cancelled:timeout:T-1 setup_armed:T-1 setup_pending:T-1 setup_cancelled:timeout:T-1"
 	if got := r.rec.take(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if len(r.venues) != 1 {
+		t.Errorf("venues set: %d, want 1", len(r.venues))
+	}
+}
+
+// TestSetupOnlyFromScanner: a poster through the web API is refused even
+// in simulation, and disarms setup; another technician's card does not
+// confirm a poster.
+func TestSetupOnlyFromScanner(t *testing.T) {
+	r := newDoorRig(t, func(o *Opts) { o.Door.WebDoor = true })
+	good, _ := hken.Encode(&hken.Venue{Code: "0", ID: "WHBvLDSa", NameEn: "Central Market", NameZh: "中環街市", Type: "IMPORT"})
+	other := cardText(t, "T-2", staff.Technician, operator, t0.AddDate(0, -1, 0), t0.AddDate(0, 1, 0))
+	r.scan(t, r.tech)
+	if res := webScan(t, r, good); res.Door == nil || res.Door.Kind != SetupRefused || res.Door.Why != WhyNotScanner {
+		t.Errorf("poster through the web: %+v", res.Door)
+	}
+	r.scan(t, r.tech)
+	r.scan(t, good)
+	if res := r.scan(t, other); res.Door.Kind != SetupArmed || len(r.venues) != 0 {
+		t.Errorf("another technician's card after the poster: %+v, set %v", res.Door, r.venues)
+	}
+}
+
+// TestSetupAllowList: with the provisioning's allow-list, a poster of
+// another venue is refused.
+func TestSetupAllowList(t *testing.T) {
+	r := newDoorRig(t, func(o *Opts) { o.Door.SetupVenues = []string{"AAAAAAAA"} })
+	good, _ := hken.Encode(&hken.Venue{Code: "0", ID: "WHBvLDSa", NameEn: "Central Market", NameZh: "中環街市", Type: "IMPORT"})
+	r.scan(t, r.tech)
+	if res := r.scan(t, good); res.Door.Kind != SetupRefused || res.Door.Why != WhyNotAllowed || res.Door.VenueID != "WHBvLDSa" {
+		t.Errorf("poster of a venue not allowed: %+v", res.Door)
+	}
+	if d := r.f.Door(); d.Armed != "" {
+		t.Errorf("still armed: %+v", d)
 	}
 }
 

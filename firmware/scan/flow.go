@@ -293,7 +293,13 @@ func (f *Flow) process(s Scan) Result {
 		start = wall
 	}
 	if f.isDoorPayload(s.Payload) {
+		if !f.fromScanner(s) {
+			return f.notFromScanner(s, wall)
+		}
 		return f.doorScan(s, wall, f.doorRepeat(s.Payload, wall))
+	}
+	if f.isGroupCode(s.Payload) && !f.fromScanner(s) {
+		return f.notFromScanner(s, wall)
 	}
 	repeat := f.repeat(s.Payload, wall)
 	if f.isGroupCode(s.Payload) {

@@ -72,9 +72,10 @@ func groupFlow(t *testing.T, opts GroupOpts) (*Flow, *groupRecorder, *fakeNow) {
 	return f, rec, now
 }
 
+// scanT scans payload as the kiosk's scanner reads it.
 func scanT(t *testing.T, f *Flow, payload string) Result {
 	t.Helper()
-	r, err := f.Scan(context.Background(), Scan{Payload: payload, Source: Web})
+	r, err := f.Scan(context.Background(), Scan{Payload: payload, Source: Serial})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,9 +207,9 @@ func Publish(dir string, set *samples.Set) (string, error) {
 	return repoDir, nil
 }
 
-// Seed replaces the store's sample trust, revocations and codes with set's,
-// as one transaction, signed "now", without a repository (for tests that
-// want a filled store and no sync).
+// Seed replaces the store's sample trust, revocations, codes and staff-card
+// revocations with set's, as one transaction, signed at set.At, without a
+// repository (for tests that want a filled store and no sync).
 func Seed(ctx context.Context, st *store.Store, set *samples.Set) error {
 	const source = "simulator"
 	return st.Apply(ctx, func(tx *store.Tx) error {
@@ -222,8 +222,11 @@ func Seed(ctx context.Context, st *store.Store, set *samples.Set) error {
 		if _, err := tx.ReplaceCodes(store.SliceSeq(set.Codes)); err != nil {
 			return err
 		}
+		if _, err := tx.ReplaceStaffRevocations(store.SliceSeq(set.StaffRevocations)); err != nil {
+			return err
+		}
 		v := set.At.Unix()
-		for _, name := range []string{store.DataRevocations, store.DataCodes, store.DataTrust} {
+		for _, name := range []string{store.DataRevocations, store.DataCodes, store.DataTrust, store.DataStaffRevocations} {
 			cur, ok, err := st.DataVersion(ctx, name)
 			if err != nil {
 				return err

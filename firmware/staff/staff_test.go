@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestSignVerify(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", role, err)
 		}
-		if *got != c {
+		if !reflect.DeepEqual(*got, c) {
 			t.Errorf("%s: got %+v, want %+v", role, *got, c)
 		}
 	}
@@ -242,6 +243,8 @@ func TestCategoryCodes(t *testing.T) {
 func FuzzOpen(f *testing.F) {
 	f.Add(sign(f, Card{ID: "CM-0042", Role: Guard, From: from, Until: until}, opKey))
 	f.Add("VKSTAFF1:GUARD:X:202611010000:202711010000:AAAA")
+	f.Add(sign(f, Card{ID: "CM-0042", Role: Supervisor, From: from, Until: until, Venues: []string{"CM-01", "CM-02"}}, opKey))
+	f.Add(sign(f, Card{ID: "CM-0042", Role: Technician, From: from, Until: until, Kiosks: []string{"K1"}}, opKey))
 	f.Add("")
 	keys := []ed25519.PublicKey{pub(opKey)}
 	f.Fuzz(func(t *testing.T, s string) {

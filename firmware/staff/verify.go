@@ -18,6 +18,8 @@ var (
 	ErrExpired     = errors.New("staff: card expired")
 	ErrRevoked     = errors.New("staff: card revoked")
 	ErrLookup      = errors.New("staff: revocation lookup failed")
+	ErrTooLong     = errors.New("staff: card valid for longer than the policy allows")
+	ErrElsewhere   = errors.New("staff: card bound to other venues or kiosks")
 )
 
 // Revocations tells whether a card id is revoked; *store.Store implements
@@ -34,6 +36,33 @@ type Verifier struct {
 	Keys []ed25519.PublicKey
 	// Revoked looks card ids up; nil: none is revoked.
 	Revoked Revocations
+	// MaxLife is the longest validity period (Until - From) the entry
+	// policy allows a card of role; nil or 0: MaxValidity only.
+	MaxLife func(Role) time.Duration
+	// Venue and Kiosk are this kiosk's venue.id and fleet.kiosk_id, for
+	// cards bound to venues or kiosks.
+	Venue, Kiosk string
+	// ListTime returns when the staff-card revocation list in force was
+	// signed (ok false: the kiosk has none), and MaxListAge how old it may
+	// be (the entry policy's maximum data age; 0: any age). See StaleList.
+	ListTime   func() (signed time.Time, ok bool)
+	MaxListAge func() time.Duration
+}
+
+// StaleList reports whether the staff-card revocation list is older than
+// MaxListAge at time at (or missing): a card revoked since may still look
+// valid. The door refuses supervisors' and technicians' cards then, and
+// warns for guards'.
+func (v *Verifier) StaleList(at time.Time) bool {
+	if v.ListTime == nil || v.MaxListAge == nil {
+		return false
+	}
+	max := v.MaxListAge()
+	if max <= 0 {
+		return false
+	}
+	t, ok := v.ListTime()
+	return !ok || at.Sub(t) > max
 }
 
 // Verify checks payload at time at and returns the card. See the package
@@ -45,6 +74,15 @@ func (v *Verifier) Verify(payload string, at time.Time) (*Card, error) {
 	}
 	if err := c.ValidAt(at); err != nil {
 		return c, err
+	}
+	if v.MaxLife != nil {
+		if max := v.MaxLife(c.Role); max > 0 && c.Until.Sub(c.From) > max {
+			return c, fmt.Errorf("%w: card %s is valid for %d days; at most %d for a %s", ErrTooLong, c.ID,
+				int(c.Until.Sub(c.From).Hours()/24), int(max.Hours()/24), strings.ToLower(string(c.Role)))
+		}
+	}
+	if !c.For(v.Venue, v.Kiosk) {
+		return c, fmt.Errorf("%w: card %s", ErrElsewhere, c.ID)
 	}
 	if v.Revoked != nil {
 		revoked, err := v.Revoked.StaffRevoked(context.Background(), c.ID)
@@ -115,10 +153,15 @@ func Open(payload string, keys []ed25519.PublicKey) (*Card, error) {
 // parse reads a verified card's fields.
 func parse(body string) (*Card, error) {
 	f := strings.Split(strings.TrimPrefix(body, Prefix), ":")
-	if len(f) != 4 {
-		return nil, fmt.Errorf("%w: %d fields; want role, card id, from and until", ErrMalformed, len(f))
+	if len(f) != 4 && len(f) != 5 {
+		return nil, fmt.Errorf("%w: %d fields; want role, card id, from, until and an optional binding", ErrMalformed, len(f))
 	}
 	c := &Card{Role: Role(f[0]), ID: f[1]}
+	if len(f) == 5 {
+		if err := c.parseScope(f[4]); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+	}
 	var err error
 	if c.From, err = parseTime(f[2]); err != nil {
 		return nil, fmt.Errorf("%w: from: %v", ErrMalformed, err)

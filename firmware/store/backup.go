@@ -93,6 +93,9 @@ func (s *Store) backupTo(ctx context.Context, dst string) error {
 		os.Remove(tmp)
 		return err
 	}
+	if err := os.Chmod(tmp, FileMode); err != nil {
+		return err
+	}
 	if err := syncFile(tmp); err != nil {
 		return err
 	}

@@ -239,6 +239,32 @@ func TestTimeFloorOnlyRises(t *testing.T) {
 	}
 }
 
+// TestTimeFloorReset: a signed reset lowers the floor and records its
+// version in the same transaction.
+func TestTimeFloorReset(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	if v, err := s.FloorResetVersion(); v != 0 || err != nil {
+		t.Errorf("FloorResetVersion of a new store: %d, %v", v, err)
+	}
+	if err := s.RaiseTimeFloor(t0.AddDate(70, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResetTimeFloor(t0, 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.TimeFloor(); !got.Equal(t0) {
+		t.Errorf("floor after the reset: %v, want %v", got, t0)
+	}
+	if v, err := s.FloorResetVersion(); v != 3 || err != nil {
+		t.Errorf("FloorResetVersion: %d, %v; want 3", v, err)
+	}
+	var ie *InvalidError
+	if err := s.ResetTimeFloor(time.Time{}, 4); !errors.As(err, &ie) {
+		t.Errorf("reset to the zero time: %v, want InvalidError", err)
+	}
+}
+
 func TestExposures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

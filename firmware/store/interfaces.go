@@ -12,4 +12,5 @@ import (
 var (
 	_ pass.Trust       = (*Store)(nil)
 	_ clock.FloorStore = (*Store)(nil)
+	_ clock.ResetStore = (*Store)(nil)
 )

@@ -152,6 +152,10 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 	}
 	s := &Store{path: path, opts: o, log: o.Logger, lk: lk, writing: make(chan struct{}, 1)}
 	s.status.Path = path
+	if err := createPrivate(path); err != nil {
+		unlock(lk)
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	ok := false
 	defer func() {
 		if !ok {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -90,4 +92,42 @@ func floorSeconds(t time.Time) (int64, error) {
 func (tx *Tx) raiseFloor(u int64) error {
 	_, err := tx.exec("INSERT INTO time_floor(id, unix) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET unix = max(unix, excluded.unix)", u)
 	return err
+}
+
+// floorResetKey is the setting that holds the version of the last signed
+// floor reset applied.
+const floorResetKey = "clock.reset_version"
+
+// ResetTimeFloor implements clock.ResetStore: it sets the floor to t, even
+// lower, and records version as the last floor reset applied, in one
+// transaction. Only a verified signed floor reset calls it.
+func (s *Store) ResetTimeFloor(t time.Time, version int64) error {
+	u, err := floorSeconds(t)
+	if err != nil {
+		return err
+	}
+	if u == 0 || version < 1 {
+		return invalid("time floor reset", "time %v, version %d", t, version)
+	}
+	return s.Apply(context.Background(), func(tx *Tx) error {
+		if _, err := tx.exec("INSERT INTO time_floor(id, unix) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET unix = excluded.unix", u); err != nil {
+			return err
+		}
+		_, err := tx.exec("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", floorResetKey, strconv.FormatInt(version, 10))
+		return err
+	})
+}
+
+// FloorResetVersion implements clock.ResetStore: the version of the last
+// floor reset applied, 0 when none was.
+func (s *Store) FloorResetVersion() (int64, error) {
+	v, ok, err := s.Setting(context.Background(), floorResetKey)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("store: setting %s = %q: %v", floorResetKey, v, err)
+	}
+	return n, nil
 }

@@ -10,6 +10,12 @@
 //	POST /api/selftest the hardware checks of `kioskctl selftest` (pulses the lights)
 //
 // Only the reply to a scan request carries holder fields, as
-// `kioskctl verify --json` does; the state never does. The server binds to
-// loopback by default and refuses cross-origin POSTs from browsers.
+// `kioskctl verify --json` does; the state never does (and the daemon's
+// panel image leaves the status area blank while a holder is shown).
+//
+// Every request must name the kiosk in its Host header (a loopback name or
+// address, or Opts.Hosts): a page of another site whose name resolves to
+// 127.0.0.1 (DNS rebinding) is refused on every endpoint, as is an Origin
+// of another site. Every POST needs the per-boot token (TokenHeader) that
+// the page embeds and kioskctl reads from the state directory (TokenFile).
 package web

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -9,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
@@ -43,6 +43,12 @@ type Opts struct {
 	Samples func() []Sample
 	// SelfTest runs the hardware checks of kioskctl selftest; nil: 404.
 	SelfTest func(ctx context.Context) any
+	// Token is the per-boot token every POST must carry (TokenHeader);
+	// "" refuses every POST.
+	Token string
+	// Hosts are Host names served besides loopback ones (the configured
+	// non-loopback listen address).
+	Hosts []string
 }
 
 // Server is the local web server.
@@ -75,6 +81,9 @@ func New(opts Opts) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
+	if !s.guard(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -115,7 +124,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
-	w.Write(page)
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Write(bytes.Replace(page, []byte(tokenPlaceholder), []byte(s.opts.Token), 1))
 }
 
 func (s *Server) samples(w http.ResponseWriter, r *http.Request) {
@@ -127,10 +137,6 @@ func (s *Server) samples(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		httpError(w, http.StatusForbidden, "cross-origin scans are refused")
-		return
-	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -179,10 +185,6 @@ func (s *Server) selfTest(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotFound, "no self-test here")
 		return
 	}
-	if !sameOrigin(r) {
-		httpError(w, http.StatusForbidden, "cross-origin requests are refused")
-		return
-	}
 	writeJSON(w, http.StatusOK, s.opts.SelfTest(r.Context()))
 }
 
@@ -195,20 +197,6 @@ func (s *Server) panel(w http.ResponseWriter, r *http.Request) {
 	if err := s.opts.Panel(w); err != nil {
 		slog.Warn("panel image", "err", err)
 	}
-}
-
-// sameOrigin refuses browser POSTs from other sites. Tools such as curl
-// send no Origin and are allowed.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	if err != nil {
-		return false
-	}
-	return u.Host == r.Host
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -26,9 +26,25 @@ func (f *fakeScanner) Scan(ctx context.Context, s scan.Scan) (scan.Result, error
 	return scan.Result{Verdict: v}, nil
 }
 
+const testToken = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+// post sends a POST with the kiosk's token, as the page and kioskctl do.
+func post(t *testing.T, url, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set(TokenHeader, testToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 func newServer(t *testing.T) (*httptest.Server, *fakeScanner) {
 	fs := &fakeScanner{}
 	srv := New(Opts{
+		Token:   testToken,
 		Scanner: fs,
 		State:   func() any { return map[string]any{"lights": map[string]bool{"green": true}} },
 		Samples: func() []Sample { return []Sample{{Name: "green DCC", Payload: "HC1:X", Expect: "green"}} },
@@ -40,10 +56,7 @@ func newServer(t *testing.T) (*httptest.Server, *fakeScanner) {
 
 func TestScan(t *testing.T) {
 	ts, fs := newServer(t)
-	res, err := http.Post(ts.URL+"/api/scan", "text/plain", strings.NewReader("HC1:ABC\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := post(t, ts.URL+"/api/scan", "HC1:ABC\n")
 	defer res.Body.Close()
 	var got verify.JSON
 	if err := json.NewDecoder(res.Body).Decode(&got); err != nil {
@@ -73,6 +86,7 @@ func TestScanErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest("POST", ts.URL+"/api/scan", strings.NewReader(tt.body))
+			req.Header.Set(TokenHeader, testToken)
 			if tt.origin != "" {
 				req.Header.Set("Origin", tt.origin)
 			}

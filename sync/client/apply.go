@@ -119,7 +119,7 @@ func chain(o *offer, from int64) []target {
 
 // apply brings the store to the data sets the trusted targets metadata
 // lists, in one transaction, and records the signed time for every data
-// set it lists.
+// set it lists, and raises the time floor as Opts.FloorFor allows.
 func (c *Client) apply(ctx context.Context, st *state, res *Result) error {
 	offers, err := offersOf(st.tgt.Signed)
 	if err != nil {
@@ -189,7 +189,12 @@ func (c *Client) apply(ctx context.Context, st *state, res *Result) error {
 				}
 			}
 		}
-		return tx.RaiseTimeFloor(issued)
+		if c.o.FloorFor == nil {
+			return nil
+		}
+		// Within the bound of the kiosk's evidence: a signed time alone
+		// (an online key) never moves the floor far ahead.
+		return tx.RaiseTimeFloor(c.o.FloorFor(st.ts.Signed.Issued, st.ts.Signed.Expires))
 	})
 	if err != nil {
 		return fmt.Errorf("sync: applying: %w", err)

@@ -198,6 +198,12 @@ func TestAttacks(t *testing.T) {
 				e.serve(t, e.a.dir)
 			}
 		}},
+		{name: "timestamp issued in 2099 (stolen timestamp key)", want: new(*FutureError), says: "2099", attack: func(t *testing.T, e *attackEnv) func() {
+			resign(t, e, "timestamp.json", repo.RoleTimestamp, func(ts *repo.Timestamp) {
+				ts.Issued, ts.Expires = y2099, y2099.Add(48*time.Hour)
+			}, keysOf(t, e.a, repo.RoleTimestamp)...)
+			return nil
+		}},
 		{name: "expired snapshot", want: new(*ExpiredError), says: "snapshot", attack: func(t *testing.T, e *attackEnv) func() {
 			resign(t, e, "3.snapshot.json", repo.RoleSnapshot, func(s *repo.Snapshot) { s.Expires = t0 }, keysOf(t, e.a, repo.RoleSnapshot)...)
 			sb := mustRead(t, e.file("3.snapshot.json"))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
 // Opts configures a Client.
@@ -32,6 +33,19 @@ type Opts struct {
 	// (clock.Trusted.Judge), never earlier than the time floor. Default
 	// time.Now.
 	Now func() time.Time
+	// FloorFor returns the time the sync may raise the kiosk's time floor
+	// to, in its transaction, given the verified timestamp's issue and
+	// expiry times (clock.Trusted.FloorFor: within the bound of the
+	// kiosk's evidence); nil or a zero time: the floor is left alone.
+	FloorFor func(issued, expires time.Time) time.Time
+	// WantFloorReset reports whether to look for a signed floor reset
+	// (repo.FloorResetFile) before syncing: the kiosk's clock reads before
+	// its floor (clock.Trusted.Behind). nil: never.
+	WantFloorReset func() bool
+	// FloorReset applies a floor reset whose root or targets signatures
+	// the client verified (role names which); it checks the kiosk
+	// binding, the version and the expiry (clock.Trusted.Reset).
+	FloorReset func(r *repo.FloorReset, role string) error
 	// SourceName is what the store records as each data set's source;
 	// default Source (cut to 256 bytes).
 	SourceName string
@@ -132,8 +146,15 @@ func (c *Client) Local() bool {
 
 // Result says what a sync found and did.
 type Result struct {
-	// Issued is the signed time of the timestamp metadata in force.
-	Issued time.Time
+	// Issued is the signed time of the timestamp metadata in force, and
+	// Expires its expiry (clock.Trusted.Signed takes both).
+	Issued, Expires time.Time
+	// RootExpires is when the trusted root expires.
+	RootExpires time.Time
+	// FloorReset is the signed floor reset applied before this sync, if
+	// any; FloorResetError says why one found was not applied.
+	FloorReset      *repo.FloorReset
+	FloorResetError error
 	// New is true when the repository had a newer timestamp than the one
 	// already trusted (false: nothing new was published).
 	New bool
@@ -180,10 +201,15 @@ func (c *Client) Sync(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	res.RootExpires = st.root.Signed.Expires
+	if c.o.WantFloorReset != nil && c.o.FloorReset != nil && c.o.WantFloorReset() {
+		c.floorReset(ctx, st, res)
+	}
 	if err := c.update(ctx, st, res); err != nil {
 		return res, err
 	}
-	res.Issued = st.ts.Signed.Issued.UTC()
+	res.RootExpires = st.root.Signed.Expires
+	res.Issued, res.Expires = st.ts.Signed.Issued.UTC(), st.ts.Signed.Expires.UTC()
 	res.Root, res.Timestamp = st.root.Signed.Version, st.ts.Signed.Version
 	res.Snapshot, res.Targets = st.snap.Signed.Version, st.tgt.Signed.Version
 	if err := c.apply(ctx, st, res); err != nil {
@@ -194,4 +220,16 @@ func (c *Client) Sync(ctx context.Context) (*Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// RootExpires returns when the kiosk's trusted root expires (the zero
+// time when it cannot be read).
+func (c *Client) RootExpires() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, err := c.load()
+	if err != nil {
+		return time.Time{}
+	}
+	return st.root.Signed.Expires
 }

@@ -107,3 +107,18 @@ func (e *DivergedError) Error() string {
 	}
 	return fmt.Sprintf("revocation delta to version %d %s %d entries, expected %d: the kiosk's list diverged; the next sync fetches the full list", e.Version, what, e.Got, e.Want)
 }
+
+// FutureError says signed metadata claims a time no honest repository
+// signs: a timestamp issued after the trusted root (offline keys) expires
+// — what a stolen online key would sign to push kiosks into the future.
+type FutureError struct {
+	Role        string
+	Version     int64
+	Issued      time.Time
+	RootExpires time.Time
+}
+
+func (e *FutureError) Error() string {
+	return fmt.Sprintf("%s metadata version %d was issued at %s, after the trusted root expires (%s): refusing a time no honest repository signs",
+		e.Role, e.Version, e.Issued.UTC().Format(time.RFC3339), e.RootExpires.UTC().Format(time.RFC3339))
+}

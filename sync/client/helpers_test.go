@@ -105,6 +105,7 @@ type kiosk struct {
 	dir string
 	st  *store.Store
 	cl  *Client
+	clk *clock.Trusted // the kiosk's trusted clock, on the authority's fake clock
 }
 
 func newKiosk(t testing.TB, a *authority, source string, mod ...func(o *Opts)) *kiosk {
@@ -124,8 +125,11 @@ func newKioskIn(t testing.TB, a *authority, source, dir string, mod ...func(o *O
 	if source == "" {
 		source = a.dir
 	}
+	if k.clk, err = clock.NewTrusted(a.clk, st); err != nil {
+		t.Fatal(err)
+	}
 	o := Opts{Source: source, Root: a.rootRaw, Dir: filepath.Join(dir, "tuf"), Store: st, Now: a.clk.Now, Logger: quiet,
-		Timeout: 5 * time.Second, StallTimeout: 2 * time.Second}
+		Timeout: 5 * time.Second, StallTimeout: 2 * time.Second, FloorFor: k.clk.FloorFor}
 	for _, m := range mod {
 		m(&o)
 	}

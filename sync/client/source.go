@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -91,7 +92,15 @@ func (d *dirSource) fetch(ctx context.Context, name string, max int64, _ *valida
 		return nil, nil, fmt.Errorf("sync source: %w", err)
 	}
 	defer root.Close()
-	f, err := root.Open(filepath.FromSlash(name))
+	// A stick can carry a FIFO or a device named like a metadata file:
+	// opening one would wait for a writer for ever. Its type is checked
+	// first, and the open does not block (a swap in between is caught by
+	// the Stat below).
+	p := filepath.FromSlash(name)
+	if fi, err := root.Stat(p); err == nil && !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a regular file", name)
+	}
+	f, err := root.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, errNotFound
 	}

@@ -145,6 +145,9 @@ func (c *Client) updateTimestamp(ctx context.Context, st *state, now time.Time, 
 	if err := expired(m, repo.RoleTimestamp, now); err != nil {
 		return err
 	}
+	if re := st.root.Signed.Expires; m.Signed.Issued.After(re) {
+		return &FutureError{Role: repo.RoleTimestamp, Version: m.Signed.Version, Issued: m.Signed.Issued, RootExpires: re}
+	}
 	if err := c.persist(timestampFile, raw); err != nil {
 		return err
 	}

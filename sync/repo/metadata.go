@@ -117,9 +117,10 @@ type envelope struct {
 	Signed     *json.RawMessage `json:"signed"`
 }
 
-// Signed is any of the four roles' signed parts.
+// Signed is any of the four roles' signed parts, or a floor reset
+// (floorreset.go).
 type Signed interface {
-	*Root | *Timestamp | *Snapshot | *Targets
+	*Root | *Timestamp | *Snapshot | *Targets | *FloorReset
 	common() *Common
 }
 
@@ -215,6 +216,8 @@ func check(s any) error {
 			return fmt.Errorf("%d meta entries; at most %d", len(t.Meta), maxTargets)
 		}
 		return mf.check("targets.json", MaxTargetsSize)
+	case *FloorReset:
+		return t.check()
 	case *Targets:
 		if len(t.Targets) > maxTargets {
 			return fmt.Errorf("%d targets; at most %d", len(t.Targets), maxTargets)

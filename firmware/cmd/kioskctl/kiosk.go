@@ -13,10 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 )
 
 // DefaultConfig is kioskd's configuration file; kioskctl reads it to find
@@ -83,13 +85,21 @@ func (k kioskFlags) load() (*config.Config, error) {
 func dbPath(cfg *config.Config) string { return filepath.Join(cfg.Kiosk.StateDir, daemon.DBFile) }
 
 // daemonURL returns the running kioskd's local address, or "" when it
-// serves none.
+// serves none. It reads the daemon's per-boot API token from the state
+// directory, for daemonCall to send.
 func daemonURL(cfg *config.Config) string {
 	if cfg.Kiosk.Listen == "" {
 		return ""
 	}
-	return "http://" + cfg.Kiosk.Listen
+	base := "http://" + cfg.Kiosk.Listen
+	if tok, err := web.ReadToken(cfg.Kiosk.StateDir); err == nil {
+		daemonTokens.Store(base, tok)
+	}
+	return base
 }
+
+// daemonTokens holds the API token read for each daemon address.
+var daemonTokens sync.Map
 
 // daemonJSON calls the running daemon; ok is false when it is not there.
 func daemonJSON(ctx context.Context, base, method, path string, timeout time.Duration, v any) (ok bool, err error) {
@@ -126,6 +136,9 @@ func daemonCall(ctx context.Context, base, method, path string, timeout time.Dur
 	req, err := http.NewRequestWithContext(ctx, method, base+path, nil)
 	if err != nil {
 		return false, nil, err
+	}
+	if tok, ok := daemonTokens.Load(base); ok {
+		req.Header.Set(web.TokenHeader, tok.(string))
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -9,13 +10,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/clock"
+	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
+	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
 // DefaultOperatorKey is where the image keeps the operator's public key.
@@ -75,9 +83,11 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return usageError(stderr, "provision", "%v", err)
 	}
 	dir := cfg.Kiosk.StateDir
+	defer ownState(cfg, stderr)
 	settings := &s
+	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
-		pubText, err := os.ReadFile(*operatorPub)
+		pubText, err := readBounded(*operatorPub, venueqr.MaxKeyFile)
 		if err != nil {
 			return usageError(stderr, "provision", "operator key: %v", err)
 		}
@@ -88,6 +98,17 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		data, err := readBounded(*from, provision.MaxFile)
 		if err == nil {
 			settings, err = provision.Open(data, pub)
+		}
+		same := false
+		if err == nil {
+			same, err = admitSigned(cfg, settings, data)
+		}
+		if err == nil && same {
+			fmt.Fprintf(stdout, "%s was already applied (counter %d): nothing changed\n", *from, settings.Counter)
+			return exitOK
+		}
+		if err == nil {
+			signedData = data
 		}
 		if err != nil {
 			if rerr := provision.RecordRefusal(dir, fmt.Errorf("provisioning file %s refused: %w", *from, err)); rerr != nil {
@@ -127,6 +148,15 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
 		return exitFail
 	}
+	if signedData != nil {
+		if err := provision.Remember(dir, settings, signedData); err != nil {
+			fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
+			return exitFail
+		}
+	}
+	if res.RootKept {
+		fmt.Fprintln(stderr, "kioskctl provision: the file's sync root is older than the root this kiosk already trusts (after rotations): the kiosk's root is kept")
+	}
 	if *asJSON {
 		json.NewEncoder(stdout).Encode(ProvisionJSON{Venue: settings.Venue.ID, StateDir: dir, Changed: res.Changed,
 			KeyCreated: res.KeyCreated, PublicKey: res.PublicKey, Fingerprint: res.Fingerprint})
@@ -162,6 +192,31 @@ type ProvisionJSON struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
+// admitSigned checks a signed file's binding at this kiosk: its ids
+// (fleet.kiosk_id, the kiosk key's fingerprint), its trusted time (the
+// clock, never before the store's time floor), the last counter applied.
+func admitSigned(cfg *config.Config, s *provision.Settings, data []byte) (same bool, err error) {
+	ids := []string{cfg.Fleet.KioskID}
+	if b, err := os.ReadFile(filepath.Join(cfg.Kiosk.StateDir, provision.KeyFile)); err == nil {
+		if k, err := venueqr.ParsePrivateKey(b); err == nil {
+			ids = append(ids, provision.Fingerprint(k.Public().(ed25519.PublicKey)))
+		}
+	}
+	var floors clock.FloorStore
+	if _, err := os.Stat(dbPath(cfg)); err == nil {
+		if ro, err := store.OpenReadOnly(context.Background(), dbPath(cfg), &store.Opts{Logger: slog.New(slog.DiscardHandler)}); err == nil {
+			defer ro.Close()
+			floors = ro
+		}
+	}
+	clk, err := clock.NewTrusted(clock.System{}, floors)
+	if err != nil {
+		return false, err
+	}
+	at, _ := clk.Judge()
+	return provision.Admit(cfg.Kiosk.StateDir, s, data, at, ids...)
+}
+
 func parsePins(s string, p *provision.Panel) error {
 	if s == "" {
 		return nil
@@ -188,11 +243,19 @@ func parsePins(s string, p *provision.Panel) error {
 }
 
 func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// A stick can carry a FIFO named like the file: check its type first,
+	// and open without blocking (a swap in between is caught by Stat).
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
@@ -219,16 +282,21 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	keyFile := fs.String("key", "", "the operator's private key `FILE`")
 	in := fs.String("in", "", "the settings `FILE` (JSON, below)")
 	out := fs.String("out", "", "write the signed file here (default: standard output)")
+	kiosks := fs.String("kiosks", "", "the kiosks it is for: comma-separated `IDS` (fleet.kiosk_id or key fingerprints, * and ? wildcards; \"*\": any); default the file's \"kiosks\"")
+	life := fs.Duration("expires", 30*24*time.Hour, "how long kiosks may apply it (at most 8784h), unless the file has \"expires\"")
+	counter := fs.Int64("counter", 0, "the file's counter (kiosks refuse a lower one than they applied); default the file's \"counter\", else the time in seconds")
 	fs.Usage = func() {
 		o := fs.Output()
-		fmt.Fprintln(o, "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
+		fmt.Fprintln(o, "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--kiosks IDS] [--expires 720h] [--counter N] [--out FILE]")
 		fmt.Fprintln(o, "\nSigns a provisioning file for a kiosk's USB stick (operator side); the kiosk applies")
-		fmt.Fprintln(o, "it with kioskctl provision --from FILE. The settings are a JSON object; only venue")
-		fmt.Fprintln(o, "(id, name_en, name_zh, category) is required, any other key is refused:")
+		fmt.Fprintln(o, "it with kioskctl provision --from FILE. The file is bound to the kiosks it names, until")
+		fmt.Fprintln(o, "it expires, and with a counter that only grows, so that an old file cannot be applied")
+		fmt.Fprintln(o, "again. The settings are a JSON object; only venue (id, name_en, name_zh, category) is")
+		fmt.Fprintln(o, "required (kiosks, expires and counter may come from the flags), any other key is refused:")
 		fmt.Fprintln(o)
 		fmt.Fprintln(o, settingsExample)
 		fmt.Fprintln(o)
-		fmt.Fprintln(o, "panel.model: waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2 or")
+		fmt.Fprintln(o, "panel.model: waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2, waveshare_7in5_v2_old or")
 		fmt.Fprintln(o, "none; profile: default or hk; sync.root: the contents of the root.json to trust.")
 		fmt.Fprintln(o)
 		fs.PrintDefaults()
@@ -254,6 +322,21 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	s, err := decodeSettings(data)
 	if err != nil {
 		return usageError(stderr, "provision sign", "%s: %v (the format: kioskctl provision sign --help)", *in, err)
+	}
+	if *kiosks != "" {
+		s.Kiosks = splitIDs(*kiosks)
+	}
+	if len(s.Kiosks) == 0 {
+		return usageError(stderr, "provision sign", "name the kiosks it is for: --kiosks ID,… (\"*\" for any kiosk)")
+	}
+	if s.Expires.IsZero() {
+		s.Expires = time.Now().Add(*life).UTC().Truncate(time.Second)
+	}
+	switch {
+	case *counter > 0:
+		s.Counter = *counter
+	case s.Counter == 0:
+		s.Counter = time.Now().Unix()
 	}
 	signed, err := provision.Sign(s, key)
 	if err != nil {

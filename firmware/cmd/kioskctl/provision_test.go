@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
@@ -75,7 +76,10 @@ func TestProvisionSignedFile(t *testing.T) {
 	settings := filepath.Join(work, "settings.json")
 	os.WriteFile(settings, []byte(`{"venue":{"id":"CM-02","name_en":"Clinic","name_zh":"診所"},"profile":"hk"}`), 0o644)
 	signedFile := filepath.Join(work, "kiosk.vkprov")
-	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--out", signedFile); code != exitOK {
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--out", signedFile); code != exitUsage || !strings.Contains(errOut, "--kiosks") {
+		t.Errorf("sign without kiosks: %d %s; want a usage error naming --kiosks", code, errOut)
+	}
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "10", "--out", signedFile); code != exitOK {
 		t.Fatalf("sign: %d %s", code, errOut)
 	}
 	signed, _ := os.ReadFile(signedFile)
@@ -87,6 +91,7 @@ func TestProvisionSignedFile(t *testing.T) {
 	}
 	var s provision.Settings
 	json.Unmarshal([]byte(`{"venue":{"id":"CM-02","name_en":"Clinic","name_zh":"診所"}}`), &s)
+	s.Kiosks, s.Expires, s.Counter = []string{"*"}, time.Now().Add(time.Hour), 1
 	wrong, _ := provision.Sign(&s, otherPriv)
 	tampered := strings.Replace(string(signed), `"payload": "`, `"payload": "A`, 1)
 	for name, data := range map[string]string{"unsigned": `{"venue":{"id":"CM-02","name_en":"Clinic"}}`, "wrong key": string(wrong), "tampered": tampered} {
@@ -117,5 +122,22 @@ func TestProvisionSignedFile(t *testing.T) {
 	c.Kiosk.StateDir = dir
 	if _, err := c.ApplyProvision(); err != nil || c.Venue.NameZH != "診所" || c.Kiosk.Profile != "hk" {
 		t.Errorf("provisioned: %v %+v", err, c.Venue)
+	}
+	// The same file again changes nothing; an older one is refused.
+	if code, out, _ := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", signedFile, "--operator-pub", pubFile); code != exitOK || !strings.Contains(out, "already applied") {
+		t.Errorf("the same file again: exit %d %s", code, out)
+	}
+	older := filepath.Join(work, "older.vkprov")
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "9", "--out", older); code != exitOK {
+		t.Fatalf("sign: %d %s", code, errOut)
+	}
+	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", older, "--operator-pub", pubFile); code != exitFail || !strings.Contains(errOut, "older signed file") {
+		t.Errorf("an older file: exit %d %s", code, errOut)
+	}
+	// A file for another kiosk.
+	other := filepath.Join(work, "other.vkprov")
+	kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "K-OTHER", "--counter", "11", "--out", other)
+	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", other, "--operator-pub", pubFile); code != exitFail || !strings.Contains(errOut, "not for this kiosk") {
+		t.Errorf("a file for another kiosk: exit %d %s", code, errOut)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
@@ -40,7 +41,7 @@ func runStaffCard(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 }
 
 func staffCardUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--png FILE]")
+	fmt.Fprintln(w, "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]")
 	fmt.Fprintln(w, "       kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--json] CARD|-")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Staff cards are QR codes for guards (exempt entries), supervisors (open entry) and")
@@ -66,10 +67,12 @@ func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
 	id := fs.String("id", "", "the card's `ID`: 1 to 24 of A-Z, 0-9 and '-' (revocations name it)")
 	from := fs.String("from", "", "valid from `TIME` (YYYY-MM-DD or RFC 3339; default now)")
 	until := fs.String("until", "", "valid until `TIME` (exclusive; instead of --days)")
-	days := fs.Int("days", 365, "valid for `N` days from --from")
+	days := fs.Int("days", 0, "valid for `N` days from --from (default: the longest the default entry policy allows the role: 366 days for a guard, 92 for a supervisor or technician)")
+	venues := fs.String("venues", "", "bind the card to these venue `IDs` (comma-separated): it works only at their kiosks")
+	kiosks := fs.String("kiosks", "", "bind the card to these kiosk `IDs` (fleet.kiosk_id, comma-separated)")
 	png := fs.String("png", "", "also write the card as a QR code PNG to `FILE` (for printing)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--png FILE]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]")
 		fmt.Fprintln(fs.Output(), "\nSigns a staff card (operator side) and prints its text, the QR code's payload.")
 		fs.PrintDefaults()
 	}
@@ -102,11 +105,21 @@ func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
 		if c.Until, err = parseWhen(*until); err != nil {
 			return usageError(stderr, "staffcard issue", "--until: %v", err)
 		}
+	case *days == 0:
+		c.Until = c.From.Add(policy.Default().Staff.MaxCardLife(string(r)))
 	case *days < 1 || *days > 5*365:
 		return usageError(stderr, "staffcard issue", "--days %d: want 1 to %d", *days, 5*365)
 	default:
 		c.Until = c.From.AddDate(0, 0, *days)
 	}
+	if max := policy.Default().Staff.MaxCardLife(string(r)); c.Until.Sub(c.From) > max {
+		fmt.Fprintf(stderr, "kioskctl staffcard issue: warning: valid for longer than the default entry policy allows a %s (%d days): kiosks refuse it unless their policy allows more\n",
+			strings.ToLower(string(r)), int(max.Hours()/24))
+	}
+	if *venues != "" && *kiosks != "" {
+		return usageError(stderr, "staffcard issue", "bind the card to --venues or to --kiosks, not both")
+	}
+	c.Venues, c.Kiosks = splitIDs(*venues), splitIDs(*kiosks)
 	text, err := staff.Sign(c, key)
 	if err != nil {
 		return usageError(stderr, "staffcard issue", "%v", err)
@@ -175,7 +188,10 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 	if len(files) == 0 {
 		files = cfg.Staff.OperatorKeys
 	}
-	v := &staff.Verifier{}
+	// As the kiosk judges it: the default policy's lifetimes, this kiosk's
+	// venue and id for bound cards.
+	v := &staff.Verifier{MaxLife: func(r staff.Role) time.Duration { return policy.Default().Staff.MaxCardLife(string(r)) },
+		Venue: cfg.Venue.ID, Kiosk: cfg.Fleet.KioskID}
 	res := staffCardResult{}
 	for _, f := range files {
 		b, err := readBounded(f, venueqr.MaxKeyFile)
@@ -191,7 +207,7 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 		}
 		v.Keys = append(v.Keys, ed25519.PublicKey(k))
 	}
-	res.Checks = append(res.Checks, "signature", "validity")
+	res.Checks = append(res.Checks, "signature", "validity", "lifetime", "binding")
 	ctx := context.Background()
 	if _, err := os.Stat(dbPath(cfg)); err == nil {
 		db, err := store.OpenReadOnly(ctx, dbPath(cfg), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
@@ -230,4 +246,15 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 		return exitFail
 	}
 	return exitOK
+}
+
+// splitIDs reads a comma-separated list.
+func splitIDs(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -32,12 +32,12 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	otherPriv, _ := operatorKeys(t, dir, "stranger")
 	pngFile := filepath.Join(dir, "card.png")
 	code, out, errOut := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "supervisor", "--id", "CM-SUP-1",
-		"--from", "2026-11-01", "--until", "2027-11-01T00:00:00+08:00", "--png", pngFile)
+		"--from", "2026-11-01", "--until", "2027-01-31T00:00:00+08:00", "--png", pngFile)
 	if code != exitOK {
 		t.Fatalf("issue: exit %d: %s", code, errOut)
 	}
 	card := strings.TrimSpace(out)
-	if !strings.HasPrefix(card, "VKSTAFF1:SUPERVISOR:CM-SUP-1:202611010000:202710311600:") {
+	if !strings.HasPrefix(card, "VKSTAFF1:SUPERVISOR:CM-SUP-1:202611010000:202701301600:") {
 		t.Fatalf("card %q", card)
 	}
 	// The printed QR code reads back as the card.
@@ -69,6 +69,14 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	}
 	st.Close()
 	_, revokedCard, _ := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "guard", "--id", "CM-SUP-9", "--from", "2026-11-01")
+	_, longCard, warn := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "supervisor", "--id", "CM-SUP-2", "--from", "2026-11-01", "--days", "365")
+	if !strings.Contains(warn, "longer than the default entry policy allows") {
+		t.Errorf("issuing a year-long supervisor card: no warning (%q)", warn)
+	}
+	_, boundCard, _ := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "supervisor", "--id", "CM-SUP-3", "--from", "2026-11-01", "--venues", "cm-01,CM-02")
+	if !strings.Contains(boundCard, ":V/CM-01+CM-02:") {
+		t.Errorf("bound card %q", boundCard)
+	}
 
 	base := []string{"staffcard", "verify", "--config", "/dev/null", "--state-dir", state, "--operator-pub", pub}
 	for _, tc := range []struct {
@@ -78,9 +86,11 @@ func TestStaffCardIssueVerify(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"valid", []string{"--at", "2026-11-23", card}, "", exitOK, "VALID (checked: signature, validity, revocations)"},
+		{"valid", []string{"--at", "2026-11-23", card}, "", exitOK, "VALID (checked: signature, validity, lifetime, binding, revocations)"},
 		{"from stdin", []string{"--at", "2026-11-23", "-"}, card + "\n", exitOK, "card CM-SUP-1: supervisor"},
-		{"expired", []string{"--at", "2027-11-01", card}, "", exitFail, "card expired"},
+		{"expired", []string{"--at", "2027-02-01", card}, "", exitFail, "card expired"},
+		{"longer than the policy allows", []string{"--at", "2026-11-23", strings.TrimSpace(longCard)}, "", exitFail, "at most 92 for a supervisor"},
+		{"bound elsewhere", []string{"--at", "2026-11-23", strings.TrimSpace(boundCard)}, "", exitFail, "bound to other venues"},
 		{"not yet valid", []string{"--at", "2026-10-31", card}, "", exitFail, "not yet valid"},
 		{"forged", []string{"--at", "2026-11-23", strings.TrimSpace(forged)}, "", exitFail, "signature does not verify"},
 		{"revoked", []string{"--at", "2026-11-23", strings.TrimSpace(revokedCard)}, "", exitFail, "card revoked"},
@@ -97,7 +107,7 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	// JSON, and no store: the revocations are said to be unchecked.
 	code, out, _ = kioskctl(t, "", "staffcard", "verify", "--config", "/dev/null", "--state-dir", t.TempDir(), "--operator-pub", pub, "--at", "2026-11-23", "--json", card)
 	var res staffCardResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil || code != exitOK || !res.Valid || res.ID != "CM-SUP-1" || res.Role != "supervisor" || len(res.Checks) != 2 {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != exitOK || !res.Valid || res.ID != "CM-SUP-1" || res.Role != "supervisor" || len(res.Checks) != 4 {
 		t.Errorf("json: exit %d, %+v, %v", code, res, err)
 	}
 }

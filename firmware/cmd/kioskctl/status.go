@@ -90,6 +90,11 @@ type ClockStatus struct {
 	Trusted bool      `json:"trusted"`
 	Now     time.Time `json:"now"`
 	Floor   time.Time `json:"floor"`
+	// From the running kioskd: a clock jump beyond the kiosk's evidence,
+	// a signed time refused as ahead of it, a floor reset applied.
+	Jump  *clock.Event `json:"jump,omitempty"`
+	Ahead *clock.Event `json:"signed_ahead,omitempty"`
+	Reset *clock.Event `json:"reset,omitempty"`
 }
 
 // DataStatus is one synced data set.
@@ -241,6 +246,7 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		Summary string          `json:"summary"`
 		Scanner json.RawMessage `json:"scanner"`
 		Panel   json.RawMessage `json:"panel"`
+		Clock   *clock.State    `json:"clock"`
 	}
 	url := daemonURL(c)
 	running, err := daemonJSON(ctx, url, "GET", "/api/state", 3*time.Second, &ds)
@@ -253,12 +259,28 @@ func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {
 		if f := panelFault(ds.Panel); f != "" {
 			st.Problems = append(st.Problems, f) // the panel did not answer kioskd's probe
 		}
+		if c := ds.Clock; c != nil {
+			st.Clock.Trusted, st.Clock.Jump, st.Clock.Ahead, st.Clock.Reset = c.Trusted, c.Jump, c.Ahead, c.Reset
+			if c.Floor.After(st.Clock.Floor) {
+				st.Clock.Floor = c.Floor
+			}
+		}
 	default:
 		st.Daemon = DaemonStatus{Running: false, URL: url}
 		st.Problems = append(st.Problems, "kioskd does not answer at "+orDash(url))
 	}
-	if !st.Clock.Trusted && !st.Clock.Floor.IsZero() {
-		st.Problems = append(st.Problems, "the clock reads earlier than the last known good time: not trusted")
+	switch {
+	case st.Clock.Jump != nil && !st.Clock.Jump.Trusted:
+		st.Problems = append(st.Problems, fmt.Sprintf("the clock jumped to %s, past what the kiosk's evidence allows (%s): not trusted, not saved; passes are judged by the kiosk's own reckoning",
+			stamp(st.Clock.Jump.Time), stamp(st.Clock.Jump.Limit)))
+	case !st.Clock.Trusted && !st.Clock.Floor.IsZero():
+		st.Problems = append(st.Problems, "the clock reads earlier than the last known good time: not trusted (if the clock is right, the last known good time is wrong: kioskctl clock reset --signed FILE)")
+	case st.Clock.Jump != nil:
+		st.Problems = append(st.Problems, fmt.Sprintf("the clock reads %s, past what the kiosk's evidence allows (%s): the last known good time is not raised until a sync confirms the clock",
+			stamp(st.Clock.Jump.Time), stamp(st.Clock.Jump.Limit)))
+	}
+	if a := st.Clock.Ahead; a != nil {
+		st.Problems = append(st.Problems, fmt.Sprintf("a signed time (%s) ahead of the kiosk's evidence (%s) was refused: a stolen timestamp key, or the clock is behind", stamp(a.Time), stamp(a.Limit)))
 	}
 	return st, nil
 }

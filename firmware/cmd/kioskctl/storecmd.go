@@ -63,6 +63,7 @@ func runStore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
+	defer ownState(cfg, stderr)
 	from, err := store.Restore(db)
 	switch {
 	case errors.Is(err, store.ErrInUse):

@@ -76,6 +76,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *check {
 		return syncCheck(ctx, cfg, src, root, log, stdout, stderr)
 	}
+	defer ownState(cfg, stderr)
 	st, err := store.Open(ctx, dbPath(cfg), &store.Opts{Logger: log})
 	if errors.Is(err, store.ErrInUse) {
 		fmt.Fprintln(stderr, "kioskctl sync: kioskd is running and holds the store: it syncs sync.source by itself; stop it to sync from elsewhere, or use --check")
@@ -91,10 +92,20 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
 		return exitFail
 	}
-	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(clk), Logger: log})
+	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(clk), Logger: log,
+		FloorFor: clk.FloorFor, WantFloorReset: clk.Behind, FloorReset: daemon.FloorResetter(clk, cfg.Fleet.KioskID)})
+	if res != nil && res.FloorReset != nil {
+		fmt.Fprintf(stdout, "time floor reset to %s (signed floor reset version %d)\n", res.FloorReset.Time.UTC().Format(time.RFC3339), res.FloorReset.Version)
+	}
+	if res != nil && res.FloorResetError != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %s: %v\n", repo.FloorResetFile, res.FloorResetError)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v (the kiosk's data is unchanged)\n", err)
 		return exitFail
+	}
+	if _, err := clk.Signed(res.Issued, res.Expires); err != nil {
+		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
 	}
 	fmt.Fprintf(stdout, "synced from %s: timestamp %d, issued %s\n", src, res.Timestamp, res.Issued.Format(time.RFC3339))
 	for _, c := range res.Applied {

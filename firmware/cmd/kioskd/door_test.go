@@ -11,6 +11,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/staff"
 )
 
 // doorState is the door part of GET /api/state.
@@ -34,6 +35,9 @@ type doorState struct {
 		Overrides struct {
 			Started int64 `json:"started"`
 		} `json:"open_today"`
+		Setup *struct {
+			From, To, Card string
+		} `json:"setup_last"`
 	} `json:"door"`
 	Kiosk struct {
 		Venue string `json:"venue"`
@@ -128,11 +132,23 @@ func TestSetupFromPosterThroughThePty(t *testing.T) {
 		t.Fatal("provision.toml written without a technician's card")
 	}
 
-	k.scanDoor(t, staffSample(t, ss, "Staff card: technician"), "setup_armed")
+	tech := staffSample(t, ss, "Staff card: technician")
+	k.scanDoor(t, tech, "setup_armed")
 	if s := k.scanDoor(t, staffSample(t, ss, "LeaveHomeSafe poster, wrong hash"), "setup_refused"); s.Door.Last.Why != "bad_poster" {
 		t.Errorf("wrong hash: why %q", s.Door.Last.Why)
 	}
-	s := k.scanDoor(t, poster, "setup_done")
+	// One poster per arming: the card again, the poster (shown), the card
+	// again to confirm.
+	time.Sleep(scan.DoorRepeat)
+	k.scanDoor(t, tech, "setup_armed")
+	if s := k.scanDoor(t, poster, "setup_pending"); s.Door.Last.VenueID != samples.PosterVenue.ID {
+		t.Errorf("poster: %+v", s.Door.Last)
+	}
+	if _, err := os.Stat(provisioned); err == nil {
+		t.Fatal("provision.toml written before the technician confirmed")
+	}
+	time.Sleep(scan.DoorRepeat) // the same card again is a second action, not a double read
+	s := k.scanDoor(t, tech, "setup_done")
 	if s.Door.Last.VenueID != samples.PosterVenue.ID || s.Door.Last.Card != samples.TechnicianCard {
 		t.Errorf("setup done: %+v", s.Door.Last)
 	}
@@ -154,7 +170,13 @@ func TestSetupFromPosterThroughThePty(t *testing.T) {
 		t.Fatal(err)
 	}
 	k2 := startKiosk(t, dir)
-	if got := k2.door(t).Kiosk.Venue; got != samples.PosterVenue.ID {
+	s = k2.door(t)
+	if got := s.Kiosk.Venue; got != samples.PosterVenue.ID {
 		t.Errorf("after a restart the venue is %q, want %s", got, samples.PosterVenue.ID)
+	}
+	// The change, as the fleet status reports it: to the poster's venue, by
+	// the technician card's hash.
+	if u := s.Door.Setup; u == nil || u.To != samples.PosterVenue.ID || u.Card != staff.IDHash(samples.TechnicianCard) {
+		t.Errorf("the venue change recorded: %+v", u)
 	}
 }

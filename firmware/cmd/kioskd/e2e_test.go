@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 	"io"
 	"net/http"
 	"os"
@@ -243,9 +244,22 @@ func (k *kiosk) scanSerial(t testing.TB, payload string, after uint64) (verdict 
 	return "", 0
 }
 
+// post sends a POST with the daemon's per-boot token, as kioskctl does.
+func (k *kiosk) post(t testing.TB, path, body string) (*http.Response, error) {
+	t.Helper()
+	tok, err := web.ReadToken(k.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", k.url+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set(web.TokenHeader, tok)
+	return http.DefaultClient.Do(req)
+}
+
 func (k *kiosk) scanWeb(t testing.TB, payload string) map[string]any {
 	t.Helper()
-	res, err := http.Post(k.url+"/api/scan", "text/plain", strings.NewReader(payload))
+	res, err := k.post(t, "/api/scan", payload)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@
 //	vkpublish status    -repo DIR
 //	vkpublish verify    -repo DIR|URL -root FILE
 //	vkpublish id        -format dcc -identifier URN:UVCI:…
+//	vkpublish floor-reset -repo DIR -keys DIR… -kiosks ID,PATTERN,… [-role root|targets]
 package main
 
 import (
@@ -50,6 +51,8 @@ func init() {
 		"status":    {"show the repository's versions, keys and expiry times", cmdStatus},
 		"verify":    {"sync the repository as a kiosk would, into a scratch store", cmdVerify},
 		"id":        {"print the pass ID of a pass identifier", cmdID},
+
+		"floor-reset": {"sign a time floor reset for kiosks that saved a wrong, future time", cmdFloorReset},
 	}
 }
 

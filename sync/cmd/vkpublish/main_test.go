@@ -200,3 +200,29 @@ func TestStaffRevocations(t *testing.T) {
 		t.Error("a refused publish signed a new timestamp")
 	}
 }
+
+func TestFloorResetCommand(t *testing.T) {
+	dir := t.TempDir()
+	repoDir, keys := filepath.Join(dir, "repo"), filepath.Join(dir, "keys")
+	mustRun(t, "init", "-repo", repoDir, "-keys", keys)
+	out := mustRun(t, "floor-reset", "-repo", repoDir, "-keys", keys, "-kiosks", "K1, HK-*", "-time", "2026-06-01T00:00:00Z", "-life", "48h")
+	if !strings.Contains(out, "version 1 to 2026-06-01T00:00:00Z, for K1,HK-*, until 2026-06-03T00:00:00Z (signed by root keys)") {
+		t.Errorf("floor-reset: %s", out)
+	}
+	out = mustRun(t, "floor-reset", "-repo", repoDir, "-keys", keys, "-kiosks", "*", "-role", "targets")
+	if !strings.Contains(out, "version 2") || !strings.Contains(out, "targets keys") {
+		t.Errorf("second floor-reset: %s", out)
+	}
+	for _, args := range [][]string{
+		{"-kiosks", "*", "-role", "timestamp"},
+		{"-kiosks", "*", "-life", "800h"},
+		{"-kiosks", "a/b"},
+	} {
+		if code, _, errs := runCmd(t, append([]string{"floor-reset", "-repo", repoDir, "-keys", keys}, args...)...); code == 0 {
+			t.Errorf("floor-reset %v: exit 0; want refused (%s)", args, errs)
+		}
+	}
+	if code, _, _ := runCmd(t, "floor-reset", "-repo", repoDir, "-keys", keys); code != 2 {
+		t.Errorf("floor-reset without -kiosks: exit %d, want 2", code)
+	}
+}
