@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator/indicatortest"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
@@ -46,6 +47,7 @@ type simKiosk struct {
 	set    *samples.Set
 	lights *indicatortest.Recorder
 	clk    *clock
+	emu    *epdemu.Emu // the panel's glass, read directly: /panel.png hides a holder
 }
 
 func startSim(t *testing.T, mods ...func(*config.Config)) *simKiosk {
@@ -64,7 +66,7 @@ func startSim(t *testing.T, mods ...func(*config.Config)) *simKiosk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := &simKiosk{t: t, dir: cfg.Kiosk.StateDir, set: s.Samples, lights: &indicatortest.Recorder{}, clk: &clock{t: time.Now()}}
+	k := &simKiosk{t: t, dir: cfg.Kiosk.StateDir, set: s.Samples, lights: &indicatortest.Recorder{}, clk: &clock{t: time.Now()}, emu: s.Panel}
 	hw.Indicator = k.lights
 	hw.Now = k.clk.Now
 	ctx, cancel := context.WithCancel(context.Background())

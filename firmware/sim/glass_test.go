@@ -133,7 +133,8 @@ func TestPanelTextsOnTheGlass(t *testing.T) {
 	t.Run("after poster setup the Chinese line has the Chinese name", func(t *testing.T) {
 		k := startSim(t)
 		k.door(k.sample("Staff card: technician"), "setup_armed")
-		k.door(k.sample("LeaveHomeSafe poster: "+samples.PosterVenue.NameEn), "setup_done")
+		k.door(k.sample("LeaveHomeSafe poster: "+samples.PosterVenue.NameEn), "setup_pending")
+		k.door(k.sample("Staff card: technician"), "setup_done") // the same card again confirms
 		k.untilGlass("venue set", "埔", "請重新啟動")
 	})
 	t.Run("7.5-inch idle instruction beside the LeaveHomeSafe code in both languages", func(t *testing.T) {

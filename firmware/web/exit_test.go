@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
@@ -25,12 +23,9 @@ func (exitScanner) Scan(ctx context.Context, s scan.Scan) (scan.Result, error) {
 // TestScanExit: the reply to a pass scanned on its way out says so, and
 // carries no holder (nobody checks who leaves).
 func TestScanExit(t *testing.T) {
-	ts := httptest.NewServer(New(Opts{Scanner: exitScanner{}}))
+	ts := httptest.NewServer(New(Opts{Scanner: exitScanner{}, Token: testToken}))
 	defer ts.Close()
-	res, err := http.Post(ts.URL+"/api/scan", "text/plain", strings.NewReader("HC1:ABC"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := post(t, ts.URL+"/api/scan", "HC1:ABC")
 	defer res.Body.Close()
 	var got map[string]any
 	if err := json.NewDecoder(res.Body).Decode(&got); err != nil {

@@ -270,6 +270,7 @@ func readBounded(path string, max int64) ([]byte, error) {
 // shows it (a test signs it).
 const settingsExample = `{
   "venue":   {"id": "CM-01", "name_en": "Central Market", "name_zh": "中環街市", "category": "market"},
+  "kiosks":  ["cm-01-*"],
   "profile": "hk",
   "panel":   {"model": "waveshare_4in2_v2", "dc": "GPIO25", "reset": "GPIO17", "busy": "GPIO24"},
   "scanner": {"device": "/dev/serial/by-id/*", "baud": 9600},
@@ -291,8 +292,8 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(o, "\nSigns a provisioning file for a kiosk's USB stick (operator side); the kiosk applies")
 		fmt.Fprintln(o, "it with kioskctl provision --from FILE. The file is bound to the kiosks it names, until")
 		fmt.Fprintln(o, "it expires, and with a counter that only grows, so that an old file cannot be applied")
-		fmt.Fprintln(o, "again. The settings are a JSON object; only venue (id, name_en, name_zh, category) is")
-		fmt.Fprintln(o, "required (kiosks, expires and counter may come from the flags), any other key is refused:")
+		fmt.Fprintln(o, "again. The settings are a JSON object; venue (id, name_en, name_zh, category) and kiosks")
+		fmt.Fprintln(o, "(or --kiosks) are required (expires and counter may come from the flags), any other key is refused:")
 		fmt.Fprintln(o)
 		fmt.Fprintln(o, settingsExample)
 		fmt.Fprintln(o)

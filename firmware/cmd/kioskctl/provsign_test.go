@@ -89,7 +89,7 @@ func TestProvisionSignStrict(t *testing.T) {
 		"typo":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"panle":{"model":"waveshare_2in9_v2"}}`, exitUsage, `unknown field "panle"`},
 		"deep typo": {`{"venue":{"id":"CM-02","name_en":"Clinic","nameEN":"x"}}`, exitUsage, `unknown field "nameEN"`},
 		"trailing":  {`{"venue":{"id":"CM-02","name_en":"Clinic"}} {"panel":{}}`, exitUsage, "more after"},
-		"good":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"panel":{"model":"waveshare_2in9_v2"}}`, exitOK, ""},
+		"good":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"kiosks":["*"],"panel":{"model":"waveshare_2in9_v2"}}`, exitOK, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			in := file(t, work, name+".json", tc.settings)
