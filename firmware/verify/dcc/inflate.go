@@ -17,7 +17,6 @@ import (
 type work struct {
 	raw []byte // the Base45-decoded, compressed message
 	out []byte // the inflated COSE message
-	der []byte // an ES256 signature re-encoded as ASN.1 DER
 	br  bytes.Reader
 	zr  io.ReadCloser // a zlib reader, created on first use
 }
@@ -26,7 +25,6 @@ var works = sync.Pool{New: func() any {
 	return &work{
 		raw: make([]byte, 0, 1024),
 		out: make([]byte, 0, 2048),
-		der: make([]byte, 0, 72),
 	}
 }}
 
