@@ -21,6 +21,7 @@ import (
 type scratch struct {
 	h   hash.Hash
 	sum [sha256.Size]byte
+	hdr [16]byte
 	der []byte
 }
 
@@ -41,17 +42,18 @@ func Digest(protected, payload []byte) [sha256.Size]byte {
 func (sc *scratch) digest(protected, payload []byte) {
 	h := sc.h
 	h.Reset()
-	var hdr [16]byte
-	b := append(hdr[:0], 0x84, 0x6a)
-	b = append(b, "Signature1"...)
-	h.Write(b)
-	h.Write(BStrHead(hdr[:0], len(protected)))
+	h.Write(sigStructure)
+	h.Write(BStrHead(sc.hdr[:0], len(protected)))
 	h.Write(protected)
-	h.Write(BStrHead(hdr[:0], 0)) // external_aad
-	h.Write(BStrHead(hdr[:0], len(payload)))
+	h.Write(BStrHead(sc.hdr[:0], 0)) // external_aad
+	h.Write(BStrHead(sc.hdr[:0], len(payload)))
 	h.Write(payload)
 	h.Sum(sc.sum[:0])
 }
+
+// sigStructure is the start of every Sig_structure: an array of four and
+// the text "Signature1".
+var sigStructure = append([]byte{0x84, 0x6a}, "Signature1"...)
 
 // BStrHead appends the CBOR head of a byte string of n bytes.
 func BStrHead(b []byte, n int) []byte {

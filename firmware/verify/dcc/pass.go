@@ -45,7 +45,8 @@ func newPass(kid string, key *pass.Key, cl *claims, c *cert) (*pass.Pass, error)
 	p.Vaccinations, p.Tests, p.Recoveries = box.v[:0], box.t[:0], box.r[:0]
 	// The dates were checked when the certificate was read: the paths in
 	// these errors are never shown.
-	for _, v := range c.v {
+	for i := range c.v.n {
+		v := c.v.at(i)
 		dt, err := parseDate(v.Date, "v.dt")
 		if err != nil {
 			return nil, err
@@ -53,7 +54,8 @@ func newPass(kid string, key *pass.Key, cl *claims, c *cert) (*pass.Pass, error)
 		p.Vaccinations = append(p.Vaccinations, pass.Dose{Date: dt, Dose: v.Dose, Series: v.Series, Product: v.Product, Target: v.Target})
 		addID(p, v.ID)
 	}
-	for _, t := range c.t {
+	for i := range c.t.n {
+		t := c.t.at(i)
 		sc, err := parseDateTime(t.Sampled, "t.sc")
 		if err != nil {
 			return nil, err
@@ -61,7 +63,8 @@ func newPass(kid string, key *pass.Key, cl *claims, c *cert) (*pass.Pass, error)
 		p.Tests = append(p.Tests, pass.TestResult{Sampled: sc, Negative: t.Result == ResultNegative, Type: testType(t.Type), Target: t.Target})
 		addID(p, t.ID)
 	}
-	for _, r := range c.r {
+	for i := range c.r.n {
+		r := c.r.at(i)
 		rs := pass.RecoveryStatement{Target: r.Target}
 		var err error
 		if rs.FirstPositive, err = parseDate(r.FirstPositive, "r.fr"); err != nil {
@@ -97,8 +100,9 @@ func bornAfter(dob string, t time.Time) bool {
 	if dob == "" {
 		return false
 	}
-	day := t.UTC().Format(time.DateOnly)
-	return dob > day[:min(len(dob), len(day))]
+	var buf [16]byte
+	day := t.UTC().AppendFormat(buf[:0], time.DateOnly)
+	return dob > string(day[:min(len(dob), len(day))])
 }
 
 // addID gives p the ID of an entry's certificate identifier: the first

@@ -99,24 +99,57 @@ const (
 )
 
 // cert is a schema-checked certificate. Its strings are substrings of the
-// CWT payload; the first entry of each group lives in the struct, so that
-// reading a certificate allocates nothing.
+// CWT payload, and its first entries live in the struct, so that reading a
+// certificate allocates nothing.
 type cert struct {
 	ver  version
 	name PersonName
 	dob  string // as issued, or the date of a 1.0.x date-time
-	v    []Vaccination
-	t    []Test
-	r    []Recovery
-	v1   [1]Vaccination
-	t1   [1]Test
-	r1   [1]Recovery
+	v    entries[Vaccination]
+	t    entries[Test]
+	r    entries[Recovery]
+}
+
+// entries holds a group's entries: the first few in place, the rest (a
+// pre-1.3 certificate may have up to 64) in a slice.
+type entries[T any] struct {
+	n     int
+	first [2]T
+	more  []T
+}
+
+func (e *entries[T]) add(x T) {
+	if e.n < len(e.first) {
+		e.first[e.n] = x
+	} else {
+		e.more = append(e.more, x)
+	}
+	e.n++
+}
+
+// at returns entry i.
+func (e *entries[T]) at(i int) *T {
+	if i < len(e.first) {
+		return &e.first[i]
+	}
+	return &e.more[i-len(e.first)]
+}
+
+// slice returns the entries as a slice, nil when there are none.
+func (e *entries[T]) slice() []T {
+	if e.n == 0 {
+		return nil
+	}
+	out := make([]T, e.n)
+	for i := range out {
+		out[i] = *e.at(i)
+	}
+	return out
 }
 
 // parseCert schema-checks the certificate map b (well formed: it is part of
 // the claims checked by parseClaims).
 func parseCert(b string, c *cert) error {
-	c.v, c.t, c.r = c.v1[:0], c.t1[:0], c.r1[:0]
 	var (
 		e              cose.Entries[string]
 		ver, nam, dob  string
@@ -222,17 +255,17 @@ func (c *cert) readGroup(i int, b string) error {
 		case 0:
 			var v Vaccination
 			if v, err = c.readVaccination(item, path); err == nil {
-				c.v = append(c.v, v)
+				c.v.add(v)
 			}
 		case 1:
 			var t Test
 			if t, err = c.readTest(item, path); err == nil {
-				c.t = append(c.t, t)
+				c.t.add(t)
 			}
 		default:
 			var r Recovery
 			if r, err = readRecovery(item, path); err == nil {
-				c.r = append(c.r, r)
+				c.r.add(r)
 			}
 		}
 		if err != nil {
@@ -579,5 +612,5 @@ func parseDateTimeLoose(s string) (time.Time, error) {
 
 // dgc returns c as a DGC, for tests that re-encode what was read.
 func (c *cert) dgc() DGC {
-	return DGC{Ver: c.ver.String(), Name: c.name, DOB: c.dob, V: c.v, T: c.t, R: c.r}
+	return DGC{Ver: c.ver.String(), Name: c.name, DOB: c.dob, V: c.v.slice(), T: c.t.slice(), R: c.r.slice()}
 }
