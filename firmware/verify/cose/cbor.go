@@ -358,10 +358,32 @@ type Entries[B Bytes] struct {
 	rest  B
 	left  int
 	n     int
-	keys  [MaxPairs]B
+	keys  [MaxPairs]key[B]
 	Key   B // the current entry's key item
 	Value B // the current entry's value item
 	err   error
+}
+
+// key identifies a map key for the duplicate check: equal integers whatever
+// their encoded width, equal strings of the same major type, or else equal
+// bytes.
+type key[B Bytes] struct {
+	major byte
+	arg   uint64
+	data  B
+}
+
+func keyOf[B Bytes](b B) key[B] {
+	major, arg, n, ok := Head(b)
+	switch {
+	case !ok:
+		return key[B]{major: 0xff, data: b}
+	case major == Uint || major == Neg:
+		return key[B]{major: major, arg: arg}
+	case major == BStr || major == TStr:
+		return key[B]{major: major, data: b[n:]}
+	}
+	return key[B]{major: 0xff, data: b}
 }
 
 // ReadMap starts iterating over the map item b. It reports false when b is
@@ -394,13 +416,14 @@ func (e *Entries[B]) Next() bool {
 	e.Key, e.Value = e.rest[:k], e.rest[k:k+v]
 	e.rest = e.rest[k+v:]
 	e.left--
+	id := keyOf(e.Key)
 	for i := range e.n {
-		if sameKey(e.keys[i], e.Key) {
+		if o := &e.keys[i]; o.major == id.major && o.arg == id.arg && len(o.data) == len(id.data) && string(o.data) == string(id.data) {
 			e.err = Fail(pass.CBOR, "duplicate map key", nil)
 			return false
 		}
 	}
-	e.keys[e.n] = e.Key
+	e.keys[e.n] = id
 	e.n++
 	return true
 }
@@ -413,20 +436,3 @@ func (e *Entries[B]) IntKey() (int64, bool) { return Int(e.Key) }
 
 // TextKey returns the entry's key as text, if it is a text string.
 func (e *Entries[B]) TextKey() (B, bool) { return String(e.Key, TStr) }
-
-// sameKey reports whether two key items are the same key: equal integers
-// whatever their encoded width, equal strings, or equal bytes.
-func sameKey[B Bytes](a, b B) bool {
-	ma, aa, na, oka := Head(a)
-	mb, ab, nb, okb := Head(b)
-	if !oka || !okb || ma != mb {
-		return string(a) == string(b)
-	}
-	switch ma {
-	case Uint, Neg:
-		return aa == ab
-	case BStr, TStr:
-		return string(a[na:]) == string(b[nb:])
-	}
-	return string(a) == string(b)
-}

@@ -229,6 +229,24 @@ func parseCert(b string, c *cert) error {
 
 var groupNames = [3]string{"v", "t", "r"}
 
+// entryPaths names the first entries of each group, "v[0]" to "r[7]", so
+// that reading them builds no string.
+var entryPaths = func() (p [3][8]string) {
+	for g := range p {
+		for j := range p[g] {
+			p[g][j] = groupNames[g] + "[" + strconv.Itoa(j) + "]"
+		}
+	}
+	return p
+}()
+
+func entryPath(group, j int) string {
+	if j < len(entryPaths[group]) {
+		return entryPaths[group][j]
+	}
+	return groupNames[group] + "[" + strconv.Itoa(j) + "]"
+}
+
 func (c *cert) readGroup(i int, b string) error {
 	name := groupNames[i]
 	major, count, n, ok := cose.Head(b)
@@ -249,7 +267,7 @@ func (c *cert) readGroup(i int, b string) error {
 		}
 		item := rest[:m]
 		rest = rest[m:]
-		path := name + "[" + strconv.Itoa(j) + "]"
+		path := entryPath(i, j)
 		var err error
 		switch i {
 		case 0:
@@ -568,6 +586,9 @@ func isICAO(s string) bool {
 // whose date is taken as written ("2021-03-18T22:54:00+02:00" is
 // 2021-03-18; hcert 3.3.7: accept reasonable type conversions).
 func parseDate(s, path string) (time.Time, error) {
+	if t, ok := fastDate(s); ok {
+		return t, nil
+	}
 	if len(s) > len(time.DateOnly) {
 		if _, err := parseDateTimeLoose(s); err != nil {
 			return time.Time{}, schemaErr(path, "not a date (YYYY-MM-DD) nor a date-time")
@@ -579,6 +600,33 @@ func parseDate(s, path string) (time.Time, error) {
 		return time.Time{}, schemaErr(path, "not a date (YYYY-MM-DD)")
 	}
 	return t, nil
+}
+
+// fastDate parses a plain YYYY-MM-DD, the common case, without
+// time.Parse. It reports false for anything else, which parseDate then
+// reads the long way.
+func fastDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	var n [3]int
+	for i, f := range [3][2]int{{0, 4}, {5, 7}, {8, 10}} {
+		for _, c := range []byte(s[f[0]:f[1]]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	y, m, d := n[0], time.Month(n[1]), n[2]
+	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return time.Time{}, false
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // dateTimeLayouts are the RFC 3339 date-time (JSON schema "date-time") and

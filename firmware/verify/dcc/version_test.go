@@ -145,3 +145,23 @@ func TestSeveralEntries(t *testing.T) {
 		t.Errorf("OtherIDs: got %v, want %v", got, want)
 	}
 }
+
+// TestFastDate agrees with time.Parse on every day of a leap cycle and on
+// malformed dates.
+func TestFastDate(t *testing.T) {
+	for d := time.Date(1999, 12, 25, 0, 0, 0, 0, time.UTC); d.Year() < 2005; d = d.AddDate(0, 0, 1) {
+		s := d.Format(time.DateOnly)
+		got, ok := fastDate(s)
+		if !ok || !got.Equal(d) {
+			t.Fatalf("fastDate(%q): got %v %v", s, got, ok)
+		}
+	}
+	for _, s := range []string{"2021-02-29", "2020-02-30", "2021-13-01", "2021-00-10", "2021-04-31", "2021-04-00", "2021-4-01", "20210401", "2021-04-01T", "２０２１-04-01", "2021-0a-01", ""} {
+		if _, ok := fastDate(s); ok {
+			t.Errorf("fastDate(%q): ok", s)
+		}
+		if _, err := time.Parse(time.DateOnly, s); err == nil && len(s) == 10 {
+			t.Errorf("time.Parse accepts %q: the test case is wrong", s)
+		}
+	}
+}
