@@ -99,7 +99,7 @@ func BenchmarkVerifyDCCVector(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	key, err := trust.ParseDER(der)
+	key, err := dcc.CertKey(der)
 	if err != nil {
 		b.Fatal(err)
 	}

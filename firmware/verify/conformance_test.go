@@ -401,7 +401,7 @@ func judgeVector(t *testing.T, name string, v *vector) result {
 	if err != nil {
 		t.Fatalf("TESTCTX.CERTIFICATE: %v", err)
 	}
-	key, err := trust.ParseDER(der)
+	key, err := dcc.CertKey(der)
 	if err != nil {
 		t.Fatalf("TESTCTX.CERTIFICATE: %v", err)
 	}

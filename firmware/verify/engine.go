@@ -24,6 +24,9 @@ type Format interface {
 	Match(payload string) bool
 	// Decode authenticates payload against trust and returns the pass.
 	Decode(payload string, trust pass.Trust) (*pass.Pass, error)
+	// Naming says how the format names its passes and keys, for revocation
+	// lists, trust inputs and samples; its Name is the format's Name.
+	Naming() *pass.Naming
 }
 
 // Revocations says whether a pass was revoked.
