@@ -13,6 +13,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/shc"
@@ -86,16 +87,17 @@ func Make(at time.Time) (*Set, error) {
 	if s.SHCKID, err = shc.KID(&s.SHCKey.PublicKey); err != nil {
 		return nil, err
 	}
+	formats := verify.Namings()
 	sk := trust.PublicJWK(&s.SHCKey.PublicKey, s.SHCKID)
 	sk.Iss = s.SHCIss
-	k, err := sk.Key()
+	k, err := sk.Key(shc.New().Naming(), formats)
 	if err != nil {
 		return nil, err
 	}
 	s.Trust = append(s.Trust, k)
 	for _, kid := range hksarg.SampleKIDs() {
 		j := trust.PublicJWK(&s.HKKey.PublicKey, kid)
-		k, err := j.Key()
+		k, err := j.Key(hksarg.New().Naming(), formats)
 		if err != nil {
 			return nil, err
 		}
@@ -198,7 +200,7 @@ func (s *Set) addDCC() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.name, err)
 		}
-		id := pass.NewID(dcc.Name, dcc.UVCI(sp.uvci))
+		id := dcc.PassID(sp.uvci)
 		if sp.revoked {
 			s.Revocations = append(s.Revocations, id)
 		}
@@ -288,10 +290,19 @@ func (s *Set) addHK() error {
 	}
 	s.Samples = append(s.Samples,
 		Sample{Name: "HK Vaccine Pass, 3 doses", Payload: green, Expect: "green", Holder: pass.Holder{Name: "CHEUNG K** W**"},
-			ID: pass.NewID(hksarg.Name, hksarg.Vaccination+":"+vac.Ref)},
+			ID: hkID(vac)},
 		Sample{Name: "HK medical exemption", Payload: amber, Expect: "amber", Reason: pass.Policy, Holder: pass.Holder{Name: "LAM S** F**"}},
 		Sample{Name: "HK Vaccine Pass, 2 doses, the last 9 months ago", Payload: short, Expect: "red", Reason: pass.Policy, Holder: pass.Holder{Name: "TSANG M** Y**"}},
 		Sample{Name: "HK Vaccine Pass, tampered", Payload: tampered, Expect: "red", Reason: pass.Signature},
 	)
 	return nil
+}
+
+// hkID is the pass ID of a Hong Kong record, as the format names it.
+func hkID(r hksarg.Record) pass.ID {
+	id, err := hksarg.PassID(r.Type + ":" + r.Ref)
+	if err != nil {
+		panic("samples: " + err.Error())
+	}
+	return id
 }
