@@ -16,6 +16,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/nzcp"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/shc"
 )
 
@@ -112,6 +113,9 @@ func Make(at time.Time) (*Set, error) {
 	}
 	if err := s.addHK(); err != nil {
 		return nil, fmt.Errorf("samples: hksarg: %w", err)
+	}
+	if err := s.addNZ(); err != nil {
+		return nil, fmt.Errorf("samples: nzcp: %w", err)
 	}
 	if err := s.addStaff(); err != nil {
 		return nil, fmt.Errorf("samples: staff: %w", err)
@@ -305,4 +309,38 @@ func hkID(r hksarg.Record) pass.ID {
 		panic("samples: " + err.Error())
 	}
 	return id
+}
+
+// addNZ adds the NZ COVID Pass specification's own examples, signed by its
+// example issuer (did:web:nzcp.covid19.health.nz, not New Zealand's), and
+// that issuer's DID document to the trust. Their verdicts under the default
+// policy, as of the set's time: those that fail authentication fail as the
+// specification says; the authentic ones state no doses, which a policy
+// that counts doses cannot admit (policy) — or are expired or not yet
+// valid by then.
+func (s *Set) addNZ() error {
+	keys, err := trust.Parse(nzcp.SpecDIDDocument(), "", verify.Namings())
+	if err != nil {
+		return err
+	}
+	s.Trust = append(s.Trust, keys...)
+	for _, x := range nzcp.SpecExamples() {
+		sm := Sample{Name: "NZ COVID Pass, specification example: " + x.Name, Payload: x.Payload, Expect: "red", Reason: x.Reason, ID: x.ID}
+		switch {
+		case x.Expires.IsZero(): // fails before its times are read
+		case s.At.Before(x.NotBefore):
+			sm.Reason = pass.NotYetValid
+		case !s.At.Before(x.Expires):
+			sm.Reason = pass.Expired
+		default:
+			sm.Reason = pass.Policy
+		}
+		if x.ID.IsZero() {
+			sm.ID = pass.ID{}
+		} else {
+			sm.Holder = pass.Holder{Name: "Sparrow, Jack", DOB: "1960-04-16"}
+		}
+		s.Samples = append(s.Samples, sm)
+	}
+	return nil
 }

@@ -304,10 +304,6 @@ func TestVCISnapshot(t *testing.T) {
 	}
 }
 
-// didNaming is a format that takes keys from DID documents, as the NZ
-// COVID Pass does, for testing the reader on its own.
-var didNaming = &pass.Naming{Name: "didtest", Title: "DID test", Inputs: []pass.Input{pass.InputDID}}
-
 func TestDIDDocument(t *testing.T) {
 	a, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	jwk := PublicJWK(&a.PublicKey, "")
@@ -319,7 +315,6 @@ func TestDIDDocument(t *testing.T) {
 	m := func(id string) map[string]any {
 		return map[string]any{"id": id, "controller": "did:web:issuer.example.invalid", "type": "JsonWebKey2020", "publicKeyJwk": jwk}
 	}
-	fs := append([]*pass.Naming{didNaming}, formats...)
 	for _, tt := range []struct {
 		name string
 		data []byte
@@ -335,9 +330,10 @@ func TestDIDDocument(t *testing.T) {
 		{"a method of another DID", doc([]any{"did:web:other.example.invalid#key-1"}, m("did:web:other.example.invalid#key-1")), nil, "another DID"},
 		{"not a JsonWebKey2020", doc([]any{"#key-1"}, map[string]any{"id": "#key-1", "type": "Ed25519VerificationKey2018", "publicKeyBase58": "x"}), nil, "JsonWebKey2020"},
 		{"a private key", doc([]any{"#key-1"}, map[string]any{"id": "#key-1", "type": "JsonWebKey2020", "publicKeyJwk": map[string]string{"kty": "EC", "crv": "P-256", "x": jwk.X, "y": jwk.Y, "d": "AAAA"}}), nil, "private"},
+		{"a DID that is not did:web", mustJSON(t, map[string]any{"id": "did:key:z6Mk", "verificationMethod": []any{map[string]any{"id": "#k", "type": "JsonWebKey2020", "publicKeyJwk": jwk}}, "assertionMethod": []any{"#k"}}), nil, "did:web"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			keys, err := Parse(tt.data, "", fs)
+			keys, err := Parse(tt.data, "", formats)
 			checkErr(t, err, tt.err)
 			if tt.err != "" {
 				return
@@ -346,7 +342,7 @@ func TestDIDDocument(t *testing.T) {
 				t.Fatalf("got %d keys, want %d", len(keys), len(tt.kids))
 			}
 			for i, k := range keys {
-				if k.KID != tt.kids[i] || k.Issuer != "did:web:issuer.example.invalid" || k.Format != "didtest" {
+				if k.KID != tt.kids[i] || k.Issuer != "did:web:issuer.example.invalid" || k.Format != "nzcp" {
 					t.Errorf("key %d: got %+v", i, k)
 				}
 			}
@@ -422,6 +418,7 @@ func TestTestdata(t *testing.T) {
 		{"hksarg:testdata/hk-keys.jwks", pass.InputJWKS, 2, "hksarg", []string{"HK", "HK"}},
 		{"testdata/vci-snapshot.json", pass.InputVCI, 2, "shc", []string{"https://issuer-one.example.invalid", "https://issuer-two.example.invalid/shc"}},
 		{"testdata/trust.json", pass.InputList, 2, "", []string{"XA", "HK"}},
+		{"testdata/did-nzcp-example.json", pass.InputDID, 1, "nzcp", []string{"did:web:nzcp.covid19.health.nz"}},
 	} {
 		t.Run(tt.arg, func(t *testing.T) {
 			in := ParseArg(tt.arg, formats)

@@ -4,6 +4,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/nzcp"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/shc"
 )
 
@@ -16,6 +17,7 @@ func Formats() []Format {
 		dcc.New(),
 		shc.New(),
 		hksarg.New(),
+		nzcp.New(),
 	}
 }
 

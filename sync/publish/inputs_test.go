@@ -260,7 +260,8 @@ func TestReadStaffRevocations(t *testing.T) {
 // format from an input for another (issue 20, item 5).
 func TestReadTrustFormats(t *testing.T) {
 	td := filepath.Join("..", "..", "firmware", "trust", "testdata")
-	keys, err := ReadTrust(filepath.Join(td, "dgcg-trustlist.json"), filepath.Join(td, "vci-snapshot.json"), "hksarg:"+filepath.Join(td, "hk-keys.jwks"))
+	keys, err := ReadTrust(filepath.Join(td, "dgcg-trustlist.json"), filepath.Join(td, "vci-snapshot.json"), "hksarg:"+filepath.Join(td, "hk-keys.jwks"),
+		filepath.Join(td, "did-nzcp-example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,8 +269,11 @@ func TestReadTrustFormats(t *testing.T) {
 	for _, k := range keys {
 		got[k.Format]++
 	}
-	if got["dcc"] != 2 || got["shc"] != 2 || got["hksarg"] != 2 {
-		t.Errorf("keys by format: %v; want 2 dcc (DSC entries only), 2 shc, 2 hksarg", got)
+	if got["dcc"] != 2 || got["shc"] != 2 || got["hksarg"] != 2 || got["nzcp"] != 1 {
+		t.Errorf("keys by format: %v; want 2 dcc (DSC entries only), 2 shc, 2 hksarg, 1 nzcp", got)
+	}
+	if id, err := PassID("nzcp", "urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b"); err != nil || id != pass.NewID("nzcp", "urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b") {
+		t.Errorf("PassID(nzcp): %v, %v", id, err)
 	}
 	// A JWKS that is not declared for Hong Kong keys holds none.
 	if _, err := ReadTrust(filepath.Join(td, "hk-keys.jwks")); err == nil || !strings.Contains(err.Error(), "is named as a Hong Kong record key") {

@@ -44,6 +44,8 @@ type Sign1 struct {
 	// when it was a text string rather than a byte string.
 	KID     []byte
 	KIDText bool
+	// KIDUnprotected is set when the kid came from the unprotected header.
+	KIDUnprotected bool
 }
 
 // header holds the COSE header parameters a pass uses.
@@ -147,7 +149,7 @@ func ParseSign1(msg []byte, env Envelope) (Sign1, error) {
 	if !prot.kidSet {
 		h = &unprot
 	}
-	s.KID, s.KIDText = h.kid, h.kidText
+	s.KID, s.KIDText, s.KIDUnprotected = h.kid, h.kidText, h != &prot
 	switch {
 	case !h.kidSet:
 		return s, Fail(pass.COSE, "COSE header has no key identifier (kid)", nil)
