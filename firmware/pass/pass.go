@@ -70,7 +70,7 @@ type Holder struct {
 // in the trust store and checked the signature. Fields the format does not
 // carry are zero.
 type Pass struct {
-	Format   string    // "dcc", "shc", "hksarg"
+	Format   string    // a format's Name: "dcc", "shc", "hksarg", "nzcp"
 	KID      string    // key identifier as the format spells it (base64 for DCC)
 	Key      *Key      // the trusted key that verified the signature
 	Issuer   string    // issuing country (ISO 3166) or issuer URL

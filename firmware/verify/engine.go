@@ -18,7 +18,7 @@ const MaxPayload = 8 << 10
 // anything beyond what it needs to find the key, bound every size, and
 // report failures as *pass.Error.
 type Format interface {
-	// Name is the format's short name in verdicts: "dcc", "shc", "hksarg".
+	// Name is the format's short name in verdicts: "dcc", "shc", "hksarg", "nzcp".
 	Name() string
 	// Match reports whether payload belongs to this format (by its prefix).
 	Match(payload string) bool
