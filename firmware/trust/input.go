@@ -97,6 +97,9 @@ func Parse(data []byte, format string, formats []*pass.Naming) ([]*pass.Key, err
 		if err != nil {
 			return nil, err
 		}
+		if len(keys) > MaxKeys {
+			return nil, fmt.Errorf("%d keys; at most %d", len(keys), MaxKeys)
+		}
 		for i, k := range keys {
 			if format != "" && k.Format != format {
 				return nil, fmt.Errorf("trust list key %d (kid %q) is a %s key; this input is declared for %s", i, k.KID, k.Format, format)
