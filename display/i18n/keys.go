@@ -125,7 +125,7 @@ const (
 // ReasonCodes are the reason codes of firmware/pass, each with a message
 // under "reason.<code>".
 var ReasonCodes = []pass.Code{
-	pass.Prefix, pass.UnsupportedFormat, pass.Base45, pass.Decompress, pass.CBOR,
+	pass.Prefix, pass.UnsupportedFormat, pass.Base45, pass.Encoding, pass.Decompress, pass.CBOR,
 	pass.COSE, pass.Schema, pass.UnknownKey, pass.Signature, pass.KeyUsage,
 	pass.Expired, pass.NotYetValid, pass.TooLarge, pass.Revoked, pass.RedCode,
 	pass.AmberCode, pass.Policy, pass.StaleData, pass.Exposure, pass.Internal,

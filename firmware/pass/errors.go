@@ -13,7 +13,8 @@ type Code string
 const (
 	Prefix            Code = "prefix"             // the payload has no known prefix, or a malformed one
 	UnsupportedFormat Code = "unsupported_format" // a known family, but a variant this kiosk does not read
-	Base45            Code = "base45"             // text-to-binary decoding failed
+	Base45            Code = "base45"             // Base45 (RFC 9285) text did not decode
+	Encoding          Code = "encoding"           // another text-to-binary encoding (base64url, base32, QR numeric) did not decode
 	Decompress        Code = "decompress"         // zlib / DEFLATE failed or exceeded its bound
 	CBOR              Code = "cbor"               // structure did not decode
 	COSE              Code = "cose"               // signature envelope malformed

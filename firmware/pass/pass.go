@@ -25,6 +25,13 @@ type ID [32]byte
 
 // NewID returns the ID of the certificate identifier uid in format.
 func NewID(format, uid string) ID {
+	// Hash from a buffer on the stack when it fits: a scan computes an ID
+	// for every pass, and most identifiers are short.
+	var buf [256]byte
+	if n := len(format) + 1 + len(uid); n <= len(buf) {
+		b := append(append(append(buf[:0], format...), 0), uid...)
+		return ID(sha256.Sum256(b))
+	}
 	h := sha256.New()
 	h.Write([]byte(format))
 	h.Write([]byte{0})
@@ -63,14 +70,21 @@ type Holder struct {
 // in the trust store and checked the signature. Fields the format does not
 // carry are zero.
 type Pass struct {
-	Format   string    // "dcc", "shc", "hksarg"
+	Format   string    // a format's Name: "dcc", "shc", "hksarg", "nzcp"
 	KID      string    // key identifier as the format spells it (base64 for DCC)
 	Key      *Key      // the trusted key that verified the signature
 	Issuer   string    // issuing country (ISO 3166) or issuer URL
 	IssuedAt time.Time // zero when the format has no issue time
 	Expires  time.Time // zero when the format has no expiry
-	Holder   Holder
-	ID       ID
+	// NotBefore is when the issuer says the pass becomes valid, where the
+	// format has such a claim besides its issue time (zero otherwise).
+	NotBefore time.Time
+	Holder    Holder
+	ID        ID
+	// OtherIDs identify the pass's further entries where it has several,
+	// each with an identifier of its own (an early EU certificate with two
+	// vaccination entries): revocation and code lists may name any of them.
+	OtherIDs []ID
 
 	Vaccinations []Dose
 	Tests        []TestResult
@@ -79,22 +93,40 @@ type Pass struct {
 }
 
 // Kinds lists the kinds of statement p carries, each once, in a fixed order.
+// The slice is shared: callers must not modify it.
 func (p *Pass) Kinds() []Kind {
-	var k []Kind
+	i := 0
 	if len(p.Vaccinations) > 0 {
-		k = append(k, Vaccination)
+		i |= 1
 	}
 	if len(p.Tests) > 0 {
-		k = append(k, Test)
+		i |= 2
 	}
 	if len(p.Recoveries) > 0 {
-		k = append(k, Recovery)
+		i |= 4
 	}
 	if len(p.Exemptions) > 0 {
-		k = append(k, Exemption)
+		i |= 8
 	}
-	return k
+	return kindSets[i]
 }
+
+// kindSets holds every combination of kinds, indexed by a bit per kind,
+// so that Kinds allocates nothing. Each slice is full (len == cap): an
+// append copies.
+var kindSets = func() (sets [16][]Kind) {
+	all := [...]Kind{Vaccination, Test, Recovery, Exemption}
+	for i := range sets {
+		var k []Kind
+		for b, kind := range all {
+			if i&(1<<b) != 0 {
+				k = append(k, kind)
+			}
+		}
+		sets[i] = k[:len(k):len(k)]
+	}
+	return sets
+}()
 
 // Dose is one vaccination event.
 type Dose struct {

@@ -38,7 +38,7 @@ func (u Usage) Allows(k Kind) bool { return u == 0 || u&UsageOf(k) != 0 }
 
 // Key is a trusted issuer key.
 type Key struct {
-	Format    string           // "dcc", "shc", "hksarg"
+	Format    string           // a format's Name: "dcc", "shc", "hksarg", "nzcp"
 	KID       string           // DCC: base64 of the 8-byte kid; SHC: JWK kid; HK: "HKSARG:VAC3"
 	Issuer    string           // country code or issuer URL
 	Public    crypto.PublicKey // *ecdsa.PublicKey or *rsa.PublicKey

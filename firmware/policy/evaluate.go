@@ -16,7 +16,9 @@ type Finding struct {
 const day = 24 * time.Hour
 
 // Evaluate judges an authenticated pass as of at. A pass with any statement
-// that meets the rules is green with no findings. Otherwise a valid
+// that meets the rules is green, with no findings, or with one naming the
+// entry that counted when the pass has several entries that are
+// certificates of their own (entries.go). Otherwise a valid
 // exemption yields the exemption outcome; anything else is red, with one
 // finding per statement saying why it fell short.
 func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
@@ -43,23 +45,26 @@ func (p *Policy) Evaluate(ps *pass.Pass, at time.Time) (Outcome, []Finding) {
 	if len(ps.Vaccinations) > 0 {
 		ok, detail := rule.admits(ps.Vaccinations, len(ps.Recoveries) > 0, at)
 		if ok {
+			if len(ps.Vaccinations) > 1 && len(ps.OtherIDs) > 0 {
+				return Green, []Finding{countedDose(ps.Vaccinations, at)}
+			}
 			return Green, nil
 		}
-		why = append(why, Finding{pass.Policy, detail})
+		why = append(why, Finding{pass.Policy, judgedDoses(ps.Vaccinations, detail)})
 	}
-	for _, r := range ps.Recoveries {
+	for i, r := range ps.Recoveries {
 		ok, detail := recovery.admits(r, at)
 		if ok {
-			return Green, nil
+			return Green, countedEntry(ps, "recovery", i, len(ps.Recoveries))
 		}
-		why = append(why, Finding{pass.Policy, detail})
+		why = append(why, Finding{pass.Policy, judgedEntry("recovery", i, len(ps.Recoveries), detail)})
 	}
-	for _, t := range ps.Tests {
+	for i, t := range ps.Tests {
 		ok, detail := p.Test.admits(t, at)
 		if ok {
-			return Green, nil
+			return Green, countedEntry(ps, "test", i, len(ps.Tests))
 		}
-		why = append(why, Finding{pass.Policy, detail})
+		why = append(why, Finding{pass.Policy, judgedEntry("test", i, len(ps.Tests), detail)})
 	}
 	for _, e := range ps.Exemptions {
 		ok, detail := exemptionValid(e, exemptMax, at)
@@ -93,18 +98,15 @@ func (r *VaccinationRule) stage(recovered bool, at time.Time) (DoseStage, bool) 
 }
 
 func (r *VaccinationRule) admits(doses []pass.Dose, recovered bool, at time.Time) (bool, string) {
-	last := doses[0]
+	last := doses[latestDose(doses)]
 	count := 0
 	for _, d := range doses {
 		n := d.Dose
 		if n == 0 {
-			n = 1
+			n = 1 // an entry of unknown number is at least one dose
 		}
 		if n > count {
 			count = n
-		}
-		if d.Date.After(last.Date) || (d.Date.Equal(last.Date) && d.Dose > last.Dose) {
-			last = d
 		}
 	}
 	st, scheduled := r.stage(recovered, at)

@@ -13,8 +13,10 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/nzcp"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/shc"
 )
 
@@ -113,16 +115,17 @@ func MakeWith(at time.Time, iss *Issuers) (*Set, error) {
 	if s.SHCKID, err = shc.KID(&s.SHCKey.PublicKey); err != nil {
 		return nil, err
 	}
+	formats := verify.Namings()
 	sk := trust.PublicJWK(&s.SHCKey.PublicKey, s.SHCKID)
 	sk.Iss = s.SHCIss
-	k, err := sk.Key()
+	k, err := sk.Key(shc.New().Naming(), formats)
 	if err != nil {
 		return nil, err
 	}
 	s.Trust = append(s.Trust, k)
 	for _, kid := range hksarg.SampleKIDs() {
 		j := trust.PublicJWK(&s.HKKey.PublicKey, kid)
-		k, err := j.Key()
+		k, err := j.Key(hksarg.New().Naming(), formats)
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +140,9 @@ func MakeWith(at time.Time, iss *Issuers) (*Set, error) {
 	}
 	if err := s.addHK(); err != nil {
 		return nil, fmt.Errorf("samples: hksarg: %w", err)
+	}
+	if err := s.addNZ(); err != nil {
+		return nil, fmt.Errorf("samples: nzcp: %w", err)
 	}
 	if err := s.addStaff(); err != nil {
 		return nil, fmt.Errorf("samples: staff: %w", err)
@@ -225,7 +231,7 @@ func (s *Set) addDCC() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", sp.name, err)
 		}
-		id := pass.NewID(dcc.Name, dcc.UVCI(sp.uvci))
+		id := dcc.PassID(sp.uvci)
 		if sp.revoked {
 			s.Revocations = append(s.Revocations, id)
 		}
@@ -315,10 +321,53 @@ func (s *Set) addHK() error {
 	}
 	s.Samples = append(s.Samples,
 		Sample{Name: "HK Vaccine Pass, 3 doses", Payload: green, Expect: "green", Holder: pass.Holder{Name: "CHEUNG K** W**"},
-			ID: pass.NewID(hksarg.Name, hksarg.Vaccination+":"+vac.Ref)},
+			ID: hkID(vac)},
 		Sample{Name: "HK medical exemption", Payload: amber, Expect: "amber", Reason: pass.Policy, Holder: pass.Holder{Name: "LAM S** F**"}},
 		Sample{Name: "HK Vaccine Pass, 2 doses, the last 9 months ago", Payload: short, Expect: "red", Reason: pass.Policy, Holder: pass.Holder{Name: "TSANG M** Y**"}},
 		Sample{Name: "HK Vaccine Pass, tampered", Payload: tampered, Expect: "red", Reason: pass.Signature},
 	)
+	return nil
+}
+
+// hkID is the pass ID of a Hong Kong record, as the format names it.
+func hkID(r hksarg.Record) pass.ID {
+	id, err := hksarg.PassID(r.Type + ":" + r.Ref)
+	if err != nil {
+		panic("samples: " + err.Error())
+	}
+	return id
+}
+
+// addNZ adds the NZ COVID Pass specification's own examples, signed by its
+// example issuer (did:web:nzcp.covid19.health.nz, not New Zealand's), and
+// that issuer's DID document to the trust. Their verdicts under the default
+// policy, as of the set's time: those that fail authentication fail as the
+// specification says; the authentic ones state no doses, which a policy
+// that counts doses cannot admit (policy) — or are expired or not yet
+// valid by then.
+func (s *Set) addNZ() error {
+	keys, err := trust.Parse(nzcp.SpecDIDDocument(), "", verify.Namings())
+	if err != nil {
+		return err
+	}
+	s.Trust = append(s.Trust, keys...)
+	for _, x := range nzcp.SpecExamples() {
+		sm := Sample{Name: "NZ COVID Pass, specification example: " + x.Name, Payload: x.Payload, Expect: "red", Reason: x.Reason, ID: x.ID}
+		switch {
+		case x.Expires.IsZero(): // fails before its times are read
+		case s.At.Before(x.NotBefore):
+			sm.Reason = pass.NotYetValid
+		case !s.At.Before(x.Expires):
+			sm.Reason = pass.Expired
+		default:
+			sm.Reason = pass.Policy
+		}
+		if x.ID.IsZero() {
+			sm.ID = pass.ID{}
+		} else {
+			sm.Holder = pass.Holder{Name: "Sparrow, Jack", DOB: "1960-04-16"}
+		}
+		s.Samples = append(s.Samples, sm)
+	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
-	"strings"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 )
@@ -34,24 +32,19 @@ type JWKS struct {
 	Keys []JWK `json:"keys"`
 }
 
-// HKPrefix starts the kid of a Hong Kong record key: "HKSARG:VAC3".
-const HKPrefix = "HKSARG:"
-
-// ParseJWKS reads a JWKS. Keys whose kid starts with HKPrefix are Hong Kong
-// record keys; every other key is a SMART Health Card issuer key. Private
-// key members are refused: a trust file must never carry a private key.
-func ParseJWKS(data []byte) ([]*pass.Key, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+// parseJWKS reads a JWKS document's keys, unbound to a format.
+func parseJWKS(data []byte) ([]*pass.Key, error) {
 	var set JWKS
-	if err := dec.Decode(&set); err != nil {
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&set); err != nil {
 		return nil, fmt.Errorf("JWKS: %w", err)
 	}
 	if len(set.Keys) == 0 {
 		return nil, fmt.Errorf("JWKS: no keys")
 	}
 	keys := make([]*pass.Key, 0, len(set.Keys))
-	for i, j := range set.Keys {
-		k, err := j.Key()
+	for i := range set.Keys {
+		j := &set.Keys[i]
+		k, err := j.key()
 		if err != nil {
 			return nil, fmt.Errorf("JWKS key %d (kid %q): %w", i, j.Kid, err)
 		}
@@ -60,8 +53,21 @@ func ParseJWKS(data []byte) ([]*pass.Key, error) {
 	return keys, nil
 }
 
-// Key converts j to a trusted key.
-func (j *JWK) Key() (*pass.Key, error) {
+// key converts j to a key of no format yet, with its kid and iss.
+func (j *JWK) key() (*pass.Key, error) {
+	pub, err := j.public()
+	if err != nil {
+		return nil, err
+	}
+	if j.Kid == "" {
+		return nil, fmt.Errorf("no kid")
+	}
+	return &pass.Key{KID: j.Kid, Issuer: j.Iss, Public: pub}, nil
+}
+
+// public returns j's P-256 public key. Private key members are refused: a
+// trust input never carries a private key.
+func (j *JWK) public() (*ecdsa.PublicKey, error) {
 	if j.D != "" {
 		return nil, fmt.Errorf("holds a private key; trust files take public keys only")
 	}
@@ -71,17 +77,19 @@ func (j *JWK) Key() (*pass.Key, error) {
 	if j.Alg != "" && j.Alg != "ES256" {
 		return nil, fmt.Errorf("alg %q: want ES256", j.Alg)
 	}
-	if j.Kid == "" {
-		return nil, fmt.Errorf("no kid")
-	}
-	pub, err := ecPublic(j.X, j.Y)
+	return ecPublic(j.X, j.Y)
+}
+
+// Key returns the key j is for format n, checked as a key read from an
+// input declared for n would be: for tests, samples and callers that build
+// trust from keys they hold.
+func (j *JWK) Key(n *pass.Naming, formats []*pass.Naming) (*pass.Key, error) {
+	k, err := j.key()
 	if err != nil {
 		return nil, err
 	}
-	k := &pass.Key{Format: "shc", KID: j.Kid, Issuer: j.Iss, Public: pub}
-	if strings.HasPrefix(j.Kid, HKPrefix) {
-		k.Format = "hksarg"
-		k.Issuer = "HK"
+	if err := Bind(k, n, formats); err != nil {
+		return nil, err
 	}
 	return k, nil
 }
@@ -110,32 +118,4 @@ func PublicJWK(pub *ecdsa.PublicKey, kid string) JWK {
 	pub.X.FillBytes(b[:32])
 	pub.Y.FillBytes(b[32:])
 	return JWK{Kty: "EC", Crv: "P-256", X: base64.RawURLEncoding.EncodeToString(b[:32]), Y: base64.RawURLEncoding.EncodeToString(b[32:]), Kid: kid, Use: "sig", Alg: "ES256"}
-}
-
-// LoadFile reads a trust file: a PEM bundle or a JWKS document, by content.
-func LoadFile(path string) ([]*pass.Key, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > MaxFile {
-		return nil, fmt.Errorf("%s: %d bytes; trust files are at most %d", path, fi.Size(), MaxFile)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var keys []*pass.Key
-	switch t := bytes.TrimSpace(data); {
-	case bytes.HasPrefix(t, []byte("{")):
-		keys, err = ParseJWKS(t)
-	case bytes.HasPrefix(t, []byte("-----BEGIN")):
-		keys, err = ParsePEM(t)
-	default:
-		err = fmt.Errorf("neither a PEM certificate bundle nor a JWKS document")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return keys, nil
 }

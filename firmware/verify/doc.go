@@ -1,8 +1,8 @@
 // Package verify turns the text a QR scanner read into a Verdict: green,
 // amber or red, with stable reasons, fully offline.
 //
-// An Engine holds the pass formats it reads (DCC, SHC, HKSARG, each in its
-// own sub-package), the trust store, the revocation and red/amber code sets
+// An Engine holds the pass formats it reads (DCC, SHC, HKSARG, NZCP, each in
+// its own sub-package; Formats lists them), the trust store, the revocation and red/amber code sets
 // and an entry policy. Verify runs the same pipeline for every format:
 //
 //	bound the size → pick the format by prefix → decode, verifying the

@@ -18,12 +18,15 @@ const MaxPayload = 8 << 10
 // anything beyond what it needs to find the key, bound every size, and
 // report failures as *pass.Error.
 type Format interface {
-	// Name is the format's short name in verdicts: "dcc", "shc", "hksarg".
+	// Name is the format's short name in verdicts: "dcc", "shc", "hksarg", "nzcp".
 	Name() string
 	// Match reports whether payload belongs to this format (by its prefix).
 	Match(payload string) bool
 	// Decode authenticates payload against trust and returns the pass.
 	Decode(payload string, trust pass.Trust) (*pass.Pass, error)
+	// Naming says how the format names its passes and keys, for revocation
+	// lists, trust inputs and samples; its Name is the format's Name.
+	Naming() *pass.Naming
 }
 
 // Revocations says whether a pass was revoked.
@@ -124,36 +127,59 @@ func (e *Engine) checkAuthenticity(v *Verdict, p *pass.Pass, at time.Time) {
 	if !p.IssuedAt.IsZero() && at.Before(p.IssuedAt) {
 		v.Worsen(Red, pass.NotYetValid, "issued "+p.IssuedAt.UTC().Format(time.RFC3339)+", after the check time")
 	}
+	if !p.NotBefore.IsZero() && at.Before(p.NotBefore) {
+		v.Worsen(Red, pass.NotYetValid, "not valid before "+p.NotBefore.UTC().Format(time.RFC3339))
+	}
 	if !p.Expires.IsZero() && !at.Before(p.Expires) {
 		v.Worsen(Red, pass.Expired, "expired "+p.Expires.UTC().Format(time.RFC3339))
 	}
 }
 
 func (e *Engine) checkLists(v *Verdict, p *pass.Pass, at time.Time) {
+	// A pass with several entries is named by each entry's identifier: the
+	// lists may name any of them (idOf(p, 0) is p.ID).
+	n := 1 + len(p.OtherIDs)
 	if e.Revocations != nil {
-		revoked, err := e.Revocations.Revoked(p.ID)
-		switch {
-		case err != nil:
-			v.Worsen(Red, pass.Internal, "revocation list unreadable: "+err.Error())
-		case revoked:
-			v.Worsen(Red, pass.Revoked, "the issuer revoked this pass")
+		for i := range n {
+			revoked, err := e.Revocations.Revoked(idOf(p, i))
+			if err != nil {
+				v.Worsen(Red, pass.Internal, "revocation list unreadable: "+err.Error())
+				break
+			}
+			if revoked {
+				v.Worsen(Red, pass.Revoked, "the issuer revoked this pass")
+				break
+			}
 		}
 	}
 	if e.Codes != nil {
-		c, err := e.Codes.Code(p.ID, at)
-		switch {
-		case err != nil:
-			v.Worsen(Red, pass.Internal, "code list unreadable: "+err.Error())
-		case c == pass.RedCode:
-			v.Worsen(Red, pass.RedCode, "red code: the holder must not enter")
-		case c == pass.AmberCode:
-			s := Amber
-			if e.Policy != nil {
-				s = statusOf(e.Policy.AmberCode)
+		for i := range n {
+			c, err := e.Codes.Code(idOf(p, i), at)
+			switch {
+			case err != nil:
+				v.Worsen(Red, pass.Internal, "code list unreadable: "+err.Error())
+			case c == pass.RedCode:
+				v.Worsen(Red, pass.RedCode, "red code: the holder must not enter")
+			case c == pass.AmberCode:
+				s := Amber
+				if e.Policy != nil {
+					s = statusOf(e.Policy.AmberCode)
+				}
+				v.Worsen(s, pass.AmberCode, "amber code: the holder is under restriction")
+			default:
+				continue
 			}
-			v.Worsen(s, pass.AmberCode, "amber code: the holder is under restriction")
+			break
 		}
 	}
+}
+
+// idOf returns p's i-th identifier: its ID, then its OtherIDs.
+func idOf(p *pass.Pass, i int) pass.ID {
+	if i == 0 {
+		return p.ID
+	}
+	return p.OtherIDs[i-1]
 }
 
 func (e *Engine) checkPolicy(v *Verdict, p *pass.Pass, at time.Time) {

@@ -18,6 +18,7 @@ type fakeFormat struct {
 
 func (f *fakeFormat) Name() string              { return "fake" }
 func (f *fakeFormat) Match(payload string) bool { return strings.HasPrefix(payload, "FAKE:") }
+func (f *fakeFormat) Naming() *pass.Naming      { return &pass.Naming{Name: "fake"} }
 func (f *fakeFormat) Decode(string, pass.Trust) (*pass.Pass, error) {
 	if f.err != nil {
 		return nil, f.err

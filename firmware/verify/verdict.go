@@ -57,7 +57,7 @@ type Reason struct {
 // stored. PassID is a hash and may be stored.
 type Verdict struct {
 	Status  Status
-	Format  string // "dcc", "shc", "hksarg"; "" when no format matched
+	Format  string // the format's name ("dcc", "shc", "hksarg", "nzcp"); "" when none matched
 	Reasons []Reason
 	Holder  pass.Holder
 	Issuer  string

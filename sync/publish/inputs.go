@@ -18,7 +18,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
-	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -50,28 +50,30 @@ import (
 // fit in about 650 MB).
 const MaxInputFile int64 = 2 << 30
 
-// PassID returns the ID the kiosk gives a pass of format with identifier:
-// dcc: the certificate identifier (UVCI; "URN:UVCI:" may be left out);
-// shc: "<issuer URL>#<rid>"; hksarg: "<record type>:<reference number>".
+// PassID returns the ID the kiosk gives a pass of format with identifier,
+// as that format names its passes (pass.Naming; `vkpublish id -help` lists
+// each format's identifier).
 func PassID(format, identifier string) (pass.ID, error) {
 	if identifier == "" {
 		return pass.ID{}, errors.New("empty identifier")
 	}
-	switch format {
-	case "dcc":
-		return pass.NewID(format, dcc.UVCI(identifier)), nil
-	case "shc":
-		if !strings.Contains(identifier, "#") {
-			return pass.ID{}, fmt.Errorf("shc identifier %q: want <issuer URL>#<rid>", identifier)
-		}
-		return pass.NewID(format, identifier), nil
-	case "hksarg":
-		if !strings.Contains(identifier, ":") {
-			return pass.ID{}, fmt.Errorf("hksarg identifier %q: want <record type>:<reference number>", identifier)
-		}
-		return pass.NewID(format, identifier), nil
+	n, ok := verify.Naming(format)
+	if !ok {
+		return pass.ID{}, fmt.Errorf("format %q: want %s", format, formatNames())
 	}
-	return pass.ID{}, fmt.Errorf("format %q: want dcc, shc or hksarg", format)
+	return n.PassID(identifier)
+}
+
+// formatNames lists the formats the kiosk reads: "dcc, shc or hksarg".
+func formatNames() string {
+	var names []string
+	for _, n := range verify.Namings() {
+		names = append(names, n.Name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // MaxStaffInputFile bounds a staff revocation input file (the store's
@@ -407,21 +409,16 @@ func ReadExposures(path string) ([]store.Exposure, error) {
 	return out, nil
 }
 
-// ReadTrust reads trust list files: PEM bundles of DCC signer
-// certificates, JWKS documents (SMART Health Cards, Hong Kong keys) or
-// trust list files as the repository publishes them.
-func ReadTrust(paths ...string) ([]*pass.Key, error) {
+// ReadTrust reads trust inputs: FILE or FORMAT:FILE (firmware/trust: PEM
+// bundles, the EU DCC gateway's trust list, JWKS, VCI directory snapshots,
+// DID documents, trust lists as published). Keys for a format come only
+// from an input for that format: a conflict is refused with an error that
+// names it.
+func ReadTrust(args ...string) ([]*pass.Key, error) {
+	formats := verify.Namings()
 	keys := []*pass.Key{}
-	for _, p := range paths {
-		b, err := readInput(p, MaxInputFile)
-		if err != nil {
-			return nil, err
-		}
-		if ks, err := repo.ParseTrust(b); err == nil {
-			keys = append(keys, ks...)
-			continue
-		}
-		ks, err := trust.LoadFile(p)
+	for _, a := range args {
+		ks, err := trust.Load(trust.ParseArg(a, formats), formats)
 		if err != nil {
 			return nil, err
 		}

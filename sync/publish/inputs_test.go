@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"os"
@@ -251,5 +252,39 @@ func TestReadStaffRevocations(t *testing.T) {
 	}
 	if _, err := ReadStaffRevocations(filepath.Join(t.TempDir(), "missing.txt")); err == nil {
 		t.Error("a missing file read")
+	}
+}
+
+// TestReadTrustFormats reads each kind of trust input an operator receives
+// (firmware/trust/testdata holds one of each) and refuses keys for one
+// format from an input for another (issue 20, item 5).
+func TestReadTrustFormats(t *testing.T) {
+	td := filepath.Join("..", "..", "firmware", "trust", "testdata")
+	keys, err := ReadTrust(filepath.Join(td, "dgcg-trustlist.json"), filepath.Join(td, "vci-snapshot.json"), "hksarg:"+filepath.Join(td, "hk-keys.jwks"),
+		filepath.Join(td, "did-nzcp-example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, k := range keys {
+		got[k.Format]++
+	}
+	if got["dcc"] != 2 || got["shc"] != 2 || got["hksarg"] != 2 || got["nzcp"] != 1 {
+		t.Errorf("keys by format: %v; want 2 dcc (DSC entries only), 2 shc, 2 hksarg, 1 nzcp", got)
+	}
+	if id, err := PassID("nzcp", "urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b"); err != nil || id != pass.NewID("nzcp", "urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b") {
+		t.Errorf("PassID(nzcp): %v, %v", id, err)
+	}
+	// A JWKS that is not declared for Hong Kong keys holds none.
+	if _, err := ReadTrust(filepath.Join(td, "hk-keys.jwks")); err == nil || !strings.Contains(err.Error(), "is named as a Hong Kong record key") {
+		t.Errorf("HKSARG kids in an undeclared JWKS: got %v, want the conflict named", err)
+	}
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	jwk := trust.PublicJWK(&key.PublicKey, "HKSARG:VAC4")
+	jwk.Iss = "https://issuer.example.invalid"
+	b, _ := json.Marshal(trust.JWKS{Keys: []trust.JWK{jwk}})
+	f := write(t, "iss.jwks", string(b))
+	if _, err := ReadTrust("hksarg:" + f); err == nil || !strings.Contains(err.Error(), "names issuer") {
+		t.Errorf("a key with iss declared hksarg: got %v, want it refused", err)
 	}
 }

@@ -2,7 +2,6 @@ package repo
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,13 +11,14 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/trust"
 )
 
 // JSON data files. The trust list and the exposure notices are JSON
 // documents; the entry policy is the policy's own JSON (policy.Parse).
 //
-//	trust.json      {"keys": [{"format": "dcc", "kid": "…", "issuer": "XA",
-//	                  "public_key": "<base64 SubjectPublicKeyInfo DER>",
+//	trust.json      firmware/trust's trust list (trust.MarshalList): {"keys": [{"format": "dcc",
+//	                  "kid": "…", "issuer": "XA", "public_key": "<base64 SubjectPublicKeyInfo DER>",
 //	                  "usage": ["vaccination", …], "not_before": "RFC 3339", "not_after": "…"}]}
 //	exposures.json  {"exposures": [{"venue": "…", "start": "RFC 3339", "end": "…",
 //	                  "notice_en": "…", "notice_zh": "…", "notice_until": "…",
@@ -26,106 +26,22 @@ import (
 //
 // usage, not_before and not_after may be left out (no restriction).
 
-// TrustKey is one key of a trust list file.
-type TrustKey struct {
-	Format    string     `json:"format"`
-	KID       string     `json:"kid"`
-	Issuer    string     `json:"issuer,omitempty"`
-	PublicKey []byte     `json:"public_key"` // PKIX DER, base64 in JSON
-	Usage     []string   `json:"usage,omitempty"`
-	NotBefore *time.Time `json:"not_before,omitempty"`
-	NotAfter  *time.Time `json:"not_after,omitempty"`
-}
-
-type trustDoc struct {
-	Keys []TrustKey `json:"keys"`
-}
-
-var usageNames = []struct {
-	name string
-	u    pass.Usage
-}{{"test", pass.UseTest}, {"vaccination", pass.UseVaccination}, {"recovery", pass.UseRecovery}, {"exemption", pass.UseExemption}}
-
 // MarshalTrust encodes keys as a trust list file.
-func MarshalTrust(keys []*pass.Key) ([]byte, error) {
-	doc := trustDoc{Keys: []TrustKey{}}
-	for i, k := range keys {
-		der, err := x509.MarshalPKIXPublicKey(k.Public)
-		if err != nil {
-			return nil, fmt.Errorf("trust key %d (%s %s): %w", i, k.Format, k.KID, err)
-		}
-		tk := TrustKey{Format: k.Format, KID: k.KID, Issuer: k.Issuer, PublicKey: der}
-		for _, un := range usageNames {
-			if k.Usage&un.u != 0 {
-				tk.Usage = append(tk.Usage, un.name)
-			}
-		}
-		if !k.NotBefore.IsZero() {
-			t := k.NotBefore.UTC().Truncate(time.Second)
-			tk.NotBefore = &t
-		}
-		if !k.NotAfter.IsZero() {
-			t := k.NotAfter.UTC().Truncate(time.Second)
-			tk.NotAfter = &t
-		}
-		doc.Keys = append(doc.Keys, tk)
-	}
-	b, err := json.MarshalIndent(doc, "", " ")
-	return append(b, '\n'), err
-}
+func MarshalTrust(keys []*pass.Key) ([]byte, error) { return trust.MarshalList(keys) }
 
 // ParseTrust reads a trust list file.
 func ParseTrust(b []byte) ([]*pass.Key, error) {
 	if int64(len(b)) > MaxFileSize(Trust) {
 		return nil, formatErr("trust list", "%d bytes; at most %d", len(b), MaxFileSize(Trust))
 	}
-	var doc trustDoc
-	if err := strictDecode(b, &doc); err != nil {
+	keys, err := trust.ParseList(b)
+	if err != nil {
 		return nil, formatErr("trust list", "%v", err)
 	}
-	if doc.Keys == nil {
-		return nil, formatErr("trust list", `no "keys" array`)
-	}
-	if len(doc.Keys) > store.MaxTrustKeys {
-		return nil, formatErr("trust list", "%d keys; at most %d", len(doc.Keys), store.MaxTrustKeys)
-	}
-	keys := make([]*pass.Key, 0, len(doc.Keys))
-	for i, tk := range doc.Keys {
-		k, err := tk.key()
-		if err != nil {
-			return nil, formatErr(fmt.Sprintf("trust list key %d", i), "%v", err)
-		}
-		keys = append(keys, k)
+	if len(keys) > store.MaxTrustKeys {
+		return nil, formatErr("trust list", "%d keys; at most %d", len(keys), store.MaxTrustKeys)
 	}
 	return keys, nil
-}
-
-func (tk *TrustKey) key() (*pass.Key, error) {
-	if tk.Format == "" || tk.KID == "" {
-		return nil, errors.New("no format or kid")
-	}
-	pub, err := x509.ParsePKIXPublicKey(tk.PublicKey)
-	if err != nil {
-		return nil, fmt.Errorf("public key: %w", err)
-	}
-	k := &pass.Key{Format: tk.Format, KID: tk.KID, Issuer: tk.Issuer, Public: pub}
-next:
-	for _, u := range tk.Usage {
-		for _, un := range usageNames {
-			if u == un.name {
-				k.Usage |= un.u
-				continue next
-			}
-		}
-		return nil, fmt.Errorf("usage %q: want test, vaccination, recovery or exemption", u)
-	}
-	if tk.NotBefore != nil {
-		k.NotBefore = tk.NotBefore.UTC()
-	}
-	if tk.NotAfter != nil {
-		k.NotAfter = tk.NotAfter.UTC()
-	}
-	return k, nil
 }
 
 // Exposure is one notice of an exposure file. AssumedStayMinutes is the

@@ -29,14 +29,14 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var trustFiles multiFlag
-	fs.Var(&trustFiles, "trust", "trusted signer `FILE`: a PEM bundle of DCC signer certificates or a JWKS (SHC issuers, HKSARG keys); repeatable")
+	fs.Var(&trustFiles, "trust", "trusted issuer keys, `[FORMAT:]FILE`: a PEM bundle of DCC signer certificates, the EU DCC gateway's trust list, a JWKS (SMART Health Card issuers; hksarg:FILE for Hong Kong keys), a VCI directory snapshot, a DID document, or a trust list as the repository publishes it; repeatable")
 	at := fs.String("at", "", "judge as of this `RFC3339` instant (default: now)")
 	pol := fs.String("policy", "default", "entry policy: none (authenticity only), default, or a policy JSON `FILE`")
 	asJSON := fs.Bool("json", false, "print the verdict as one JSON object")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl verify [--trust FILE]... [--at RFC3339] [--policy none|default|FILE] [--json] [PAYLOAD | -]")
+		fmt.Fprintln(fs.Output(), "usage: kioskctl verify [--trust [FORMAT:]FILE]... [--at RFC3339] [--policy none|default|FILE] [--json] [PAYLOAD | -]")
 		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Judges one pass offline. PAYLOAD is the text the QR code holds (HC1:…, shc:/…, HKSARG|…);")
+		fmt.Fprintln(fs.Output(), "Judges one pass offline. PAYLOAD is the text the QR code holds ("+prefixes()+");")
 		fmt.Fprintln(fs.Output(), "'-' or no argument reads it from standard input.")
 		fmt.Fprintln(fs.Output(), "Exit status: 0 green, 1 red, 3 amber, 2 usage error.")
 		fmt.Fprintln(fs.Output())
@@ -64,8 +64,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	e := &verify.Engine{Formats: verify.Formats()}
 	set := trust.NewSet()
+	formats := verify.Namings()
 	for _, f := range trustFiles {
-		keys, err := trust.LoadFile(f)
+		keys, err := trust.Load(trust.ParseArg(f, formats), formats)
 		if err != nil {
 			return usageErr("--trust: %v", err)
 		}
@@ -144,4 +145,13 @@ func printVerdict(w io.Writer, v *verify.Verdict) {
 	for _, r := range v.Reasons {
 		fmt.Fprintf(w, "reason:  %s: %s\n", r.Code, r.Detail)
 	}
+}
+
+// prefixes lists what the payloads of the kiosk's formats start with.
+func prefixes() string {
+	var p []string
+	for _, f := range verify.Formats() {
+		p = append(p, f.Naming().Prefix+"…")
+	}
+	return strings.Join(p, ", ")
 }

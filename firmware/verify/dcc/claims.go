@@ -2,12 +2,10 @@ package dcc
 
 import (
 	"math"
-	"strconv"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
-
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/cose"
 )
 
 // CWT claim keys (RFC 8392) and the hcert claim of the eHealth Network.
@@ -19,97 +17,124 @@ const (
 	hcertDGCv1 = 1 // eu_dgc_v1 inside hcert
 )
 
-// maxIss bounds the issuer claim, an ISO 3166 country code where present.
-const maxIss = 64
+// MaxIss bounds the issuer claim. The hcert specification has a country
+// code there, but issuers write longer names (Georgia's dgc-testdata
+// vectors carry a 50-byte ministry URL); the bound is for the display, the
+// payload bound already protects the kiosk.
+const MaxIss = 1024
 
 // maxNumericDate is 9999-12-31T23:59:59Z: later dates are not dates.
 const maxNumericDate = 253402300799
 
-// claims are the CWT claims of a verified payload.
+// claims are the CWT claims of a verified payload. Its strings are
+// substrings of the payload.
 type claims struct {
 	iss string
 	iat time.Time
 	exp time.Time
-	dgc []byte // the CBOR map of the certificate
-}
-
-type cwtWire struct {
-	Iss   *string     `cbor:"1,keyasint"`
-	Exp   numericDate `cbor:"4,keyasint"`
-	Iat   numericDate `cbor:"6,keyasint"`
-	HCert *hcertWire  `cbor:"-260,keyasint"`
-}
-
-type hcertWire struct {
-	DGC cbor.RawMessage `cbor:"1,keyasint"`
-}
-
-// numericDate is an RFC 8392 NumericDate: seconds since the epoch as an
-// integer or a floating-point number.
-type numericDate struct {
-	t   time.Time
-	set bool
-}
-
-// UnmarshalCBOR implements cbor.Unmarshaler.
-func (d *numericDate) UnmarshalCBOR(b []byte) error {
-	var secs float64
-	switch {
-	case len(b) == 0:
-		return &claimError{"empty NumericDate"}
-	case b[0]>>5 == 0: // unsigned integer
-		var u uint64
-		if err := decMode.Unmarshal(b, &u); err != nil {
-			return err
-		}
-		if u > maxNumericDate {
-			return &claimError{"NumericDate after the year 9999"}
-		}
-		d.t, d.set = time.Unix(int64(u), 0).UTC(), true
-		return nil
-	case b[0] == 0xf9 || b[0] == 0xfa || b[0] == 0xfb: // half, single, double
-		if err := decMode.Unmarshal(b, &secs); err != nil {
-			return err
-		}
-	default:
-		return &claimError{"NumericDate is not a non-negative number"}
-	}
-	if !(secs >= 0 && secs <= maxNumericDate) { // also false for NaN
-		return &claimError{"NumericDate out of range"}
-	}
-	whole, frac := math.Modf(secs)
-	d.t, d.set = time.Unix(int64(whole), int64(frac*1e9)).UTC(), true
-	return nil
+	dgc string // the CBOR map of the certificate
 }
 
 // parseClaims decodes the CWT claims of a payload whose signature verified.
-func parseClaims(payload []byte) (*claims, error) {
-	if len(payload) == 0 || payload[0]>>5 != 5 {
-		return nil, fail(pass.COSE, "CWT payload is not a CBOR map", nil)
+// payload holds the same bytes as raw, as a string the pass's text shares.
+func parseClaims(raw []byte, payload string) (claims, error) {
+	var c claims
+	if len(raw) == 0 || raw[0]>>5 != cose.Map {
+		return c, fail(pass.COSE, "CWT payload is not a CBOR map", nil)
 	}
-	var w cwtWire
-	if err := decMode.Unmarshal(payload, &w); err != nil {
-		return nil, cborFail("CWT claims", err, pass.COSE)
+	if err := cose.WellFormed("CWT claims", raw); err != nil {
+		return c, err
+	}
+	var (
+		e                  cose.Entries[string]
+		hcert              string
+		iatSet, expSet     bool
+		issSet, hcertFound bool
+	)
+	cose.ReadMap(payload, &e)
+	for e.Next() {
+		k, ok := e.IntKey()
+		if !ok {
+			continue
+		}
+		var err error
+		switch k {
+		case claimIss:
+			if c.iss, ok = cose.Text(e.Value); !ok {
+				return c, fail(pass.COSE, "CWT claims: issuer claim (iss): "+cose.TypeName(e.Value)+" where text string expected", nil)
+			}
+			issSet = true
+		case claimExp:
+			c.exp, err = numericDate(e.Value, "expiry claim (exp)")
+			expSet = true
+		case claimIat:
+			c.iat, err = numericDate(e.Value, "issued-at claim (iat)")
+			iatSet = true
+		case claimHCert:
+			hcert, hcertFound = e.Value, true
+		}
+		if err != nil {
+			return c, err
+		}
+	}
+	if err := e.Err(); err != nil {
+		return c, err
 	}
 	switch {
-	case !w.Iat.set:
-		return nil, fail(pass.COSE, "CWT has no issued-at claim (iat, 6)", nil)
-	case !w.Exp.set:
-		return nil, fail(pass.COSE, "CWT has no expiry claim (exp, 4)", nil)
-	case w.HCert == nil:
-		return nil, fail(pass.COSE, "CWT has no health certificate claim (hcert, -260)", nil)
-	case w.HCert.DGC == nil:
-		return nil, fail(pass.COSE, "hcert claim holds no EU DGC v1 (key 1)", nil)
+	case !iatSet:
+		return c, fail(pass.COSE, "CWT has no issued-at claim (iat, 6)", nil)
+	case !expSet:
+		return c, fail(pass.COSE, "CWT has no expiry claim (exp, 4)", nil)
+	case !hcertFound:
+		return c, fail(pass.COSE, "CWT has no health certificate claim (hcert, -260)", nil)
+	case issSet && len(c.iss) > MaxIss:
+		return c, fail(pass.COSE, "issuer claim (iss) is over 1 KiB", nil)
 	}
-	if w.HCert.DGC[0]>>5 != 5 {
-		return nil, fail(pass.CBOR, "EU DGC v1 is not a CBOR map", nil)
+	var h cose.Entries[string]
+	if !cose.ReadMap(hcert, &h) {
+		return c, fail(pass.COSE, "CWT claims: hcert claim: "+cose.TypeName(hcert)+" where map expected", nil)
 	}
-	c := &claims{iat: w.Iat.t, exp: w.Exp.t, dgc: w.HCert.DGC}
-	if w.Iss != nil {
-		if len(*w.Iss) > maxIss {
-			return nil, fail(pass.COSE, "issuer claim (iss) longer than "+strconv.Itoa(maxIss)+" bytes", nil)
+	found := false
+	for h.Next() {
+		if k, ok := h.IntKey(); ok && k == hcertDGCv1 {
+			c.dgc, found = h.Value, true
 		}
-		c.iss = *w.Iss
+	}
+	if err := h.Err(); err != nil {
+		return c, err
+	}
+	if !found {
+		return c, fail(pass.COSE, "hcert claim holds no EU DGC v1 (key 1)", nil)
+	}
+	if c.dgc[0]>>5 != cose.Map {
+		return c, fail(pass.CBOR, "EU DGC v1 is not a CBOR map", nil)
 	}
 	return c, nil
+}
+
+// numericDate reads an RFC 8392 NumericDate: seconds since the epoch as an
+// integer or a floating-point number.
+func numericDate(b string, what string) (time.Time, error) {
+	if i, ok := cose.Int(b); ok {
+		if i < 0 {
+			return time.Time{}, fail(pass.COSE, "CWT claims: "+what+": NumericDate is not a non-negative number", nil)
+		}
+		if i > maxNumericDate {
+			return time.Time{}, fail(pass.COSE, "CWT claims: "+what+": NumericDate after the year 9999", nil)
+		}
+		return time.Unix(i, 0).UTC(), nil
+	}
+	switch b[0] {
+	case 0xf9, 0xfa, 0xfb:
+		secs, ok := cose.Float(b)
+		if !ok {
+			return time.Time{}, fail(pass.CBOR, "CWT claims: "+what+": NaN or an infinity", nil)
+		}
+		if !(secs >= 0 && secs <= maxNumericDate) {
+			return time.Time{}, fail(pass.COSE, "CWT claims: "+what+": NumericDate out of range", nil)
+		}
+		whole, frac := math.Modf(secs)
+		return time.Unix(int64(whole), int64(frac*1e9)).UTC(), nil
+	}
+	return time.Time{}, fail(pass.COSE, "CWT claims: "+what+": NumericDate is not a non-negative number", nil)
 }

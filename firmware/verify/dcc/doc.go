@@ -9,8 +9,13 @@
 //	→ COSE_Sign1 (RFC 9052; tag 18, untagged, or inside CWT tag 61)
 //	→ signature check against the trusted key for the kid (ES256 or PS256)
 //	→ CWT claims (RFC 8392: iss, iat, exp, hcert -260)
-//	→ DGC payload checked against eHealth Network dgc-schema 1.3.0
-//	→ pass.Pass
+//	→ DGC payload checked against the eHealth Network DCC schema of the
+//	  version it declares (1.0.x to 1.3.x; see schema.go)
+//	→ pass.Pass, with every entry of the certificate
+//
+// The CBOR is walked in place (firmware/verify/cose) after a bounded
+// well-formedness check; a scan of a known signer allocates only what the
+// pass keeps.
 //
 // The claims and the certificate are only parsed after the signature has
 // verified. Failures are *pass.Error values with stable codes (prefix,
@@ -24,7 +29,7 @@
 // Specifications:
 //   - Electronic Health Certificate Container Format (hcert), eHealth Network:
 //     https://github.com/ehn-dcc-development/hcert-spec
-//   - DCC JSON schema 1.3.0: https://github.com/ehn-dcc-development/eu-dcc-schema
+//   - DCC JSON schemas 1.0.0 to 1.3.3: https://github.com/ehn-dcc-development/eu-dcc-schema
 //   - Technical Specifications for Digital Green Certificates, Volume 1:
 //     https://health.ec.europa.eu/system/files/2021-06/covid-certificate_json_specification_en_0.pdf
 //   - Base45: RFC 9285; COSE: RFC 9052, RFC 9053, RFC 8230; CWT: RFC 8392.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/cose"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc/base45"
 )
 
@@ -22,7 +23,7 @@ const (
 	// MaxInflated bounds the decompressed COSE message.
 	MaxInflated = 64 << 10
 	// MaxKID bounds a key identifier (DCC kids are 8 bytes).
-	MaxKID = 64
+	MaxKID = cose.MaxKID
 )
 
 // Format reads DCC payloads. It holds no mutable state and is safe for
@@ -61,21 +62,24 @@ func (*Format) Decode(payload string, trust pass.Trust) (*pass.Pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := parseSign1(msg)
+	s, err := cose.ParseSign1(msg, cose.Lenient)
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.verify(trust, w)
+	key, kid, err := verify(&s, trust)
 	if err != nil {
 		return nil, err
 	}
-	c, err := parseClaims(s.payload)
+	// From here on the payload is authentic. Its bytes become one string
+	// that every text of the pass shares.
+	text := string(s.Payload)
+	cl, err := parseClaims(s.Payload, text)
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDGC(c.dgc)
-	if err != nil {
+	var c cert
+	if err := parseCert(cl.dgc, &c); err != nil {
 		return nil, err
 	}
-	return newPass(s.kid64, key, c, d)
+	return newPass(kid, key, &cl, &c)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/cose"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc/base45"
 )
 
@@ -162,12 +163,7 @@ func TestKIDPrecedence(t *testing.T) {
 		return b
 	}
 	sign := func(protected []byte, unprot map[int]any) string {
-		s := &sign1{protected: protected, payload: payload}
-		der, err := ecKey().Sign(rand.Reader, s.digest(), crypto.SHA256)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sig, err := derToRaw(der, 32)
+		sig, err := cose.Sign(protected, payload, ecKey())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,6 +307,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"alg as text", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: "ES256", 4: ecKID}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
 		{"no kid", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: -7}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
 		{"kid as text", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: -7, 4: "kid"}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
+		{"kid as integer", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: -7, 4: 5}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
 		{"kid too long", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: -7, 4: make([]byte, MaxKID+1)}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
 		{"critical header", hc1(zlibOf(t, cose1(t, mustEnc(t, map[int]any{1: -7, 2: []any{99}, 4: ecKID}), map[int]any{}, payload, sig64))), testTrust(), pass.COSE},
 		{"detached payload", hc1(zlibOf(t, cose1(t, prot, map[int]any{}, nil, sig64))), testTrust(), pass.COSE},
@@ -322,7 +319,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"tampered signature", hc1(zlibOf(t, flip(goodCOSE.Bytes(), goodCOSE.Len()-1))), testTrust(), pass.Signature},
 		{"wrong key for the kid", good, trust.NewSet(TrustedKey(otherEC.Public(), ecKID, "AT")), pass.Signature},
 		{"RSA key for an ES256 signature", good, trust.NewSet(TrustedKey(rsaKey().Public(), ecKID, "AT")), pass.Signature},
-		{"PS256 header on an ECDSA key", sealBytes(t, payload, sealOpts{alg: algPS256}), testTrust(), pass.Signature},
+		{"PS256 header on an ECDSA key", sealBytes(t, payload, sealOpts{alg: cose.PS256}), testTrust(), pass.Signature},
 		{"P-384 size signature for a P-256 key", hc1(zlibOf(t, cose1(t, prot, map[int]any{}, payload, make([]byte, 96)))), testTrust(), pass.Signature},
 	}
 	for _, tt := range tests {
@@ -389,7 +386,12 @@ func TestClaims(t *testing.T) {
 		{"exp NaN", with(func(m map[int]any) { m[4] = cbor.RawMessage{0xf9, 0x7e, 0x00} }), pass.CBOR, nil},
 		{"exp null", with(func(m map[int]any) { m[4] = nil }), pass.COSE, nil},
 		{"iss as integer", with(func(m map[int]any) { m[1] = 40 }), pass.COSE, nil},
-		{"iss too long", with(func(m map[int]any) { m[1] = strings.Repeat("A", maxIss+1) }), pass.COSE, nil},
+		{"iss too long", with(func(m map[int]any) { m[1] = strings.Repeat("A", MaxIss+1) }), pass.COSE, nil},
+		{"iss of 65 bytes (Georgia)", with(func(m map[int]any) { m[1] = strings.Repeat("G", 65) }), "", func(t *testing.T, p *pass.Pass) {
+			if p.Issuer != strings.Repeat("G", 65) {
+				t.Errorf("Issuer: got %q", p.Issuer)
+			}
+		}},
 		{"no hcert", with(func(m map[int]any) { delete(m, -260) }), pass.COSE, nil},
 		{"hcert without DGC v1", with(func(m map[int]any) { m[-260] = map[int]any{2: dgc} }), pass.COSE, nil},
 		{"hcert not a map", with(func(m map[int]any) { m[-260] = []byte{1} }), pass.COSE, nil},

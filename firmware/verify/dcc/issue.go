@@ -4,19 +4,14 @@ import (
 	"bytes"
 	"compress/zlib"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"encoding/asn1"
 	"errors"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/firmware/verify/cose"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc/base45"
 )
 
@@ -48,7 +43,7 @@ func Sign(c Claims, signer crypto.Signer, kid []byte) (string, error) {
 // kid, for a pass.Trust such as trust.Set: the counterpart of Sign for tests
 // and the simulator's throw-away keys. issuer is the country code.
 func TrustedKey(pub crypto.PublicKey, kid []byte, issuer string) *pass.Key {
-	return &pass.Key{Format: Name, KID: kidString(kid), Issuer: issuer, Public: pub}
+	return &pass.Key{Format: Name, KID: KID(kid), Issuer: issuer, Public: pub}
 }
 
 // encodeClaims checks c and returns its CWT claims map in CBOR.
@@ -62,15 +57,15 @@ func encodeClaims(c Claims) ([]byte, error) {
 		return nil, errors.New("dcc: claims expire before they are issued")
 	case c.IssuedAt.Unix() < 0:
 		return nil, errors.New("dcc: claims issued before 1970")
-	case len(c.Issuer) > maxIss:
-		return nil, fmt.Errorf("dcc: issuer longer than %d bytes", maxIss)
+	case len(c.Issuer) > MaxIss:
+		return nil, fmt.Errorf("dcc: issuer longer than %d bytes", MaxIss)
 	}
 	dgc, err := encMode.Marshal(c.DGC)
 	if err != nil {
 		return nil, fmt.Errorf("dcc: encoding the certificate: %w", err)
 	}
 	// What is issued must pass the check the verifier applies.
-	if _, err := parseDGC(dgc); err != nil {
+	if err := checkCert(dgc); err != nil {
 		return nil, fmt.Errorf("dcc: certificate fails the schema check: %w", err)
 	}
 	m := map[int]any{
@@ -99,17 +94,9 @@ func seal(payload []byte, signer crypto.Signer, kid []byte, o sealOpts) (string,
 	if len(kid) == 0 || len(kid) > MaxKID {
 		return "", fmt.Errorf("dcc: kid must be 1 to %d bytes, got %d", MaxKID, len(kid))
 	}
-	alg := int64(0)
-	switch pub := signer.Public().(type) {
-	case *ecdsa.PublicKey:
-		if pub.Curve != elliptic.P256() {
-			return "", errors.New("dcc: ECDSA signers must use P-256 (ES256)")
-		}
-		alg = algES256
-	case *rsa.PublicKey:
-		alg = algPS256
-	default:
-		return "", fmt.Errorf("dcc: cannot sign with a %T", pub)
+	alg, err := cose.AlgOf(signer)
+	if err != nil {
+		return "", fmt.Errorf("dcc: %w", err)
 	}
 	hdrAlg := alg
 	if o.alg != 0 {
@@ -129,30 +116,16 @@ func seal(payload []byte, signer crypto.Signer, kid []byte, o sealOpts) (string,
 	if o.protected != nil {
 		protected = o.protected
 	}
-	s := &sign1{protected: protected, payload: payload}
-	digest := s.digest()
-	var sig []byte
-	switch alg {
-	case algES256:
-		der, err := signer.Sign(rand.Reader, digest, crypto.SHA256)
-		if err != nil {
-			return "", fmt.Errorf("dcc: signing: %w", err)
-		}
-		if sig, err = derToRaw(der, 32); err != nil {
-			return "", err
-		}
-	case algPS256:
-		sig, err = signer.Sign(rand.Reader, digest, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: crypto.SHA256})
-		if err != nil {
-			return "", fmt.Errorf("dcc: signing: %w", err)
-		}
+	sig, err := cose.Sign(protected, payload, signer)
+	if err != nil {
+		return "", fmt.Errorf("dcc: signing: %w", err)
 	}
 	var msg any = []any{protected, unprot, payload, sig}
 	if !o.untagged {
-		msg = cbor.Tag{Number: tagCOSESign1, Content: msg}
+		msg = cbor.Tag{Number: cose.TagSign1, Content: msg}
 	}
 	if o.cwtTag {
-		msg = cbor.Tag{Number: tagCWT, Content: msg}
+		msg = cbor.Tag{Number: cose.TagCWT, Content: msg}
 	}
 	cose, err := encMode.Marshal(msg)
 	if err != nil {
@@ -180,17 +153,11 @@ func wrap(msg []byte, compress bool) (string, error) {
 	return Prefix + base45.EncodeToString(msg), nil
 }
 
-// derToRaw converts an ASN.1 ECDSA signature to the fixed-size r || s COSE
-// uses, each integer size bytes long.
-func derToRaw(der []byte, size int) ([]byte, error) {
-	var rs struct{ R, S *big.Int }
-	rest, err := asn1.Unmarshal(der, &rs)
-	if err != nil || len(rest) != 0 || rs.R.Sign() <= 0 || rs.S.Sign() <= 0 ||
-		rs.R.BitLen() > 8*size || rs.S.BitLen() > 8*size {
-		return nil, errors.New("dcc: signer returned a malformed ECDSA signature")
+// checkCert applies to an encoded certificate the check Decode applies.
+func checkCert(dgc []byte) error {
+	if err := cose.WellFormed("DGC", dgc); err != nil {
+		return err
 	}
-	raw := make([]byte, 2*size)
-	rs.R.FillBytes(raw[:size])
-	rs.S.FillBytes(raw[size:])
-	return raw, nil
+	var c cert
+	return parseCert(string(dgc), &c)
 }

@@ -185,7 +185,7 @@ func findKeys(trust pass.Trust, typ string, major int, keyVersion string) ([]*pa
 // KID returns the trust-store key id of records of typ and major version,
 // with keyVersion when not "": "HKSARG:VAC3", "HKSARG:VAC3:1".
 func KID(typ string, major int, keyVersion string) string {
-	kid := "HKSARG:" + typ + strconv.Itoa(major)
+	kid := KIDPrefix + typ + strconv.Itoa(major)
 	if keyVersion != "" {
 		kid += ":" + keyVersion
 	}

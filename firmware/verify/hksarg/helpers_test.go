@@ -35,7 +35,7 @@ func newKey(t testing.TB) *ecdsa.PrivateKey {
 func trustKey(t testing.TB, pub *ecdsa.PublicKey, kid string) *pass.Key {
 	t.Helper()
 	j := trust.PublicJWK(pub, kid)
-	k, err := j.Key()
+	k, err := j.Key(hksarg.New().Naming(), verify.Namings())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func parseClaims(raw []byte) (*claims, error) {
 // pass returns the pass c states, without key and ID.
 func (c *claims) pass() *pass.Pass {
 	return &pass.Pass{
-		Format:       "shc",
+		Format:       Name,
 		Issuer:       c.iss,
 		IssuedAt:     c.nbf,
 		Expires:      c.exp,

@@ -204,12 +204,12 @@ func TestVerifyFailures(t *testing.T) {
 		// QR text.
 		{"multi-chunk", "shc:/1/2/" + qr(good)[5:], pass.UnsupportedFormat, "part 1 of a 2-part"},
 		{"multi-chunk, last part", "shc:/3/3/5676", pass.UnsupportedFormat, "part 3 of a 3-part"},
-		{"bad chunk header", "shc:/x/2/5676", pass.Base45, "chunk header"},
-		{"chunk beyond total", "shc:/4/3/5676", pass.Base45, "chunk header"},
-		{"no digits", "shc:/", pass.Base45, "no digits"},
-		{"odd digit count", qr(good) + "5", pass.Base45, "odd number"},
-		{"non-digit", qr(good)[:100] + "a" + qr(good)[101:], pass.Base45, "non-digit at offset 95"},
-		{"pair above 77", "shc:/78" + qr(good)[7:], pass.Base45, "digit pair 78"},
+		{"bad chunk header", "shc:/x/2/5676", pass.Encoding, "chunk header"},
+		{"chunk beyond total", "shc:/4/3/5676", pass.Encoding, "chunk header"},
+		{"no digits", "shc:/", pass.Encoding, "no digits"},
+		{"odd digit count", qr(good) + "5", pass.Encoding, "odd number"},
+		{"non-digit", qr(good)[:100] + "a" + qr(good)[101:], pass.Encoding, "non-digit at offset 95"},
+		{"pair above 77", "shc:/78" + qr(good)[7:], pass.Encoding, "digit pair 78"},
 		{"upper-case prefix", "SHC:/" + qr(good)[5:], pass.Prefix, ""},
 
 		// JWS envelope.
@@ -217,10 +217,10 @@ func TestVerifyFailures(t *testing.T) {
 		{"four segments", qr(good + ".AAAA"), pass.COSE, "4 segments"},
 		{"signature 63 bytes", qr(h64 + "." + p64 + "." + b64(sig[:63])), pass.COSE, "63 bytes"},
 		{"DER signature", qr(h64 + "." + p64 + "." + b64(append([]byte{0x30, 0x44, 0x02, 0x20}, sig...))), pass.COSE, ""},
-		{"header not base64url", qr("eyJ?" + h64[4:] + "." + p64 + "." + s64), pass.Base45, "header"},
-		{"header padded", qr(h64 + "=." + p64 + "." + s64), pass.Base45, "header"},
-		{"signature not base64url", qr(h64 + "." + p64 + "." + s64[:10] + "@" + s64[11:]), pass.Base45, "signature"},
-		{"payload not base64url", qr(jwsSegments(t, stdHeader(t), p64[:10]+"?"+p64[11:])), pass.Base45, "payload"},
+		{"header not base64url", qr("eyJ?" + h64[4:] + "." + p64 + "." + s64), pass.Encoding, "header"},
+		{"header padded", qr(h64 + "=." + p64 + "." + s64), pass.Encoding, "header"},
+		{"signature not base64url", qr(h64 + "." + p64 + "." + s64[:10] + "@" + s64[11:]), pass.Encoding, "signature"},
+		{"payload not base64url", qr(jwsSegments(t, stdHeader(t), p64[:10]+"?"+p64[11:])), pass.Encoding, "payload"},
 
 		// Header.
 		{"header not JSON", withHeader(`zip=DEF`), pass.Schema, "header"},

@@ -29,7 +29,7 @@
 //	                    and not read); a header alg other than ES256; a missing
 //	                    or other zip than DEF; a crit header; a FHIR version
 //	                    other than 4.x
-//	base45              the text-to-binary layers: the numeric digits (empty,
+//	encoding            the text-to-binary layers: the numeric digits (empty,
 //	                    odd count, a non-digit, a pair above 77) and the
 //	                    base64url segments of the JWS
 //	cose                the signature envelope: not three JWS segments, or a

@@ -22,7 +22,7 @@ func ExampleSign() {
 	kid, _ := shc.KID(&key.PublicKey)
 	jwk := trust.PublicJWK(&key.PublicKey, kid)
 	jwk.Iss = "https://sim.venuekiosk.invalid"
-	issuerKey, err := jwk.Key()
+	issuerKey, err := jwk.Key(shc.New().Naming(), verify.Namings())
 	if err != nil {
 		panic(err)
 	}

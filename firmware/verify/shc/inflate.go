@@ -17,7 +17,7 @@ var inflaters sync.Pool
 func inflate(p64 string) ([]byte, error) {
 	compressed, err := b64.DecodeString(p64)
 	if err != nil {
-		return nil, pass.Errorf(pass.Base45, "JWS payload is not base64url: %v", err)
+		return nil, pass.Errorf(pass.Encoding, "JWS payload is not base64url: %v", err)
 	}
 	src := bytes.NewReader(compressed)
 	var fr io.ReadCloser

@@ -294,7 +294,7 @@ func KID(pub *ecdsa.PublicKey) (string, error) {
 // taken in its low-s form so that the two valid spellings agree).
 func CardID(iss, rid string, sig []byte) pass.ID {
 	if rid != "" {
-		return pass.NewID("shc", iss+"#"+rid)
+		return pass.NewID(Name, iss+"#"+rid)
 	}
-	return pass.NewID("shc", iss+"#"+base64.RawURLEncoding.EncodeToString(lowS(sig)))
+	return pass.NewID(Name, iss+"#"+base64.RawURLEncoding.EncodeToString(lowS(sig)))
 }

@@ -60,7 +60,7 @@ func TestSignRoundTrip(t *testing.T) {
 	jwk := trust.PublicJWK(&key1.PublicKey, kid1)
 	jwk.Iss = testIss
 	doc, _ := json.Marshal(trust.JWKS{Keys: []trust.JWK{jwk}})
-	ks, err := trust.ParseJWKS(doc)
+	ks, err := trust.Parse(doc, "", verify.Namings())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func parseJWS(s string) (*token, error) {
 	}
 	hb, err := b64.DecodeString(h64)
 	if err != nil {
-		return nil, pass.Errorf(pass.Base45, "JWS header is not base64url: %v", err)
+		return nil, pass.Errorf(pass.Encoding, "JWS header is not base64url: %v", err)
 	}
 	var h header
 	if err := json.Unmarshal(hb, &h); err != nil {
@@ -76,7 +76,7 @@ func parseJWS(s string) (*token, error) {
 	}
 	sig, err := b64.DecodeString(s64)
 	if err != nil {
-		return nil, pass.Errorf(pass.Base45, "JWS signature is not base64url: %v", err)
+		return nil, pass.Errorf(pass.Encoding, "JWS signature is not base64url: %v", err)
 	}
 	if len(sig) != 64 {
 		return nil, pass.Errorf(pass.COSE, "ES256 signature is %d bytes; want 64 (r‖s)", len(sig))

@@ -29,11 +29,11 @@ func DecodeQR(text string) (string, error) {
 	}
 	switch {
 	case digits == "":
-		return "", pass.Errorf(pass.Base45, "no digits after %q", Prefix)
+		return "", pass.Errorf(pass.Encoding, "no digits after %q", Prefix)
 	case len(digits) > 2*MaxJWS:
 		return "", pass.Errorf(pass.TooLarge, "%d digits; a card holds at most %d", len(digits), 2*MaxJWS)
 	case len(digits)%2 != 0:
-		return "", pass.Errorf(pass.Base45, "odd number of digits (%d); each character takes two", len(digits))
+		return "", pass.Errorf(pass.Encoding, "odd number of digits (%d); each character takes two", len(digits))
 	}
 	b := make([]byte, len(digits)/2)
 	for i := range b {
@@ -43,11 +43,11 @@ func DecodeQR(text string) (string, error) {
 			if hi >= '0' && hi <= '9' {
 				at++
 			}
-			return "", pass.Errorf(pass.Base45, "non-digit at offset %d of the numeric data", at)
+			return "", pass.Errorf(pass.Encoding, "non-digit at offset %d of the numeric data", at)
 		}
 		v := (hi-'0')*10 + lo - '0'
 		if v > maxPair {
-			return "", pass.Errorf(pass.Base45, "digit pair %02d at offset %d is above %d", v, 2*i, maxPair)
+			return "", pass.Errorf(pass.Encoding, "digit pair %02d at offset %d is above %d", v, 2*i, maxPair)
 		}
 		b[i] = v + numericBase
 	}
@@ -64,7 +64,7 @@ func chunkError(rest string) error {
 			return pass.Errorf(pass.UnsupportedFormat, "part %d of a %d-part SMART Health Card; chunked QR codes are deprecated and this kiosk reads single-code cards only", c, n)
 		}
 	}
-	return pass.Errorf(pass.Base45, "malformed chunk header: want digits only, or part/total/digits")
+	return pass.Errorf(pass.Encoding, "malformed chunk header: want digits only, or part/total/digits")
 }
 
 // EncodeQR returns the text of a single-chunk QR code holding jws: the

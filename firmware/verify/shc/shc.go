@@ -34,7 +34,7 @@ type Format struct{}
 func New() *Format { return &Format{} }
 
 // Name returns "shc".
-func (*Format) Name() string { return "shc" }
+func (*Format) Name() string { return Name }
 
 // Match reports whether payload starts with "shc:/".
 func (*Format) Match(payload string) bool { return strings.HasPrefix(payload, Prefix) }
@@ -54,7 +54,7 @@ func (*Format) Decode(payload string, trust pass.Trust) (*pass.Pass, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := trust.Keys("shc", tok.kid)
+	keys, err := trust.Keys(Name, tok.kid)
 	if err != nil {
 		return nil, &pass.Error{Code: pass.Internal, Detail: "trust store: " + err.Error(), Err: err}
 	}

@@ -24,7 +24,7 @@ func TestSpecExamples(t *testing.T) {
 	if dir == "" {
 		t.Skip("SHC_SPEC_EXAMPLES is not set; see the test's comment")
 	}
-	ks, err := trust.LoadFile(filepath.Join(dir, "issuer", ".well-known", "jwks.json"))
+	ks, err := trust.Load(trust.Input{Path: filepath.Join(dir, "issuer", ".well-known", "jwks.json")}, verify.Namings())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
@@ -142,12 +143,15 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 func isURL(s string) bool { return strings.Contains(s, "://") }
 
 func cmdID(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("id", "-format FORMAT -identifier ID",
-		"Prints the pass ID (64 hex digits) the kiosk computes for a pass: the value\n"+
-			"revocation and code lists name it by. FORMAT is dcc (ID: the certificate\n"+
-			"identifier, with or without URN:UVCI:), shc (<issuer URL>#<rid>) or hksarg\n"+
-			"(<record type>:<reference number>).", stdout, stderr)
-	format := f.String("format", "", "dcc, shc or hksarg")
+	var names []string
+	about := "Prints the pass ID (64 hex digits) the kiosk computes for a pass: the value\n" +
+		"revocation and code lists name it by. The identifier of each FORMAT:"
+	for _, n := range verify.Namings() {
+		names = append(names, n.Name)
+		about += fmt.Sprintf("\n  %-7s %s (%s)", n.Name, n.Identifier, n.Title)
+	}
+	f := newFlags("id", "-format FORMAT -identifier ID", about, stdout, stderr)
+	format := f.String("format", "", strings.Join(names, ", "))
 	ident := f.String("identifier", "", "the pass's identifier")
 	if code, done := f.parse(args); done {
 		return code

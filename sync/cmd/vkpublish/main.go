@@ -6,7 +6,7 @@
 // with any static web server or CDN, or copy it to a USB stick.
 //
 //	vkpublish init      -repo DIR -keys DIR [-root-keys N -root-threshold T] [-root-dirs DIR,…]
-//	vkpublish publish   -repo DIR -keys DIR [-trust FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]
+//	vkpublish publish   -repo DIR -keys DIR [-trust [FORMAT:]FILE]… [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]
 //	vkpublish timestamp -repo DIR -keys DIR
 //	vkpublish rotate    -repo DIR -keys DIR… -role ROLE (-generate N | -key FILE…) [-threshold T]
 //	vkpublish keygen    -keys DIR -role ROLE

@@ -108,7 +108,7 @@ func printKeys(w io.Writer, root *repo.Root) {
 }
 
 func cmdPublish(args []string, stdout, stderr io.Writer) int {
-	f := newFlags("publish", "-repo DIR -keys DIR [-trust FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]",
+	f := newFlags("publish", "-repo DIR -keys DIR [-trust [FORMAT:]FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]",
 		"Publishes the data sets given, each as a new version where it differs from the\n"+
 			"published one (a data set not given stays as it is), with a delta against the\n"+
 			"previous revocation list, and signs new targets, snapshot and timestamp metadata.\n"+
@@ -124,14 +124,17 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 			"  -staff-revocations\n"+
 			"                card_id   (or one staff card id a line, '#' comments; an id is\n"+
 			"                1 to 24 of A-Z, 0-9 and '-', as printed on the card)\n"+
-			"  -trust        PEM bundle of DCC signer certificates, JWKS (SMART Health Cards,\n"+
-			"                Hong Kong keys), or a trust.json as published; repeatable\n"+
+			"  -trust        [FORMAT:]FILE, repeatable: a PEM bundle of DCC signer certificates,\n"+
+			"                the EU DCC gateway's trust list (DSC entries), a JWKS (SMART Health\n"+
+			"                Card issuers; hksarg:FILE for Hong Kong keys), a VCI directory\n"+
+			"                snapshot, a DID document, or a trust.json as published. Keys for a\n"+
+			"                format come only from an input for that format: conflicts are refused\n"+
 			"  -policy       entry policy JSON\n"+
 			"Times: RFC 3339 or YYYY-MM-DD (UTC); an empty valid_from/valid_until is open.", stdout, stderr)
 	repoDir := f.String("repo", "", "repository `DIR`")
 	var keyDirs, trustFiles multi
 	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
-	f.Var(&trustFiles, "trust", "trust list `FILE` (repeatable; together they are the whole trust list)")
+	f.Var(&trustFiles, "trust", "trust input `[FORMAT:]FILE` (repeatable; together they are the whole trust list)")
 	pol := f.String("policy", "", "entry policy `FILE` (JSON)")
 	revs := f.String("revocations", "", "revocation list `FILE` (the whole list)")
 	codes := f.String("codes", "", "red/amber code list `FILE` (the whole list)")

@@ -1,13 +1,16 @@
-package dcc
+package cose
 
 import (
 	"bytes"
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/asn1"
 	"math/big"
 	"testing"
+
+	"github.com/fxamacker/cbor/v2"
 )
 
 func TestRawToDER(t *testing.T) {
@@ -23,7 +26,7 @@ func TestRawToDER(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			der := rawToDER(nil, append(append([]byte{}, tt.r...), tt.s...))
+			der := RawToDER(nil, append(append([]byte{}, tt.r...), tt.s...))
 			var got struct{ R, S *big.Int }
 			rest, err := asn1.Unmarshal(der, &got)
 			if err != nil || len(rest) != 0 {
@@ -48,50 +51,53 @@ func TestRawToDER(t *testing.T) {
 }
 
 func TestDERToRawRoundTrip(t *testing.T) {
-	k := ecKey()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 20 {
 		h := sha256.Sum256([]byte("x"))
 		der, err := ecdsa.SignASN1(rand.Reader, k, h[:])
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := derToRaw(der, 32)
+		raw, err := DERToRaw(der, 32)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(raw) != 64 {
 			t.Fatalf("raw signature is %d bytes, want 64", len(raw))
 		}
-		if got := rawToDER(nil, raw); !bytes.Equal(got, der) {
+		if got := RawToDER(nil, raw); !bytes.Equal(got, der) {
 			t.Fatalf("round trip: got %x, want %x", got, der)
 		}
 	}
 	for _, bad := range [][]byte{nil, {0x30, 0x00}, {0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01}} {
-		if _, err := derToRaw(bad, 32); err == nil {
-			t.Errorf("derToRaw(%x): got no error", bad)
+		if _, err := DERToRaw(bad, 32); err == nil {
+			t.Errorf("DERToRaw(%x): got no error", bad)
 		}
 	}
 }
 
 func TestSigStructure(t *testing.T) {
 	// RFC 9052 4.4: ["Signature1", h'A10126', h'', payload], hashed.
-	s := &sign1{protected: []byte{0xa1, 0x01, 0x26}, payload: bytes.Repeat([]byte{'p'}, 300)}
-	want, err := encMode.Marshal([]any{"Signature1", s.protected, []byte{}, s.payload})
+	protected, payload := []byte{0xa1, 0x01, 0x26}, bytes.Repeat([]byte{'p'}, 300)
+	want, err := cbor.Marshal([]any{"Signature1", protected, []byte{}, payload})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(want)
-	if got := s.digest(); !bytes.Equal(got, sum[:]) {
+	if got := Digest(protected, payload); got != sum {
 		t.Errorf("digest: got %x, want %x", got, sum)
 	}
 	for _, n := range []int{0, 23, 24, 255, 256, 65535, 65536} {
-		got := bstrHead(nil, n)
-		want, err := encMode.Marshal(make([]byte, n))
+		got := BStrHead(nil, n)
+		want, err := cbor.Marshal(make([]byte, n))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want[:len(got)]) {
-			t.Errorf("bstrHead(%d): got %x, want %x", n, got, want[:len(got)])
+			t.Errorf("BStrHead(%d): got %x, want %x", n, got, want[:len(got)])
 		}
 	}
 }
@@ -114,7 +120,7 @@ func TestHead(t *testing.T) {
 		{[]byte{0x5f}, 0, 0, 0, false},
 		{nil, 0, 0, 0, false},
 	} {
-		major, arg, n, ok := head(tt.in)
+		major, arg, n, ok := Head(tt.in)
 		if ok != tt.ok || (ok && (major != tt.major || arg != tt.arg || n != tt.n)) {
 			t.Errorf("head(%x): got %d %d %d %v, want %d %d %d %v", tt.in, major, arg, n, ok, tt.major, tt.arg, tt.n, tt.ok)
 		}
