@@ -63,6 +63,15 @@ func TestREADMEExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The README's trust inputs, as firmware/trust documents them.
+	trustData := map[string]string{}
+	for name, src := range map[string]string{"vci_snapshot.json": "vci-snapshot.json", "hk-keys.jwks": "hk-keys.jwks"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "..", "firmware", "trust", "testdata", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		trustData[name] = string(b)
+	}
 	cmds := readmeCommands(t)
 	if len(cmds) < 5 {
 		t.Fatalf("README example: %d commands", len(cmds))
@@ -88,6 +97,9 @@ func TestREADMEExample(t *testing.T) {
 		"exposures.csv":     "venue,start,end,notice_en,notice_zh,notice_until\nV1,2026-02-27T18:00:00+08:00,2026-02-27T20:00:00+08:00,A case visited.,確診者曾到訪。,2030-01-01\n",
 		"revoked-staff.txt": "CM-0042\n",
 	} {
+		file(t, ".", name, content)
+	}
+	for name, content := range trustData {
 		file(t, ".", name, content)
 	}
 	for _, args := range cmds {
