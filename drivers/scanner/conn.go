@@ -165,7 +165,7 @@ func (d *Dev) feed(p []byte, at time.Time) {
 	d.fmu.Lock()
 	defer d.fmu.Unlock()
 	d.framer.Feed(p, at, d.deliver)
-	if d.opts.Terminator != Idle {
+	if !d.opts.Terminator.gapEnds() {
 		return
 	}
 	d.lastFeed = at

@@ -25,15 +25,29 @@
 //
 // # Framing
 //
-// Set the module to send a suffix (CR is the usual default; LF or CRLF are
-// offered too) and pick the same Terminator. Modules that send no suffix
-// are framed by silence (Idle, with IdleGap). A frame is capped at
-// MaxFrameLen (8 KiB); the rest of a longer one is discarded up to the next
-// terminator, and the discard is logged with its length. With StripAIM the
-// module's AIM symbology identifier (ISO/IEC 15424:2008, "]" + code
-// character + modifier, e.g. "]Q1" for QR Code) is removed and reported in
-// Frame.Symbology. Framer and Reader hold the framing logic apart from the
-// port, so it can be used and tested on any byte stream.
+// Scanners differ out of the box: CR is the usual suffix, but CRLF, LF,
+// Tab or nothing at all are common too. The default Terminator, Auto,
+// frames all of them without configuration: CR, LF, CRLF and LF-CR end a
+// frame (the empty frame between the two bytes of a pair is dropped), a
+// silence of IdleGap (50 ms) ends a frame for scanners that send no
+// suffix, and leading and trailing whitespace and control characters (a
+// Tab suffix, a stray LF) are trimmed before the AIM identifier is looked
+// for. A frame that ends with a suffix is delivered at once; only a
+// suffix-less one waits for the gap. Explicit CR, LF, CRLF, Idle and Tab
+// deliver the bytes between terminators untouched, for odd cases.
+//
+// A frame is capped at MaxFrameLen (8 KiB); the rest of a longer one is
+// discarded up to the next terminator (or gap), and the discard is logged
+// with its length. With StripAIM the module's AIM symbology identifier
+// (ISO/IEC 15424:2008, "]" + code character + modifier, e.g. "]Q1" for QR
+// Code) is removed and reported in Frame.Symbology; when the identifier
+// says the ECI protocol is in force (QR Code ]Q2, ]Q4, ]Q6; Data Matrix
+// ]d4, ]d5, ]d6), the "\nnnnnn" escapes are decoded and each segment is
+// converted from its charset to UTF-8 ("\\" is a backslash). A scanner
+// set to send GB18030 or Big5 is declared with Charset, and its text is
+// converted to UTF-8 (golang.org/x/text) before anyone sees it. Framer and
+// Reader hold the framing logic apart from the port, so it can be used
+// and tested on any byte stream.
 //
 // Frame data is personal data. This package logs lengths, never contents.
 //

@@ -306,8 +306,12 @@ func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(conte
 	if err != nil {
 		return fmt.Errorf("scanner.terminator: %w", err)
 	}
+	cs, err := scanner.ParseCharset(cfg.Charset)
+	if err != nil {
+		return fmt.Errorf("scanner.charset: %w", err)
+	}
 	dev, err := scanner.New(scanner.Opts{Path: path, Baud: cfg.Baud,
-		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM}})
+		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM, Charset: cs}})
 	if err != nil {
 		return fmt.Errorf("scanner: %w", err)
 	}
