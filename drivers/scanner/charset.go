@@ -108,14 +108,14 @@ var eciCharsets = map[int]encoding.Encoding{
 	23: charmap.Windows1252, 24: charmap.Windows1256,
 	25: unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM),
 	26: asIs, 27: asIs,
-	28: traditionalchinese.Big5,
-	29: simplifiedchinese.GB18030, // GB 2312: GB 18030 reads it
-	30: korean.EUCKR,
-	31: simplifiedchinese.GBK,
-	32: simplifiedchinese.GB18030,
-	33: unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
-	34: utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM),
-	35: utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM),
+	28:  traditionalchinese.Big5,
+	29:  simplifiedchinese.GB18030, // GB 2312: GB 18030 reads it
+	30:  korean.EUCKR,
+	31:  simplifiedchinese.GBK,
+	32:  simplifiedchinese.GB18030,
+	33:  unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM),
+	34:  utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM),
+	35:  utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM),
 	170: asIs, 899: asIs,
 }
 
