@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/tarm/serial"
@@ -29,9 +26,11 @@ const (
 
 // conn is one open connection.
 type conn struct {
-	port io.ReadWriteCloser // a *serial.Port
+	port io.ReadWriteCloser // a *serial.Port or an *evdevPort
 	path string             // the resolved device path
-	info os.FileInfo        // of the device node, to notice it being replaced
+	kind Kind
+	why  string      // why this device (auto)
+	info os.FileInfo // of the device node, to notice it being replaced
 }
 
 // loop opens, serves and reopens the device until ctx is done.
@@ -45,7 +44,8 @@ func (d *Dev) loop(ctx context.Context) {
 		} else {
 			start := time.Now()
 			d.connects.Add(1)
-			d.setState(Connected, c.path, "")
+			d.setKind(c.kind)
+			d.setState(Connected, c.path, c.why)
 			reason := d.serve(ctx, c)
 			d.mu.Lock()
 			d.port = nil
@@ -86,28 +86,41 @@ func (b *backoff) reset() { b.next = b.min }
 
 // open resolves the path, opens the port and runs OnConnect.
 func (d *Dev) open() (*conn, error) {
-	path, err := resolve(d.opts.Path)
+	fd, err := d.find(d.opts.Path)
 	if err != nil {
 		return nil, err
 	}
-	info, err := os.Stat(path)
+	info, err := os.Stat(fd.Path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := serial.OpenPort(&serial.Config{Name: path, Baud: d.opts.Baud, ReadTimeout: readTimeout})
+	c := &conn{path: fd.Path, kind: fd.Kind, why: fd.Why, info: info}
+	if fd.Kind == Keyboard {
+		p, err := openEvdev(fd.Path, d.opts.Keymap)
+		if err != nil {
+			return nil, err
+		}
+		if !p.grabbed {
+			d.log.Warn("scanner: input device not grabbed (not an input device: a stand-in?)", "path", fd.Path)
+		}
+		c.port = p
+		return c, nil
+	}
+	p, err := serial.OpenPort(&serial.Config{Name: fd.Path, Baud: d.opts.Baud, ReadTimeout: readTimeout})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", fd.Path, err)
 	}
 	if d.opts.OnConnect != nil {
 		if err := d.opts.OnConnect.Command(p); err != nil {
 			p.Close()
-			return nil, fmt.Errorf("on-connect command on %s: %w", path, err)
+			return nil, fmt.Errorf("on-connect command on %s: %w", fd.Path, err)
 		}
 	}
 	d.mu.Lock()
 	d.port = p
 	d.mu.Unlock()
-	return &conn{port: p, path: path, info: info}, nil
+	c.port = p
+	return c, nil
 }
 
 // serve reads c until the device goes away, returning why, or until ctx
@@ -188,15 +201,17 @@ func (d *Dev) gapElapsed() {
 }
 
 // gone reports why the device of c is no longer at its path, or "".
+// With "auto", a better scanner appearing (a USB-COM one plugged in
+// beside a keyboard-mode one, or a known scanner's link) counts too.
 func (d *Dev) gone(c *conn) string {
-	path, err := resolve(d.opts.Path)
+	fd, err := d.find(d.opts.Path)
 	if err != nil {
 		return "device path gone: " + err.Error()
 	}
-	if path != c.path {
-		return "device path now leads to " + path
+	if fd.Path != c.path {
+		return "device path now leads to " + fd.Path
 	}
-	info, err := os.Stat(path)
+	info, err := os.Stat(fd.Path)
 	if err != nil {
 		return "device gone: " + err.Error()
 	}
@@ -208,18 +223,4 @@ func (d *Dev) gone(c *conn) string {
 
 // resolve turns the configured path (a glob, a link, or a device) into the
 // device's real path.
-func resolve(pattern string) (string, error) {
-	name := pattern
-	if strings.ContainsAny(pattern, `*?[\`) {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			return "", err
-		}
-		if len(m) == 0 {
-			return "", fmt.Errorf("no device matches %s", pattern)
-		}
-		sort.Strings(m)
-		name = m[0]
-	}
-	return filepath.EvalSymlinks(name)
-}
+func resolve(pattern string) (string, error) { return resolvePath(pattern) }

@@ -26,6 +26,7 @@ type Dev struct {
 	events chan Event
 	done   chan struct{}
 	buf    []byte // read buffer, used by Run's goroutine only
+	find   func(string) (Found, error)
 
 	mu        sync.Mutex         // guards the fields below
 	port      io.ReadWriteCloser // the current connection's *serial.Port; nil while away
@@ -34,6 +35,7 @@ type Dev struct {
 	started   bool
 	closed    bool
 	cancel    context.CancelFunc
+	kind      Kind // of the current (or last) connection
 
 	fmu      sync.Mutex // guards the framer and the idle timer
 	framer   *Framer
@@ -80,6 +82,7 @@ func New(opts Opts) (*Dev, error) {
 		buf:    make([]byte, 4096),
 		state:  Event{Kind: Disconnected, Reason: "not opened yet"},
 		framer: f,
+		find:   host.find,
 	}, nil
 }
 
@@ -173,29 +176,55 @@ func (d *Dev) Close() error {
 }
 
 // Write writes p to the scanner (a command to the module). It returns
-// ErrNotConnected while the scanner is away.
+// ErrNotConnected while the scanner is away, ErrReadOnly while it is a
+// keyboard-mode one.
 func (d *Dev) Write(p []byte) (int, error) {
-	port := d.currentPort()
-	if port == nil {
-		return 0, ErrNotConnected
+	port, err := d.currentPort()
+	if err != nil {
+		return 0, err
 	}
 	return port.Write(p)
 }
 
 // Do runs c against the port of the current connection. It returns
-// ErrNotConnected while the scanner is away.
+// ErrNotConnected while the scanner is away, ErrReadOnly while it is a
+// keyboard-mode one.
 func (d *Dev) Do(c Commander) error {
-	port := d.currentPort()
-	if port == nil {
-		return ErrNotConnected
+	port, err := d.currentPort()
+	if err != nil {
+		return err
 	}
 	return c.Command(port)
 }
 
-func (d *Dev) currentPort() io.ReadWriteCloser {
+func (d *Dev) currentPort() (io.ReadWriteCloser, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.port
+	switch {
+	case d.port != nil:
+		return d.port, nil
+	case d.state.Kind == Connected && d.kind == Keyboard:
+		return nil, ErrReadOnly
+	}
+	return nil, ErrNotConnected
+}
+
+// Kind returns the kind of the current (or last) connection.
+func (d *Dev) Kind() Kind {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.kind
+}
+
+// setKind records the kind of a new connection: a keyboard's Tab ends a
+// frame (with Auto), as its Enter does.
+func (d *Dev) setKind(k Kind) {
+	d.mu.Lock()
+	d.kind = k
+	d.mu.Unlock()
+	d.fmu.Lock()
+	d.framer.tabEnds = k == Keyboard
+	d.fmu.Unlock()
 }
 
 // setState records and reports a change of state; repeats are dropped.
@@ -211,7 +240,7 @@ func (d *Dev) setState(kind EventKind, path, reason string) {
 	d.mu.Unlock()
 
 	if kind == Connected {
-		d.log.Info("scanner: connected", "path", path, "baud", d.opts.Baud)
+		d.log.Info("scanner: connected", "path", path, "kind", d.kind.String(), "found", reason, "baud", d.opts.Baud)
 	} else {
 		d.log.Warn("scanner: disconnected", "path", path, "reason", reason)
 	}

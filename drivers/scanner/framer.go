@@ -17,12 +17,15 @@ import (
 // and counted. After conversion to UTF-8 (Charset, ECI) a frame's data is
 // at most twice MaxFrame.
 type Framer struct {
-	o     FrameOpts
-	buf   []byte
-	cr    bool  // CRLF: a CR held back until the next byte shows whether it ends the frame
-	skip  int64 // > 0: discarding an over-long frame; bytes discarded so far
-	last  time.Time
-	stats FramerStats
+	o   FrameOpts
+	buf []byte
+	cr  bool // CRLF: a CR held back until the next byte shows whether it ends the frame
+	// tabEnds: with Auto, Tab ends a frame too (a keyboard-mode scanner's
+	// Tab key; Dev sets it per connection).
+	tabEnds bool
+	skip    int64 // > 0: discarding an over-long frame; bytes discarded so far
+	last    time.Time
+	stats   FramerStats
 }
 
 // FramerStats counts what a Framer did.
@@ -54,7 +57,7 @@ func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
 		f.add(p)
 	case Auto:
 		for {
-			i := indexCRLF(p)
+			i := f.indexEnd(p)
 			if i < 0 {
 				f.add(p)
 				return
@@ -106,10 +109,11 @@ func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
 
 var crByte = []byte{'\r'}
 
-// indexCRLF returns the index of the first CR or LF in p, or -1.
-func indexCRLF(p []byte) int {
+// indexEnd returns the index of the first CR or LF in p (or Tab, with
+// tabEnds), or -1.
+func (f *Framer) indexEnd(p []byte) int {
 	for i, c := range p {
-		if c == '\r' || c == '\n' {
+		if c == '\r' || c == '\n' || c == '\t' && f.tabEnds {
 			return i
 		}
 	}

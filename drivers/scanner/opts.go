@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
 )
 
 // Terminator says what ends a frame.
@@ -106,8 +108,14 @@ type FrameOpts struct {
 type Opts struct {
 	// Path is the device: a path (/dev/ttyACM0, /dev/serial0), a
 	// /dev/serial/by-id/… link, or a glob (/dev/ttyACM*; the first match
-	// in lexical order). It is resolved again at every (re)open.
+	// in lexical order); one that leads into /dev/input
+	// (/dev/input/by-id/…-event-kbd) is a keyboard-mode scanner, as is
+	// "evdev:PATH"; "auto" finds a scanner of either kind (see Find). It
+	// is resolved again at every (re)open, and while connected.
 	Path string
+	// Keymap is the layout a keyboard-mode scanner types for; nil means
+	// US.
+	Keymap *keymap.Layout
 	// Baud is the line rate; 0 means DefaultBaud. One of Bauds.
 	Baud int
 
@@ -183,12 +191,20 @@ func (o Opts) validate() error {
 	if o.Path == "" {
 		return optErr("Path", `""`, "a device path or glob")
 	}
-	if !filepath.IsAbs(o.Path) {
-		return optErr("Path", o.Path, "an absolute path")
+	if o.Path == AutoPath {
+		return o.validateRest()
 	}
-	if _, err := filepath.Match(o.Path, ""); err != nil {
+	path := strings.TrimPrefix(o.Path, EvdevPrefix)
+	if !filepath.IsAbs(path) {
+		return optErr("Path", o.Path, `an absolute path or "auto"`)
+	}
+	if _, err := filepath.Match(path, ""); err != nil {
 		return optErr("Path", o.Path, "a valid glob")
 	}
+	return o.validateRest()
+}
+
+func (o Opts) validateRest() error {
 	ok := false
 	for _, b := range Bauds {
 		ok = ok || b == o.Baud

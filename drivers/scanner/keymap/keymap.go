@@ -95,3 +95,72 @@ func mustLayout(name string, fill func(map[uint16]keyChars)) *Layout {
 	layouts[name] = l
 	return l
 }
+
+// Stroke is one key typed with its modifier: what a keyboard-mode scanner
+// presses for one character.
+type Stroke struct {
+	Code         uint16
+	Shift, AltGr bool
+}
+
+// Strokes returns the keys a scanner set to layout l presses to type
+// text: '\r' and '\n' are Enter, '\t' is Tab. Characters the layout
+// cannot type (most non-ASCII text) are an error: a keyboard-mode scanner
+// cannot send them either. Simulators and tests use it.
+func (l *Layout) Strokes(text string) ([]Stroke, error) {
+	var out []Stroke
+	for _, r := range text {
+		switch r {
+		case '\r', '\n':
+			out = append(out, Stroke{Code: KeyEnter})
+			continue
+		case '\t':
+			out = append(out, Stroke{Code: KeyTab})
+			continue
+		}
+		s, ok := l.stroke(r)
+		if !ok {
+			return nil, fmt.Errorf("keymap: layout %s cannot type %q", l.name, r)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// stroke finds the key for r: the main block before the keypad, plain
+// before shifted before AltGr, the lowest code first; dead keys never.
+func (l *Layout) stroke(r rune) (Stroke, bool) {
+	best, found := Stroke{}, false
+	rank := func(s Stroke) int {
+		n := int(s.Code)
+		if s.Code >= 55 && s.Code != 86 {
+			n += 1000 // the keypad (55, 71–83, 98) after the main block
+		}
+		if s.Shift {
+			n += 10000
+		}
+		if s.AltGr {
+			n += 20000
+		}
+		return n
+	}
+	for code, kc := range l.keys {
+		for _, s := range []struct {
+			r    rune
+			st   Stroke
+			dead bool
+		}{
+			{kc.plain, Stroke{Code: code}, kc.dead},
+			{kc.shift, Stroke{Code: code, Shift: true}, kc.dead},
+			{kc.altgr, Stroke{Code: code, AltGr: true}, false},
+		} {
+			if s.r != r || s.dead || r == 0 {
+				continue
+			}
+			if !found || rank(s.st) < rank(best) {
+				best, found = s.st, true
+			}
+		}
+	}
+	return best, found
+}

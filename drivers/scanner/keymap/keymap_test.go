@@ -159,3 +159,52 @@ func TestLookup(t *testing.T) {
 		t.Errorf("after Reset: got %q, want a (shift forgotten)", got)
 	}
 }
+
+// TestStrokesRoundTrip: what Strokes says a scanner presses decodes back
+// to the text, on every layout, for every printable ASCII character the
+// layout can type without a dead key.
+func TestStrokesRoundTrip(t *testing.T) {
+	var ascii []rune
+	for r := rune(' '); r < 0x7f; r++ {
+		ascii = append(ascii, r)
+	}
+	for _, n := range Names() {
+		l, _ := Lookup(n)
+		var text []rune
+		for _, r := range ascii {
+			if _, ok := l.stroke(r); ok {
+				text = append(text, r)
+			}
+		}
+		if len(text) < 90 {
+			t.Errorf("%s types only %d of the 95 printable ASCII characters", n, len(text))
+		}
+		in := string(text) + "\r\t"
+		st, err := l.Strokes(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var evs []event
+		for _, s := range st {
+			if s.Shift {
+				evs = append(evs, event{KeyLeftShift, 1})
+			}
+			if s.AltGr {
+				evs = append(evs, event{KeyRightAlt, 1})
+			}
+			evs = append(evs, event{s.Code, 1}, event{s.Code, 0})
+			if s.AltGr {
+				evs = append(evs, event{KeyRightAlt, 0})
+			}
+			if s.Shift {
+				evs = append(evs, event{KeyLeftShift, 0})
+			}
+		}
+		if got := decode(l, evs); got != in {
+			t.Errorf("%s: round trip\n got %q\nwant %q", n, got, in)
+		}
+	}
+	if _, err := US.Strokes("復"); err == nil {
+		t.Error("US.Strokes of a Chinese character: want an error")
+	}
+}

@@ -1,0 +1,72 @@
+package scanner
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/ptysim"
+)
+
+// TestDevKeyboardStandIn reads a keyboard-mode scanner's input events
+// through a pty standing in for /dev/input/eventN (this machine's kernel
+// has no uinput; the system test reads a real one): each pass, ended by
+// Enter, by Tab or by nothing, three times, on the US and French layouts,
+// with the events split anywhere between writes.
+func TestDevKeyboardStandIn(t *testing.T) {
+	for _, tt := range []struct {
+		layout *keymap.Layout
+		suffix string
+	}{
+		{keymap.US, "\r"}, {keymap.US, "\t"}, {keymap.US, ""}, {keymap.FR, "\r"}, {keymap.DE, "\t"},
+	} {
+		t.Run(tt.layout.Name()+" "+tt.suffix, func(t *testing.T) {
+			sim := newSim(t)
+			d := start(t, Opts{Path: EvdevPrefix + sim.Path(), Keymap: tt.layout, FrameOpts: FrameOpts{StripAIM: true}})
+			ev := waitEvent(t, d, Connected)
+			if d.Kind() != Keyboard || ev.Path == "" {
+				t.Fatalf("connected as %v at %q; want a keyboard", d.Kind(), ev.Path)
+			}
+			for round := range 3 {
+				for _, payload := range profilePayloads {
+					b, err := ptysim.KeyEvents(tt.layout, "]Q1"+payload+tt.suffix, time.Now())
+					if err != nil {
+						t.Fatal(err)
+					}
+					for len(b) > 0 { // split mid-event: the driver must put events together
+						n := min(len(b), 1000+round*7)
+						write(t, sim, b[:n])
+						b = b[n:]
+					}
+					f := nextFrame(t, d)
+					if string(f.Data) != payload || f.Symbology != "]Q1" {
+						t.Fatalf("pass %d: got %q (%q), want %q", round+1, f.Data, f.Symbology, payload)
+					}
+				}
+			}
+			if _, err := d.Write([]byte("x")); !errors.Is(err, ErrReadOnly) {
+				t.Errorf("Write to a keyboard: got %v, want ErrReadOnly", err)
+			}
+		})
+	}
+}
+
+// TestDevKeyboardUnplug: the stand-in going away is an unplug; it comes
+// back and is read again, as a replugged keyboard is.
+func TestDevKeyboardUnplug(t *testing.T) {
+	sim := newSim(t)
+	d := start(t, Opts{Path: EvdevPrefix + sim.Path()})
+	waitEvent(t, d, Connected)
+	sim.Unplug()
+	waitEvent(t, d, Disconnected)
+	if err := sim.Plug(); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, d, Connected)
+	b, _ := ptysim.KeyEvents(keymap.US, "HC1:BACK\r", time.Now())
+	write(t, sim, b)
+	if f := nextFrame(t, d); string(f.Data) != "HC1:BACK" {
+		t.Errorf("after replug: got %q", f.Data)
+	}
+}
