@@ -235,7 +235,7 @@ func (d *Dev) setState(kind EventKind, path, reason string) {
 		return
 	}
 	d.announced = true
-	ev := Event{Kind: kind, Path: path, Reason: reason, At: time.Now()}
+	ev := Event{Kind: kind, Path: path, Device: d.kind, Reason: reason, At: time.Now()}
 	d.state = ev
 	d.mu.Unlock()
 

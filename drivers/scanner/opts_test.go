@@ -83,7 +83,8 @@ func TestEventStrings(t *testing.T) {
 		e    Event
 		want string
 	}{
-		{Event{Kind: Connected, Path: "/dev/ttyACM0"}, "scanner connected at /dev/ttyACM0"},
+		{Event{Kind: Connected, Path: "/dev/ttyACM0"}, "scanner connected at /dev/ttyACM0 (serial)"},
+		{Event{Kind: Connected, Path: "/dev/input/event3", Device: Keyboard, Reason: "known scanner maker Newland"}, "scanner connected at /dev/input/event3 (keyboard, known scanner maker Newland)"},
 		{Event{Kind: Disconnected, Reason: "device hung up"}, "scanner missing: device hung up"},
 		{Event{Kind: Disconnected}, "scanner missing"},
 	} {

@@ -55,6 +55,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad duration", "[lights]\nhold = \"three seconds\"\n", "want a number with a unit"},
 		{"rotation too fast", "[panel]\nrotation_period = \"10s\"\n", "panel.rotation_period"},
 		{"bad model", "[panel]\nmodel = \"kindle\"\n", "panel.model"},
+		{"bad keymap", "[scanner]\nkeymap = \"dvorak\"\n", `scanner.keymap = "dvorak": want one of us, de, fr`},
+		{"relative device", "[scanner]\ndevice = \"ttyACM0\"\n", `scanner.device = "ttyACM0": want "auto", an absolute path`},
 		{"bad charset", "[scanner]\ncharset = \"latin1\"\n", `scanner.charset = "latin1": want one of utf-8, gb18030, big5`},
 		{"bad quiet hours", "[lights]\nquiet_hours = \"10pm-7am\"\n", "lights.quiet_hours"},
 		{"bad venue id", "[venue]\nid = \"a b\"\n", "venue.id"},

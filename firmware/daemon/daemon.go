@@ -20,6 +20,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
@@ -310,7 +311,11 @@ func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(conte
 	if err != nil {
 		return fmt.Errorf("scanner.charset: %w", err)
 	}
-	dev, err := scanner.New(scanner.Opts{Path: path, Baud: cfg.Baud,
+	km, err := keymap.Lookup(cfg.Keymap)
+	if err != nil {
+		return fmt.Errorf("scanner.keymap: %w", err)
+	}
+	dev, err := scanner.New(scanner.Opts{Path: path, Baud: cfg.Baud, Keymap: km,
 		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM, Charset: cs}})
 	if err != nil {
 		return fmt.Errorf("scanner: %w", err)
