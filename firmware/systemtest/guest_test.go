@@ -201,8 +201,14 @@ func (v *vm) scan(t *testing.T, payload string) {
 // more verdict, of the sample's colour; it returns how long that took.
 func (v *vm) expectVerdict(t *testing.T, s samples.Sample) time.Duration {
 	t.Helper()
+	return v.expectVerdictBy(t, s, func() { v.scan(t, s.Payload) })
+}
+
+// expectVerdictBy is expectVerdict with the scan sent by send.
+func (v *vm) expectVerdictBy(t *testing.T, s samples.Sample, send func()) time.Duration {
+	t.Helper()
 	before := v.status(t).Today
-	v.scan(t, s.Payload)
+	send()
 	var after counts
 	d := v.waitFor(t, "a verdict for "+s.Name, scanTimeout, func() (bool, string) {
 		after = v.status(t).Today

@@ -47,6 +47,9 @@ type vm struct {
 	agent   *agent
 	qmp     *qmp
 	scanner net.Conn // the host end of the guest's /dev/ttyS1
+	// usbScanner is the host end of the USB serial scanner that check 8
+	// plugs in (usb-serial on the xHCI bus, the guest's /dev/ttyUSB0).
+	usbScanner net.Conn
 	bootID  string
 }
 
@@ -55,7 +58,9 @@ type vm struct {
 // on a virtio-serial port, QMP, and the scanner as a hot-pluggable PCI
 // 16550. With 8250.nr_uarts=2 the kernel keeps two serial slots, ttyS0
 // (the ISA console) and ttyS1, which the PCI port takes: the scanner is
-// /dev/ttyS1, and device_del/device_add unplug and replug it.
+// /dev/ttyS1, and device_del/device_add unplug and replug it. An xHCI
+// controller takes check 8's hot-plugged USB devices: a USB serial
+// scanner (its chardev is connected from the start) and a USB keyboard.
 func (m *machine) qemuArgs(n int) []string {
 	sock := func(name string) string { return filepath.Join(m.dir, name) }
 	return []string{
@@ -73,6 +78,8 @@ func (m *machine) qemuArgs(n int) []string {
 		"-device", "virtserialport,chardev=agent,name=vk.agent",
 		"-chardev", "socket,id=scan,path=" + sock("scan.sock"),
 		"-device", "pci-serial,chardev=scan,id=scanner",
+		"-device", "qemu-xhci,id=xhci",
+		"-chardev", "socket,id=usbscan,path=" + sock("usbscan.sock"),
 	}
 }
 
@@ -110,10 +117,11 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 		}
 		return l
 	}
-	lq, la, ls := listen("qmp.sock"), listen("agent.sock"), listen("scan.sock")
+	lq, la, ls, lu := listen("qmp.sock"), listen("agent.sock"), listen("scan.sock"), listen("usbscan.sock")
 	defer lq.Close()
 	defer la.Close()
 	defer ls.Close()
+	defer lu.Close()
 
 	qlog, err := os.Create(filepath.Join(m.dir, fmt.Sprintf("qemu-%d.log", v.n)))
 	if err != nil {
@@ -146,6 +154,7 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	v.qmp = newQMP(accept(lq))
 	v.agent = newAgent(accept(la))
 	v.scanner = accept(ls)
+	v.usbScanner = accept(lu)
 	if err := v.qmp.handshake(); err != nil {
 		v.m.rec.fatalf(t, "boot %d: QMP: %v", v.n, err)
 	}
@@ -226,7 +235,7 @@ func (v *vm) kill() {
 }
 
 func (v *vm) closeConns() {
-	for _, c := range []interface{ Close() error }{v.agent, v.qmp, v.scanner} {
+	for _, c := range []interface{ Close() error }{v.agent, v.qmp, v.scanner, v.usbScanner} {
 		if c != nil {
 			c.Close()
 		}

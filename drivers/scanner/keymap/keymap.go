@@ -134,7 +134,7 @@ func (l *Layout) stroke(r rune) (Stroke, bool) {
 	rank := func(s Stroke) int {
 		n := int(s.Code)
 		if s.Code >= 55 && s.Code != 86 {
-			n += 1000 // the keypad (55, 71–83, 98) after the main block
+			n += 100000 // the keypad (55, 71–83, 98) after the whole main block
 		}
 		if s.Shift {
 			n += 10000

@@ -1,0 +1,265 @@
+package systemtest
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
+)
+
+// scannerModules are the drivers modules-load.d/venuekiosk.conf loads
+// before kioskd.
+var scannerModules = []string{"cdc_acm", "usbserial", "ftdi_sio", "cp210x", "ch341", "pl2303", "evdev"}
+
+// keyboardSamples are typed on check 8's USB keyboard: an EU certificate,
+// a Hong Kong record ('|') and a SMART Health Card.
+var keyboardSamples = []string{"EU certificate, vaccinated", "HK Vaccine Pass, 3 doses", "SMART Health Card, vaccinated"}
+
+// autoIdleGap is check 8's scanner.idle_gap: key reports typed through
+// QEMU under TCG on a loaded host can stall longer than a scanner's 50 ms
+// between two keys; a real scanner types a pass in well under a second.
+const autoIdleGap = "2s"
+
+var eventPath = regexp.MustCompile(`/dev/input/event\d+`)
+
+// checkAnyScanner is check 8: with scanner.device = "auto" and the
+// hardened unit, kioskd, already READY with no scanner, takes a USB
+// serial scanner plugged in through QMP (usb-serial on the xHCI bus, the
+// guest's ftdi_sio) and reads CRLF and LF scans from it without a
+// restart; then a USB keyboard plugged in the same way (usb-kbd, beside
+// the machine's PS/2 keyboard), grabs it, and reads passes typed on it
+// through QMP input-send-event — with nothing reaching any other reader
+// of the keyboard. The configuration is put back at the end.
+func (s *system) checkAnyScanner(t *testing.T) {
+	defer s.dumpOnFailure(t)
+	v := s.v
+	started := time.Now()
+
+	// The drivers are loaded at boot, before any USB scanner: the
+	// device classes the unit allows exist when it starts.
+	out := v.sh(t, `for m in `+strings.Join(scannerModules, " ")+`; do [ -d /sys/module/$m ] && echo "$m loaded" || echo "$m missing"; done; `+
+		`awk '$2 == "ttyACM" || $2 == "ttyUSB" || $2 == "input" { print "major", $2 }' /proc/devices`)
+	for _, m := range scannerModules {
+		if !strings.Contains(out, m+" loaded") {
+			s.errorf(t, "module %s not loaded at boot by modules-load.d:\n%s", m, out)
+		}
+	}
+	for _, c := range []string{"ttyACM", "ttyUSB", "input"} {
+		if !strings.Contains(out, "major "+c) {
+			s.errorf(t, "/proc/devices has no %s class before any scanner is plugged in:\n%s", c, out)
+		}
+	}
+	if bad := v.sh(t, "journalctl --no-pager -b -u systemd-udevd -o cat | grep -i '99-venuekiosk' || true"); strings.TrimSpace(bad) != "" {
+		s.errorf(t, "udev complains about the project's rules:\n%s", bad)
+	}
+
+	// kioskd with scanner.device = "auto": the PS/2 keyboard is the only
+	// keyboard and ttyS1 is no USB scanner, so it finds nothing.
+	v.sh(t, `cp /etc/venuekiosk/kioskd.toml /run/kioskd.toml.orig && `+
+		`sed -i -e 's|^device = .*|device = "auto"\nidle_gap = "`+autoIdleGap+`"|' /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service`)
+	s.v.waitReady(t)
+	v.waitFor(t, "kioskd with scanner.device = auto to find no scanner", time.Minute, func() (bool, string) {
+		st := v.status(t)
+		return !st.Scanner.Connected && strings.Contains(st.Scanner.State, "no scanner found"), st.Scanner.State
+	})
+	p := v.show(t, "kioskd.service", "MainPID", "NRestarts")
+
+	// A USB serial scanner plugged in after READY.
+	if err := v.qmp.do("device_add", map[string]any{"driver": "usb-serial", "bus": "xhci.0", "chardev": "usbscan", "id": "usbscanner"}); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	up := v.waitFor(t, "kioskd to take the hot-plugged USB serial scanner", 2*time.Minute, func() (bool, string) {
+		st := v.status(t)
+		return st.Scanner.Connected && strings.Contains(st.Scanner.State, "/dev/ttyUSB"), st.Scanner.State
+	})
+	state := v.status(t).Scanner.State
+	for _, sc := range []struct{ name, suffix string }{{"EU certificate, vaccinated", "\r\n"}, {"HK Vaccine Pass, 3 doses", "\n"}, {"EU certificate, revoked", "\r\n"}} {
+		smp := sampleByName(t, s.stick.Set, sc.name)
+		v.expectVerdictBy(t, smp, func() {
+			v.usbScanner.SetWriteDeadline(time.Now().Add(30 * time.Second))
+			if _, err := v.usbScanner.Write([]byte(smp.Payload + sc.suffix)); err != nil {
+				s.fatalf(t, "USB serial scanner: %v", err)
+			}
+		})
+	}
+	if q := v.show(t, "kioskd.service", "MainPID", "NRestarts"); q["MainPID"] != p["MainPID"] || q["NRestarts"] != p["NRestarts"] {
+		s.errorf(t, "kioskd across the hot-plug: before %v, after %v; want the same process", p, q)
+	}
+	s.logf(t, "check 8: a USB serial scanner (usb-serial, ftdi_sio) plugged in after READY: taken after %.1fs (%s); CRLF and LF scans judged, same kioskd", up.Seconds(), state)
+	if err := v.qmp.do("device_del", map[string]any{"id": "usbscanner"}); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	if err := v.qmp.waitDeviceDeleted("usbscanner", 2*time.Minute); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	v.waitFor(t, "kioskd to see the USB serial scanner gone", time.Minute, func() (bool, string) {
+		st := v.status(t)
+		return !st.Scanner.Connected, st.Scanner.State
+	})
+
+	// A keyboard-mode scanner: a USB keyboard beside the PS/2 one.
+	if err := v.qmp.do("device_add", map[string]any{"driver": "usb-kbd", "bus": "xhci.0", "id": "scankbd"}); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	up = v.waitFor(t, "kioskd to take the USB keyboard", 2*time.Minute, func() (bool, string) {
+		st := v.status(t)
+		return st.Scanner.Connected && strings.Contains(st.Scanner.State, "keyboard"), st.Scanner.State
+	})
+	state = v.status(t).Scanner.State
+	dev := eventPath.FindString(state)
+	if dev == "" {
+		s.fatalf(t, "kioskd's scanner state names no input device: %q", state)
+	}
+	if fds := v.sh(t, "ls -l /proc/"+p["MainPID"]+"/fd"); !strings.Contains(fds, dev) {
+		s.errorf(t, "kioskd does not hold %s open:\n%s", dev, fds)
+	}
+	// Another reader of the keyboard, started before the typing: the
+	// grab must leave it nothing (nor the console's keyboard handler).
+	leak := startReader(t, v, dev, "/run/vk-leak")
+	var typed time.Duration
+	for _, name := range keyboardSamples {
+		smp := sampleByName(t, s.stick.Set, name)
+		v.expectVerdictBy(t, smp, func() {
+			t0 := time.Now()
+			n, err := v.qmp.typeText(smp.Payload + "\r")
+			if err != nil {
+				s.fatalf(t, "typing %s: %v", name, err)
+			}
+			typed += time.Since(t0)
+			t.Logf("%s: %d characters typed as %d key events in %.1fs", name, len(smp.Payload)+1, n, time.Since(t0).Seconds())
+		})
+	}
+	got := stopReader(t, v, leak, "/run/vk-leak")
+	if got != 0 {
+		s.errorf(t, "another reader of %s got %d bytes of events while kioskd held it: the grab leaks", dev, got)
+	}
+	if q := v.show(t, "kioskd.service", "MainPID", "NRestarts"); q["MainPID"] != p["MainPID"] || q["NRestarts"] != p["NRestarts"] {
+		s.errorf(t, "kioskd across the keyboard's plug-in: before %v, after %v; want the same process", p, q)
+	}
+	s.logf(t, "check 8: a USB keyboard-mode scanner (usb-kbd) plugged in: taken after %.1fs (%s); %d passes typed through QMP (%.0fs of typing) judged; another reader of %s got nothing (grabbed)",
+		up.Seconds(), state, len(keyboardSamples), typed.Seconds(), dev)
+
+	// The configuration back; the keyboard, now nobody's, reaches another
+	// reader (which shows the reader above would have seen a leak).
+	v.sh(t, "cp /run/kioskd.toml.orig /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service")
+	s.v.waitReady(t)
+	v.waitFor(t, "kioskd back on /dev/ttyS1", time.Minute, func() (bool, string) {
+		st := v.status(t)
+		return st.Scanner.Connected && strings.Contains(st.Scanner.State, "/dev/ttyS1"), st.Scanner.State
+	})
+	ctl := startReader(t, v, dev, "/run/vk-control")
+	if _, err := v.qmp.typeText("a"); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	var seen int
+	v.waitFor(t, "an ungrabbed keyboard to reach another reader", time.Minute, func() (bool, string) {
+		seen = atoi(t, strings.TrimSpace(v.sh(t, "stat -c %s /run/vk-control")))
+		return seen > 0, fmt.Sprintf("%d bytes", seen)
+	})
+	stopReader(t, v, ctl, "/run/vk-control")
+	if err := v.qmp.do("device_del", map[string]any{"id": "scankbd"}); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	if err := v.qmp.waitDeviceDeleted("scankbd", 2*time.Minute); err != nil {
+		s.fatalf(t, "%v", err)
+	}
+	s.logf(t, "check 8: configuration restored (kioskd back on /dev/ttyS1); the released keyboard reached another reader (%d bytes): the probe sees leaks; %.0fs in all",
+		seen, time.Since(started).Seconds())
+}
+
+// startReader starts `cat` on an input device in the guest, writing to
+// out, and returns its PID.
+func startReader(t *testing.T, v *vm, dev, out string) string {
+	t.Helper()
+	pid := strings.TrimSpace(v.sh(t, "timeout 600 cat "+dev+" >"+out+" 2>/dev/null </dev/null & echo $!"))
+	v.sh(t, "sleep 1; kill -0 "+pid) // it opened the device and is reading
+	return pid
+}
+
+// stopReader stops a reader and returns how many bytes it got.
+func stopReader(t *testing.T, v *vm, pid, out string) int {
+	t.Helper()
+	return atoi(t, strings.TrimSpace(v.sh(t, "kill "+pid+" 2>/dev/null; sleep 0.5; stat -c %s "+out)))
+}
+
+// qcodes are QEMU's names (QKeyCode) of the Linux key codes a US-layout
+// scanner presses.
+var qcodes = map[uint16]string{
+	2: "1", 3: "2", 4: "3", 5: "4", 6: "5", 7: "6", 8: "7", 9: "8", 10: "9", 11: "0", 12: "minus", 13: "equal",
+	15: "tab", 16: "q", 17: "w", 18: "e", 19: "r", 20: "t", 21: "y", 22: "u", 23: "i", 24: "o", 25: "p",
+	26: "bracket_left", 27: "bracket_right", 28: "ret", 30: "a", 31: "s", 32: "d", 33: "f", 34: "g", 35: "h",
+	36: "j", 37: "k", 38: "l", 39: "semicolon", 40: "apostrophe", 41: "grave_accent", 42: "shift", 43: "backslash",
+	44: "z", 45: "x", 46: "c", 47: "v", 48: "b", 49: "n", 50: "m", 51: "comma", 52: "dot", 53: "slash", 57: "spc",
+	86: "less", 100: "alt_r",
+}
+
+// Typing pace: QEMU's USB keyboard queues 16 key events and hands the
+// guest one per interrupt transfer, so events go in small batches with a
+// pause, well below what the queue holds.
+const (
+	typeBatch = 6
+	typePause = 20 * time.Millisecond
+)
+
+// keyEvent is one event of QMP's input-send-event.
+type keyEvent map[string]any
+
+// keyEvents are the QMP key events a US-layout scanner's keys make for
+// text: Shift held across a run of shifted characters.
+func keyEvents(text string) ([]keyEvent, error) {
+	strokes, err := keymap.US.Strokes(text)
+	if err != nil {
+		return nil, err
+	}
+	var evs []keyEvent
+	add := func(code uint16, down bool) error {
+		name, ok := qcodes[code]
+		if !ok {
+			return fmt.Errorf("no qcode for key %d", code)
+		}
+		evs = append(evs, keyEvent{"type": "key", "data": keyEvent{"down": down, "key": keyEvent{"type": "qcode", "data": name}}})
+		return nil
+	}
+	shift := false
+	for _, s := range strokes {
+		if s.AltGr {
+			return nil, fmt.Errorf("the US layout needs no AltGr")
+		}
+		if s.Shift != shift {
+			if err := add(keymap.KeyLeftShift, s.Shift); err != nil {
+				return nil, err
+			}
+			shift = s.Shift
+		}
+		if err := add(s.Code, true); err != nil {
+			return nil, err
+		}
+		if err := add(s.Code, false); err != nil {
+			return nil, err
+		}
+	}
+	if shift {
+		add(keymap.KeyLeftShift, false)
+	}
+	return evs, nil
+}
+
+// typeText types text on the USB keyboard (QMP input-send-event; without
+// a device the events go to the most recently plugged keyboard) and
+// returns how many key events it sent.
+func (q *qmp) typeText(text string) (int, error) {
+	evs, err := keyEvents(text)
+	if err != nil {
+		return 0, err
+	}
+	for i := 0; i < len(evs); i += typeBatch {
+		if err := q.do("input-send-event", map[string]any{"events": evs[i:min(i+typeBatch, len(evs))]}); err != nil {
+			return i, err
+		}
+		time.Sleep(typePause)
+	}
+	return len(evs), nil
+}
