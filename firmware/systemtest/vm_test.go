@@ -50,7 +50,7 @@ type vm struct {
 	// usbScanner is the host end of the USB serial scanner that check 8
 	// plugs in (usb-serial on the xHCI bus, the guest's /dev/ttyUSB0).
 	usbScanner net.Conn
-	bootID  string
+	bootID     string
 }
 
 // qemuArgs is the machine: x86-64 under TCG, no network, the root disk and
