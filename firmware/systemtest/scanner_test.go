@@ -57,9 +57,25 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	}
 
 	// kioskd with scanner.device = "auto": the PS/2 keyboard is the only
-	// keyboard and ttyS1 is no USB scanner, so it finds nothing.
+	// keyboard and ttyS1 is no USB scanner, so it finds nothing. The
+	// configuration is put back however the check ends: the checks after
+	// it scan through ttyS1.
 	v.sh(t, `cp /etc/venuekiosk/kioskd.toml /run/kioskd.toml.orig && `+
 		`sed -i -e 's|^device = .*|device = "auto"\nidle_gap = "`+autoIdleGap+`"|' /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service`)
+	restored := false
+	restore := func() {
+		if restored {
+			return
+		}
+		restored = true
+		v.sh(t, "cp /run/kioskd.toml.orig /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service")
+		s.v.waitReady(t)
+		v.waitFor(t, "kioskd back on /dev/ttyS1", time.Minute, func() (bool, string) {
+			st := v.status(t)
+			return st.Scanner.Connected && strings.Contains(st.Scanner.State, "/dev/ttyS1"), st.Scanner.State
+		})
+	}
+	defer restore()
 	s.v.waitReady(t)
 	v.waitFor(t, "kioskd with scanner.device = auto to find no scanner", time.Minute, func() (bool, string) {
 		st := v.status(t)
@@ -144,12 +160,7 @@ func (s *system) checkAnyScanner(t *testing.T) {
 
 	// The configuration back; the keyboard, now nobody's, reaches another
 	// reader (which shows the reader above would have seen a leak).
-	v.sh(t, "cp /run/kioskd.toml.orig /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service")
-	s.v.waitReady(t)
-	v.waitFor(t, "kioskd back on /dev/ttyS1", time.Minute, func() (bool, string) {
-		st := v.status(t)
-		return st.Scanner.Connected && strings.Contains(st.Scanner.State, "/dev/ttyS1"), st.Scanner.State
-	})
+	restore()
 	ctl := startReader(t, v, dev, "/run/vk-control")
 	if _, err := v.qmp.typeText("a"); err != nil {
 		s.fatalf(t, "%v", err)
@@ -196,12 +207,13 @@ var qcodes = map[uint16]string{
 	86: "less", 100: "alt_r",
 }
 
-// Typing pace: QEMU's USB keyboard queues 16 key events and hands the
-// guest one per interrupt transfer, so events go in small batches with a
-// pause, well below what the queue holds.
+// Typing pace: QEMU's USB keyboard queues 16 key events, drops the rest,
+// and hands the guest one per interrupt transfer (every millisecond with
+// usbhid.kbpoll=1), so events go in small batches: about 200 a second,
+// a fifth of what the guest takes.
 const (
 	typeBatch = 6
-	typePause = 20 * time.Millisecond
+	typePause = 30 * time.Millisecond
 )
 
 // keyEvent is one event of QMP's input-send-event.
