@@ -17,8 +17,9 @@ var (
 	ErrNotConnected = errors.New("scanner: not connected")
 )
 
-// Dev is a serial barcode scanner. Run reads it, reopening it whenever it
-// goes away; Frames delivers what it reads and Events its comings and goings.
+// Dev is a barcode scanner, serial or keyboard-mode. Run reads it,
+// reopening it whenever it goes away; Frames delivers what it reads and
+// Events its comings and goings.
 type Dev struct {
 	opts   Opts
 	log    *slog.Logger

@@ -1,6 +1,7 @@
-// Package scanner drives a serial barcode scanner module and yields framed
-// byte strings ("frames"): normally one decoded symbol each. It knows
-// nothing of passes.
+// Package scanner drives a barcode scanner — a serial one (USB-COM, a
+// USB-serial adapter, a UART) or a keyboard-mode (USB HID) one — and
+// yields framed byte strings ("frames"): normally one decoded symbol each,
+// as UTF-8 text. It knows nothing of passes.
 //
 // # Wiring
 //
@@ -74,6 +75,29 @@
 // commands such as a software trigger; vendor command sets are left to the
 // caller through the Commander interface.
 //
+// # Keyboard mode
+//
+// Many scanners are USB keyboards out of the box ("HID keyboard wedge"):
+// they type. Dev reads such a scanner's input device (/dev/input/eventN,
+// or a /dev/input/by-id/…-event-kbd link) through evdev, grabs it
+// (EVIOCGRAB) so that no keystroke reaches a console or another program,
+// and turns its key events into text with package keymap (Opts.Keymap:
+// US by default). Enter and Tab end a frame (with Auto), as the idle gap
+// does. An unplugged keyboard's read fails (ENODEV), which Dev treats as
+// any unplug. See https://www.kernel.org/doc/html/latest/input/input.html.
+// The Linux input ABI's struct input_event is two longs of time, then
+// type, code and value: 24 bytes on 64-bit kernels, 16 on 32-bit ones.
+//
+// # Finding the scanner
+//
+// Opts.Path "auto" finds a scanner of either kind at every (re)open and,
+// while connected, every 250 ms (see Find): the udev rule's
+// /dev/venuekiosk/scanner link, then a known scanner maker's tty or
+// keyboard, then any USB-COM or USB-serial tty, then a USB keyboard that
+// names itself a scanner or is not the only keyboard. A better one
+// appearing is switched to.
+//
 // Package ptysim simulates a scanner on a pseudo-terminal for tests and
-// `make run`.
+// `make run`, as a serial scanner or, through KeyEvents, as a
+// keyboard-mode one.
 package scanner

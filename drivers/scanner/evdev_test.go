@@ -23,7 +23,7 @@ func TestDevKeyboardStandIn(t *testing.T) {
 	} {
 		t.Run(tt.layout.Name()+" "+tt.suffix, func(t *testing.T) {
 			sim := newSim(t)
-			d := start(t, Opts{Path: EvdevPrefix + sim.Path(), Keymap: tt.layout, FrameOpts: FrameOpts{StripAIM: true}})
+			d := start(t, Opts{Path: EvdevPrefix + sim.Path(), Keymap: tt.layout, FrameOpts: FrameOpts{StripAIM: true, IdleGap: 300 * time.Millisecond}})
 			ev := waitEvent(t, d, Connected)
 			if d.Kind() != Keyboard || ev.Path == "" {
 				t.Fatalf("connected as %v at %q; want a keyboard", d.Kind(), ev.Path)
