@@ -182,11 +182,26 @@ func (d *Dev) feed(p []byte, at time.Time) {
 		return
 	}
 	d.lastFeed = at
+	gap := d.gap()
 	if d.timer == nil {
-		d.timer = time.AfterFunc(d.opts.IdleGap, d.gapElapsed)
+		d.timer = time.AfterFunc(gap, d.gapElapsed)
 	} else {
-		d.timer.Reset(d.opts.IdleGap)
+		d.timer.Reset(gap)
 	}
+}
+
+// suffixedGap is the silence that ends a frame, with Auto, once this
+// connection's scanner has shown that it sends a suffix: only a frame
+// whose suffix was lost waits for it, and a slow or busy line (a loaded
+// machine, a stalled virtual one) cannot cut a pass in two.
+const suffixedGap = 2 * time.Second
+
+// gap is the silence that ends the pending frame now. Callers hold fmu.
+func (d *Dev) gap() time.Duration {
+	if d.opts.Terminator == Auto && d.framer.suffixSeen {
+		return max(d.opts.IdleGap, suffixedGap)
+	}
+	return d.opts.IdleGap
 }
 
 // gapElapsed runs on the gap timer: the line has been quiet, so the
@@ -194,7 +209,7 @@ func (d *Dev) feed(p []byte, at time.Time) {
 func (d *Dev) gapElapsed() {
 	d.fmu.Lock()
 	defer d.fmu.Unlock()
-	if !d.live || time.Since(d.lastFeed) < d.opts.IdleGap {
+	if !d.live || time.Since(d.lastFeed) < d.gap() {
 		return // stopped, or bytes came since: feed re-armed the timer
 	}
 	d.framer.Flush(d.deliver)

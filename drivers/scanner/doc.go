@@ -34,7 +34,9 @@
 // suffix, and leading and trailing whitespace and control characters (a
 // Tab suffix, a stray LF) are trimmed before the AIM identifier is looked
 // for. A frame that ends with a suffix is delivered at once; only a
-// suffix-less one waits for the gap. Explicit CR, LF, CRLF, Idle and Tab
+// suffix-less one waits for the gap. Once a connection's scanner has sent
+// a suffix, the gap that ends a frame whose suffix went missing is 2 s, so
+// that a busy machine or line cannot cut a pass in two. Explicit CR, LF, CRLF, Idle and Tab
 // deliver the bytes between terminators untouched, for odd cases.
 //
 // A frame is capped at MaxFrameLen (8 KiB); the rest of a longer one is

@@ -23,6 +23,10 @@ type Framer struct {
 	// tabEnds: with Auto, Tab ends a frame too (a keyboard-mode scanner's
 	// Tab key; Dev sets it per connection).
 	tabEnds bool
+	// suffixSeen: with Auto, a terminator has ended a frame since the
+	// last Reset (this scanner sends a suffix; Dev then waits longer
+	// before a silence ends a frame).
+	suffixSeen bool
 	skip    int64 // > 0: discarding an over-long frame; bytes discarded so far
 	last    time.Time
 	stats   FramerStats
@@ -62,6 +66,7 @@ func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
 				f.add(p)
 				return
 			}
+			f.suffixSeen = true
 			f.add(p[:i])
 			f.finish(emit)
 			p = p[i+1:]
@@ -141,7 +146,7 @@ func (f *Framer) Reset() int64 {
 		f.stats.Partial++
 		f.o.Logger.Info("scanner: unterminated frame discarded", "bytes", n)
 	}
-	f.buf, f.cr, f.skip = f.buf[:0], false, 0
+	f.buf, f.cr, f.skip, f.suffixSeen = f.buf[:0], false, 0, false
 	return n
 }
 

@@ -19,7 +19,10 @@ type Terminator int
 const (
 	// Auto: CR, LF, CRLF and LF-CR all end a frame (the empty frames
 	// between them are dropped), and so does a silence of IdleGap, for
-	// scanners that send no suffix. Leading and trailing whitespace and
+	// scanners that send no suffix. Once a connection's scanner has
+	// sent a suffix, Dev waits 2 s of silence (or IdleGap, if longer)
+	// before it ends a frame without one: a busy line cannot cut a pass
+	// in two. Leading and trailing whitespace and
 	// control characters (a Tab suffix, a stray LF) are trimmed before
 	// the AIM identifier is looked for.
 	Auto Terminator = iota

@@ -163,3 +163,41 @@ func TestDevChunkedBelowGap(t *testing.T) {
 		})
 	}
 }
+
+// TestDevAutoLearnsSuffix: on a connection whose scanner has sent a
+// suffix, a pause longer than the 50 ms idle gap (a busy line) does not
+// cut a pass in two; a frame whose suffix is missing still ends, after
+// 2 s. A new connection starts afresh: its suffix-less scans end at the
+// idle gap.
+func TestDevAutoLearnsSuffix(t *testing.T) {
+	sim := newSim(t)
+	d := start(t, Opts{Path: sim.Path()})
+	waitEvent(t, d, Connected)
+	write(t, sim, []byte("HC1:FIRST\r\n"))
+	if f := nextFrame(t, d); string(f.Data) != "HC1:FIRST" {
+		t.Fatalf("got %q", f.Data)
+	}
+	write(t, sim, []byte("HC1:SEC"))
+	time.Sleep(300 * time.Millisecond)
+	write(t, sim, []byte("OND\r"))
+	if f := nextFrame(t, d); string(f.Data) != "HC1:SECOND" {
+		t.Fatalf("a 300 ms pause on a suffixed line: got %q, want HC1:SECOND", f.Data)
+	}
+	write(t, sim, []byte("HC1:LOST-SUFFIX"))
+	t0 := time.Now()
+	if f := nextFrame(t, d); string(f.Data) != "HC1:LOST-SUFFIX" || time.Since(t0) < suffixedGap/2 {
+		t.Fatalf("got %q after %v; want HC1:LOST-SUFFIX after about %v", f.Data, time.Since(t0), suffixedGap)
+	}
+	// Another scanner: the learning is forgotten.
+	sim.Unplug()
+	waitEvent(t, d, Disconnected)
+	if err := sim.Plug(); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, d, Connected)
+	write(t, sim, []byte("HC1:NO-SUFFIX"))
+	t0 = time.Now()
+	if f := nextFrame(t, d); string(f.Data) != "HC1:NO-SUFFIX" || time.Since(t0) >= suffixedGap {
+		t.Fatalf("got %q after %v; want HC1:NO-SUFFIX after about %v", f.Data, time.Since(t0), DefaultIdleGap)
+	}
+}

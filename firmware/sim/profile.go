@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -85,8 +86,12 @@ func Encode(name, payload string) ([]byte, bool, error) {
 
 // scanVia returns the function the page's profile picker calls: the
 // payload as profile's scanner sends it, into the serial line or the
-// keyboard stand-in.
+// keyboard stand-in. Picking another serial profile is plugging in
+// another scanner: the serial pty is replugged, so the driver meets it
+// afresh (it learns, per connection, whether the scanner sends a suffix).
 func (s *Sim) scanVia() web.SimScanner {
+	var mu sync.Mutex
+	last := ""
 	return web.SimScanner{
 		Profiles: func() []web.ScanProfile {
 			out := make([]web.ScanProfile, len(Profiles))
@@ -100,11 +105,19 @@ func (s *Sim) scanVia() web.SimScanner {
 			if err != nil {
 				return err
 			}
-			dst := s.Scanner
 			if kbd {
-				dst = s.Keyboard
+				_, err = s.Keyboard.Write(b)
+				return err
 			}
-			_, err = dst.Write(b)
+			mu.Lock()
+			defer mu.Unlock()
+			if profile != last {
+				if err := s.Scanner.Plug(); err != nil {
+					return err
+				}
+				last = profile
+			}
+			_, err = s.Scanner.Write(b)
 			return err
 		},
 	}
