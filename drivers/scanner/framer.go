@@ -27,9 +27,9 @@ type Framer struct {
 	// last Reset (this scanner sends a suffix; Dev then waits longer
 	// before a silence ends a frame).
 	suffixSeen bool
-	skip    int64 // > 0: discarding an over-long frame; bytes discarded so far
-	last    time.Time
-	stats   FramerStats
+	skip       int64 // > 0: discarding an over-long frame; bytes discarded so far
+	last       time.Time
+	stats      FramerStats
 }
 
 // FramerStats counts what a Framer did.
