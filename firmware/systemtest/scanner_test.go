@@ -129,7 +129,8 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	if dev == "" {
 		s.fatalf(t, "kioskd's scanner state names no input device: %q", state)
 	}
-	if fds := v.sh(t, "ls -l /proc/"+p["MainPID"]+"/fd"); !strings.Contains(fds, dev) {
+	// (ls fails on a descriptor closed while it lists them: ignored.)
+	if fds := v.sh(t, "ls -l /proc/"+p["MainPID"]+"/fd 2>/dev/null; true"); !strings.Contains(fds, dev) {
 		s.errorf(t, "kioskd does not hold %s open:\n%s", dev, fds)
 	}
 	// Another reader of the keyboard, started before the typing: the
@@ -152,17 +153,25 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	if got != 0 {
 		s.errorf(t, "another reader of %s got %d bytes of events while kioskd held it: the grab leaks", dev, got)
 	}
+	// Nor did the console: tty1's login prompt (getty) would echo them.
+	console := v.sh(t, "cat /dev/vcs1")
+	for _, mark := range []string{"HC1:", "HKSARG", "shc:/"} {
+		if strings.Contains(console, mark) {
+			s.errorf(t, "the console (tty1) shows %q: typed passes reached it", mark)
+		}
+	}
 	if q := v.show(t, "kioskd.service", "MainPID", "NRestarts"); q["MainPID"] != p["MainPID"] || q["NRestarts"] != p["NRestarts"] {
 		s.errorf(t, "kioskd across the keyboard's plug-in: before %v, after %v; want the same process", p, q)
 	}
-	s.logf(t, "check 8: a USB keyboard-mode scanner (usb-kbd) plugged in: taken after %.1fs (%s); %d passes typed through QMP (%.0fs of typing) judged; another reader of %s got nothing (grabbed)",
+	s.logf(t, "check 8: a USB keyboard-mode scanner (usb-kbd) plugged in: taken after %.1fs (%s); %d passes typed through QMP (%.0fs of typing) judged; another reader of %s and the console (tty1) got nothing (grabbed)",
 		up.Seconds(), state, len(keyboardSamples), typed.Seconds(), dev)
 
 	// The configuration back; the keyboard, now nobody's, reaches another
 	// reader (which shows the reader above would have seen a leak).
 	restore()
 	ctl := startReader(t, v, dev, "/run/vk-control")
-	if _, err := v.qmp.typeText("a"); err != nil {
+	const probe = "qzqzq"
+	if _, err := v.qmp.typeText(probe); err != nil {
 		s.fatalf(t, "%v", err)
 	}
 	var seen int
@@ -171,14 +180,21 @@ func (s *system) checkAnyScanner(t *testing.T) {
 		return seen > 0, fmt.Sprintf("%d bytes", seen)
 	})
 	stopReader(t, v, ctl, "/run/vk-control")
+	onConsole := "the console probe was not run (no getty on tty1)"
+	if strings.TrimSpace(v.sh(t, "systemctl is-active getty@tty1.service || true")) == "active" {
+		v.waitFor(t, "an ungrabbed keyboard to reach the console", time.Minute, func() (bool, string) {
+			return strings.Contains(v.sh(t, "cat /dev/vcs1"), probe), "not on tty1 yet"
+		})
+		onConsole = "and tty1's login prompt"
+	}
 	if err := v.qmp.do("device_del", map[string]any{"id": "scankbd"}); err != nil {
 		s.fatalf(t, "%v", err)
 	}
 	if err := v.qmp.waitDeviceDeleted("scankbd", 2*time.Minute); err != nil {
 		s.fatalf(t, "%v", err)
 	}
-	s.logf(t, "check 8: configuration restored (kioskd back on /dev/ttyS1); the released keyboard reached another reader (%d bytes): the probe sees leaks; %.0fs in all",
-		seen, time.Since(started).Seconds())
+	s.logf(t, "check 8: configuration restored (kioskd back on /dev/ttyS1); the released keyboard reached another reader (%d bytes) %s: the probes see leaks; %.0fs in all",
+		seen, onConsole, time.Since(started).Seconds())
 }
 
 // startReader starts `cat` on an input device in the guest, writing to
