@@ -181,6 +181,13 @@ func (d *Dev) feed(p []byte, at time.Time) {
 	if !d.opts.Terminator.gapEnds() {
 		return
 	}
+	if d.framer.Pending() == 0 {
+		// Nothing waits for the gap (the suffix ended the frame).
+		if d.timer != nil {
+			d.timer.Stop()
+		}
+		return
+	}
 	d.lastFeed = at
 	gap := d.gap()
 	if d.timer == nil {
