@@ -2,6 +2,7 @@ package systemtest
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,17 +133,35 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	// grab must leave it nothing (nor the console's keyboard handler).
 	leak := startReader(t, v, dev, "/run/vk-leak")
 	var typed time.Duration
+	retyped := 0
 	for _, name := range keyboardSamples {
 		smp := sampleByName(t, s.stick.Set, name)
-		v.expectVerdictBy(t, smp, func() {
+		pause := typePause
+		for try := 1; ; try++ {
+			before := v.status(t).Today
+			logAt := fileSize(v.qemuLog())
 			t0 := time.Now()
-			n, err := v.qmp.typeText(smp.Payload + "\r")
+			n, err := v.qmp.typeText(smp.Payload+"\r", pause)
 			if err != nil {
 				s.fatalf(t, "typing %s: %v", name, err)
 			}
 			typed += time.Since(t0)
 			t.Logf("%s: %d characters typed as %d key events in %.1fs", name, len(smp.Payload)+1, n, time.Since(t0).Seconds())
-		})
+			after, _ := v.waitVerdict(t, smp, before)
+			want := v.afterVerdict(t, smp, before)
+			if after == want {
+				break
+			}
+			// QEMU's keyboard drops keys when the guest, starved of CPU
+			// on a loaded host, takes them slower than they are typed;
+			// it says so. Only then is the pass typed again, slower.
+			if dropped := strings.Contains(readFrom(v.qemuLog(), logAt), "hid_kbd_queue_full"); !dropped || try == 3 {
+				s.fatalf(t, "%s (want %s) typed on the keyboard: counters went from %v to %v; want %v (QEMU dropped keys: %v)", name, smp.Expect, before, after, want, dropped)
+			}
+			retyped++
+			pause *= 3
+			t.Logf("%s: QEMU's keyboard queue overflowed (hid_kbd_queue_full) and dropped keys; typing it again with %v pauses", name, pause)
+		}
 	}
 	got := stopReader(t, v, leak, "/run/vk-leak")
 	if got != 0 {
@@ -158,15 +177,15 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	if q := v.show(t, "kioskd.service", "MainPID", "NRestarts"); q["MainPID"] != p["MainPID"] || q["NRestarts"] != p["NRestarts"] {
 		s.errorf(t, "kioskd across the keyboard's plug-in: before %v, after %v; want the same process", p, q)
 	}
-	s.logf(t, "check 8: a USB keyboard-mode scanner (usb-kbd) plugged in: taken after %.1fs (%s); %d passes typed through QMP (%.0fs of typing) judged; another reader of %s and the console (tty1) got nothing (grabbed)",
-		up.Seconds(), state, len(keyboardSamples), typed.Seconds(), dev)
+	s.logf(t, "check 8: a USB keyboard-mode scanner (usb-kbd) plugged in: taken after %.1fs (%s); %d passes typed through QMP (%.0fs of typing; %d typed again after QEMU dropped keys) judged; another reader of %s and the console (tty1) got nothing (grabbed)",
+		up.Seconds(), state, len(keyboardSamples), typed.Seconds(), retyped, dev)
 
 	// The configuration back; the keyboard, now nobody's, reaches another
 	// reader (which shows the reader above would have seen a leak).
 	restore()
 	ctl := startReader(t, v, dev, "/run/vk-control")
 	const probe = "qzqzq"
-	if _, err := v.qmp.typeText(probe); err != nil {
+	if _, err := v.qmp.typeText(probe, typePause); err != nil {
 		s.fatalf(t, "%v", err)
 	}
 	var seen int
@@ -190,6 +209,24 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	}
 	s.logf(t, "check 8: configuration restored (kioskd back on /dev/ttyS1); the released keyboard reached another reader (%d bytes) %s: the probes see leaks; %.0fs in all",
 		seen, onConsole, time.Since(started).Seconds())
+}
+
+// fileSize is the size of the file at p, 0 if absent.
+func fileSize(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// readFrom returns the file at p from offset on.
+func readFrom(p string, offset int64) string {
+	b, err := os.ReadFile(p)
+	if err != nil || int64(len(b)) < offset {
+		return ""
+	}
+	return string(b[offset:])
 }
 
 // startReader starts `cat` on an input device in the guest, writing to
@@ -273,7 +310,7 @@ func keyEvents(text string) ([]keyEvent, error) {
 // typeText types text on the USB keyboard (QMP input-send-event; without
 // a device the events go to the most recently plugged keyboard) and
 // returns how many key events it sent.
-func (q *qmp) typeText(text string) (int, error) {
+func (q *qmp) typeText(text string, pause time.Duration) (int, error) {
 	evs, err := keyEvents(text)
 	if err != nil {
 		return 0, err
@@ -282,7 +319,7 @@ func (q *qmp) typeText(text string) (int, error) {
 		if err := q.do("input-send-event", map[string]any{"events": evs[i:min(i+typeBatch, len(evs))]}); err != nil {
 			return i, err
 		}
-		time.Sleep(typePause)
+		time.Sleep(pause)
 	}
 	return len(evs), nil
 }

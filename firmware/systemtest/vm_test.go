@@ -82,9 +82,15 @@ func (m *machine) qemuArgs(n int) []string {
 		"-chardev", "socket,id=scan,path=" + sock("scan.sock"),
 		"-device", "pci-serial,chardev=scan,id=scanner",
 		"-device", "qemu-xhci,id=xhci",
+		// QEMU's USB keyboard says when its queue drops a key (check 8).
+		"-trace", "hid_kbd_queue_full",
 		"-chardev", "socket,id=usbscan,path=" + sock("usbscan.sock"),
 	}
 }
+
+// qemuLog is the boot's QEMU output: errors, and the trace events
+// qemuArgs enables.
+func (v *vm) qemuLog() string { return filepath.Join(v.m.dir, fmt.Sprintf("qemu-%d.log", v.n)) }
 
 func (m *machine) consolePath(n int) string {
 	return filepath.Join(m.dir, fmt.Sprintf("console-%d.log", n))
@@ -126,7 +132,7 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	defer ls.Close()
 	defer lu.Close()
 
-	qlog, err := os.Create(filepath.Join(m.dir, fmt.Sprintf("qemu-%d.log", v.n)))
+	qlog, err := os.Create(v.qemuLog())
 	if err != nil {
 		v.m.rec.fatalf(t, "%v", err)
 	}
