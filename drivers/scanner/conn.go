@@ -145,6 +145,18 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 		t0 := time.Now()
 		n, err := c.port.Read(d.buf)
 		t1 := time.Now()
+		if ep, ok := c.port.(*evdevPort); ok {
+			if k := ep.takeDropped(); k > 0 {
+				// The kernel dropped key events: what is held of the
+				// scan being typed is maimed.
+				d.fmu.Lock()
+				held := d.framer.Pending()
+				d.framer.Reset()
+				d.fmu.Unlock()
+				d.keysDropped.Add(k)
+				d.log.Warn("scanner: the kernel dropped key events; the scan being typed is discarded", "held_bytes", held)
+			}
+		}
 		if n > 0 {
 			instant = 0
 			d.feed(d.buf[:n], t1)

@@ -45,6 +45,7 @@ type Dev struct {
 	timer    *time.Timer
 
 	dropped     atomic.Uint64
+	keysDropped atomic.Uint64
 	connects    atomic.Uint64
 	disconnects atomic.Uint64
 }
@@ -55,6 +56,7 @@ var _ io.Writer = (*Dev)(nil)
 type Stats struct {
 	FramerStats        // Frames counts every frame read, Dropped ones too
 	Dropped     uint64 // frames dropped, oldest first, because Frames was full
+	KeysDropped uint64 // times the kernel dropped a keyboard's events (its scan was discarded)
 	Connects    uint64 // successful opens
 	Disconnects uint64 // connections lost
 }
@@ -116,6 +118,7 @@ func (d *Dev) Stats() Stats {
 	return Stats{
 		FramerStats: fs,
 		Dropped:     d.dropped.Load(),
+		KeysDropped: d.keysDropped.Load(),
 		Connects:    d.connects.Load(),
 		Disconnects: d.disconnects.Load(),
 	}

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,7 +17,10 @@ import (
 
 // Linux input ABI (linux/input.h).
 const (
-	evKey = 0x01
+	evSyn      = 0x00
+	synReport  = 0
+	synDropped = 3
+	evKey      = 0x01
 	// eviocgrab is EVIOCGRAB, _IOW('E', 0x90, int): the caller becomes
 	// the device's only reader, so the keys reach neither the console
 	// nor any other program.
@@ -41,6 +45,13 @@ type evdevPort struct {
 	raw     []byte // read buffer
 	part    []byte // the start of an event split between reads (stand-ins only)
 	grabbed bool
+	// After the kernel dropped events (SYN_DROPPED: kioskd read too
+	// late), the scan being typed has lost keys: everything up to its
+	// end (Enter, Tab, or a quiet read timeout) is discarded rather than
+	// delivered maimed, and Dev is told (dropped) to discard what it
+	// holds of it.
+	skipping bool
+	dropped  uint64
 }
 
 // openEvdev opens path, grabs it (EVIOCGRAB) and returns the port. A
@@ -84,6 +95,11 @@ func (p *evdevPort) Read(b []byte) (int, error) {
 	max := min(len(p.raw), len(b)/8*eventSize)
 	n, err := p.f.Read(p.raw[len(p.part):max])
 	if errors.Is(err, os.ErrDeadlineExceeded) {
+		if p.skipping {
+			// Quiet: the maimed scan is over, and no key is held.
+			p.skipping = false
+			p.dec.Reset()
+		}
 		return 0, io.EOF
 	}
 	if n == 0 && err == nil {
@@ -96,7 +112,21 @@ func (p *evdevPort) Read(b []byte) (int, error) {
 		typ := binary.NativeEndian.Uint16(data[eventSize-8:])
 		code := binary.NativeEndian.Uint16(data[eventSize-6:])
 		value := int32(binary.NativeEndian.Uint32(data[eventSize-4:]))
-		if typ == evKey {
+		switch {
+		case typ == evSyn && code == synDropped:
+			p.skipping = true
+			p.dropped++
+			out = out[:0] // the scan these belong to has lost keys
+		case typ == evKey && p.skipping:
+			before := len(out)
+			out = p.dec.Key(out, code, value)
+			if i := bytes.IndexAny(out[before:], "\r\t"); i >= 0 {
+				p.skipping = false // the maimed scan ended here
+				out = append(out[:before], out[before+i+1:]...)
+			} else {
+				out = out[:before]
+			}
+		case typ == evKey:
 			out = p.dec.Key(out, code, value)
 		}
 		data = data[eventSize:]
@@ -106,6 +136,14 @@ func (p *evdevPort) Read(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(out), nil
+}
+
+// takeDropped returns how many times events were dropped since the last
+// call.
+func (p *evdevPort) takeDropped() uint64 {
+	n := p.dropped
+	p.dropped = 0
+	return n
 }
 
 // Write refuses: a keyboard takes no commands.

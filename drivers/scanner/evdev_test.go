@@ -70,3 +70,30 @@ func TestDevKeyboardUnplug(t *testing.T) {
 		t.Errorf("after replug: got %q", f.Data)
 	}
 }
+
+// TestDevKeyboardDroppedEvents: when the kernel drops a slow reader's
+// events (SYN_DROPPED), the scan being typed has lost keys: it is
+// discarded whole, never delivered maimed, and the next scan reads.
+func TestDevKeyboardDroppedEvents(t *testing.T) {
+	for _, split := range []bool{false, true} {
+		sim := newSim(t)
+		d := start(t, Opts{Path: EvdevPrefix + sim.Path(), FrameOpts: FrameOpts{StripAIM: true}})
+		waitEvent(t, d, Connected)
+		now := time.Now()
+		head, _ := ptysim.KeyEvents(keymap.US, "]Q1HC1:FIRST-HALF", now)
+		tail, _ := ptysim.KeyEvents(keymap.US, "SECOND-HALF\r", now)
+		next, _ := ptysim.KeyEvents(keymap.US, "HC1:NEXT\r", now)
+		write(t, sim, head)
+		if split {
+			time.Sleep(30 * time.Millisecond) // the head read apart, before the drop
+		}
+		write(t, sim, append(ptysim.InputEvent(0, 3, 0, now), tail...)) // EV_SYN SYN_DROPPED
+		write(t, sim, next)
+		if f := nextFrame(t, d); string(f.Data) != "HC1:NEXT" {
+			t.Errorf("split %v: got %q, want the maimed scan discarded and HC1:NEXT", split, f.Data)
+		}
+		if st := d.Stats(); st.KeysDropped != 1 {
+			t.Errorf("split %v: KeysDropped %d, want 1", split, st.KeysDropped)
+		}
+	}
+}

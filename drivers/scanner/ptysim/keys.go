@@ -20,6 +20,24 @@ const (
 // eventSize is sizeof(struct input_event) on this machine.
 var eventSize = 2*strconv.IntSize/8 + 8
 
+// InputEvent encodes one struct input_event as this machine's kernel
+// lays it out: a timeval, type, code, value.
+func InputEvent(typ, code uint16, value int32, at time.Time) []byte {
+	b := make([]byte, eventSize)
+	sec, usec := at.Unix(), int64(at.Nanosecond()/1000)
+	if eventSize/2-4 == 8 { // a timeval of two 64-bit longs
+		binary.NativeEndian.PutUint64(b[0:], uint64(sec))
+		binary.NativeEndian.PutUint64(b[8:], uint64(usec))
+	} else {
+		binary.NativeEndian.PutUint32(b[0:], uint32(sec))
+		binary.NativeEndian.PutUint32(b[4:], uint32(usec))
+	}
+	binary.NativeEndian.PutUint16(b[eventSize-8:], typ)
+	binary.NativeEndian.PutUint16(b[eventSize-6:], code)
+	binary.NativeEndian.PutUint32(b[eventSize-4:], uint32(value))
+	return b
+}
+
 // KeyEvents encodes text as the input events a keyboard-mode scanner set
 // to layout l makes the kernel report: per key press and release an
 // EV_MSC MSC_SCAN, the EV_KEY and a SYN_REPORT, with Shift and AltGr
@@ -31,22 +49,7 @@ func KeyEvents(l *keymap.Layout, text string, at time.Time) ([]byte, error) {
 		return nil, err
 	}
 	var out []byte
-	ev := func(typ, code uint16, value int32) {
-		b := make([]byte, eventSize)
-		w := eventSize/2 - 4 // bytes of one timeval field
-		sec, usec := at.Unix(), int64(at.Nanosecond()/1000)
-		if w == 8 {
-			binary.NativeEndian.PutUint64(b[0:], uint64(sec))
-			binary.NativeEndian.PutUint64(b[8:], uint64(usec))
-		} else {
-			binary.NativeEndian.PutUint32(b[0:], uint32(sec))
-			binary.NativeEndian.PutUint32(b[4:], uint32(usec))
-		}
-		binary.NativeEndian.PutUint16(b[eventSize-8:], typ)
-		binary.NativeEndian.PutUint16(b[eventSize-6:], code)
-		binary.NativeEndian.PutUint32(b[eventSize-4:], uint32(value))
-		out = append(out, b...)
-	}
+	ev := func(typ, code uint16, value int32) { out = append(out, InputEvent(typ, code, value, at)...) }
 	key := func(code uint16, down bool) {
 		v := int32(0)
 		if down {
