@@ -213,7 +213,8 @@ func (d *Dev) feed(p []byte, at time.Time) {
 // connection's scanner has shown that it sends a suffix: only a frame
 // whose suffix was lost waits for it, and a slow or busy line (a loaded
 // machine, a stalled virtual one) cannot cut a pass in two.
-const suffixedGap = 2 * time.Second
+// (A variable for tests.)
+var suffixedGap = 10 * time.Second
 
 // gap is the silence that ends the pending frame now. Callers hold fmu.
 func (d *Dev) gap() time.Duration {

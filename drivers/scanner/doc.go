@@ -35,7 +35,7 @@
 // Tab suffix, a stray LF) are trimmed before the AIM identifier is looked
 // for. A frame that ends with a suffix is delivered at once; only a
 // suffix-less one waits for the gap. Once a connection's scanner has sent
-// a suffix, the gap that ends a frame whose suffix went missing is 2 s, so
+// a suffix, the gap that ends a frame whose suffix went missing is 10 s, so
 // that a busy machine or line cannot cut a pass in two. Explicit CR, LF, CRLF, Idle and Tab
 // deliver the bytes between terminators untouched, for odd cases.
 //

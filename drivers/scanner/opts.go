@@ -20,7 +20,7 @@ const (
 	// Auto: CR, LF, CRLF and LF-CR all end a frame (the empty frames
 	// between them are dropped), and so does a silence of IdleGap, for
 	// scanners that send no suffix. Once a connection's scanner has
-	// sent a suffix, Dev waits 2 s of silence (or IdleGap, if longer)
+	// sent a suffix, Dev waits 10 s of silence (or IdleGap, if longer)
 	// before it ends a frame without one: a busy line cannot cut a pass
 	// in two. Leading and trailing whitespace and
 	// control characters (a Tab suffix, a stray LF) are trimmed before

@@ -167,9 +167,11 @@ func TestDevChunkedBelowGap(t *testing.T) {
 // TestDevAutoLearnsSuffix: on a connection whose scanner has sent a
 // suffix, a pause longer than the 50 ms idle gap (a busy line) does not
 // cut a pass in two; a frame whose suffix is missing still ends, after
-// 2 s. A new connection starts afresh: its suffix-less scans end at the
+// suffixedGap (10 s; 1 s here). A new connection starts afresh: its suffix-less scans end at the
 // idle gap.
 func TestDevAutoLearnsSuffix(t *testing.T) {
+	defer func(g time.Duration) { suffixedGap = g }(suffixedGap)
+	suffixedGap = time.Second
 	sim := newSim(t)
 	d := start(t, Opts{Path: sim.Path()})
 	waitEvent(t, d, Connected)
