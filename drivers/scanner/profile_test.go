@@ -137,12 +137,14 @@ func TestDevChunkedBelowGap(t *testing.T) {
 					scan := "]Q1" + payload + suffix
 					for try := 1; ; try++ {
 						var longest time.Duration
-						last := time.Now()
+						var last time.Time
 						for i := 0; i < len(scan); i += 17 {
+							if i > 0 {
+								longest = max(longest, time.Since(last)) // since the last chunk was written
+							}
 							write(t, sim, []byte(scan[i:min(i+17, len(scan))]))
-							longest = max(longest, time.Since(last))
-							time.Sleep(pause)
 							last = time.Now()
+							time.Sleep(pause)
 						}
 						if longest >= gap/2 && try < 5 {
 							t.Logf("pass %d: a pause of %v on this loaded machine; sending again", round+1, longest)
