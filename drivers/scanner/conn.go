@@ -96,7 +96,7 @@ func (d *Dev) open() (*conn, error) {
 	}
 	c := &conn{path: fd.Path, kind: fd.Kind, why: fd.Why, info: info}
 	if fd.Kind == Keyboard {
-		p, err := openEvdev(fd.Path, d.opts.Keymap)
+		p, err := openEvdev(fd.Path, d.opts.Keymap, min(readTimeout, d.opts.IdleGap))
 		if err != nil {
 			return nil, err
 		}
@@ -132,15 +132,16 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 	defer func() {
 		d.fmu.Lock()
 		d.live = false
-		if d.timer != nil {
-			d.timer.Stop()
-		}
 		d.framer.Reset()
 		d.fmu.Unlock()
 	}()
 
 	instant := 0
 	checked := time.Now()
+	wait := readTimeout // how long a quiet read lasts
+	if ep, ok := c.port.(*evdevPort); ok {
+		wait = ep.wait
+	}
 	for ctx.Err() == nil {
 		t0 := time.Now()
 		n, err := c.port.Read(d.buf)
@@ -160,11 +161,13 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 		if n > 0 {
 			instant = 0
 			d.feed(d.buf[:n], t1)
+		} else {
+			d.quiet(t1)
 		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
-			if n > 0 || t1.Sub(t0) >= readTimeout/2 {
+			if n > 0 || t1.Sub(t0) >= wait/2 {
 				instant = 0 // a read timeout: the line is quiet
 				break
 			}
@@ -184,36 +187,35 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 	return ""
 }
 
-// feed frames bytes just read and, when framing on silence, (re)arms the
-// gap timer.
+// feed frames bytes just read.
 func (d *Dev) feed(p []byte, at time.Time) {
 	d.fmu.Lock()
 	defer d.fmu.Unlock()
 	d.framer.Feed(p, at, d.deliver)
+	d.lastFeed = at
+}
+
+// quiet runs after a read that returned nothing: when the line has been
+// silent for the gap since the last bytes, the pending frame is complete.
+// The reader decides, not a timer: a reader kept off the CPU for a while
+// (a loaded machine) then finds the bytes that came meanwhile before it
+// looks at the clock, so it never ends a pass in the middle.
+func (d *Dev) quiet(at time.Time) {
 	if !d.opts.Terminator.gapEnds() {
 		return
 	}
-	if d.framer.Pending() == 0 {
-		// Nothing waits for the gap (the suffix ended the frame).
-		if d.timer != nil {
-			d.timer.Stop()
-		}
-		return
-	}
-	d.lastFeed = at
-	gap := d.gap()
-	if d.timer == nil {
-		d.timer = time.AfterFunc(gap, d.gapElapsed)
-	} else {
-		d.timer.Reset(gap)
+	d.fmu.Lock()
+	defer d.fmu.Unlock()
+	if d.framer.Pending() > 0 && at.Sub(d.lastFeed) >= d.gap() {
+		d.framer.Flush(d.deliver)
 	}
 }
 
 // suffixedGap is the silence that ends a frame, with Auto, once this
 // connection's scanner has shown that it sends a suffix: only a frame
-// whose suffix was lost waits for it, and a slow or busy line (a loaded
-// machine, a stalled virtual one) cannot cut a pass in two.
-// (A variable for tests.)
+// whose suffix was lost waits for it, and a slow or stalled line (a busy
+// machine, a virtual one) cannot cut a pass in two. (A variable for
+// tests.)
 var suffixedGap = 10 * time.Second
 
 // gap is the silence that ends the pending frame now. Callers hold fmu.
@@ -222,17 +224,6 @@ func (d *Dev) gap() time.Duration {
 		return max(d.opts.IdleGap, suffixedGap)
 	}
 	return d.opts.IdleGap
-}
-
-// gapElapsed runs on the gap timer: the line has been quiet, so the
-// pending frame is complete.
-func (d *Dev) gapElapsed() {
-	d.fmu.Lock()
-	defer d.fmu.Unlock()
-	if !d.live || time.Since(d.lastFeed) < d.gap() {
-		return // stopped, or bytes came since: feed re-armed the timer
-	}
-	d.framer.Flush(d.deliver)
 }
 
 // gone reports why the device of c is no longer at its path, or "".

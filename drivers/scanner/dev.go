@@ -38,11 +38,10 @@ type Dev struct {
 	cancel    context.CancelFunc
 	kind      Kind // of the current (or last) connection
 
-	fmu      sync.Mutex // guards the framer and the idle timer
+	fmu      sync.Mutex // guards the framer
 	framer   *Framer
 	live     bool      // a connection is being read
-	lastFeed time.Time // Idle: when bytes last arrived
-	timer    *time.Timer
+	lastFeed time.Time // when bytes last arrived
 
 	dropped     atomic.Uint64
 	keysDropped atomic.Uint64

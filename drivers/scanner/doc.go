@@ -34,7 +34,12 @@
 // suffix, and leading and trailing whitespace and control characters (a
 // Tab suffix, a stray LF) are trimmed before the AIM identifier is looked
 // for. A frame that ends with a suffix is delivered at once; only a
-// suffix-less one waits for the gap. Once a connection's scanner has sent
+// suffix-less one waits for the gap, which the reader itself times at
+// each quiet read (every 100 ms on a serial port, every IdleGap on a
+// keyboard): a reader kept off the CPU for a while finds the bytes that
+// came meanwhile before it looks at the clock, so a busy machine never
+// ends a pass in the middle. A suffix-less frame is thus delivered 50 to
+// 100 ms after its last byte on a serial port. Once a connection's scanner has sent
 // a suffix, the gap that ends a frame whose suffix went missing is 10 s, so
 // that a busy machine or line cannot cut a pass in two. Explicit CR, LF, CRLF, Idle and Tab
 // deliver the bytes between terminators untouched, for odd cases.

@@ -45,6 +45,7 @@ type evdevPort struct {
 	raw     []byte // read buffer
 	part    []byte // the start of an event split between reads (stand-ins only)
 	grabbed bool
+	wait    time.Duration // how long a read waits for events: the idle gap, at most readTimeout
 	// After the kernel dropped events (SYN_DROPPED: kioskd read too
 	// late), the scan being typed has lost keys: everything up to its
 	// end (Enter, Tab, or a quiet read timeout) is discarded rather than
@@ -58,12 +59,12 @@ type evdevPort struct {
 // device another program has grabbed is refused (EBUSY). A stand-in that
 // is not an input device (a pty in tests and `make run`) cannot be
 // grabbed and is read anyway.
-func openEvdev(path string, l *keymap.Layout) (*evdevPort, error) {
+func openEvdev(path string, l *keymap.Layout, wait time.Duration) (*evdevPort, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	p := &evdevPort{f: f, dec: keymap.NewDecoder(l), raw: make([]byte, 64*eventSize)}
+	p := &evdevPort{f: f, dec: keymap.NewDecoder(l), raw: make([]byte, 64*eventSize), wait: wait}
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
@@ -86,12 +87,12 @@ func openEvdev(path string, l *keymap.Layout) (*evdevPort, error) {
 	return p, nil
 }
 
-// Read reads key events for up to readTimeout and writes the text they
+// Read reads key events for up to p.wait and writes the text they
 // typed into b, which must hold at least 8 bytes per event read (a dead
 // accent and a character; the driver's 4 KiB buffer holds 64 events'
 // worth many times over).
 func (p *evdevPort) Read(b []byte) (int, error) {
-	p.f.SetReadDeadline(time.Now().Add(readTimeout))
+	p.f.SetReadDeadline(time.Now().Add(p.wait))
 	max := min(len(p.raw), len(b)/8*eventSize)
 	n, err := p.f.Read(p.raw[len(p.part):max])
 	if errors.Is(err, os.ErrDeadlineExceeded) {

@@ -77,7 +77,8 @@ func TestDevKeyboardUnplug(t *testing.T) {
 func TestDevKeyboardDroppedEvents(t *testing.T) {
 	for _, split := range []bool{false, true} {
 		sim := newSim(t)
-		d := start(t, Opts{Path: EvdevPrefix + sim.Path(), FrameOpts: FrameOpts{StripAIM: true}})
+		// The longest gap: the head, read apart, must not end as a frame.
+		d := start(t, Opts{Path: EvdevPrefix + sim.Path(), FrameOpts: FrameOpts{StripAIM: true, IdleGap: 2 * time.Second}})
 		waitEvent(t, d, Connected)
 		now := time.Now()
 		head, _ := ptysim.KeyEvents(keymap.US, "]Q1HC1:FIRST-HALF", now)
