@@ -138,10 +138,15 @@ func (s *system) checkAnyScanner(t *testing.T) {
 		smp := sampleByName(t, s.stick.Set, name)
 		pause := typePause
 		for try := 1; ; try++ {
-			// An Enter alone first: it ends whatever an earlier try left
-			// (a pass whose Enter was lost) and shows kioskd that this
-			// keyboard ends its scans (it then waits 10 s, not the
-			// 2 s idle gap, before a silence ends one: the guest stalls).
+			// Every key released, then an Enter alone: a key whose
+			// release QEMU dropped stays held in its keyboard's state
+			// (and a held key typed again types nothing); the Enter ends
+			// whatever an earlier try left and shows kioskd that this
+			// keyboard ends its scans (it then waits 10 s, not the 2 s
+			// idle gap, before a silence ends one: the guest stalls).
+			if err := v.qmp.releaseAll(pause); err != nil {
+				s.fatalf(t, "%v", err)
+			}
 			if _, err := v.qmp.typeText("\r", pause); err != nil {
 				s.fatalf(t, "%v", err)
 			}
@@ -352,6 +357,21 @@ func keyEvents(text string) ([]keyEvent, error) {
 		add(keymap.KeyLeftShift, false)
 	}
 	return evs, nil
+}
+
+// releaseAll sends a release of every key typeText presses.
+func (q *qmp) releaseAll(pause time.Duration) error {
+	var evs []keyEvent
+	for _, name := range qcodes {
+		evs = append(evs, keyEvent{"type": "key", "data": keyEvent{"down": false, "key": keyEvent{"type": "qcode", "data": name}}})
+	}
+	for i := 0; i < len(evs); i += typeBatch {
+		if err := q.do("input-send-event", map[string]any{"events": evs[i:min(i+typeBatch, len(evs))]}); err != nil {
+			return err
+		}
+		time.Sleep(pause)
+	}
+	return nil
 }
 
 // typeText types text on the USB keyboard (QMP input-send-event; without
