@@ -309,11 +309,13 @@ var qcodes = map[uint16]string{
 
 // Typing pace: QEMU's USB keyboard queues 16 key events, drops the rest,
 // and hands the guest one per interrupt transfer (every millisecond with
-// usbhid.kbpoll=1), so events go in small batches: about 200 a second,
-// a fifth of what the guest takes.
+// usbhid.kbpoll=1), so events go in small batches: about 100 a second, a
+// tenth of what an idle guest takes (a guest starved of CPU on a loaded
+// host takes fewer: QEMU then reports the overflow, and the pass is typed
+// again, slower).
 const (
 	typeBatch = 6
-	typePause = 30 * time.Millisecond
+	typePause = 60 * time.Millisecond
 )
 
 // keyEvent is one event of QMP's input-send-event.
