@@ -108,6 +108,7 @@ install: ## install binaries from $(BIN), units, udev rules, users and config in
 	install -D -m 0644 systemd/venuekiosk.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/venuekiosk.conf
 	install -D -m 0644 systemd/venuekiosk.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/venuekiosk.conf
 	install -D -m 0644 systemd/99-venuekiosk.rules $(DESTDIR)$(PREFIX)/lib/udev/rules.d/99-venuekiosk.rules
+	install -D -m 0644 systemd/venuekiosk-modules.conf $(DESTDIR)$(PREFIX)/lib/modules-load.d/venuekiosk.conf
 	install -D -m 0644 firmware/config/kioskd.toml $(DESTDIR)/etc/venuekiosk/kioskd.toml
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/venuekiosk/README.md
 

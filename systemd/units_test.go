@@ -110,9 +110,9 @@ func TestKioskdUnitContract(t *testing.T) {
 	unit := string(b)
 	for _, want := range []string{
 		"Type=notify", "WatchdogSec=", "Restart=on-failure", "StateDirectory=venuekiosk",
-		"User=kiosk", "SupplementaryGroups=dialout gpio spi", "NoNewPrivileges=yes", "ProtectSystem=strict",
+		"User=kiosk", "SupplementaryGroups=dialout gpio spi input", "NoNewPrivileges=yes", "ProtectSystem=strict",
 		"ProtectHome=yes", "PrivateTmp=yes", "DevicePolicy=closed", "DeviceAllow=char-ttyACM rw", "DeviceAllow=char-spi rw",
-		"DeviceAllow=char-gpiochip rw", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+		"DeviceAllow=char-gpiochip rw", "DeviceAllow=char-input r", "After=local-fs.target systemd-modules-load.service", "CapabilityBoundingSet=\n", "SystemCallFilter=@system-service", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
 	} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("kioskd.service lacks %q", strings.TrimSpace(want))

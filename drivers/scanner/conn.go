@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/tarm/serial"
@@ -29,9 +26,11 @@ const (
 
 // conn is one open connection.
 type conn struct {
-	port io.ReadWriteCloser // a *serial.Port
+	port io.ReadWriteCloser // a *serial.Port or an *evdevPort
 	path string             // the resolved device path
-	info os.FileInfo        // of the device node, to notice it being replaced
+	kind Kind
+	why  string      // why this device (auto)
+	info os.FileInfo // of the device node, to notice it being replaced
 }
 
 // loop opens, serves and reopens the device until ctx is done.
@@ -45,7 +44,8 @@ func (d *Dev) loop(ctx context.Context) {
 		} else {
 			start := time.Now()
 			d.connects.Add(1)
-			d.setState(Connected, c.path, "")
+			d.setKind(c.kind)
+			d.setState(Connected, c.path, c.why)
 			reason := d.serve(ctx, c)
 			d.mu.Lock()
 			d.port = nil
@@ -86,28 +86,41 @@ func (b *backoff) reset() { b.next = b.min }
 
 // open resolves the path, opens the port and runs OnConnect.
 func (d *Dev) open() (*conn, error) {
-	path, err := resolve(d.opts.Path)
+	fd, err := d.find(d.opts.Path)
 	if err != nil {
 		return nil, err
 	}
-	info, err := os.Stat(path)
+	info, err := os.Stat(fd.Path)
 	if err != nil {
 		return nil, err
 	}
-	p, err := serial.OpenPort(&serial.Config{Name: path, Baud: d.opts.Baud, ReadTimeout: readTimeout})
+	c := &conn{path: fd.Path, kind: fd.Kind, why: fd.Why, info: info}
+	if fd.Kind == Keyboard {
+		p, err := openEvdev(fd.Path, d.opts.Keymap, min(readTimeout, d.opts.IdleGap))
+		if err != nil {
+			return nil, err
+		}
+		if !p.grabbed {
+			d.log.Warn("scanner: input device not grabbed (not an input device: a stand-in?)", "path", fd.Path)
+		}
+		c.port = p
+		return c, nil
+	}
+	p, err := serial.OpenPort(&serial.Config{Name: fd.Path, Baud: d.opts.Baud, ReadTimeout: readTimeout})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", fd.Path, err)
 	}
 	if d.opts.OnConnect != nil {
 		if err := d.opts.OnConnect.Command(p); err != nil {
 			p.Close()
-			return nil, fmt.Errorf("on-connect command on %s: %w", path, err)
+			return nil, fmt.Errorf("on-connect command on %s: %w", fd.Path, err)
 		}
 	}
 	d.mu.Lock()
 	d.port = p
 	d.mu.Unlock()
-	return &conn{port: p, path: path, info: info}, nil
+	c.port = p
+	return c, nil
 }
 
 // serve reads c until the device goes away, returning why, or until ctx
@@ -119,27 +132,42 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 	defer func() {
 		d.fmu.Lock()
 		d.live = false
-		if d.timer != nil {
-			d.timer.Stop()
-		}
 		d.framer.Reset()
 		d.fmu.Unlock()
 	}()
 
 	instant := 0
 	checked := time.Now()
+	wait := readTimeout // how long a quiet read lasts
+	if ep, ok := c.port.(*evdevPort); ok {
+		wait = ep.wait
+	}
 	for ctx.Err() == nil {
 		t0 := time.Now()
 		n, err := c.port.Read(d.buf)
 		t1 := time.Now()
+		if ep, ok := c.port.(*evdevPort); ok {
+			if k := ep.takeDropped(); k > 0 {
+				// The kernel dropped key events: what is held of the
+				// scan being typed is maimed.
+				d.fmu.Lock()
+				held := d.framer.Pending()
+				d.framer.Reset()
+				d.fmu.Unlock()
+				d.keysDropped.Add(k)
+				d.log.Warn("scanner: the kernel dropped key events; the scan being typed is discarded", "held_bytes", held)
+			}
+		}
 		if n > 0 {
 			instant = 0
 			d.feed(d.buf[:n], t1)
+		} else {
+			d.quiet(t1)
 		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
-			if n > 0 || t1.Sub(t0) >= readTimeout/2 {
+			if n > 0 || t1.Sub(t0) >= wait/2 {
 				instant = 0 // a read timeout: the line is quiet
 				break
 			}
@@ -159,44 +187,57 @@ func (d *Dev) serve(ctx context.Context, c *conn) string {
 	return ""
 }
 
-// feed frames bytes just read and, when framing on silence, (re)arms the
-// gap timer.
+// feed frames bytes just read.
 func (d *Dev) feed(p []byte, at time.Time) {
 	d.fmu.Lock()
 	defer d.fmu.Unlock()
 	d.framer.Feed(p, at, d.deliver)
-	if d.opts.Terminator != Idle {
+	d.lastFeed = at
+}
+
+// quiet runs after a read that returned nothing: when the line has been
+// silent for the gap since the last bytes, the pending frame is complete.
+// The reader decides, not a timer: a reader kept off the CPU for a while
+// (a loaded machine) then finds the bytes that came meanwhile before it
+// looks at the clock, so it never ends a pass in the middle.
+func (d *Dev) quiet(at time.Time) {
+	if !d.opts.Terminator.gapEnds() {
 		return
 	}
-	d.lastFeed = at
-	if d.timer == nil {
-		d.timer = time.AfterFunc(d.opts.IdleGap, d.gapElapsed)
-	} else {
-		d.timer.Reset(d.opts.IdleGap)
+	d.fmu.Lock()
+	defer d.fmu.Unlock()
+	if d.framer.Pending() > 0 && at.Sub(d.lastFeed) >= d.gap() {
+		d.framer.Flush(d.deliver)
 	}
 }
 
-// gapElapsed runs on the gap timer: the line has been quiet, so the
-// pending frame is complete.
-func (d *Dev) gapElapsed() {
-	d.fmu.Lock()
-	defer d.fmu.Unlock()
-	if !d.live || time.Since(d.lastFeed) < d.opts.IdleGap {
-		return // stopped, or bytes came since: feed re-armed the timer
+// suffixedGap is the silence that ends a frame, with Auto, once this
+// connection's scanner has shown that it sends a suffix: only a frame
+// whose suffix was lost waits for it, and a slow or stalled line (a busy
+// machine, a virtual one) cannot cut a pass in two. (A variable for
+// tests.)
+var suffixedGap = 10 * time.Second
+
+// gap is the silence that ends the pending frame now. Callers hold fmu.
+func (d *Dev) gap() time.Duration {
+	if d.opts.Terminator == Auto && d.framer.suffixSeen {
+		return max(d.opts.IdleGap, suffixedGap)
 	}
-	d.framer.Flush(d.deliver)
+	return d.opts.IdleGap
 }
 
 // gone reports why the device of c is no longer at its path, or "".
+// With "auto", a better scanner appearing (a USB-COM one plugged in
+// beside a keyboard-mode one, or a known scanner's link) counts too.
 func (d *Dev) gone(c *conn) string {
-	path, err := resolve(d.opts.Path)
+	fd, err := d.find(d.opts.Path)
 	if err != nil {
 		return "device path gone: " + err.Error()
 	}
-	if path != c.path {
-		return "device path now leads to " + path
+	if fd.Path != c.path {
+		return "device path now leads to " + fd.Path
 	}
-	info, err := os.Stat(path)
+	info, err := os.Stat(fd.Path)
 	if err != nil {
 		return "device gone: " + err.Error()
 	}
@@ -208,18 +249,4 @@ func (d *Dev) gone(c *conn) string {
 
 // resolve turns the configured path (a glob, a link, or a device) into the
 // device's real path.
-func resolve(pattern string) (string, error) {
-	name := pattern
-	if strings.ContainsAny(pattern, `*?[\`) {
-		m, err := filepath.Glob(pattern)
-		if err != nil {
-			return "", err
-		}
-		if len(m) == 0 {
-			return "", fmt.Errorf("no device matches %s", pattern)
-		}
-		sort.Strings(m)
-		name = m[0]
-	}
-	return filepath.EvalSymlinks(name)
-}
+func resolve(pattern string) (string, error) { return resolvePath(pattern) }

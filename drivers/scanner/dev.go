@@ -17,8 +17,9 @@ var (
 	ErrNotConnected = errors.New("scanner: not connected")
 )
 
-// Dev is a serial barcode scanner. Run reads it, reopening it whenever it
-// goes away; Frames delivers what it reads and Events its comings and goings.
+// Dev is a barcode scanner, serial or keyboard-mode. Run reads it,
+// reopening it whenever it goes away; Frames delivers what it reads and
+// Events its comings and goings.
 type Dev struct {
 	opts   Opts
 	log    *slog.Logger
@@ -26,6 +27,7 @@ type Dev struct {
 	events chan Event
 	done   chan struct{}
 	buf    []byte // read buffer, used by Run's goroutine only
+	find   func(string) (Found, error)
 
 	mu        sync.Mutex         // guards the fields below
 	port      io.ReadWriteCloser // the current connection's *serial.Port; nil while away
@@ -34,14 +36,15 @@ type Dev struct {
 	started   bool
 	closed    bool
 	cancel    context.CancelFunc
+	kind      Kind // of the current (or last) connection
 
-	fmu      sync.Mutex // guards the framer and the idle timer
+	fmu      sync.Mutex // guards the framer
 	framer   *Framer
 	live     bool      // a connection is being read
-	lastFeed time.Time // Idle: when bytes last arrived
-	timer    *time.Timer
+	lastFeed time.Time // when bytes last arrived
 
 	dropped     atomic.Uint64
+	keysDropped atomic.Uint64
 	connects    atomic.Uint64
 	disconnects atomic.Uint64
 }
@@ -52,6 +55,7 @@ var _ io.Writer = (*Dev)(nil)
 type Stats struct {
 	FramerStats        // Frames counts every frame read, Dropped ones too
 	Dropped     uint64 // frames dropped, oldest first, because Frames was full
+	KeysDropped uint64 // times the kernel dropped a keyboard's events (its scan was discarded)
 	Connects    uint64 // successful opens
 	Disconnects uint64 // connections lost
 }
@@ -80,6 +84,7 @@ func New(opts Opts) (*Dev, error) {
 		buf:    make([]byte, 4096),
 		state:  Event{Kind: Disconnected, Reason: "not opened yet"},
 		framer: f,
+		find:   host.find,
 	}, nil
 }
 
@@ -112,6 +117,7 @@ func (d *Dev) Stats() Stats {
 	return Stats{
 		FramerStats: fs,
 		Dropped:     d.dropped.Load(),
+		KeysDropped: d.keysDropped.Load(),
 		Connects:    d.connects.Load(),
 		Disconnects: d.disconnects.Load(),
 	}
@@ -173,29 +179,55 @@ func (d *Dev) Close() error {
 }
 
 // Write writes p to the scanner (a command to the module). It returns
-// ErrNotConnected while the scanner is away.
+// ErrNotConnected while the scanner is away, ErrReadOnly while it is a
+// keyboard-mode one.
 func (d *Dev) Write(p []byte) (int, error) {
-	port := d.currentPort()
-	if port == nil {
-		return 0, ErrNotConnected
+	port, err := d.currentPort()
+	if err != nil {
+		return 0, err
 	}
 	return port.Write(p)
 }
 
 // Do runs c against the port of the current connection. It returns
-// ErrNotConnected while the scanner is away.
+// ErrNotConnected while the scanner is away, ErrReadOnly while it is a
+// keyboard-mode one.
 func (d *Dev) Do(c Commander) error {
-	port := d.currentPort()
-	if port == nil {
-		return ErrNotConnected
+	port, err := d.currentPort()
+	if err != nil {
+		return err
 	}
 	return c.Command(port)
 }
 
-func (d *Dev) currentPort() io.ReadWriteCloser {
+func (d *Dev) currentPort() (io.ReadWriteCloser, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.port
+	switch {
+	case d.port != nil:
+		return d.port, nil
+	case d.state.Kind == Connected && d.kind == Keyboard:
+		return nil, ErrReadOnly
+	}
+	return nil, ErrNotConnected
+}
+
+// Kind returns the kind of the current (or last) connection.
+func (d *Dev) Kind() Kind {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.kind
+}
+
+// setKind records the kind of a new connection: a keyboard's Tab ends a
+// frame (with Auto), as its Enter does.
+func (d *Dev) setKind(k Kind) {
+	d.mu.Lock()
+	d.kind = k
+	d.mu.Unlock()
+	d.fmu.Lock()
+	d.framer.tabEnds = k == Keyboard
+	d.fmu.Unlock()
 }
 
 // setState records and reports a change of state; repeats are dropped.
@@ -206,12 +238,12 @@ func (d *Dev) setState(kind EventKind, path, reason string) {
 		return
 	}
 	d.announced = true
-	ev := Event{Kind: kind, Path: path, Reason: reason, At: time.Now()}
+	ev := Event{Kind: kind, Path: path, Device: d.kind, Reason: reason, At: time.Now()}
 	d.state = ev
 	d.mu.Unlock()
 
 	if kind == Connected {
-		d.log.Info("scanner: connected", "path", path, "baud", d.opts.Baud)
+		d.log.Info("scanner: connected", "path", path, "kind", d.kind.String(), "found", reason, "baud", d.opts.Baud)
 	} else {
 		d.log.Warn("scanner: disconnected", "path", path, "reason", reason)
 	}

@@ -204,7 +204,7 @@ func TestDevGarbage(t *testing.T) {
 	in := append(append([]byte{}, garbage...), tail...)
 
 	s := &script{chunks: [][]byte{in}}
-	r, err := NewReader(s, FrameOpts{Logger: quiet})
+	r, err := NewReader(s, FrameOpts{Terminator: CR, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestDevGarbage(t *testing.T) {
 	}
 
 	sim := newSim(t)
-	d := start(t, Opts{Path: sim.Path(), QueueLen: maxQueueLen})
+	d := start(t, Opts{Path: sim.Path(), QueueLen: maxQueueLen, FrameOpts: FrameOpts{Terminator: CR}})
 	waitEvent(t, d, Connected)
 	for p := in; len(p) > 0; {
 		n := min(len(p), 1+rng.IntN(3000))

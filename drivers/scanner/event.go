@@ -30,15 +30,18 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind   EventKind
 	Path   string // the resolved device path, when known
-	Reason string // why it disconnected, or why it could not open
+	Device Kind   // serial or keyboard, when connected
+	Reason string // why it disconnected, or why it could not open; why this device (auto), when connected
 	At     time.Time
 }
 
 // String describes the event for a status line.
 func (e Event) String() string {
 	switch {
+	case e.Kind == Connected && e.Reason != "":
+		return "scanner connected at " + e.Path + " (" + e.Device.String() + ", " + e.Reason + ")"
 	case e.Kind == Connected:
-		return "scanner connected at " + e.Path
+		return "scanner connected at " + e.Path + " (" + e.Device.String() + ")"
 	case e.Reason != "":
 		return "scanner missing: " + e.Reason
 	}

@@ -7,19 +7,29 @@ import (
 
 // Framer splits a byte stream into frames. It does no I/O and reads no
 // clock: the caller feeds it bytes with the time they were read and, when
-// Terminator is Idle, calls Flush when the line has been silent for the gap.
-// A Framer is not safe for concurrent use.
+// Terminator is Auto or Idle, calls Flush when the line has been silent for
+// the gap. A Framer is not safe for concurrent use.
 //
 // Empty frames (a terminator alone, or an AIM identifier alone) are skipped
-// and counted. A frame longer than MaxFrame is discarded up to the next
-// terminator (Idle: the next Flush), logged with its length and counted.
+// and counted; with Auto, the empty frame between the two bytes of a CRLF
+// or LF-CR suffix is not counted. A frame longer than MaxFrame is discarded
+// up to the next terminator (Idle: the next Flush), logged with its length
+// and counted. After conversion to UTF-8 (Charset, ECI) a frame's data is
+// at most twice MaxFrame.
 type Framer struct {
-	o     FrameOpts
-	buf   []byte
-	cr    bool  // CRLF: a CR held back until the next byte shows whether it ends the frame
-	skip  int64 // > 0: discarding an over-long frame; bytes discarded so far
-	last  time.Time
-	stats FramerStats
+	o   FrameOpts
+	buf []byte
+	cr  bool // CRLF: a CR held back until the next byte shows whether it ends the frame
+	// tabEnds: with Auto, Tab ends a frame too (a keyboard-mode scanner's
+	// Tab key; Dev sets it per connection).
+	tabEnds bool
+	// suffixSeen: with Auto, a terminator has ended a frame since the
+	// last Reset (this scanner sends a suffix; Dev then waits longer
+	// before a silence ends a frame).
+	suffixSeen bool
+	skip       int64 // > 0: discarding an over-long frame; bytes discarded so far
+	last       time.Time
+	stats      FramerStats
 }
 
 // FramerStats counts what a Framer did.
@@ -49,10 +59,25 @@ func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
 	switch f.o.Terminator {
 	case Idle:
 		f.add(p)
-	case CR, LF:
+	case Auto:
+		for {
+			i := f.indexEnd(p)
+			if i < 0 {
+				f.add(p)
+				return
+			}
+			f.suffixSeen = true
+			f.add(p[:i])
+			f.finish(emit)
+			p = p[i+1:]
+		}
+	case CR, LF, Tab:
 		t := byte('\r')
-		if f.o.Terminator == LF {
+		switch f.o.Terminator {
+		case LF:
 			t = '\n'
+		case Tab:
+			t = '\t'
 		}
 		for {
 			i := bytes.IndexByte(p, t)
@@ -89,11 +114,22 @@ func (f *Framer) Feed(p []byte, at time.Time, emit func(Frame)) {
 
 var crByte = []byte{'\r'}
 
-// Flush ends the pending frame when Terminator is Idle (the line has been
-// silent for the gap) and emits it. With a terminator it does nothing: a
-// frame may go on after a pause.
+// indexEnd returns the index of the first CR or LF in p (or Tab, with
+// tabEnds), or -1.
+func (f *Framer) indexEnd(p []byte) int {
+	for i, c := range p {
+		if c == '\r' || c == '\n' || c == '\t' && f.tabEnds {
+			return i
+		}
+	}
+	return -1
+}
+
+// Flush ends the pending frame when Terminator is Auto or Idle (the line
+// has been silent for the gap) and emits it. With an explicit terminator
+// it does nothing: a frame may go on after a pause.
 func (f *Framer) Flush(emit func(Frame)) {
-	if f.o.Terminator == Idle && f.Pending() > 0 {
+	if f.o.Terminator.gapEnds() && f.Pending() > 0 {
 		f.finish(emit)
 	}
 }
@@ -110,7 +146,7 @@ func (f *Framer) Reset() int64 {
 		f.stats.Partial++
 		f.o.Logger.Info("scanner: unterminated frame discarded", "bytes", n)
 	}
-	f.buf, f.cr, f.skip = f.buf[:0], false, 0
+	f.buf, f.cr, f.skip, f.suffixSeen = f.buf[:0], false, 0, false
 	return n
 }
 
@@ -149,16 +185,46 @@ func (f *Framer) finish(emit func(Frame)) {
 		return
 	}
 	data, sym := f.buf, ""
+	f.buf = f.buf[:0]
+	if f.o.Terminator == Auto {
+		if len(data) == 0 {
+			return // the second byte of a CRLF or LF-CR suffix
+		}
+		data = trimSpaceCtl(data)
+	}
 	if f.o.StripAIM {
 		if id, rest, ok := SplitAIM(data); ok {
 			data, sym = rest, id
 		}
 	}
-	f.buf = f.buf[:0]
 	if len(data) == 0 {
 		f.stats.Empty++
 		return
 	}
+	var out []byte
+	if eciAIM[sym] {
+		var unknown []int
+		out, unknown = decodeECI(data, f.o.Charset.encoding())
+		if len(unknown) > 0 {
+			f.o.Logger.Warn("scanner: unknown ECI; bytes passed through", "eci", unknown, "bytes", len(data))
+		}
+	} else {
+		out = bytes.Clone(toUTF8(data, f.o.Charset.encoding()))
+	}
 	f.stats.Frames++
-	emit(Frame{Data: bytes.Clone(data), Symbology: sym, At: f.last})
+	emit(Frame{Data: out, Symbology: sym, At: f.last})
+}
+
+// trimSpaceCtl trims ASCII whitespace and control characters (and DEL)
+// from both ends of p. Multi-byte characters of UTF-8, GB18030 and Big5
+// never hold such bytes, so text in any of them is left whole.
+func trimSpaceCtl(p []byte) []byte {
+	isCtl := func(c byte) bool { return c <= ' ' || c == 0x7f }
+	for len(p) > 0 && isCtl(p[0]) {
+		p = p[1:]
+	}
+	for len(p) > 0 && isCtl(p[len(p)-1]) {
+		p = p[:len(p)-1]
+	}
+	return p
 }

@@ -108,9 +108,9 @@ func TestReaderFraming(t *testing.T) {
 		{"crlf held cr then data", FrameOpts{Terminator: CRLF}, chunks("AB\r", "X\r\n"), []fr{{"AB\rX", ""}}, FramerStats{Frames: 1}, 0},
 		{"crlf trailing cr pending", FrameOpts{Terminator: CRLF}, chunks("AB\r"), nil, FramerStats{}, 3},
 		{"several frames in one read", FrameOpts{}, chunks("A\rBB\rCCC\r"), []fr{{"A", ""}, {"BB", ""}, {"CCC", ""}}, FramerStats{Frames: 3}, 0},
-		{"one frame over many reads", FrameOpts{}, chunks("H", "C", "|", "1", ":", "|", "X\r"), []fr{{"HC1:X", ""}}, FramerStats{Frames: 1}, 0},
-		{"empty frames skipped", FrameOpts{}, chunks("\r\rA\r\r"), []fr{{"A", ""}}, FramerStats{Frames: 1, Empty: 3}, 0},
-		{"unterminated rest pending", FrameOpts{}, chunks("A\rBC", "|"), []fr{{"A", ""}}, FramerStats{Frames: 1}, 2},
+		{"one frame over many reads", FrameOpts{Terminator: CR}, chunks("H", "C", "|", "1", ":", "|", "X\r"), []fr{{"HC1:X", ""}}, FramerStats{Frames: 1}, 0},
+		{"empty frames skipped", FrameOpts{Terminator: CR}, chunks("\r\rA\r\r"), []fr{{"A", ""}}, FramerStats{Frames: 1, Empty: 3}, 0},
+		{"unterminated rest pending", FrameOpts{Terminator: CR}, chunks("A\rBC", "|"), []fr{{"A", ""}}, FramerStats{Frames: 1}, 2},
 		{"aim stripped", FrameOpts{StripAIM: true}, chunks("]Q1HC1:X\r]d2ABC\r]z0Z\r"), []fr{{"HC1:X", "]Q1"}, {"ABC", "]d2"}, {"Z", "]z0"}}, FramerStats{Frames: 3}, 0},
 		{"aim split across reads", FrameOpts{StripAIM: true}, chunks("]", "Q", "3shc:/1\r"), []fr{{"shc:/1", "]Q3"}}, FramerStats{Frames: 1}, 0},
 		{"aim kept when off", FrameOpts{}, chunks("]Q1HC1:X\r"), []fr{{"]Q1HC1:X", ""}}, FramerStats{Frames: 1}, 0},
@@ -120,9 +120,21 @@ func TestReaderFraming(t *testing.T) {
 		{"aim only at start", FrameOpts{StripAIM: true}, chunks("A]Q1\r"), []fr{{"A]Q1", ""}}, FramerStats{Frames: 1}, 0},
 		{"max length fits", FrameOpts{MaxFrame: 8}, chunks("12345678\r"), []fr{{"12345678", ""}}, FramerStats{Frames: 1}, 0},
 		{"one over max discarded", FrameOpts{MaxFrame: 8}, chunks("123456789\rok\r"), []fr{{"ok", ""}}, FramerStats{Frames: 1, Overlong: 1}, 0},
-		{"over-long across reads", FrameOpts{MaxFrame: 4}, chunks("123", "456", "|", "789\r", "ok\r"), []fr{{"ok", ""}}, FramerStats{Frames: 1, Overlong: 1}, 0},
+		{"over-long across reads", FrameOpts{Terminator: CR, MaxFrame: 4}, chunks("123", "456", "|", "789\r", "ok\r"), []fr{{"ok", ""}}, FramerStats{Frames: 1, Overlong: 1}, 0},
 		{"aim counts toward max", FrameOpts{MaxFrame: 4, StripAIM: true}, chunks("]Q1AB\r]Q1A\r"), []fr{{"A", "]Q1"}}, FramerStats{Frames: 1, Overlong: 1}, 0},
 		{"crlf over-long", FrameOpts{Terminator: CRLF, MaxFrame: 3}, chunks("AB\rC\r\nD\r\n"), []fr{{"D", ""}}, FramerStats{Frames: 1, Overlong: 1}, 0},
+		{"auto cr", FrameOpts{}, chunks("ABC\rDEF\r"), []fr{{"ABC", ""}, {"DEF", ""}}, FramerStats{Frames: 2}, 0},
+		{"auto lf", FrameOpts{}, chunks("ABC\nDEF\n"), []fr{{"ABC", ""}, {"DEF", ""}}, FramerStats{Frames: 2}, 0},
+		{"auto crlf", FrameOpts{StripAIM: true}, chunks("]Q1ABC\r\n]Q1DEF\r\n"), []fr{{"ABC", "]Q1"}, {"DEF", "]Q1"}}, FramerStats{Frames: 2}, 0},
+		{"auto lfcr", FrameOpts{StripAIM: true}, chunks("]Q1ABC\n\r]Q1DEF\n\r"), []fr{{"ABC", "]Q1"}, {"DEF", "]Q1"}}, FramerStats{Frames: 2}, 0},
+		{"auto crlf split between reads", FrameOpts{}, chunks("AB\r", "\nCD\r", "\n"), []fr{{"AB", ""}, {"CD", ""}}, FramerStats{Frames: 2}, 0},
+		{"auto gap ends a frame without suffix", FrameOpts{StripAIM: true}, chunks("]Q1A", "B", "|", "CD", "|"), []fr{{"AB", "]Q1"}, {"CD", ""}}, FramerStats{Frames: 2}, 0},
+		{"auto trims before aim", FrameOpts{StripAIM: true}, chunks("\x00 \t]Q1HK|A B|\t\x7f\r"), []fr{{"HK|A B|", "]Q1"}}, FramerStats{Frames: 1}, 0},
+		{"auto tab suffix trimmed at the gap", FrameOpts{}, chunks("ABC\t", "|", "DEF\t", "|"), []fr{{"ABC", ""}, {"DEF", ""}}, FramerStats{Frames: 2}, 0},
+		{"auto whitespace alone is empty", FrameOpts{}, chunks(" \t\rA\r"), []fr{{"A", ""}}, FramerStats{Frames: 1, Empty: 1}, 0},
+		{"auto keeps inner cr-free spaces", FrameOpts{}, chunks("HC1:A B\r"), []fr{{"HC1:A B", ""}}, FramerStats{Frames: 1}, 0},
+		{"auto over-long ends at the gap", FrameOpts{MaxFrame: 4}, chunks("12345", "|", "ok\n"), []fr{{"ok", ""}}, FramerStats{Frames: 1, Overlong: 1}, 0},
+		{"tab", FrameOpts{Terminator: Tab}, chunks("A B\tC\rD\t"), []fr{{"A B", ""}, {"C\rD", ""}}, FramerStats{Frames: 2}, 0},
 		{"idle gap ends frames", FrameOpts{Terminator: Idle}, chunks("AB", "CD", "|", "EF", "|"), []fr{{"ABCD", ""}, {"EF", ""}}, FramerStats{Frames: 2}, 0},
 		{"idle keeps terminators", FrameOpts{Terminator: Idle}, chunks("A\rB\r\n", "|"), []fr{{"A\rB\r\n", ""}}, FramerStats{Frames: 1}, 0},
 		{"idle silence alone", FrameOpts{Terminator: Idle}, chunks("|", "|", "A", "|", "|"), []fr{{"A", ""}}, FramerStats{Frames: 1}, 0},
@@ -272,7 +284,9 @@ func TestFrameOptsRejected(t *testing.T) {
 		opts FrameOpts
 	}{
 		{"terminator below", FrameOpts{Terminator: -1}},
-		{"terminator above", FrameOpts{Terminator: Idle + 1}},
+		{"terminator above", FrameOpts{Terminator: Tab + 1}},
+		{"charset below", FrameOpts{Charset: -1}},
+		{"charset above", FrameOpts{Charset: Big5 + 1}},
 		{"gap too short", FrameOpts{IdleGap: time.Microsecond}},
 		{"gap negative", FrameOpts{IdleGap: -time.Second}},
 		{"gap too long", FrameOpts{IdleGap: 3 * time.Second}},
@@ -297,7 +311,8 @@ func FuzzFramer(f *testing.F) {
 	f.Add([]byte("\x00\xff\r\r\n\x1a\x03"), uint8(2), uint8(1))
 	f.Add(bytes.Repeat([]byte{0xff}, 300), uint8(1), uint8(7))
 	f.Fuzz(func(t *testing.T, in []byte, term, cut uint8) {
-		o := FrameOpts{Terminator: Terminator(term % 3), MaxFrame: 64, StripAIM: term&4 != 0, Logger: quiet}
+		o := FrameOpts{Terminator: []Terminator{CR, LF, CRLF, Tab, Auto}[term%5], MaxFrame: 64, StripAIM: term&8 != 0,
+			Charset: Charset(term>>4) % 3, Logger: quiet}
 		frames := func(step int) []Frame {
 			fr, err := NewFramer(o)
 			if err != nil {
@@ -317,8 +332,8 @@ func FuzzFramer(f *testing.F) {
 			t.Errorf("fed whole: %s; fed in pieces: %s", show(whole), show(pieces))
 		}
 		for _, x := range whole {
-			if len(x.Data) == 0 || len(x.Data) > o.MaxFrame {
-				t.Errorf("frame of %d bytes, want 1..%d", len(x.Data), o.MaxFrame)
+			if len(x.Data) == 0 || len(x.Data) > 2*o.MaxFrame {
+				t.Errorf("frame of %d bytes, want 1..%d", len(x.Data), 2*o.MaxFrame)
 			}
 		}
 	})

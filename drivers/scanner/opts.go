@@ -7,22 +7,36 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
 )
 
 // Terminator says what ends a frame.
 type Terminator int
 
-// Terminators. The zero value is CR, the factory default of most modules.
+// Terminators. The zero value is Auto, which frames what every scanner
+// sends out of the box without configuration.
 const (
-	CR   Terminator = iota // carriage return, 0x0D
-	LF                     // line feed, 0x0A
-	CRLF                   // CR then LF; a lone CR or LF is data
-	Idle                   // no terminator: a silence of IdleGap ends the frame
+	// Auto: CR, LF, CRLF and LF-CR all end a frame (the empty frames
+	// between them are dropped), and so does a silence of IdleGap, for
+	// scanners that send no suffix. Once a connection's scanner has
+	// sent a suffix, Dev waits 10 s of silence (or IdleGap, if longer)
+	// before it ends a frame without one: a busy line cannot cut a pass
+	// in two. Leading and trailing whitespace and
+	// control characters (a Tab suffix, a stray LF) are trimmed before
+	// the AIM identifier is looked for.
+	Auto Terminator = iota
+	CR              // carriage return, 0x0D
+	LF              // line feed, 0x0A
+	CRLF            // CR then LF; a lone CR or LF is data
+	Idle            // no terminator: a silence of IdleGap ends the frame
+	Tab             // horizontal tab, 0x09 (keyboard-wedge style)
 )
 
-var terminatorNames = [...]string{CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle"}
+var terminatorNames = [...]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}
 
-// String returns the configuration name: "cr", "lf", "crlf" or "idle".
+// String returns the configuration name: "auto", "cr", "lf", "crlf",
+// "idle" or "tab".
 func (t Terminator) String() string {
 	if t < 0 || int(t) >= len(terminatorNames) {
 		return fmt.Sprintf("Terminator(%d)", int(t))
@@ -37,8 +51,11 @@ func ParseTerminator(s string) (Terminator, error) {
 			return Terminator(i), nil
 		}
 	}
-	return 0, fmt.Errorf("scanner: terminator %q: want one of cr, lf, crlf, idle", s)
+	return 0, fmt.Errorf("scanner: terminator %q: want one of %s", s, strings.Join(terminatorNames[:], ", "))
 }
+
+// gapEnds reports whether a silence of IdleGap ends a frame.
+func (t Terminator) gapEnds() bool { return t == Auto || t == Idle }
 
 // Limits and defaults.
 const (
@@ -62,12 +79,13 @@ const (
 // offers. A USB CDC-ACM scanner ignores the rate.
 var Bauds = []int{1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
 
-// FrameOpts configures framing; the zero value frames on CR, caps frames at
-// MaxFrameLen and keeps AIM identifiers.
+// FrameOpts configures framing; the zero value frames automatically (see
+// Auto), caps frames at MaxFrameLen, keeps AIM identifiers and passes
+// bytes through as UTF-8.
 type FrameOpts struct {
 	Terminator Terminator
-	// IdleGap is the silence that ends a frame when Terminator is Idle;
-	// 0 means DefaultIdleGap. 1 ms to 2 s.
+	// IdleGap is the silence that ends a frame when Terminator is Auto or
+	// Idle; 0 means DefaultIdleGap. 1 ms to 2 s.
 	IdleGap time.Duration
 	// MaxFrame caps a frame, in bytes; 0 means MaxFrameLen, which is also
 	// the most allowed. The rest of a longer frame is discarded up to the
@@ -75,7 +93,14 @@ type FrameOpts struct {
 	MaxFrame int
 	// StripAIM removes a leading AIM symbology identifier ("]Q1") and
 	// reports it in Frame.Symbology. A frame without one is delivered as is.
+	// A frame whose identifier says the ECI protocol is in force (QR Code
+	// ]Q2, ]Q4, ]Q6; Data Matrix ]d4, ]d5, ]d6) has its \nnnnnn escapes
+	// decoded and each segment converted to UTF-8.
 	StripAIM bool
+	// Charset is what the scanner sends text in (outside ECI frames); the
+	// frame is converted to UTF-8. The zero value, UTF8, passes bytes
+	// through.
+	Charset Charset
 	// Logger receives the driver's log lines: connects, disconnects,
 	// discards and drops (lengths only, never contents); nil means
 	// slog.Default().
@@ -86,8 +111,14 @@ type FrameOpts struct {
 type Opts struct {
 	// Path is the device: a path (/dev/ttyACM0, /dev/serial0), a
 	// /dev/serial/by-id/… link, or a glob (/dev/ttyACM*; the first match
-	// in lexical order). It is resolved again at every (re)open.
+	// in lexical order); one that leads into /dev/input
+	// (/dev/input/by-id/…-event-kbd) is a keyboard-mode scanner, as is
+	// "evdev:PATH"; "auto" finds a scanner of either kind (see Find). It
+	// is resolved again at every (re)open, and while connected.
 	Path string
+	// Keymap is the layout a keyboard-mode scanner types for; nil means
+	// US.
+	Keymap *keymap.Layout
 	// Baud is the line rate; 0 means DefaultBaud. One of Bauds.
 	Baud int
 
@@ -127,8 +158,11 @@ func (o FrameOpts) withDefaults() FrameOpts {
 }
 
 func (o FrameOpts) validate() error {
-	if o.Terminator < CR || o.Terminator > Idle {
-		return optErr("Terminator", int(o.Terminator), "CR, LF, CRLF or Idle")
+	if o.Terminator < Auto || o.Terminator > Tab {
+		return optErr("Terminator", int(o.Terminator), "Auto, CR, LF, CRLF, Idle or Tab")
+	}
+	if o.Charset < UTF8 || o.Charset > Big5 {
+		return optErr("Charset", int(o.Charset), "UTF8, GB18030 or Big5")
 	}
 	if o.IdleGap < minIdleGap || o.IdleGap > maxIdleGap {
 		return optErr("IdleGap", o.IdleGap, "between 1ms and 2s")
@@ -160,12 +194,20 @@ func (o Opts) validate() error {
 	if o.Path == "" {
 		return optErr("Path", `""`, "a device path or glob")
 	}
-	if !filepath.IsAbs(o.Path) {
-		return optErr("Path", o.Path, "an absolute path")
+	if o.Path == AutoPath {
+		return o.validateRest()
 	}
-	if _, err := filepath.Match(o.Path, ""); err != nil {
+	path := strings.TrimPrefix(o.Path, EvdevPrefix)
+	if !filepath.IsAbs(path) {
+		return optErr("Path", o.Path, `an absolute path or "auto"`)
+	}
+	if _, err := filepath.Match(path, ""); err != nil {
 		return optErr("Path", o.Path, "a valid glob")
 	}
+	return o.validateRest()
+}
+
+func (o Opts) validateRest() error {
 	ok := false
 	for _, b := range Bauds {
 		ok = ok || b == o.Baud

@@ -11,17 +11,17 @@ func TestTerminatorNames(t *testing.T) {
 		in   string
 		want Terminator
 	}{
-		{"cr", CR}, {"lf", LF}, {"crlf", CRLF}, {"idle", Idle}, {"CRLF", CRLF},
+		{"auto", Auto}, {"cr", CR}, {"lf", LF}, {"crlf", CRLF}, {"idle", Idle}, {"tab", Tab}, {"CRLF", CRLF},
 	} {
 		got, err := ParseTerminator(tt.in)
 		if err != nil || got != tt.want {
 			t.Errorf("ParseTerminator(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
 		}
-		if s := tt.want.String(); s != map[Terminator]string{CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle"}[tt.want] {
+		if s := tt.want.String(); s != map[Terminator]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}[tt.want] {
 			t.Errorf("%d.String(): got %q", int(tt.want), s)
 		}
 	}
-	for _, bad := range []string{"", "tab", "cr ", "nul", "\r"} {
+	for _, bad := range []string{"", "tabs", "cr ", "nul", "\r"} {
 		if _, err := ParseTerminator(bad); err == nil {
 			t.Errorf("ParseTerminator(%q): got nil error, want one", bad)
 		}
@@ -83,7 +83,8 @@ func TestEventStrings(t *testing.T) {
 		e    Event
 		want string
 	}{
-		{Event{Kind: Connected, Path: "/dev/ttyACM0"}, "scanner connected at /dev/ttyACM0"},
+		{Event{Kind: Connected, Path: "/dev/ttyACM0"}, "scanner connected at /dev/ttyACM0 (serial)"},
+		{Event{Kind: Connected, Path: "/dev/input/event3", Device: Keyboard, Reason: "known scanner maker Newland"}, "scanner connected at /dev/input/event3 (keyboard, known scanner maker Newland)"},
 		{Event{Kind: Disconnected, Reason: "device hung up"}, "scanner missing: device hung up"},
 		{Event{Kind: Disconnected}, "scanner missing"},
 	} {

@@ -7,8 +7,8 @@ import (
 )
 
 // Reader frames an io.Reader. It is the Framer driven by reads, for tests,
-// files and tools; Dev drives its Framer itself so that an idle gap is timed
-// independently of the port's read timeout.
+// files and tools; Dev drives its Framer itself, timing the idle gap
+// against the clock at each quiet read.
 //
 // io.EOF from the underlying reader is treated as tarm/serial treats a read
 // timeout: as a silence. It ends the pending frame when Terminator is Idle;

@@ -53,11 +53,13 @@ type Venue struct {
 
 // Scanner configures the serial barcode scanner.
 type Scanner struct {
-	Device     string   `toml:"device"`     // path, glob or /dev/serial/by-id/… link; "" = none
+	Device     string   `toml:"device"`     // auto, a tty or input device path, glob or by-id link; "" = none
 	Baud       int      `toml:"baud"`       //
-	Terminator string   `toml:"terminator"` // cr, lf, crlf or idle
-	IdleGap    Duration `toml:"idle_gap"`   // frame gap when terminator = "idle"
-	StripAIM   bool     `toml:"strip_aim"`  // strip AIM symbology identifiers (]Q1 …)
+	Terminator string   `toml:"terminator"` // auto, cr, lf, crlf, idle or tab
+	IdleGap    Duration `toml:"idle_gap"`   // silence that ends a frame with auto or idle
+	StripAIM   bool     `toml:"strip_aim"`  // strip AIM symbology identifiers (]Q1 …), decode ECI
+	Charset    string   `toml:"charset"`    // utf-8, gb18030 or big5: what the scanner sends
+	Keymap     string   `toml:"keymap"`     // us, de or fr: the layout a keyboard-mode scanner types for
 }
 
 // Lights configures the GPIO indicators.
@@ -266,8 +268,17 @@ func (c *Config) Validate() error {
 	default:
 		return bad("scanner.baud", c.Scanner.Baud, "a standard rate: 9600, 115200, …")
 	}
-	if err := oneOf("scanner.terminator", c.Scanner.Terminator, "cr", "lf", "crlf", "idle"); err != nil {
+	if err := oneOf("scanner.terminator", c.Scanner.Terminator, "auto", "cr", "lf", "crlf", "idle", "tab"); err != nil {
 		return err
+	}
+	if err := oneOf("scanner.charset", c.Scanner.Charset, "utf-8", "gb18030", "big5"); err != nil {
+		return err
+	}
+	if err := oneOf("scanner.keymap", c.Scanner.Keymap, "us", "de", "fr"); err != nil {
+		return err
+	}
+	if d := strings.TrimPrefix(c.Scanner.Device, "evdev:"); d != "" && d != "auto" && !strings.HasPrefix(d, "/") {
+		return bad("scanner.device", c.Scanner.Device, `"auto", an absolute path or glob (a tty, or an input device under /dev/input), or "" for none`)
 	}
 	if c.Scanner.IdleGap.D < time.Millisecond || c.Scanner.IdleGap.D > 2*time.Second {
 		return bad("scanner.idle_gap", c.Scanner.IdleGap, "between 1ms and 2s")

@@ -22,6 +22,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
@@ -208,6 +209,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		}
 		addr = ln.Addr()
 		wo.Scanner, wo.State, wo.Panel, wo.Samples = d.flow, func() any { return d.State(ctx) }, d.panelPNG(), d.samples()
+		wo.SimScan = d.hw.SimScan
 		wo.SelfTest = func(ctx context.Context) any { return d.selfTest(ctx) }
 		srv := web.New(wo)
 		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
@@ -321,23 +323,52 @@ func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(conte
 	if err != nil {
 		return fmt.Errorf("scanner.terminator: %w", err)
 	}
-	dev, err := scanner.New(scanner.Opts{Path: path, Baud: cfg.Baud,
-		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM}})
+	cs, err := scanner.ParseCharset(cfg.Charset)
+	if err != nil {
+		return fmt.Errorf("scanner.charset: %w", err)
+	}
+	km, err := keymap.Lookup(cfg.Keymap)
+	if err != nil {
+		return fmt.Errorf("scanner.keymap: %w", err)
+	}
+	opts := scanner.Opts{Path: path, Baud: cfg.Baud, Keymap: km,
+		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM, Charset: cs}}
+	dev, err := scanner.New(opts)
 	if err != nil {
 		return fmt.Errorf("scanner: %w", err)
 	}
 	d.scn = dev
 	d.setScanner(false, "scanner not found yet")
 	goRun("scanner", dev.Run)
-	goRun("scanner frames", func(ctx context.Context) error {
+	submit := func(ctx context.Context, dev *scanner.Dev) error {
 		for f := range dev.Frames() {
 			d.flow.Submit(scan.Scan{Payload: string(f.Data), Source: scan.Serial, Read: f.At})
 		}
 		return nil
-	})
+	}
+	goRun("scanner frames", func(ctx context.Context) error { return submit(ctx, dev) })
 	goRun("scanner events", func(ctx context.Context) error {
 		for ev := range dev.Events() {
 			d.setScanner(ev.Kind == scanner.Connected, ev.String())
+		}
+		return nil
+	})
+	if d.hw.KeyboardPath == "" {
+		return nil
+	}
+	// A second scanner beside the first (the simulator's keyboard-mode
+	// stand-in): its frames count the same; the state shown is the
+	// first's.
+	opts.Path = d.hw.KeyboardPath
+	kbd, err := scanner.New(opts)
+	if err != nil {
+		return fmt.Errorf("second scanner: %w", err)
+	}
+	goRun("second scanner", kbd.Run)
+	goRun("second scanner frames", func(ctx context.Context) error { return submit(ctx, kbd) })
+	goRun("second scanner events", func(ctx context.Context) error {
+		for ev := range kbd.Events() {
+			slog.Info("second scanner", "state", ev.String())
 		}
 		return nil
 	})

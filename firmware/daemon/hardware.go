@@ -25,6 +25,12 @@ type Hardware struct {
 	// ScannerPath overrides the configured scanner device (the simulator's
 	// pseudo-terminal).
 	ScannerPath string
+	// KeyboardPath, when set, is a second scanner read beside the first:
+	// the simulator's keyboard-mode stand-in ("evdev:…").
+	KeyboardPath string
+	// SimScan is the simulated scanner's profile picker for the local
+	// page (simulation only).
+	SimScan *web.SimScanner
 	// Samples are offered on the local page (simulation only).
 	Samples []web.Sample
 	// Seed, when set, is run once the store is open (the simulator's

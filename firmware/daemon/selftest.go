@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/drivers/scanner"
 )
 
 // Check is one self-test result.
@@ -78,11 +78,11 @@ func ScannerCheck(path string) Check {
 	if path == "" {
 		return Check{Name: "scanner", OK: true, Detail: "none configured"}
 	}
-	m, err := filepath.Glob(path)
-	if err != nil || len(m) == 0 {
-		return Check{Name: "scanner", OK: false, Detail: "no device at " + path}
+	f, err := scanner.Find(path)
+	if err != nil {
+		return Check{Name: "scanner", OK: false, Detail: "no device at " + path + ": " + err.Error()}
 	}
-	return Check{Name: "scanner", OK: true, Detail: "present at " + m[0]}
+	return Check{Name: "scanner", OK: true, Detail: "present at " + f.Path + " (" + f.Kind.String() + ", " + f.Why + ")"}
 }
 
 // selfTest is the daemon's side of kioskctl selftest: the hardware it

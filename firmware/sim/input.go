@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"io"
 	"os"
 
@@ -14,8 +13,10 @@ import (
 //
 // The daemon reads the simulated scanner's own pseudo-terminal through the
 // serial driver, as it reads a real scanner; this second one is the other
-// end of a null-modem cable. Each line written into it reaches the daemon
-// as one scan ended by CR, the suffix scanner modules send by default.
+// end of a null-modem cable. What is written into it reaches the driver
+// byte for byte, as a scanner's bytes do: `echo` ends a line with LF,
+// `printf 'HC1:…\r\n'` sends a CRLF scanner's suffix, `printf 'HC1:…'` a
+// scanner's with none (the idle gap ends it).
 const InputLink = "scanner-input"
 
 // input bridges a second pty to the simulated scanner.
@@ -45,16 +46,14 @@ func newInput(link string, out io.Writer) (*input, error) {
 	return in, nil
 }
 
-// copy forwards what is written into the input pty to the scanner, with
-// line feeds turned into the scanner's CR suffix.
+// copy forwards what is written into the input pty to the scanner,
+// untouched.
 func (in *input) copy(out io.Writer) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := in.master.Read(buf)
 		if n > 0 {
-			b := bytes.ReplaceAll(buf[:n], []byte("\r\n"), []byte("\r"))
-			b = bytes.ReplaceAll(b, []byte("\n"), []byte("\r"))
-			out.Write(b)
+			out.Write(buf[:n])
 		}
 		if err != nil {
 			return

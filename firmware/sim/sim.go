@@ -47,9 +47,10 @@ const (
 
 // Sim is a running simulation's handles, for tests.
 type Sim struct {
-	Scanner *ptysim.Sim
-	Panel   *epdemu.Emu
-	Samples *samples.Set
+	Scanner  *ptysim.Sim
+	Keyboard *ptysim.Sim // the keyboard-mode scanner's stand-in: input events, not text
+	Panel    *epdemu.Emu
+	Samples  *samples.Set
 }
 
 // New prepares the simulated hardware for cfg (which it completes with a
@@ -104,6 +105,15 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 		return fail(fmt.Errorf("simulated scanner input: %w", err))
 	}
 	closers = append(closers, in.Close)
+	kb, err := ptysim.New(filepath.Join(dir, KeyboardLink))
+	if err != nil {
+		return fail(fmt.Errorf("simulated keyboard-mode scanner: %w", err))
+	}
+	closers = append(closers, kb.Close)
+	s.Keyboard = kb
+	hw.KeyboardPath = "evdev:" + kb.Path()
+	via := s.scanVia()
+	hw.SimScan = &via
 
 	opts, err := daemon.IndicatorOpts(cfg)
 	if err != nil {
@@ -160,7 +170,8 @@ func New(cfg *config.Config) (daemon.Hardware, *Sim, error) {
 		return errors.Join(errs...)
 	}
 	slog.Info("simulated scanner: write a payload and a newline into " + filepath.Join(dir, InputLink) +
-		" (e.g. echo 'HC1:…' > " + filepath.Join(dir, InputLink) + "); the daemon reads it through the serial driver at " + filepath.Join(dir, ScannerLink))
+		" (e.g. echo 'HC1:…' > " + filepath.Join(dir, InputLink) + "); the bytes reach the daemon untouched, through the serial driver at " +
+		filepath.Join(dir, ScannerLink) + "; the page's profile picker sends the samples as other scanners do (CRLF, no suffix, AIM, GB18030, keyboard mode)")
 	return hw, s, nil
 }
 

@@ -203,13 +203,37 @@ func (v *vm) scan(t *testing.T, payload string) {
 // more verdict, of the sample's colour; it returns how long that took.
 func (v *vm) expectVerdict(t *testing.T, s samples.Sample) time.Duration {
 	t.Helper()
+	return v.expectVerdictBy(t, s, func() { v.scan(t, s.Payload) })
+}
+
+// expectVerdictBy is expectVerdict with the scan sent by send.
+func (v *vm) expectVerdictBy(t *testing.T, s samples.Sample, send func()) time.Duration {
+	t.Helper()
 	before := v.status(t).Today
-	v.scan(t, s.Payload)
+	send()
+	after, d := v.waitVerdict(t, s, before)
+	want := v.afterVerdict(t, s, before)
+	if after != want {
+		v.m.rec.fatalf(t, "boot %d: %s (want %s): counters went from %v to %v; want %v", v.n, s.Name, s.Expect, before, after, want)
+	}
+	return d
+}
+
+// waitVerdict waits until today's counters show a verdict more than
+// before, and returns them and how long that took.
+func (v *vm) waitVerdict(t *testing.T, s samples.Sample, before counts) (counts, time.Duration) {
+	t.Helper()
 	var after counts
 	d := v.waitFor(t, "a verdict for "+s.Name, scanTimeout, func() (bool, string) {
 		after = v.status(t).Today
 		return after.Green+after.Amber+after.Red > before.Green+before.Amber+before.Red, after.String()
 	})
+	return after, d
+}
+
+// afterVerdict is what today's counters become when s gets its verdict.
+func (v *vm) afterVerdict(t *testing.T, s samples.Sample, before counts) counts {
+	t.Helper()
 	want := before
 	switch s.Expect {
 	case "green":
@@ -222,10 +246,7 @@ func (v *vm) expectVerdict(t *testing.T, s samples.Sample) time.Duration {
 	default:
 		v.m.rec.fatalf(t, "sample %s expects %q", s.Name, s.Expect)
 	}
-	if after != want {
-		v.m.rec.fatalf(t, "boot %d: %s (want %s): counters went from %v to %v; want %v", v.n, s.Name, s.Expect, before, after, want)
-	}
-	return d
+	return want
 }
 
 // dump prints what a failure needs: the guest's journal for this boot

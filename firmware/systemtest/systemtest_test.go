@@ -97,6 +97,7 @@ func TestSystem(t *testing.T) {
 	t.Run("2-scans", s.checkScans)
 	t.Run("3-watchdog", s.checkWatchdog)
 	t.Run("4-scanner-unplug", s.checkUnplug)
+	t.Run("8-keyboard-mode-and-hot-plug", s.checkAnyScanner)
 	t.Run("7a-ready-slot-marked-good", s.checkHealthy)
 	t.Run("5-power-cut-during-sync", s.checkPowerCut)
 	t.Run("6-reboot-persistence-and-privacy", s.checkReboot)

@@ -47,7 +47,10 @@ type vm struct {
 	agent   *agent
 	qmp     *qmp
 	scanner net.Conn // the host end of the guest's /dev/ttyS1
-	bootID  string
+	// usbScanner is the host end of the USB serial scanner that check 8
+	// plugs in (usb-serial on the xHCI bus, the guest's /dev/ttyUSB0).
+	usbScanner net.Conn
+	bootID     string
 }
 
 // qemuArgs is the machine: x86-64 under TCG, no network, the root disk and
@@ -55,7 +58,12 @@ type vm struct {
 // on a virtio-serial port, QMP, and the scanner as a hot-pluggable PCI
 // 16550. With 8250.nr_uarts=2 the kernel keeps two serial slots, ttyS0
 // (the ISA console) and ttyS1, which the PCI port takes: the scanner is
-// /dev/ttyS1, and device_del/device_add unplug and replug it.
+// /dev/ttyS1, and device_del/device_add unplug and replug it. An xHCI
+// controller takes check 8's hot-plugged USB devices: a USB serial
+// scanner (its chardev is connected from the start) and a USB keyboard,
+// polled every millisecond (usbhid.kbpoll=1) as a scanner's keyboard
+// interface is, rather than every 8 ms as QEMU's keyboard asks: QEMU
+// hands the guest one key event per poll and drops events beyond 16.
 func (m *machine) qemuArgs(n int) []string {
 	sock := func(name string) string { return filepath.Join(m.dir, name) }
 	return []string{
@@ -63,7 +71,7 @@ func (m *machine) qemuArgs(n int) []string {
 		"-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
 		"-rtc", "base=" + m.clock.Now().UTC().Format("2006-01-02T15:04:05") + ",clock=host",
 		"-kernel", m.img.Kernel, "-initrd", m.img.Initrd,
-		"-append", "root=/dev/vda rw console=ttyS0 8250.nr_uarts=2 quiet panic=1",
+		"-append", "root=/dev/vda rw console=ttyS0 8250.nr_uarts=2 usbhid.kbpoll=1 quiet panic=1",
 		"-drive", "file=" + m.img.Root + ",if=virtio,format=raw",
 		"-drive", "file=" + m.img.Stick + ",if=virtio,format=raw,readonly=on",
 		"-chardev", "file,id=con,path=" + m.consolePath(n), "-serial", "chardev:con",
@@ -73,8 +81,16 @@ func (m *machine) qemuArgs(n int) []string {
 		"-device", "virtserialport,chardev=agent,name=vk.agent",
 		"-chardev", "socket,id=scan,path=" + sock("scan.sock"),
 		"-device", "pci-serial,chardev=scan,id=scanner",
+		"-device", "qemu-xhci,id=xhci",
+		// QEMU's USB keyboard says when its queue drops a key (check 8).
+		"-trace", "hid_kbd_queue_full",
+		"-chardev", "socket,id=usbscan,path=" + sock("usbscan.sock"),
 	}
 }
+
+// qemuLog is the boot's QEMU output: errors, and the trace events
+// qemuArgs enables.
+func (v *vm) qemuLog() string { return filepath.Join(v.m.dir, fmt.Sprintf("qemu-%d.log", v.n)) }
 
 func (m *machine) consolePath(n int) string {
 	return filepath.Join(m.dir, fmt.Sprintf("console-%d.log", n))
@@ -110,12 +126,13 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 		}
 		return l
 	}
-	lq, la, ls := listen("qmp.sock"), listen("agent.sock"), listen("scan.sock")
+	lq, la, ls, lu := listen("qmp.sock"), listen("agent.sock"), listen("scan.sock"), listen("usbscan.sock")
 	defer lq.Close()
 	defer la.Close()
 	defer ls.Close()
+	defer lu.Close()
 
-	qlog, err := os.Create(filepath.Join(m.dir, fmt.Sprintf("qemu-%d.log", v.n)))
+	qlog, err := os.Create(v.qemuLog())
 	if err != nil {
 		v.m.rec.fatalf(t, "%v", err)
 	}
@@ -146,6 +163,7 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	v.qmp = newQMP(accept(lq))
 	v.agent = newAgent(accept(la))
 	v.scanner = accept(ls)
+	v.usbScanner = accept(lu)
 	if err := v.qmp.handshake(); err != nil {
 		v.m.rec.fatalf(t, "boot %d: QMP: %v", v.n, err)
 	}
@@ -226,7 +244,7 @@ func (v *vm) kill() {
 }
 
 func (v *vm) closeConns() {
-	for _, c := range []interface{ Close() error }{v.agent, v.qmp, v.scanner} {
+	for _, c := range []interface{ Close() error }{v.agent, v.qmp, v.scanner, v.usbScanner} {
 		if c != nil {
 			c.Close()
 		}

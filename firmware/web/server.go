@@ -49,6 +49,23 @@ type Opts struct {
 	// Hosts are Host names served besides loopback ones (the configured
 	// non-loopback listen address).
 	Hosts []string
+	// SimScan sends payloads through the simulated scanner as a chosen
+	// kind of scanner would (simulation only); nil: 404.
+	SimScan *SimScanner
+}
+
+// ScanProfile names a kind of simulated scanner.
+type ScanProfile struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+// SimScanner is the simulated scanner, for the page's profile picker.
+type SimScanner struct {
+	Profiles func() []ScanProfile
+	// Scan sends payload as the profile's scanner would; the verdict
+	// comes through the scanner driver and shows in /api/state.
+	Scan func(profile string, payload []byte) error
 }
 
 // Server is the local web server.
@@ -74,6 +91,8 @@ func New(opts Opts) *Server {
 	s.mux.HandleFunc("GET /panel.png", s.panel)
 	s.mux.HandleFunc("POST /api/selftest", s.selfTest)
 	s.mux.HandleFunc("GET /api/messages", s.messages)
+	s.mux.HandleFunc("GET /api/scanner/profiles", s.scanProfiles)
+	s.mux.HandleFunc("POST /api/scanner/scan", s.simScan)
 	return s
 }
 
@@ -159,7 +178,7 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.Exit {
-		// A pass leaving (issue 23): the page says goodbye, not the
+		// A pass leaving: the page says goodbye, not the
 		// verdict, and no one checks the holder on the way out.
 		j := res.Verdict.JSON()
 		j.Holder = nil
@@ -170,6 +189,34 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res.Verdict.JSON())
+}
+
+func (s *Server) scanProfiles(w http.ResponseWriter, r *http.Request) {
+	if s.opts.SimScan == nil {
+		httpError(w, http.StatusNotFound, "no simulated scanner here")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.opts.SimScan.Profiles())
+}
+
+// simScan sends the body through the simulated scanner as the scanner of
+// ?profile= sends it (POST /api/scanner/scan?profile=crlf).
+func (s *Server) simScan(w http.ResponseWriter, r *http.Request) {
+	if s.opts.SimScan == nil {
+		httpError(w, http.StatusNotFound, "no simulated scanner here")
+		return
+	}
+	// guard (ServeHTTP) has checked the Host, the Origin and the token.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil || len(body) == 0 {
+		httpError(w, http.StatusBadRequest, "POST a payload of 1 to 8194 bytes")
+		return
+	}
+	if err := s.opts.SimScan.Scan(r.URL.Query().Get("profile"), body); err != nil {
+		httpError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"sent": true, "profile": r.URL.Query().Get("profile")})
 }
 
 func (s *Server) state(w http.ResponseWriter, r *http.Request) {

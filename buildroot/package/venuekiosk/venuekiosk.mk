@@ -47,7 +47,7 @@ endef
 # daemon's user at boot: create it at build time. The IDs are fixed
 # because the data partition keeps files owned by kiosk across updates.
 define VENUEKIOSK_USERS
-	kiosk 960 kiosk 960 * /var/lib/venuekiosk /usr/sbin/nologin dialout,gpio,spi venuekiosk daemon
+	kiosk 960 kiosk 960 * /var/lib/venuekiosk /usr/sbin/nologin dialout,gpio,spi,input venuekiosk daemon
 endef
 
 $(eval $(golang-package))
