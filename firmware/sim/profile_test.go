@@ -10,6 +10,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 )
 
 // recentState is the newest verdict of GET /api/state.
@@ -50,7 +51,14 @@ func (k *simKiosk) newest() (seq uint64, verdict, reason, source string) {
 func (k *simKiosk) simScan(profile, payload string) (verdict, reason string, err error) {
 	k.t.Helper()
 	before, _, _, _ := k.newest()
-	res, err := http.Post(k.url+"/api/scanner/scan?profile="+profile, "text/plain", strings.NewReader(payload))
+	tok, err := web.ReadToken(k.dir) // the page's token, as kioskctl reads it
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", k.url+"/api/scanner/scan?profile="+profile, strings.NewReader(payload))
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set(web.TokenHeader, tok)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		k.t.Fatal(err)
 	}
