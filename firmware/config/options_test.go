@@ -42,6 +42,28 @@ func owned() []struct {
 	}
 }
 
+// ownedValues returns owned()'s values of key.
+func ownedValues(t *testing.T, key string) []string {
+	t.Helper()
+	for _, o := range owned() {
+		if o.key == key {
+			return o.values
+		}
+	}
+	t.Fatalf("owned() has no %s", key)
+	return nil
+}
+
+// ownedBounds lists, for each key bounded by another package, the bounds
+// as its configuration spells them.
+func ownedBounds() []struct{ key, min, max string } {
+	hz := func(f physic.Frequency) string { return strconv.FormatInt(int64(f/physic.Hertz), 10) }
+	return []struct{ key, min, max string }{
+		{"scanner.idle_gap", scanner.MinIdleGap.String(), scanner.MaxIdleGap.String()},
+		{"panel.spi_hz", hz(epd.MinSPIHz), hz(epd.MaxSPIHz)},
+	}
+}
+
 // setValue sets key to v (a one-element list for panel.languages).
 func setValue(t *testing.T, c *Config, key, v string) {
 	t.Helper()
