@@ -89,9 +89,9 @@ type Panel struct {
 	FullEvery      int      `toml:"full_every"`      // a full refresh after this many partial ones
 	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area
 	Languages      []string `toml:"languages"`       // one to MaxLanguages of Languages
-	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: initials, name or none
+	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: one of HolderModes
 	Alternate      bool     `toml:"alternate"`       // two languages: one at a time, in turn at each status refresh
-	HKEN           string   `toml:"hken"`            // LeaveHomeSafe compatibility code: off, alternate or beside
+	HKEN           string   `toml:"hken"`            // LeaveHomeSafe compatibility code: one of HKENModes
 	HKENEvery      Duration `toml:"hken_every"`      // alternate: how long each code is shown
 }
 
@@ -317,7 +317,7 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
-	if err := oneOf("panel.holder", c.Panel.Holder, "initials", "name", "none"); err != nil {
+	if err := oneOf("panel.holder", c.Panel.Holder, HolderModes()...); err != nil {
 		return err
 	}
 	if c.Group.Code != "" && !groupCode.MatchString(c.Group.Code) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
@@ -31,8 +32,15 @@ func Profiles() []string { return indicator.ProfileNames() }
 // Languages returns panel.languages' values: display/i18n's languages.
 func Languages() []string { return i18n.LangNames() }
 
-// MaxLanguages is how many languages panel.languages may name.
-const MaxLanguages = 2
+// MaxLanguages is how many languages panel.languages may name: as many
+// as the panel shows at once (display/layout).
+const MaxLanguages = layout.MaxLangs
+
+// HolderModes returns panel.holder's values (display/layout).
+func HolderModes() []string { return layout.HolderModes() }
+
+// HKENModes returns panel.hken's values (display/layout).
+func HKENModes() []string { return layout.HKENModes() }
 
 // Terminators returns scanner.terminator's values (drivers/scanner).
 func Terminators() []string { return scanner.Terminators() }

@@ -10,6 +10,7 @@ import (
 	"periph.io/x/conn/v3/physic"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
+	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
@@ -39,6 +40,8 @@ func owned() []struct {
 		{"scanner.charset", scanner.Charsets()},
 		{"scanner.keymap", keymap.Names()},
 		{"scanner.baud", bauds},
+		{"panel.holder", layout.HolderModes()},
+		{"panel.hken", layout.HKENModes()},
 	}
 }
 
@@ -68,8 +71,11 @@ func ownedBounds() []struct{ key, min, max string } {
 func setValue(t *testing.T, c *Config, key, v string) {
 	t.Helper()
 	kv := key + "=" + v
-	if key == "panel.languages" {
+	switch key {
+	case "panel.languages":
 		kv = key + "=" + fmt.Sprintf("[%q]", v)
+	case "panel.hken":
+		c.Venue.ID = "ABCD1234" // a LeaveHomeSafe venue id: the modes other than off need one
 	}
 	if err := c.Set(kv); err != nil {
 		t.Fatalf("Set(%q): %v", kv, err)
@@ -151,10 +157,42 @@ func TestOptionListsAreOwners(t *testing.T) {
 	ours := map[string][]string{
 		"panel.model": PanelModels(), "kiosk.profile": Profiles(), "panel.languages": Languages(),
 		"scanner.terminator": Terminators(), "scanner.charset": Charsets(), "scanner.keymap": Keymaps(), "scanner.baud": Bauds(),
+		"panel.holder": HolderModes(), "panel.hken": HKENModes(),
 	}
 	for _, o := range owned() {
 		if got, want := strings.Join(ours[o.key], ", "), strings.Join(o.values, ", "); got != want {
 			t.Errorf("%s: config lists %s, its owner %s", o.key, got, want)
 		}
+	}
+}
+
+// panel.languages takes as many languages as the panel shows at once
+// (display/layout), and no more.
+func TestValidateTakesPanelsLanguageCount(t *testing.T) {
+	langs := i18n.LangNames()
+	if len(langs) <= layout.MaxLangs {
+		t.Skipf("%d languages, the panel shows %d: none left over", len(langs), layout.MaxLangs)
+	}
+	quoted := func(ls []string) string {
+		q := make([]string, len(ls))
+		for i, l := range ls {
+			q[i] = strconv.Quote(l)
+		}
+		return "panel.languages=[" + strings.Join(q, ", ") + "]"
+	}
+	c := Default()
+	if err := c.Set(quoted(langs[:layout.MaxLangs])); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("%d languages: %v; want them accepted", layout.MaxLangs, err)
+	}
+	c = Default()
+	if err := c.Set(quoted(langs[:layout.MaxLangs+1])); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("want 1 to %d of %s", layout.MaxLangs, strings.Join(langs, ", "))
+	if err := c.Validate(); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("%d languages: got %v, want an error ending %q", layout.MaxLangs+1, err, want)
 	}
 }
