@@ -85,7 +85,7 @@ func ticks(s string) []string {
 // The README's table of keys lists, for each key whose values another
 // package owns, exactly that package's values, in its order, and the
 // owners' bounds; its table of tone profiles has a column for each
-// profile, and its languages are display/i18n's. A value added to an
+// profile, its explicit terminators and its languages are the owners'. A value added to an
 // owner (a panel model in epd.Models, say) fails here until documented.
 func TestREADMEListsOwnersValues(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
@@ -112,7 +112,16 @@ func TestREADMEListsOwnersValues(t *testing.T) {
 	if want := ownedValues(t, "kiosk.profile"); !slices.Equal(header, want) {
 		t.Errorf("README.md: the table of signals has columns for %q; want one for each profile, %q", header, want)
 	}
-	_, rest, _ := strings.Cut(readme, "**Languages**: ")
+	_, rest, _ := strings.Cut(readme, "Explicit `scanner.terminator` values (")
+	explicit, _, _ := strings.Cut(rest, ")")
+	got := ticks(explicit)
+	slices.Sort(got)
+	want := slices.DeleteFunc(ownedValues(t, "scanner.terminator"), func(v string) bool { return v == "auto" })
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("README.md: the explicit terminators are %q; want every one but auto, %q", got, want)
+	}
+	_, rest, _ = strings.Cut(readme, "**Languages**: ")
 	line, _, _ := strings.Cut(rest, ";")
 	if got, want := ticks(line), ownedValues(t, "panel.languages"); !slices.Equal(got, want) {
 		t.Errorf("README.md: **Languages** lists %q; want %q", got, want)
