@@ -28,6 +28,18 @@ const (
 // Langs returns every language, English first.
 func Langs() []Lang { return []Lang{EN, ZHHant, ZHHans} }
 
+// LangNames returns every language's tag, in the order of Langs: the one
+// list of languages that configuration, help and documentation are
+// checked against.
+func LangNames() []string {
+	ls := Langs()
+	n := make([]string, len(ls))
+	for i, l := range ls {
+		n[i] = string(l)
+	}
+	return n
+}
+
 // ParseLang returns the Lang named s, as firmware/config spells it.
 func ParseLang(s string) (Lang, error) {
 	for _, l := range Langs() {
@@ -35,7 +47,7 @@ func ParseLang(s string) (Lang, error) {
 			return l, nil
 		}
 	}
-	return "", fmt.Errorf("i18n: unknown language %q: want en, zh-Hant or zh-Hans", s)
+	return "", fmt.Errorf("i18n: unknown language %q: want one of %s", s, strings.Join(LangNames(), ", "))
 }
 
 // Chinese reports whether l is a Chinese language.

@@ -190,9 +190,12 @@ func TestParseLang(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"", "EN", "zh", "zh-TW", "fr"} {
-		if _, err := ParseLang(s); err == nil {
-			t.Errorf("ParseLang(%q): no error", s)
+		if _, err := ParseLang(s); err == nil || !strings.HasSuffix(err.Error(), "want one of en, zh-Hant, zh-Hans") {
+			t.Errorf("ParseLang(%q): got %v, want an error listing en, zh-Hant, zh-Hans", s, err)
 		}
+	}
+	if got, want := strings.Join(LangNames(), " "), "en zh-Hant zh-Hans"; got != want {
+		t.Errorf("LangNames() = %q, want %q", got, want)
 	}
 }
 

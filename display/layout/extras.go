@@ -2,6 +2,7 @@ package layout
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,18 +23,21 @@ const (
 	HolderNone                       // nothing
 )
 
-// ParseHolderMode reads the configuration's spelling: "initials", "name"
-// or "none".
+var holderNames = [...]string{HolderInitials: "initials", HolderName: "name", HolderNone: "none"}
+
+// HolderModes returns the holder modes' configuration names, in the order
+// of the constants: what ParseHolderMode reads, and the one list that
+// configuration, help and documentation are checked against.
+func HolderModes() []string { return slices.Clone(holderNames[:]) }
+
+// ParseHolderMode reads the configuration's spelling, one of HolderModes.
 func ParseHolderMode(s string) (HolderMode, error) {
-	switch s {
-	case "initials":
-		return HolderInitials, nil
-	case "name":
-		return HolderName, nil
-	case "none":
-		return HolderNone, nil
+	for i, n := range holderNames {
+		if s == n {
+			return HolderMode(i), nil
+		}
 	}
-	return 0, fmt.Errorf("layout: holder mode %q: want initials, name or none", s)
+	return 0, fmt.Errorf("layout: holder mode %q: want one of %s", s, strings.Join(HolderModes(), ", "))
 }
 
 // Window is a span of time an exposure notice names.

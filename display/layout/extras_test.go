@@ -25,9 +25,30 @@ func TestParseHolderMode(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"", "Initials", "full", "name "} {
-		if _, err := ParseHolderMode(s); err == nil {
-			t.Errorf("%q: want an error", s)
+		if _, err := ParseHolderMode(s); err == nil || !strings.HasSuffix(err.Error(), "want one of initials, name, none") {
+			t.Errorf("%q: got %v, want an error listing initials, name, none", s, err)
 		}
+	}
+	for i, n := range HolderModes() {
+		if got, err := ParseHolderMode(n); err != nil || got != HolderMode(i) {
+			t.Errorf("HolderModes()[%d] = %q: ParseHolderMode gives %v, %v", i, n, got, err)
+		}
+	}
+}
+
+// HKENModes lists every LeaveHomeSafe mode in order; ParseHKENMode reads
+// each and names them all when it refuses a value.
+func TestHKENModes(t *testing.T) {
+	if got, want := strings.Join(HKENModes(), " "), "off alternate beside"; got != want {
+		t.Errorf("HKENModes() = %q, want %q", got, want)
+	}
+	for i, n := range HKENModes() {
+		if got, err := ParseHKENMode(n); err != nil || got != HKENMode(i) {
+			t.Errorf("HKENModes()[%d] = %q: ParseHKENMode gives %v, %v", i, n, got, err)
+		}
+	}
+	if _, err := ParseHKENMode("Off"); err == nil || !strings.HasSuffix(err.Error(), "want one of off, alternate, beside") {
+		t.Errorf("ParseHKENMode(Off): got %v, want an error listing off, alternate, beside", err)
 	}
 }
 

@@ -3,6 +3,8 @@ package layout
 import (
 	"fmt"
 	"image"
+	"slices"
+	"strings"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -28,18 +30,21 @@ const (
 	HKENBeside             // in the idle status area, beside the signed code
 )
 
-// ParseHKENMode reads the configuration's spelling: "off", "alternate" or
-// "beside".
+var hkenNames = [...]string{HKENOff: "off", HKENAlternate: "alternate", HKENBeside: "beside"}
+
+// HKENModes returns the LeaveHomeSafe modes' configuration names, in the
+// order of the constants: what ParseHKENMode reads, and the one list that
+// configuration, help and documentation are checked against.
+func HKENModes() []string { return slices.Clone(hkenNames[:]) }
+
+// ParseHKENMode reads the configuration's spelling, one of HKENModes.
 func ParseHKENMode(s string) (HKENMode, error) {
-	switch s {
-	case "off":
-		return HKENOff, nil
-	case "alternate":
-		return HKENAlternate, nil
-	case "beside":
-		return HKENBeside, nil
+	for i, n := range hkenNames {
+		if s == n {
+			return HKENMode(i), nil
+		}
 	}
-	return 0, fmt.Errorf("layout: LeaveHomeSafe mode %q: want off, alternate or beside", s)
+	return 0, fmt.Errorf("layout: LeaveHomeSafe mode %q: want one of %s", s, strings.Join(HKENModes(), ", "))
 }
 
 // hkenSymbol encodes a LeaveHomeSafe code at error correction level L in

@@ -151,7 +151,7 @@ func BirthYear(dob string) string {
 
 // State is everything the panel shows.
 type State struct {
-	Langs   []i18n.Lang // one or two; the first is the main language
+	Langs   []i18n.Lang // one to MaxLangs; the first is the main language
 	VenueEN string
 	VenueZH string
 
@@ -177,12 +177,15 @@ type State struct {
 	Exposure   time.Time      // non-zero: the date of an exposure at this venue
 }
 
+// MaxLangs is how many languages the panel shows at once (State.Langs).
+const MaxLangs = 2
+
 func (s *State) langs() []i18n.Lang {
 	if len(s.Langs) == 0 {
 		return []i18n.Lang{i18n.EN}
 	}
-	if len(s.Langs) > 2 {
-		return s.Langs[:2]
+	if len(s.Langs) > MaxLangs {
+		return s.Langs[:MaxLangs]
 	}
 	return s.Langs
 }

@@ -35,7 +35,7 @@ type Opts struct {
 	Signer *venueqr.Signer // nil: no venue code ("venue not set up")
 	Time   TrustedTime     // required: *clock.Trusted
 	Clock  Clock           // nil: SystemClock
-	Langs  []i18n.Lang     // one or two; nil: English
+	Langs  []i18n.Lang     // one to layout.MaxLangs; nil: English
 	Loc    *time.Location  // the footer clock's zone; nil: Local
 	Venue  [2]string       // the venue's name: English, Chinese
 	// FullEvery is the number of partial refresh rounds after which the
@@ -166,8 +166,8 @@ func New(p Panel, opts Opts) (*Controller, error) {
 	if opts.StatusHold < time.Second || opts.StatusHold > 5*time.Minute {
 		return nil, fmt.Errorf("screen: StatusHold %v: want 1s to 5m", opts.StatusHold)
 	}
-	if len(opts.Langs) > 2 {
-		return nil, fmt.Errorf("screen: %d languages: want one or two", len(opts.Langs))
+	if len(opts.Langs) > layout.MaxLangs {
+		return nil, fmt.Errorf("screen: %d languages: want 1 to %d", len(opts.Langs), layout.MaxLangs)
 	}
 	if opts.HKENMode != layout.HKENOff {
 		if opts.HKEN == "" {

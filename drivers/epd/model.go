@@ -2,6 +2,7 @@ package epd
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"periph.io/x/conn/v3/gpio"
@@ -162,6 +163,17 @@ var (
 // Models lists the supported panels.
 var Models = []Model{Waveshare2in13V4, Waveshare2in9V2, Waveshare4in2V2, Waveshare7in5V2, Waveshare7in5V2Old}
 
+// ModelNames returns the configuration names of Models, in order: the
+// one list of panel models that configuration, help and documentation
+// are checked against.
+func ModelNames() []string {
+	n := make([]string, len(Models))
+	for i, m := range Models {
+		n[i] = m.Name
+	}
+	return n
+}
+
 // Lookup returns the model with the configuration name name.
 func Lookup(name string) (Model, error) {
 	for _, m := range Models {
@@ -169,7 +181,7 @@ func Lookup(name string) (Model, error) {
 			return m, nil
 		}
 	}
-	return Model{}, fmt.Errorf("epd: unknown panel model %q", name)
+	return Model{}, fmt.Errorf("epd: unknown panel model %q (want one of %s)", name, strings.Join(ModelNames(), ", "))
 }
 
 // Stride returns the bytes in one native row.

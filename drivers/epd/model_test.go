@@ -1,6 +1,7 @@
 package epd
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,9 +47,30 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "none", "kindle", "WAVESHARE_2IN13_V4"} {
-		if _, err := Lookup(bad); err == nil || !strings.Contains(err.Error(), "unknown panel model") {
-			t.Errorf("Lookup(%q) error = %v, want unknown panel model", bad, err)
+		want := "unknown panel model " + strconv.Quote(bad) + " (want one of " + strings.Join(ModelNames(), ", ") + ")"
+		if _, err := Lookup(bad); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Lookup(%q) error = %v, want %q", bad, err, want)
 		}
+	}
+}
+
+// ModelNames is Models' names, in order, and every one looks up.
+func TestModelNames(t *testing.T) {
+	got := ModelNames()
+	if len(got) != len(Models) {
+		t.Fatalf("ModelNames() = %q, want %d names", got, len(Models))
+	}
+	for i, n := range got {
+		if n != Models[i].Name {
+			t.Errorf("ModelNames()[%d] = %q, want %q", i, n, Models[i].Name)
+		}
+		if m, err := Lookup(n); err != nil || m.Name != n {
+			t.Errorf("Lookup(%q) = %v, %v", n, m, err)
+		}
+	}
+	got[0] = "changed"
+	if ModelNames()[0] != Models[0].Name {
+		t.Error("ModelNames returns Models' own storage")
 	}
 }
 

@@ -46,6 +46,7 @@ func TestNewBadOpts(t *testing.T) {
 			{"other controller", &epd.Opts{Model: tc.other}, tc.name + ": model \"" + tc.other.Name + "\" has a " + tc.other.Controller.String() + " controller"},
 			{"SPI too fast", &epd.Opts{Model: m, SPIHz: 21 * physic.MegaHertz}, "SPI clock"},
 			{"SPI negative", &epd.Opts{Model: m, SPIHz: -1}, "SPI clock"},
+			{"SPI too slow", &epd.Opts{Model: m, SPIHz: epd.MinSPIHz - physic.Hertz}, "SPI clock 99.999kHz: want 100kHz to 20MHz"},
 			{"rotation", &epd.Opts{Model: m, Rotation: 45}, "rotation 45"},
 			{"timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Partial: time.Hour}}, "partial timeout"},
 			{"command timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Command: time.Nanosecond}}, "command timeout"},

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding"
@@ -35,6 +36,10 @@ func (c Charset) String() string {
 	}
 	return charsetNames[c]
 }
+
+// Charsets returns the charsets' configuration names, UTF8 first: the
+// names ParseCharset accepts (with "utf8").
+func Charsets() []string { return slices.Clone(charsetNames[:]) }
 
 // ParseCharset parses a configuration name as returned by String ("utf8"
 // is accepted too).

@@ -50,4 +50,13 @@ func TestCharsetNames(t *testing.T) {
 	if got := Charset(7).String(); got != "Charset(7)" {
 		t.Errorf("String of a bad charset: got %q", got)
 	}
+	names := Charsets()
+	if len(names) != int(Big5)+1 {
+		t.Fatalf("Charsets() = %q, want %d names", names, int(Big5)+1)
+	}
+	for i, n := range names {
+		if p, err := ParseCharset(n); err != nil || p != Charset(i) || p.String() != n {
+			t.Errorf("Charsets()[%d] = %q: ParseCharset gives %v, %v; want %v", i, n, p, err, Charset(i))
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ func (t Terminator) String() string {
 	return terminatorNames[t]
 }
 
+// Terminators returns the terminators' configuration names, Auto first:
+// what ParseTerminator accepts, and the one list that configuration,
+// help and documentation are checked against.
+func Terminators() []string { return slices.Clone(terminatorNames[:]) }
+
 // ParseTerminator parses a configuration name as returned by String.
 func ParseTerminator(s string) (Terminator, error) {
 	for i, n := range terminatorNames {
@@ -69,8 +75,10 @@ const (
 	DefaultBackoffMin = 100 * time.Millisecond
 	DefaultBackoffMax = 5 * time.Second
 
-	minIdleGap  = time.Millisecond
-	maxIdleGap  = 2 * time.Second
+	// MinIdleGap and MaxIdleGap bound FrameOpts.IdleGap.
+	MinIdleGap = time.Millisecond
+	MaxIdleGap = 2 * time.Second
+
 	maxQueueLen = 1024
 	maxBackoff  = time.Minute
 )
@@ -164,8 +172,8 @@ func (o FrameOpts) validate() error {
 	if o.Charset < UTF8 || o.Charset > Big5 {
 		return optErr("Charset", int(o.Charset), "UTF8, GB18030 or Big5")
 	}
-	if o.IdleGap < minIdleGap || o.IdleGap > maxIdleGap {
-		return optErr("IdleGap", o.IdleGap, "between 1ms and 2s")
+	if o.IdleGap < MinIdleGap || o.IdleGap > MaxIdleGap {
+		return optErr("IdleGap", o.IdleGap, fmt.Sprintf("between %v and %v", MinIdleGap, MaxIdleGap))
 	}
 	if o.MaxFrame < 1 || o.MaxFrame > MaxFrameLen {
 		return optErr("MaxFrame", o.MaxFrame, fmt.Sprintf("between 1 and %d", MaxFrameLen))

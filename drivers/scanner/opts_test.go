@@ -31,6 +31,27 @@ func TestTerminatorNames(t *testing.T) {
 	}
 }
 
+// Terminators lists every terminator, in order, by the name String gives
+// and ParseTerminator reads.
+func TestTerminators(t *testing.T) {
+	got := Terminators()
+	if len(got) != int(Tab)+1 {
+		t.Fatalf("Terminators() = %q, want %d names", got, int(Tab)+1)
+	}
+	for i, n := range got {
+		if want := Terminator(i).String(); n != want {
+			t.Errorf("Terminators()[%d] = %q, want %q", i, n, want)
+		}
+		if p, err := ParseTerminator(n); err != nil || p != Terminator(i) {
+			t.Errorf("ParseTerminator(%q) = %v, %v; want %v", n, p, err, Terminator(i))
+		}
+	}
+	got[0] = "changed"
+	if Terminators()[0] != "auto" {
+		t.Error("Terminators returns the package's own storage")
+	}
+}
+
 func TestNewRejects(t *testing.T) {
 	ok := Opts{Path: "/dev/ttyACM0"}
 	for _, tt := range []struct {

@@ -39,7 +39,7 @@ type Kiosk struct {
 	ListenPublic bool   `toml:"listen_public"`
 	LogLevel     string `toml:"log_level"` // debug, info, warn, error
 	Simulate     bool   `toml:"simulate"`  // pty scanner, emulated panel and lights, sample data
-	Profile      string `toml:"profile"`   // "default" or "hk": tones and defaults of a region
+	Profile      string `toml:"profile"`   // one of Profiles: tones and defaults of a region
 }
 
 // Venue is the venue identity (provisioned).
@@ -55,11 +55,11 @@ type Venue struct {
 type Scanner struct {
 	Device     string   `toml:"device"`     // auto, a tty or input device path, glob or by-id link; "" = none
 	Baud       int      `toml:"baud"`       //
-	Terminator string   `toml:"terminator"` // auto, cr, lf, crlf, idle or tab
+	Terminator string   `toml:"terminator"` // one of Terminators
 	IdleGap    Duration `toml:"idle_gap"`   // silence that ends a frame with auto or idle
 	StripAIM   bool     `toml:"strip_aim"`  // strip AIM symbology identifiers (]Q1 …), decode ECI
-	Charset    string   `toml:"charset"`    // utf-8, gb18030 or big5: what the scanner sends
-	Keymap     string   `toml:"keymap"`     // us, de or fr: the layout a keyboard-mode scanner types for
+	Charset    string   `toml:"charset"`    // one of Charsets: what the scanner sends
+	Keymap     string   `toml:"keymap"`     // one of Keymaps: the layout a keyboard-mode scanner types for
 }
 
 // Lights configures the GPIO indicators.
@@ -78,9 +78,9 @@ type Lights struct {
 
 // Panel configures the e-ink display.
 type Panel struct {
-	Model          string   `toml:"model"` // none, or one of Models
-	SPI            string   `toml:"spi"`   // SPI port name for periph's spireg, e.g. /dev/spidev0.0
-	SPIHz          int      `toml:"spi_hz"`
+	Model          string   `toml:"model"`  // one of PanelModels
+	SPI            string   `toml:"spi"`    // SPI port name for periph's spireg, e.g. /dev/spidev0.0
+	SPIHz          int      `toml:"spi_hz"` // MinSPIHz to MaxSPIHz
 	DC             string   `toml:"dc"`
 	Reset          string   `toml:"reset"`
 	Busy           string   `toml:"busy"`
@@ -88,10 +88,10 @@ type Panel struct {
 	RotationPeriod Duration `toml:"rotation_period"` // venue QR rotation; at least 30s
 	FullEvery      int      `toml:"full_every"`      // a full refresh after this many partial ones
 	StatusHold     Duration `toml:"status_hold"`     // how long a verdict stays in the status area
-	Languages      []string `toml:"languages"`       // en, zh-Hant, zh-Hans: one or two
-	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: initials, name or none
+	Languages      []string `toml:"languages"`       // one to MaxLanguages of Languages
+	Holder         string   `toml:"holder"`          // holder check with green and amber verdicts: one of HolderModes
 	Alternate      bool     `toml:"alternate"`       // two languages: one at a time, in turn at each status refresh
-	HKEN           string   `toml:"hken"`            // LeaveHomeSafe compatibility code: off, alternate or beside
+	HKEN           string   `toml:"hken"`            // LeaveHomeSafe compatibility code: one of HKENModes
 	HKENEvery      Duration `toml:"hken_every"`      // alternate: how long each code is shown
 }
 
@@ -134,9 +134,6 @@ type Fleet struct {
 	CountersEvery Duration `toml:"counters_every"` // one counters message per period
 	QueueMax      int      `toml:"queue_max"`      // messages kept while the broker is away
 }
-
-// Models are the panel models kioskd drives.
-var Models = []string{"none", "waveshare_2in13_v4", "waveshare_2in9_v2", "waveshare_4in2_v2", "waveshare_7in5_v2", "waveshare_7in5_v2_old"}
 
 //go:embed kioskd.toml
 var example []byte
@@ -248,7 +245,7 @@ func (c *Config) Validate() error {
 	if err := oneOf("kiosk.log_level", c.Kiosk.LogLevel, "debug", "info", "warn", "error"); err != nil {
 		return err
 	}
-	if err := oneOf("kiosk.profile", c.Kiosk.Profile, "default", "hk"); err != nil {
+	if err := oneOf("kiosk.profile", c.Kiosk.Profile, Profiles()...); err != nil {
 		return err
 	}
 	if l := c.Kiosk.Listen; l != "" {
@@ -263,25 +260,23 @@ func (c *Config) Validate() error {
 	if c.Venue.ID != "" && !venueID.MatchString(c.Venue.ID) {
 		return bad("venue.id", c.Venue.ID, "1 to 32 letters, digits, '-' or '_'")
 	}
-	switch c.Scanner.Baud {
-	case 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600:
-	default:
-		return bad("scanner.baud", c.Scanner.Baud, "a standard rate: 9600, 115200, …")
+	if !slices.Contains(Bauds(), strconv.Itoa(c.Scanner.Baud)) {
+		return bad("scanner.baud", c.Scanner.Baud, "a standard rate, one of "+strings.Join(Bauds(), ", "))
 	}
-	if err := oneOf("scanner.terminator", c.Scanner.Terminator, "auto", "cr", "lf", "crlf", "idle", "tab"); err != nil {
+	if err := oneOf("scanner.terminator", c.Scanner.Terminator, Terminators()...); err != nil {
 		return err
 	}
-	if err := oneOf("scanner.charset", c.Scanner.Charset, "utf-8", "gb18030", "big5"); err != nil {
+	if err := oneOf("scanner.charset", c.Scanner.Charset, Charsets()...); err != nil {
 		return err
 	}
-	if err := oneOf("scanner.keymap", c.Scanner.Keymap, "us", "de", "fr"); err != nil {
+	if err := oneOf("scanner.keymap", c.Scanner.Keymap, Keymaps()...); err != nil {
 		return err
 	}
 	if d := strings.TrimPrefix(c.Scanner.Device, "evdev:"); d != "" && d != "auto" && !strings.HasPrefix(d, "/") {
 		return bad("scanner.device", c.Scanner.Device, `"auto", an absolute path or glob (a tty, or an input device under /dev/input), or "" for none`)
 	}
-	if c.Scanner.IdleGap.D < time.Millisecond || c.Scanner.IdleGap.D > 2*time.Second {
-		return bad("scanner.idle_gap", c.Scanner.IdleGap, "between 1ms and 2s")
+	if c.Scanner.IdleGap.D < MinIdleGap || c.Scanner.IdleGap.D > MaxIdleGap {
+		return bad("scanner.idle_gap", c.Scanner.IdleGap, fmt.Sprintf("between %v and %v", MinIdleGap, MaxIdleGap))
 	}
 	if err := oneOf("lights.driver", c.Lights.Driver, "gpio", "log", "none"); err != nil {
 		return err
@@ -299,7 +294,7 @@ func (c *Config) Validate() error {
 	if c.Lights.QuietHours != "" && !clockTime.MatchString(c.Lights.QuietHours) {
 		return bad("lights.quiet_hours", c.Lights.QuietHours, `"HH:MM-HH:MM" or ""`)
 	}
-	if err := oneOf("panel.model", c.Panel.Model, Models...); err != nil {
+	if err := oneOf("panel.model", c.Panel.Model, PanelModels()...); err != nil {
 		return err
 	}
 	if c.Panel.RotationPeriod.D < 30*time.Second || c.Panel.RotationPeriod.D > 24*time.Hour {
@@ -308,21 +303,21 @@ func (c *Config) Validate() error {
 	if c.Panel.FullEvery < 1 || c.Panel.FullEvery > 1000 {
 		return bad("panel.full_every", c.Panel.FullEvery, "between 1 and 1000")
 	}
-	if c.Panel.SPIHz < 100_000 || c.Panel.SPIHz > 20_000_000 {
-		return bad("panel.spi_hz", c.Panel.SPIHz, "between 100000 and 20000000")
+	if c.Panel.SPIHz < MinSPIHz || c.Panel.SPIHz > MaxSPIHz {
+		return bad("panel.spi_hz", c.Panel.SPIHz, fmt.Sprintf("between %d and %d", MinSPIHz, MaxSPIHz))
 	}
 	if c.Panel.StatusHold.D < 5*time.Second || c.Panel.StatusHold.D > 5*time.Minute {
 		return bad("panel.status_hold", c.Panel.StatusHold, "between 5s and 5m")
 	}
-	if len(c.Panel.Languages) < 1 || len(c.Panel.Languages) > 2 {
-		return bad("panel.languages", c.Panel.Languages, "one or two of en, zh-Hant, zh-Hans")
+	if len(c.Panel.Languages) < 1 || len(c.Panel.Languages) > MaxLanguages {
+		return bad("panel.languages", c.Panel.Languages, fmt.Sprintf("1 to %d of %s", MaxLanguages, strings.Join(Languages(), ", ")))
 	}
 	for _, l := range c.Panel.Languages {
-		if err := oneOf("panel.languages", l, "en", "zh-Hant", "zh-Hans"); err != nil {
+		if err := oneOf("panel.languages", l, Languages()...); err != nil {
 			return err
 		}
 	}
-	if err := oneOf("panel.holder", c.Panel.Holder, "initials", "name", "none"); err != nil {
+	if err := oneOf("panel.holder", c.Panel.Holder, HolderModes()...); err != nil {
 		return err
 	}
 	if c.Group.Code != "" && !groupCode.MatchString(c.Group.Code) {

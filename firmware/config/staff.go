@@ -22,9 +22,6 @@ type Staff struct {
 	SetupVenues   []string `toml:"setup_venues"`   // the only venue ids a poster may set (signed provisioning); [] = any
 }
 
-// HKEN modes (panel.hken).
-var HKENModes = []string{"off", "alternate", "beside"}
-
 // volumeEntry is one lights.volume entry: "22:00-07:00 0%".
 var volumeEntry = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9] (100|[1-9]?[0-9])%$`)
 
@@ -76,7 +73,7 @@ func (c *Config) validateDoor(bad func(key string, v any, want string) error) er
 			return bad("staff.setup_venues", v, "8-character LeaveHomeSafe venue ids")
 		}
 	}
-	if err := oneOfKey("panel.hken", c.Panel.HKEN, HKENModes...); err != nil {
+	if err := oneOfKey("panel.hken", c.Panel.HKEN, HKENModes()...); err != nil {
 		return err
 	}
 	if c.Panel.HKENEvery.D < 5*time.Second || c.Panel.HKENEvery.D > 10*time.Minute {

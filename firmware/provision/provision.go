@@ -37,7 +37,7 @@ type Settings struct {
 	Panel   *Panel   `json:"panel,omitempty"`
 	Scanner *Scanner `json:"scanner,omitempty"`
 	Sync    *Sync    `json:"sync,omitempty"`
-	Profile string   `json:"profile,omitempty"` // "default" or "hk"
+	Profile string   `json:"profile,omitempty"` // one of config.Profiles()
 	// SetupVenues, when set, are the only LeaveHomeSafe venue ids a
 	// technician may set from a poster at the kiosk (staff.setup_venues).
 	SetupVenues []string `json:"setup_venues,omitempty"`

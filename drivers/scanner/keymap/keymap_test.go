@@ -149,6 +149,9 @@ func TestLookup(t *testing.T) {
 			t.Errorf("Lookup(%q): got %v, %v", n, l, err)
 		}
 	}
+	if got, want := len(Names()), len(layouts); got != want {
+		t.Errorf("Names() = %q: %d names for %d layouts", Names(), got, want)
+	}
 	if _, err := Lookup("dvorak"); err == nil {
 		t.Error("Lookup(dvorak): want an error")
 	}

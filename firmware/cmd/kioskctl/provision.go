@@ -46,11 +46,11 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	fs.StringVar(&s.Venue.NameEN, "venue-en", "", "the venue's English `NAME`")
 	fs.StringVar(&s.Venue.NameZH, "venue-zh", "", "the venue's Chinese `NAME`")
 	fs.StringVar(&s.Venue.Category, "category", "", "the venue's `CATEGORY` (market, clinic, …)")
-	fs.StringVar(&s.Profile, "profile", "", "`default` or hk (tones and policy of a region)")
-	panel := fs.String("panel", "", "panel `MODEL` (waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2, waveshare_7in5_v2_old, none)")
+	fs.StringVar(&s.Profile, "profile", "", "the board's `PROFILE` (tones and policy of a region), "+oneOf(config.Profiles()))
+	panel := fs.String("panel", "", "panel `MODEL`, "+oneOf(config.PanelModels()))
 	pins := fs.String("panel-pins", "", "panel pins `dc=GPIO25,reset=GPIO17,busy=GPIO24,power=GPIO18` (power=none: a HAT without the power switch)")
 	scannerDev := fs.String("scanner", "", "scanner `DEVICE`: a path, glob or /dev/serial/by-id link")
-	baud := fs.Int("baud", 0, "scanner baud `RATE`")
+	baud := fs.Int("baud", 0, "scanner baud `RATE`, "+oneOf(config.Bauds()))
 	source := fs.String("sync-source", "", "update source `URL` (https://…, file:///…)")
 	root := fs.String("root", "", "the initial trusted TUF root.json `FILE`")
 	from := fs.String("from", "", "apply a signed provisioning `FILE` (USB stick) instead of flags")
@@ -277,6 +277,10 @@ const settingsExample = `{
   "sync":    {"source": "https://updates.example.org/repo", "root": {"signed": "…the root.json to trust, as is…"}}
 }`
 
+// oneOf lists the values a flag or key takes, as configuration errors
+// do: "one of a, b, c".
+func oneOf(values []string) string { return "one of " + strings.Join(values, ", ") }
+
 func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("provision sign", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -297,8 +301,10 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(o)
 		fmt.Fprintln(o, settingsExample)
 		fmt.Fprintln(o)
-		fmt.Fprintln(o, "panel.model: waveshare_2in13_v4, waveshare_2in9_v2, waveshare_4in2_v2, waveshare_7in5_v2, waveshare_7in5_v2_old or")
-		fmt.Fprintln(o, "none; profile: default or hk; sync.root: the contents of the root.json to trust.")
+		fmt.Fprintln(o, "panel.model:", oneOf(config.PanelModels()))
+		fmt.Fprintln(o, "profile:", oneOf(config.Profiles()))
+		fmt.Fprintln(o, "scanner.baud:", oneOf(config.Bauds()))
+		fmt.Fprintln(o, "sync.root: the contents of the root.json to trust.")
 		fmt.Fprintln(o)
 		fs.PrintDefaults()
 	}
