@@ -280,8 +280,9 @@ func (f *Flow) mayToggle(card string, now time.Time) bool {
 
 // DoorRepeat is how long the same staff card or code read again is taken
 // for the scanner reading it twice (a card held in front of it), not a
-// second action. It is shorter than the passes' repeat window: a guard
-// scans their card again for each exempt entry.
+// second action. It is shorter than the passes' repeat window, which
+// never applies to staff codes: a guard scans their card again for each
+// exempt entry, and staff scan the group code again to end a group.
 const DoorRepeat = 2 * time.Second
 
 // doorRepeat reports whether payload was read within DoorRepeat, and

@@ -298,13 +298,16 @@ func (f *Flow) process(s Scan) Result {
 		}
 		return f.doorScan(s, wall, f.doorRepeat(s.Payload, wall))
 	}
-	if f.isGroupCode(s.Payload) && !f.fromScanner(s) {
-		return f.notFromScanner(s, wall)
+	if f.isGroupCode(s.Payload) {
+		if !f.fromScanner(s) {
+			return f.notFromScanner(s, wall)
+		}
+		// A staff code, not a pass: the scanner reading it twice is one
+		// action (DoorRepeat), and scanning it again later ends the group
+		// or starts the next, whatever the passes' repeat window.
+		return f.staff(s, wall, f.doorRepeat(s.Payload, wall))
 	}
 	repeat := f.repeat(s.Payload, wall)
-	if f.isGroupCode(s.Payload) {
-		return f.staff(s, wall, repeat)
-	}
 	at, trusted := f.opts.Time.Judge()
 	v := f.opts.Verifier.Verify(s.Payload, at)
 	r := Result{

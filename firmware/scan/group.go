@@ -24,6 +24,11 @@ import (
 //
 // Every member is judged, lit, shown and counted as a scan of its own;
 // sinks that implement GroupSink also hear when a group opens and closes.
+//
+// The code is a staff code, not a pass: it never goes through the passes'
+// repeat window. Read twice within DoorRepeat (a code held in front of the
+// scanner) it is one action; scanned again after that it ends the open
+// group, and the next scan starts a new one at once.
 
 // Group mode bounds and defaults.
 const (
@@ -176,8 +181,8 @@ func (f *Flow) staff(s Scan, now time.Time, repeat bool) Result {
 	v := &verify.Verdict{Status: verify.Green, Format: "staff"}
 	switch {
 	case repeat:
-		// A second read of the same card: not a second toggle.
-		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: "staff group code read again within the repeat window: ignored"}}
+		// The scanner read the code twice: not a second toggle.
+		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: "staff group code read twice by the scanner: one action"}}
 	case f.group == nil:
 		f.openGroup(now)
 		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: fmt.Sprintf("group started: scan up to %d passes within %v", MaxGroup, f.opts.Group.Window)}}
