@@ -62,6 +62,9 @@ func (s *screenSink) DoorChanged(e scan.DoorEvent) {
 		st = exitStatus(e)
 	}
 	if st != nil {
+		if k := cancelNote(e); k != "" {
+			st.Note, st.NoteArgs = k, nil // another card's step ended: said
+		}
 		if e.Kind == scan.SetupDone && s.posterVenue != nil {
 			if v := s.posterVenue(); v != nil && v.ID == e.VenueID && v.NameZH != "" {
 				st.ArgsZH = []string{"name", v.NameZH}

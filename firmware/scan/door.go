@@ -20,15 +20,24 @@ import (
 //
 //   - A guard's card arms an exempt entry for ExemptWindow; the next
 //     category code (VKEXEMPT:…) or category button records it, counted
-//     per category, and disarms. The same guard card again cancels.
+//     per category, and disarms. The same guard card again keeps it
+//     armed, for a full window from then (a door scanner reads a card
+//     twice, and guards scan twice to be sure).
 //   - A supervisor's card opens entry: no checks for OpenFor (scans are
 //     still read and shown, never as a refusal); another supervisor card
 //     closes it. A long press on the open button does the same, by
 //     "button".
 //   - A technician's card arms setup for SetupWindow; the venue's
 //     LeaveHomeSafe poster (HKEN:…), read by the scanner, is shown, and the
-//     same card again sets the venue identity. One poster per arming: a
-//     refused one disarms.
+//     same card again sets the venue identity. The same card again before
+//     a poster, or the same poster again, keeps setup armed for a full
+//     window. One poster per arming: a refused one, or another poster,
+//     disarms.
+//
+// Short of its next step, what one card armed ends only when its window
+// passes (Why timeout) or when another staff card acts; the event of that card says what it
+// cancelled (DoorEvent.Cancelled), so that the panel, the page and the
+// reply to the scan say so. Nothing is cancelled without a word.
 //
 // A forged, expired, not-yet-valid or revoked card, or one whose
 // revocation cannot be looked up, does nothing but say so. A category
@@ -146,7 +155,7 @@ type DoorKind string
 const (
 	CardRefused     DoorKind = "card_refused"     // Why says why; nothing else happened
 	ExemptArmed     DoorKind = "exempt_armed"     // a guard's card: a category next
-	ExemptCancelled DoorKind = "exempt_cancelled" // the card again (Why "staff") or the window passed ("timeout")
+	ExemptCancelled DoorKind = "exempt_cancelled" // the window passed (Why "timeout"); another card's event says Cancelled
 	ExemptRecorded  DoorKind = "exempt_recorded"  // Category counted
 	ExemptRefused   DoorKind = "exempt_refused"   // a category without a guard's card (Why)
 	OpenStarted     DoorKind = "open_started"     // entry open until Until
@@ -155,7 +164,7 @@ const (
 	SetupPending    DoorKind = "setup_pending"    // the poster read: VenueID, Venue shown; the same card again confirms
 	SetupDone       DoorKind = "setup_done"       // Venue set
 	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed
-	SetupCancelled  DoorKind = "setup_cancelled"  // the card again or the window passed
+	SetupCancelled  DoorKind = "setup_cancelled"  // the window passed (Why "timeout"); another card's event says Cancelled
 )
 
 // Reasons (DoorEvent.Why).
@@ -201,6 +210,15 @@ type DoorEvent struct {
 	// StaleList warns that a guard's card was taken while the staff-card
 	// revocation list is out of date.
 	StaleList bool `json:"stale_list,omitempty"`
+	// Again says the same card (or, in setup, the same poster) was
+	// scanned again while its step waited: it stays armed, Until from
+	// now.
+	Again bool `json:"again,omitempty"`
+	// Cancelled is the step another card had armed that this event
+	// cancelled — "exempt", "setup" or "confirm", as DoorState.Armed
+	// says — and CancelledCard that card's id; "" when none was.
+	Cancelled     string `json:"cancelled,omitempty"`
+	CancelledCard string `json:"cancelled_card,omitempty"`
 }
 
 // DoorSink is implemented by sinks that show the door: DoorChanged is
@@ -235,6 +253,26 @@ type armed struct {
 	// A technician's: the poster read, waiting for the same card again.
 	venue *hken.Venue
 	code  string
+}
+
+// step names what a waits for, as DoorState.Armed does.
+func (a *armed) step() string {
+	switch {
+	case a.role != staff.Technician:
+		return "exempt"
+	case a.venue != nil:
+		return "confirm"
+	}
+	return "setup"
+}
+
+// disarm drops what a card armed, for another card acting now, and says
+// so in e.
+func (f *Flow) disarm(e *DoorEvent) {
+	if a := f.door.armed; a != nil {
+		f.door.armed = nil
+		e.Cancelled, e.CancelledCard = a.step(), a.card
+	}
 }
 
 // door is the flow's door state, owned by Run's goroutine.
@@ -319,12 +357,9 @@ func (f *Flow) publishDoor() {
 		s.Open = &o
 	}
 	if a := f.door.armed; a != nil {
-		s.Armed, s.Until = "exempt", a.until
-		if a.role == staff.Technician {
-			s.Armed = "setup"
-			if a.venue != nil {
-				s.Armed, s.Pending = "confirm", a.venue.ID+" "+venueName(a.venue)
-			}
+		s.Armed, s.Until = a.step(), a.until
+		if a.venue != nil {
+			s.Pending = a.venue.ID + " " + venueName(a.venue)
 		}
 	}
 	f.door.state.Store(s)
@@ -503,8 +538,34 @@ func refusal(err error) string {
 	return WhyMalformed
 }
 
-// describe says what e did, for the reply to a scan request and the log.
+// describe says what e did, for the reply to a scan request and the log:
+// a step kept armed by the same card again, and one of another card's
+// that e cancelled, are said.
 func describe(e DoorEvent) string {
+	s := describeKind(e)
+	if e.Again {
+		s = "scanned again, still waiting: " + s
+	}
+	if e.Cancelled != "" {
+		s += "; cancelled: " + stepWords(e.Cancelled) + " of card " + e.CancelledCard
+	}
+	return s
+}
+
+// stepWords names an armed step (DoorState.Armed) in words.
+func stepWords(step string) string {
+	switch step {
+	case "exempt":
+		return "the exempt entry armed"
+	case "setup":
+		return "the setup armed"
+	case "confirm":
+		return "the venue poster waiting for confirmation"
+	}
+	return step
+}
+
+func describeKind(e DoorEvent) string {
 	switch e.Kind {
 	case CardRefused:
 		switch e.Why {
@@ -553,14 +614,19 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 			e.Kind, e.Why = CardRefused, WhyRateLimited
 			return e
 		}
-		f.door.armed = nil
-		return f.openEvent(c.ID, now)
+		var cancelled DoorEvent
+		f.disarm(&cancelled)
+		e = f.openEvent(c.ID, now)
+		e.Cancelled, e.CancelledCard = cancelled.Cancelled, cancelled.CancelledCard
+		return e
 	case staff.Guard:
 		if a != nil && a.role == staff.Guard && a.card == c.ID {
-			f.door.armed = nil
-			e.Kind, e.Why = ExemptCancelled, WhyStaff
+			// The same card again: still armed, for a full window.
+			a.until = now.Add(f.opts.Door.ExemptWindow)
+			e.Kind, e.Until, e.Again = ExemptArmed, a.until, true
 			return e
 		}
+		f.disarm(&e)
 		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.ExemptWindow)}
 		e.Kind, e.Until = ExemptArmed, f.door.armed.until
 	case staff.Technician:
@@ -569,13 +635,16 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 			return e
 		}
 		if a != nil && a.role == staff.Technician && a.card == c.ID {
-			f.door.armed = nil
 			if a.venue != nil {
+				f.door.armed = nil
 				return f.setVenue(a, now)
 			}
-			e.Kind, e.Why = SetupCancelled, WhyStaff
+			// The same card again before a poster: still armed.
+			a.until = now.Add(f.opts.Door.SetupWindow)
+			e.Kind, e.Until, e.Again = SetupArmed, a.until, true
 			return e
 		}
+		f.disarm(&e)
 		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.SetupWindow)}
 		e.Kind, e.Until = SetupArmed, f.door.armed.until
 	default:
@@ -604,6 +673,13 @@ func (f *Flow) category(c staff.Category, now time.Time) DoorEvent {
 func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	a := f.door.armed
 	e := DoorEvent{At: now, Card: a.card, Role: a.role}
+	if a.venue != nil && p == a.code && src == Serial {
+		// The same poster again: still waiting for the card, a full
+		// window from now.
+		a.until = now.Add(f.opts.Door.SetupWindow)
+		e.Kind, e.VenueID, e.Venue, e.Until, e.Again = SetupPending, a.venue.ID, venueName(a.venue), a.until, true
+		return e
+	}
 	f.door.armed = nil
 	switch v, err := hken.Decode(p); {
 	case src != Serial:

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 )
@@ -89,4 +91,56 @@ func TestGroupCodeAgainThroughThePty(t *testing.T) {
 	k.untilGroup("the next group", func(g *groupState) bool { return g.ID == 2 && g.Closed == "" })
 	k.pass(green) // within the repeat window of its last scan: still a member of the new group
 	k.untilGroup("a member of the next group", func(g *groupState) bool { return g.ID == 2 && len(g.Members) == 1 })
+}
+
+// TestSameCardTwiceThroughThePty: staff scan their card twice at the
+// door — through the simulator's scanner, seconds apart — and the step
+// stays armed: a guard's card twice, then a category, records the exempt
+// entry; a technician's card twice after a refused poster, then the good
+// poster, waits for confirmation (not a red pass). A step another card
+// cancels, or that runs out of time, says so on the panel.
+func TestSameCardTwiceThroughThePty(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a simulated kiosk")
+	}
+	k := startSim(t, func(c *config.Config) { c.Panel.Languages = []string{"en"} })
+	guard, tech := k.sample("Staff card: guard ("), k.sample("Staff card: technician")
+	poster, wrong := k.sample("LeaveHomeSafe poster: "+samples.PosterVenue.NameEn), k.sample("LeaveHomeSafe poster, wrong hash")
+
+	k.door(guard, "exempt_armed")
+	if s := k.door(guard, "exempt_armed"); !s.Door.Last.Again || s.Door.Armed != "exempt" {
+		t.Errorf("the guard card again: %+v", s.Door)
+	}
+	if s := k.door("VKEXEMPT:65PLUS", "exempt_recorded"); s.Door.Last.Card != samples.GuardCard {
+		t.Errorf("recorded by %q", s.Door.Last.Card)
+	}
+
+	red := k.state().Counters.Red
+	k.door(tech, "setup_armed")
+	k.door(wrong, "setup_refused")
+	k.door(tech, "setup_armed")
+	if s := k.door(tech, "setup_armed"); !s.Door.Last.Again || s.Door.Armed != "setup" {
+		t.Errorf("the technician card again: %+v", s.Door)
+	}
+	if s := k.door(poster, "setup_pending"); s.Door.Armed != "confirm" {
+		t.Errorf("the good poster: %+v", s.Door)
+	}
+	if got := k.state().Counters.Red; got != red {
+		t.Errorf("red count %d after the poster, want %d", got, red)
+	}
+
+	// Another card's action cancels the poster waiting: said on the panel.
+	s := k.door(guard, "exempt_armed")
+	if s.Door.Last.Cancelled != "confirm" {
+		t.Errorf("the guard card after the poster: %+v", s.Door.Last)
+	}
+	k.untilGlass("the setup cancelled by another card", "Setup ended")
+
+	// The window passing: said on the panel.
+	k.clk.Advance(scan.DefaultExemptWindow + time.Second)
+	s = k.until("the exempt window's end", func(s state) bool { return s.Door.Last.Kind == "exempt_cancelled" })
+	if s.Door.Last.Why != "timeout" || s.Door.Armed != "" {
+		t.Errorf("after the window: %+v", s.Door)
+	}
+	k.untilGlass("the exempt entry timed out", "Exempt entry cancelled")
 }
