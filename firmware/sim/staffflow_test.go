@@ -144,3 +144,35 @@ func TestSameCardTwiceThroughThePty(t *testing.T) {
 	}
 	k.untilGlass("the exempt entry timed out", "Exempt entry cancelled")
 }
+
+// TestOpenEntryCountsEntriesNeverRed: while a supervisor's card holds
+// entry open, every sample scanned through the simulator's pty is counted
+// as an entry, and none as red or amber; after it closes, a red pass is
+// red again.
+func TestOpenEntryCountsEntriesNeverRed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a simulated kiosk")
+	}
+	k := startSim(t)
+	k.door(k.sample("Staff card: supervisor ("), "open_started")
+	before := k.state().Counters
+	reds := 0
+	for _, sm := range k.set.Samples {
+		k.pass(sm.Payload)
+		if sm.Expect == "red" {
+			reds++
+		}
+	}
+	if reds == 0 {
+		t.Fatal("no red sample: the test would prove little")
+	}
+	got := k.state().Counters
+	if got.Red != before.Red || got.Amber != before.Amber || got.Entries-before.Entries != int64(len(k.set.Samples)) {
+		t.Errorf("while open: counters %+v, then %+v; want %d more entries, no more red or amber", before, got, len(k.set.Samples))
+	}
+	k.door(k.sample("Staff card: supervisor ("), "open_ended")
+	k.pass(k.firstSample("red"))
+	if s := k.state().Counters; s.Red != got.Red+1 {
+		t.Errorf("after open entry a red pass: red %d, want %d", s.Red, got.Red+1)
+	}
+}
