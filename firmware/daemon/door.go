@@ -460,6 +460,9 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 		s.Note = i18n.SetupRestart
 		return s
 	case scan.SetupRefused:
+		if e.Why == scan.WhyNeedsTechnician {
+			return msg(layout.Info, i18n.SetupTechnicianFirst) // no pass, no refusal: what to do
+		}
 		return msg(layout.Bang, i18n.SetupPosterRefused)
 	case scan.SetupCancelled:
 		return msg(layout.Info, i18n.SetupCancelled)

@@ -107,10 +107,12 @@ type NoticeJSON struct {
 	ZH    string    `json:"zh"`
 }
 
-// GroupJSON is the open or last group: its members' statuses, its result.
+// GroupJSON is the open or last group: its members' statuses, its result
+// — none while it has no member: the group code that opened it is no
+// pass, and an empty group has no verdict.
 type GroupJSON struct {
 	scan.Group
-	Status string `json:"verdict"`
+	Status string `json:"verdict,omitempty"`
 }
 
 // Scanned implements scan.Sink.
@@ -160,7 +162,10 @@ func (p *pageState) snapshot() (*NoticeJSON, *GroupJSON) {
 				c.Members[i].Notice = false
 			}
 		}
-		g = &GroupJSON{Group: c, Status: c.Status().String()}
+		g = &GroupJSON{Group: c}
+		if len(c.Members) > 0 {
+			g.Status = c.Status().String()
+		}
 	}
 	return n, g
 }

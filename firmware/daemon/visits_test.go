@@ -230,7 +230,7 @@ func TestGroupThroughTheDaemon(t *testing.T) {
 	green := sample(t, r.set, "EU certificate, vaccinated")
 	red := sample(t, r.set, "EU certificate, revoked")
 
-	if v := r.scan(t, staffCode); v["verdict"] != "green" || v["format"] != "staff" {
+	if v := r.scan(t, staffCode); v["kind"] != "staff" || v["verdict"] != nil || v["format"] != nil {
 		t.Fatalf("staff code: %v", v)
 	}
 	st := r.state(t)

@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
-	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
 // The door: what staff do at the kiosk with their cards (issue 11).
@@ -65,10 +63,6 @@ const (
 	DefaultOpenLimit       = 8
 	DefaultOpenLimitWindow = 24 * time.Hour
 )
-
-// StaffCode is the reason code of the verdict a staff payload gets in
-// reply to a scan request; the detail says what happened.
-const StaffCode pass.Code = "staff"
 
 // CardVerifier checks staff cards; *staff.Verifier implements it.
 type CardVerifier interface {
@@ -163,32 +157,33 @@ const (
 	SetupArmed      DoorKind = "setup_armed"      // a technician's card: the poster next
 	SetupPending    DoorKind = "setup_pending"    // the poster read: VenueID, Venue shown; the same card again confirms
 	SetupDone       DoorKind = "setup_done"       // Venue set
-	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed
+	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed. Why "needs_technician": a poster outside setup
 	SetupCancelled  DoorKind = "setup_cancelled"  // the window passed (Why "timeout"); another card's event says Cancelled
 )
 
 // Reasons (DoorEvent.Why).
 const (
-	WhyForged      = "forged"        // the signature does not verify
-	WhyMalformed   = "malformed"     // not a well-formed card
-	WhyExpired     = "expired"       // past its validity
-	WhyNotYetValid = "not_yet_valid" // before its validity
-	WhyRevoked     = "revoked"       // on the synced revocations
-	WhyNoKey       = "no_key"        // the kiosk has no operator key
-	WhyLookup      = "lookup"        // the revocations could not be read
-	WhyNoAction    = "no_action"     // a valid card with nothing to do here
-	WhyNeedsGuard  = "needs_guard"   // a category needs a guard's card first
-	WhyBadPoster   = "bad_poster"    // not a LeaveHomeSafe venue code, or its hash is wrong
-	WhySaveFailed  = "save_failed"   // the venue could not be written
-	WhyStaff       = "staff"         // ended by staff
-	WhyTimeout     = "timeout"       // ended by itself
-	WhyTooLong     = "too_long"      // valid for longer than the policy allows its role
-	WhyElsewhere   = "elsewhere"     // bound to other venues or kiosks
-	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
-	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
-	WhyNotAllowed  = "not_allowed"   // a poster of a venue the provisioning does not allow
-	WhyStaleList   = "stale_list"    // the staff-card revocation list is out of date: no supervisor or technician action
-	WhyOnePoster   = "one_poster"    // a second poster in one setup
+	WhyForged          = "forged"           // the signature does not verify
+	WhyMalformed       = "malformed"        // not a well-formed card
+	WhyExpired         = "expired"          // past its validity
+	WhyNotYetValid     = "not_yet_valid"    // before its validity
+	WhyRevoked         = "revoked"          // on the synced revocations
+	WhyNoKey           = "no_key"           // the kiosk has no operator key
+	WhyLookup          = "lookup"           // the revocations could not be read
+	WhyNoAction        = "no_action"        // a valid card with nothing to do here
+	WhyNeedsGuard      = "needs_guard"      // a category needs a guard's card first
+	WhyNeedsTechnician = "needs_technician" // a venue poster outside setup: a technician's card first
+	WhyBadPoster       = "bad_poster"       // not a LeaveHomeSafe venue code, or its hash is wrong
+	WhySaveFailed      = "save_failed"      // the venue could not be written
+	WhyStaff           = "staff"            // ended by staff
+	WhyTimeout         = "timeout"          // ended by itself
+	WhyTooLong         = "too_long"         // valid for longer than the policy allows its role
+	WhyElsewhere       = "elsewhere"        // bound to other venues or kiosks
+	WhyRateLimited     = "rate_limited"     // the card opened or closed entry too often
+	WhyNotScanner      = "not_scanner"      // not from the kiosk's scanner (the web API)
+	WhyNotAllowed      = "not_allowed"      // a poster of a venue the provisioning does not allow
+	WhyStaleList       = "stale_list"       // the staff-card revocation list is out of date: no supervisor or technician action
+	WhyOnePoster       = "one_poster"       // a second poster in one setup
 )
 
 // DoorEvent is one thing that happened at the door. Nothing in it is
@@ -376,17 +371,14 @@ func (f *Flow) resumeDoor(now time.Time) {
 }
 
 // isDoorPayload reports whether payload is for the door rather than the
-// verifier.
+// verifier: a staff card, a category code, a venue poster (in setup or
+// not: a poster is never a pass).
 func (f *Flow) isDoorPayload(p string) bool {
 	if f.opts.Door.Cards == nil {
 		return false
 	}
 	p = trimPayload(p)
-	if staff.IsCard(p) || staff.IsCategoryCode(p) {
-		return true
-	}
-	a := f.door.armed
-	return a != nil && a.role == staff.Technician && strings.HasPrefix(p, hken.Prefix)
+	return staff.IsCard(p) || staff.IsCategoryCode(p) || strings.HasPrefix(p, hken.Prefix)
 }
 
 // OpenButton opens entry, or closes it, as a supervisor's card does (a
@@ -441,29 +433,29 @@ func (f *Flow) fromScanner(s Scan) bool {
 // it does nothing but say so.
 func (f *Flow) notFromScanner(s Scan, now time.Time) Result {
 	at, trusted := f.opts.Time.Judge()
-	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true}
+	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true, Refused: true}
 	e := DoorEvent{Kind: CardRefused, At: now, Why: WhyNotScanner, Source: s.Source}
 	f.doorEvent(e)
-	r.Verdict = staffVerdict(verify.Red, describe(e))
+	r.Message = describe(e)
 	r.Door = &e
 	return r
 }
 
 // doorScan handles a staff payload and returns its result.
-func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
+func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) (r Result) {
 	at, trusted := f.opts.Time.Judge()
-	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
+	r = Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
 	p := trimPayload(s.Payload)
 	var e DoorEvent
 	defer func() {
-		if s.Source != Serial && r.Verdict != nil && len(r.Verdict.Reasons) > 0 {
-			r.Verdict.Reasons[0].Detail = "simulation, through the web API: " + r.Verdict.Reasons[0].Detail
+		if s.Source != Serial {
+			r.Message = "simulation, through the web API: " + r.Message
 		}
 	}()
 	switch {
 	case repeat:
-		// A second read of the same card or code: not a second action.
-		r.Verdict = staffVerdict(verify.Green, "read again within the repeat window: ignored")
+		// The scanner read the card or code twice: one action.
+		r.Message = "read twice by the scanner: one action"
 		return r
 	case staff.IsCategoryCode(p):
 		c, err := staff.ParseCategoryCode(p)
@@ -473,6 +465,13 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			e = f.category(c, now)
 		}
 	case strings.HasPrefix(p, hken.Prefix):
+		if a := f.door.armed; a == nil || a.role != staff.Technician {
+			// A venue poster is no pass: outside setup it does nothing
+			// (and leaves a guard's exempt entry armed), and says what
+			// would.
+			e = DoorEvent{Kind: SetupRefused, At: now, Why: WhyNeedsTechnician}
+			break
+		}
 		e = f.poster(p, s.Source, now)
 	default:
 		// The card's validity is judged on the trusted clock's time, which
@@ -501,18 +500,13 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 	}
 	e.Source = s.Source
 	f.doorEvent(e)
-	status := verify.Green
 	switch e.Kind {
 	case CardRefused, ExemptRefused, SetupRefused:
-		status = verify.Red
+		r.Refused = true
 	}
-	r.Verdict = staffVerdict(status, describe(e))
+	r.Message = describe(e)
 	r.Door = &e
 	return r
-}
-
-func staffVerdict(s verify.Status, detail string) *verify.Verdict {
-	return &verify.Verdict{Status: s, Format: "staff", Reasons: []verify.Reason{{Code: StaffCode, Detail: detail}}}
 }
 
 // refusal maps a card error to a reason.
@@ -597,6 +591,9 @@ func describeKind(e DoorEvent) string {
 	case SetupDone:
 		return "venue set to " + e.VenueID + ": restart the kiosk to apply"
 	case SetupRefused:
+		if e.Why == WhyNeedsTechnician {
+			return "venue poster: scan a technician card first; nothing changed"
+		}
 		return "poster refused (" + e.Why + "): nothing changed"
 	case SetupCancelled:
 		return "setup ended (" + e.Why + ")"

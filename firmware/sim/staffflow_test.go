@@ -2,7 +2,9 @@ package sim_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/firmware/web"
 )
 
 // groupState is GET /api/state's group.
@@ -174,5 +177,92 @@ func TestOpenEntryCountsEntriesNeverRed(t *testing.T) {
 	k.pass(k.firstSample("red"))
 	if s := k.state().Counters; s.Red != got.Red+1 {
 		t.Errorf("after open entry a red pass: red %d, want %d", s.Red, got.Red+1)
+	}
+}
+
+// apiScan posts payload to POST /api/scan with the page's token and
+// returns the reply.
+func (k *simKiosk) apiScan(payload string) map[string]any {
+	k.t.Helper()
+	tok, err := web.ReadToken(k.dir)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	k.clk.Advance(scan.DoorRepeat + time.Second) // each a scan of its own
+	req, _ := http.NewRequest("POST", k.url+"/api/scan", strings.NewReader(payload))
+	req.Header.Set(web.TokenHeader, tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&v); err != nil || res.StatusCode != http.StatusOK {
+		k.t.Fatalf("POST /api/scan: %d, %v", res.StatusCode, err)
+	}
+	return v
+}
+
+// TestStaffActionsNoVerdicts: staff cards, category codes, the group code
+// and venue posters — through POST /api/scan (the simulator's page) and
+// through the pty — are no passes: the reply is of kind "staff" with a
+// message and no verdict or format, /api/state lists none of them among
+// the verdicts, and no green, amber or red count moves. A poster scanned
+// outside setup says a technician's card comes first, on the panel too.
+func TestStaffActionsNoVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a simulated kiosk")
+	}
+	k := startSim(t, func(c *config.Config) { c.Panel.Languages = []string{"en"} })
+	poster := k.sample("LeaveHomeSafe poster: " + samples.PosterVenue.NameEn)
+	before := k.state()
+	for _, p := range []struct{ name, payload, message string }{
+		{"guard card", k.sample("Staff card: guard ("), "guard card"},
+		{"category code", "VKEXEMPT:UNDER12", "exempt entry recorded"},
+		{"category code alone", "VKEXEMPT:UNDER12", "category refused"},
+		{"forged card", k.sample("Staff card: supervisor, forged"), "staff card refused"},
+		{"group code", sim.GroupCode, "group started"},
+		{"group code again", sim.GroupCode, "group ended"},
+		{"poster", poster, "venue poster: scan a technician card first"},
+		{"supervisor card", k.sample("Staff card: supervisor ("), "entry open"},
+		{"supervisor card again", k.sample("Staff card: supervisor ("), "entry checks resumed"},
+	} {
+		v := k.apiScan(p.payload)
+		msg, _ := v["message"].(string)
+		if v["kind"] != "staff" || !strings.Contains(msg, p.message) {
+			t.Errorf("%s: reply %v, want kind staff, %q", p.name, v, p.message)
+		}
+		for _, f := range []string{"verdict", "format", "reasons", "holder"} {
+			if _, ok := v[f]; ok {
+				t.Errorf("%s: the reply has %q: %v", p.name, f, v)
+			}
+		}
+	}
+	if g := k.group(); g == nil || g.Closed != "ended" || g.Verdict != "" {
+		t.Errorf("the group the code opened and ended, with no member: %+v, want no verdict", g)
+	}
+	if v := k.apiScan(k.firstSample("green")); v["kind"] != "pass" || v["verdict"] != "green" {
+		t.Errorf("a pass: reply %v, want kind pass, green", v)
+	}
+
+	// The poster alone through the scanner: no pass, said on the panel.
+	k.door(poster, "setup_refused")
+	k.untilGlass("the poster outside setup", "technician card first")
+	s := k.state()
+	if len(s.Recent) != 1 || s.Recent[0].Verdict != "green" {
+		t.Errorf("last verdicts %+v, want only the pass", s.Recent)
+	}
+	c := s.Counters
+	if c.Green != before.Counters.Green+1 || c.Amber != before.Counters.Amber || c.Red != before.Counters.Red {
+		t.Errorf("counters %+v, then %+v: want only the pass counted", before.Counters, c)
+	}
+	res, err := http.Get(k.url + "/api/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if strings.Contains(string(b), `"format":"staff"`) {
+		t.Errorf("/api/state shows a staff action as a verdict:\n%s", b)
 	}
 }
