@@ -101,7 +101,9 @@ const (
 	SetupRestart       Key = "setup.restart"
 	SetupPosterRefused Key = "setup.refused"
 	SetupCancelled     Key = "setup.cancelled"
-	HKENCaption        Key = "hken.caption"
+	// SetupTechnicianFirst answers a venue poster scanned outside setup.
+	SetupTechnicianFirst Key = "setup.technician_first"
+	HKENCaption          Key = "hken.caption"
 
 	// The local web page.
 	PagePanel     Key = "page.panel"
@@ -148,7 +150,7 @@ var fixedKeys = []Key{
 	StaffRevoked, StaffNotYetValid, StaffUnchecked, StaffNoAction, StaffPickCategory, StaffGuardFirst,
 	StaffTooLong, StaffElsewhere, StaffRateLimited, StaffNotScanner, StaffListStale, StaffListOld, SetupConfirm,
 	ExemptUnder12, ExemptOver65, ExemptDisability, ExemptOther,
-	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, HKENCaption,
+	SetupArmed, SetupDone, SetupRestart, SetupPosterRefused, SetupCancelled, SetupTechnicianFirst, HKENCaption,
 	PagePanel, PageLights, PageScan, PagePaste, PageSamples, PageRecent, PageGroup, PageToday, PageKiosk,
 	PageDoor, PageChecks, PageOpen, PageExempt, PageOverrides, PageOverridesOne,
 }

@@ -34,6 +34,11 @@ func newCounters(st *store.Store, loc *time.Location) *counters {
 
 // Scanned implements scan.Sink. A repeat within the window is not counted,
 // nor a pass leaving (the visit log counts check-outs).
+//
+// While entry is open everyone goes in: a scan is counted as an entry,
+// never as amber or red — the panel and the lights showed no refusal and
+// no check, only a green pass as green (layout.OpenScanStatus), and the
+// counters count what was shown.
 func (c *counters) Scanned(r scan.Result) {
 	if r.Repeat || r.Exit {
 		return
@@ -41,16 +46,15 @@ func (c *counters) Scanned(r scan.Result) {
 	y, m, d := r.At.In(c.loc).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, c.loc)
 	var n store.Counters
-	switch r.Verdict.Status {
-	case verify.Green:
+	switch {
+	case r.Verdict.Status == verify.Green:
 		n.Green, n.Entries = 1, 1
-	case verify.Amber:
+	case r.Open:
+		n.Entries = 1
+	case r.Verdict.Status == verify.Amber:
 		n.Amber = 1
 	default:
 		n.Red = 1
-	}
-	if r.Open {
-		n.Entries = 1 // entry was open: everyone goes in
 	}
 	c.mu.Lock()
 	c.pending[day] = add(c.pending[day], n)

@@ -238,6 +238,12 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	if !e.Until.IsZero() {
 		attrs = append(attrs, "until", e.Until.Format(time.RFC3339))
 	}
+	if e.Again {
+		attrs = append(attrs, "again", true)
+	}
+	if e.Cancelled != "" {
+		attrs = append(attrs, "cancelled", e.Cancelled, "cancelled_card", e.CancelledCard)
+	}
 	if e.Source == scan.Web {
 		attrs = append(attrs, "source", "web (simulation)")
 	}
@@ -454,11 +460,29 @@ func doorStatus(e scan.DoorEvent) *layout.Status {
 		s.Note = i18n.SetupRestart
 		return s
 	case scan.SetupRefused:
+		if e.Why == scan.WhyNeedsTechnician {
+			return msg(layout.Info, i18n.SetupTechnicianFirst) // no pass, no refusal: what to do
+		}
 		return msg(layout.Bang, i18n.SetupPosterRefused)
 	case scan.SetupCancelled:
 		return msg(layout.Info, i18n.SetupCancelled)
 	}
 	return nil
+}
+
+// cancelNote is the note that says what another card's step e cancelled,
+// when e's own message does not: a guard's card after a technician's
+// setup says "Setup ended" under "next entry exempt"; another guard taking
+// over an exempt entry says nothing more. "" when there is nothing to say.
+func cancelNote(e scan.DoorEvent) i18n.Key {
+	own := map[scan.DoorKind]string{scan.ExemptArmed: "exempt", scan.SetupArmed: "setup"}[e.Kind]
+	switch {
+	case e.Cancelled == "" || e.Cancelled == own:
+		return ""
+	case e.Cancelled == "exempt":
+		return i18n.StaffExemptCancelled
+	}
+	return i18n.SetupCancelled
 }
 
 func categoryKey(c staff.Category) i18n.Key {

@@ -74,13 +74,13 @@ func TestStaleStaffListRefusesSupervisor(t *testing.T) {
 		t.Fatal(err)
 	}
 	var v struct {
-		Verdict string
-		Reasons []struct{ Code, Detail string }
+		Kind, Verdict, Message string
+		Refused                bool
 	}
 	json.NewDecoder(res.Body).Decode(&v)
 	res.Body.Close()
-	if v.Verdict != "red" || len(v.Reasons) == 0 || !strings.Contains(v.Reasons[0].Detail, "out of date") {
-		t.Errorf("supervisor card with a 100-hour-old staff list: %+v; want red, out of date", v)
+	if v.Kind != "staff" || v.Verdict != "" || !v.Refused || !strings.Contains(v.Message, "out of date") {
+		t.Errorf("supervisor card with a 100-hour-old staff list: %+v; want a staff reply, refused, out of date", v)
 	}
 	sres, err := http.Get(url + "/api/state")
 	if err != nil {

@@ -62,6 +62,9 @@ func (s *screenSink) DoorChanged(e scan.DoorEvent) {
 		st = exitStatus(e)
 	}
 	if st != nil {
+		if k := cancelNote(e); k != "" {
+			st.Note, st.NoteArgs = k, nil // another card's step ended: said
+		}
 		if e.Kind == scan.SetupDone && s.posterVenue != nil {
 			if v := s.posterVenue(); v != nil && v.ID == e.VenueID && v.NameZH != "" {
 				st.ArgsZH = []string{"name", v.NameZH}
@@ -104,10 +107,12 @@ type NoticeJSON struct {
 	ZH    string    `json:"zh"`
 }
 
-// GroupJSON is the open or last group: its members' statuses, its result.
+// GroupJSON is the open or last group: its members' statuses, its result
+// — none while it has no member: the group code that opened it is no
+// pass, and an empty group has no verdict.
 type GroupJSON struct {
 	scan.Group
-	Status string `json:"verdict"`
+	Status string `json:"verdict,omitempty"`
 }
 
 // Scanned implements scan.Sink.
@@ -157,7 +162,10 @@ func (p *pageState) snapshot() (*NoticeJSON, *GroupJSON) {
 				c.Members[i].Notice = false
 			}
 		}
-		g = &GroupJSON{Group: c, Status: c.Status().String()}
+		g = &GroupJSON{Group: c}
+		if len(c.Members) > 0 {
+			g.Status = c.Status().String()
+		}
 	}
 	return n, g
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
+	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
@@ -31,6 +33,25 @@ type kioskRig struct {
 	set  *samples.Set
 	dir  string
 	stop func()
+	clk  *aheadClock
+}
+
+// aheadClock is the wall clock moved ahead by what a test advanced it:
+// the scan flow's timers (the door's repeat) run on it.
+type aheadClock struct {
+	mu    sync.Mutex
+	ahead time.Duration
+}
+
+func (c *aheadClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.ahead)
+}
+func (c *aheadClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.ahead += d
+	c.mu.Unlock()
 }
 
 func startRig(t *testing.T, exposures []store.Exposure) *kioskRig {
@@ -60,8 +81,8 @@ func startRigIn(t *testing.T, dir string, set *samples.Set, exposures []store.Ex
 	if mod != nil {
 		mod(cfg)
 	}
-	r := &kioskRig{ind: &indicatortest.Recorder{}, set: set, dir: cfg.Kiosk.StateDir}
-	hw := daemon.Hardware{Indicator: r.ind, Seed: func(st *store.Store) error {
+	r := &kioskRig{ind: &indicatortest.Recorder{}, set: set, dir: cfg.Kiosk.StateDir, clk: &aheadClock{}}
+	hw := daemon.Hardware{Indicator: r.ind, Now: r.clk.Now, Seed: func(st *store.Store) error {
 		if err := sim.Seed(context.Background(), st, set); err != nil {
 			return err
 		}
@@ -209,7 +230,7 @@ func TestGroupThroughTheDaemon(t *testing.T) {
 	green := sample(t, r.set, "EU certificate, vaccinated")
 	red := sample(t, r.set, "EU certificate, revoked")
 
-	if v := r.scan(t, staffCode); v["verdict"] != "green" || v["format"] != "staff" {
+	if v := r.scan(t, staffCode); v["kind"] != "staff" || v["verdict"] != nil || v["format"] != nil {
 		t.Fatalf("staff code: %v", v)
 	}
 	st := r.state(t)
@@ -219,6 +240,7 @@ func TestGroupThroughTheDaemon(t *testing.T) {
 	r.scan(t, green.Payload)
 	r.scan(t, red.Payload)
 	r.ind.Reset()
+	r.clk.Advance(scan.DoorRepeat + time.Second) // a second scan, not the scanner reading it twice
 	r.scan(t, staffCode)
 	st = r.state(t)
 	if g := st.Group; g == nil || g.Closed != "ended" || len(g.Members) != 2 || g.Status != "red" ||

@@ -21,8 +21,11 @@
 // exempt entry, a supervisor's card opens entry without checks for a
 // while (scans are still read and shown, marked Result.Open, never as a
 // refusal) and a technician's card and the venue's LeaveHomeSafe poster
-// set the venue identity. Sinks that implement DoorSink hear of each
-// event; no staff payload reaches the verifier or the scan sinks.
+// set the venue identity (a poster outside setup does nothing but say a
+// technician's card comes first). Sinks that implement DoorSink hear of
+// each event; no staff payload reaches the verifier or the scan sinks.
+// A staff payload — a card, a category code, a poster, the group code —
+// is no pass: its Result has no verdict, and Message says what it did.
 //
 // Exit scans (exit.go): at a kiosk in exit mode, or after a press of the
 // exit button, a pass is scanned on its way out: Result.Exit, a goodbye

@@ -11,24 +11,31 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
-	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
 // The door: what staff do at the kiosk with their cards (issue 11).
 //
 //   - A guard's card arms an exempt entry for ExemptWindow; the next
 //     category code (VKEXEMPT:…) or category button records it, counted
-//     per category, and disarms. The same guard card again cancels.
+//     per category, and disarms. The same guard card again keeps it
+//     armed, for a full window from then (a door scanner reads a card
+//     twice, and guards scan twice to be sure).
 //   - A supervisor's card opens entry: no checks for OpenFor (scans are
 //     still read and shown, never as a refusal); another supervisor card
 //     closes it. A long press on the open button does the same, by
 //     "button".
 //   - A technician's card arms setup for SetupWindow; the venue's
 //     LeaveHomeSafe poster (HKEN:…), read by the scanner, is shown, and the
-//     same card again sets the venue identity. One poster per arming: a
-//     refused one disarms.
+//     same card again sets the venue identity. The same card again before
+//     a poster, or the same poster again, keeps setup armed for a full
+//     window. One poster per arming: a refused one, or another poster,
+//     disarms.
+//
+// Short of its next step, what one card armed ends only when its window
+// passes (Why timeout) or when another staff card acts; the event of that card says what it
+// cancelled (DoorEvent.Cancelled), so that the panel, the page and the
+// reply to the scan say so. Nothing is cancelled without a word.
 //
 // A forged, expired, not-yet-valid or revoked card, or one whose
 // revocation cannot be looked up, does nothing but say so. A category
@@ -56,10 +63,6 @@ const (
 	DefaultOpenLimit       = 8
 	DefaultOpenLimitWindow = 24 * time.Hour
 )
-
-// StaffCode is the reason code of the verdict a staff payload gets in
-// reply to a scan request; the detail says what happened.
-const StaffCode pass.Code = "staff"
 
 // CardVerifier checks staff cards; *staff.Verifier implements it.
 type CardVerifier interface {
@@ -146,7 +149,7 @@ type DoorKind string
 const (
 	CardRefused     DoorKind = "card_refused"     // Why says why; nothing else happened
 	ExemptArmed     DoorKind = "exempt_armed"     // a guard's card: a category next
-	ExemptCancelled DoorKind = "exempt_cancelled" // the card again (Why "staff") or the window passed ("timeout")
+	ExemptCancelled DoorKind = "exempt_cancelled" // the window passed (Why "timeout"); another card's event says Cancelled
 	ExemptRecorded  DoorKind = "exempt_recorded"  // Category counted
 	ExemptRefused   DoorKind = "exempt_refused"   // a category without a guard's card (Why)
 	OpenStarted     DoorKind = "open_started"     // entry open until Until
@@ -154,32 +157,33 @@ const (
 	SetupArmed      DoorKind = "setup_armed"      // a technician's card: the poster next
 	SetupPending    DoorKind = "setup_pending"    // the poster read: VenueID, Venue shown; the same card again confirms
 	SetupDone       DoorKind = "setup_done"       // Venue set
-	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed
-	SetupCancelled  DoorKind = "setup_cancelled"  // the card again or the window passed
+	SetupRefused    DoorKind = "setup_refused"    // the poster was not usable (Why); setup is disarmed. Why "needs_technician": a poster outside setup
+	SetupCancelled  DoorKind = "setup_cancelled"  // the window passed (Why "timeout"); another card's event says Cancelled
 )
 
 // Reasons (DoorEvent.Why).
 const (
-	WhyForged      = "forged"        // the signature does not verify
-	WhyMalformed   = "malformed"     // not a well-formed card
-	WhyExpired     = "expired"       // past its validity
-	WhyNotYetValid = "not_yet_valid" // before its validity
-	WhyRevoked     = "revoked"       // on the synced revocations
-	WhyNoKey       = "no_key"        // the kiosk has no operator key
-	WhyLookup      = "lookup"        // the revocations could not be read
-	WhyNoAction    = "no_action"     // a valid card with nothing to do here
-	WhyNeedsGuard  = "needs_guard"   // a category needs a guard's card first
-	WhyBadPoster   = "bad_poster"    // not a LeaveHomeSafe venue code, or its hash is wrong
-	WhySaveFailed  = "save_failed"   // the venue could not be written
-	WhyStaff       = "staff"         // ended by staff
-	WhyTimeout     = "timeout"       // ended by itself
-	WhyTooLong     = "too_long"      // valid for longer than the policy allows its role
-	WhyElsewhere   = "elsewhere"     // bound to other venues or kiosks
-	WhyRateLimited = "rate_limited"  // the card opened or closed entry too often
-	WhyNotScanner  = "not_scanner"   // not from the kiosk's scanner (the web API)
-	WhyNotAllowed  = "not_allowed"   // a poster of a venue the provisioning does not allow
-	WhyStaleList   = "stale_list"    // the staff-card revocation list is out of date: no supervisor or technician action
-	WhyOnePoster   = "one_poster"    // a second poster in one setup
+	WhyForged          = "forged"           // the signature does not verify
+	WhyMalformed       = "malformed"        // not a well-formed card
+	WhyExpired         = "expired"          // past its validity
+	WhyNotYetValid     = "not_yet_valid"    // before its validity
+	WhyRevoked         = "revoked"          // on the synced revocations
+	WhyNoKey           = "no_key"           // the kiosk has no operator key
+	WhyLookup          = "lookup"           // the revocations could not be read
+	WhyNoAction        = "no_action"        // a valid card with nothing to do here
+	WhyNeedsGuard      = "needs_guard"      // a category needs a guard's card first
+	WhyNeedsTechnician = "needs_technician" // a venue poster outside setup: a technician's card first
+	WhyBadPoster       = "bad_poster"       // not a LeaveHomeSafe venue code, or its hash is wrong
+	WhySaveFailed      = "save_failed"      // the venue could not be written
+	WhyStaff           = "staff"            // ended by staff
+	WhyTimeout         = "timeout"          // ended by itself
+	WhyTooLong         = "too_long"         // valid for longer than the policy allows its role
+	WhyElsewhere       = "elsewhere"        // bound to other venues or kiosks
+	WhyRateLimited     = "rate_limited"     // the card opened or closed entry too often
+	WhyNotScanner      = "not_scanner"      // not from the kiosk's scanner (the web API)
+	WhyNotAllowed      = "not_allowed"      // a poster of a venue the provisioning does not allow
+	WhyStaleList       = "stale_list"       // the staff-card revocation list is out of date: no supervisor or technician action
+	WhyOnePoster       = "one_poster"       // a second poster in one setup
 )
 
 // DoorEvent is one thing that happened at the door. Nothing in it is
@@ -201,6 +205,15 @@ type DoorEvent struct {
 	// StaleList warns that a guard's card was taken while the staff-card
 	// revocation list is out of date.
 	StaleList bool `json:"stale_list,omitempty"`
+	// Again says the same card (or, in setup, the same poster) was
+	// scanned again while its step waited: it stays armed, Until from
+	// now.
+	Again bool `json:"again,omitempty"`
+	// Cancelled is the step another card had armed that this event
+	// cancelled — "exempt", "setup" or "confirm", as DoorState.Armed
+	// says — and CancelledCard that card's id; "" when none was.
+	Cancelled     string `json:"cancelled,omitempty"`
+	CancelledCard string `json:"cancelled_card,omitempty"`
 }
 
 // DoorSink is implemented by sinks that show the door: DoorChanged is
@@ -235,6 +248,26 @@ type armed struct {
 	// A technician's: the poster read, waiting for the same card again.
 	venue *hken.Venue
 	code  string
+}
+
+// step names what a waits for, as DoorState.Armed does.
+func (a *armed) step() string {
+	switch {
+	case a.role != staff.Technician:
+		return "exempt"
+	case a.venue != nil:
+		return "confirm"
+	}
+	return "setup"
+}
+
+// disarm drops what a card armed, for another card acting now, and says
+// so in e.
+func (f *Flow) disarm(e *DoorEvent) {
+	if a := f.door.armed; a != nil {
+		f.door.armed = nil
+		e.Cancelled, e.CancelledCard = a.step(), a.card
+	}
 }
 
 // door is the flow's door state, owned by Run's goroutine.
@@ -280,8 +313,9 @@ func (f *Flow) mayToggle(card string, now time.Time) bool {
 
 // DoorRepeat is how long the same staff card or code read again is taken
 // for the scanner reading it twice (a card held in front of it), not a
-// second action. It is shorter than the passes' repeat window: a guard
-// scans their card again for each exempt entry.
+// second action. It is shorter than the passes' repeat window, which
+// never applies to staff codes: a guard scans their card again for each
+// exempt entry, and staff scan the group code again to end a group.
 const DoorRepeat = 2 * time.Second
 
 // doorRepeat reports whether payload was read within DoorRepeat, and
@@ -318,12 +352,9 @@ func (f *Flow) publishDoor() {
 		s.Open = &o
 	}
 	if a := f.door.armed; a != nil {
-		s.Armed, s.Until = "exempt", a.until
-		if a.role == staff.Technician {
-			s.Armed = "setup"
-			if a.venue != nil {
-				s.Armed, s.Pending = "confirm", a.venue.ID+" "+venueName(a.venue)
-			}
+		s.Armed, s.Until = a.step(), a.until
+		if a.venue != nil {
+			s.Pending = a.venue.ID + " " + venueName(a.venue)
 		}
 	}
 	f.door.state.Store(s)
@@ -340,17 +371,14 @@ func (f *Flow) resumeDoor(now time.Time) {
 }
 
 // isDoorPayload reports whether payload is for the door rather than the
-// verifier.
+// verifier: a staff card, a category code, a venue poster (in setup or
+// not: a poster is never a pass).
 func (f *Flow) isDoorPayload(p string) bool {
 	if f.opts.Door.Cards == nil {
 		return false
 	}
 	p = trimPayload(p)
-	if staff.IsCard(p) || staff.IsCategoryCode(p) {
-		return true
-	}
-	a := f.door.armed
-	return a != nil && a.role == staff.Technician && strings.HasPrefix(p, hken.Prefix)
+	return staff.IsCard(p) || staff.IsCategoryCode(p) || strings.HasPrefix(p, hken.Prefix)
 }
 
 // OpenButton opens entry, or closes it, as a supervisor's card does (a
@@ -405,29 +433,29 @@ func (f *Flow) fromScanner(s Scan) bool {
 // it does nothing but say so.
 func (f *Flow) notFromScanner(s Scan, now time.Time) Result {
 	at, trusted := f.opts.Time.Judge()
-	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true}
+	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Staff: true, Refused: true}
 	e := DoorEvent{Kind: CardRefused, At: now, Why: WhyNotScanner, Source: s.Source}
 	f.doorEvent(e)
-	r.Verdict = staffVerdict(verify.Red, describe(e))
+	r.Message = describe(e)
 	r.Door = &e
 	return r
 }
 
 // doorScan handles a staff payload and returns its result.
-func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
+func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) (r Result) {
 	at, trusted := f.opts.Time.Judge()
-	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
+	r = Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
 	p := trimPayload(s.Payload)
 	var e DoorEvent
 	defer func() {
-		if s.Source != Serial && r.Verdict != nil && len(r.Verdict.Reasons) > 0 {
-			r.Verdict.Reasons[0].Detail = "simulation, through the web API: " + r.Verdict.Reasons[0].Detail
+		if s.Source != Serial {
+			r.Message = "simulation, through the web API: " + r.Message
 		}
 	}()
 	switch {
 	case repeat:
-		// A second read of the same card or code: not a second action.
-		r.Verdict = staffVerdict(verify.Green, "read again within the repeat window: ignored")
+		// The scanner read the card or code twice: one action.
+		r.Message = "read twice by the scanner: one action"
 		return r
 	case staff.IsCategoryCode(p):
 		c, err := staff.ParseCategoryCode(p)
@@ -437,6 +465,13 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 			e = f.category(c, now)
 		}
 	case strings.HasPrefix(p, hken.Prefix):
+		if a := f.door.armed; a == nil || a.role != staff.Technician {
+			// A venue poster is no pass: outside setup it does nothing
+			// (and leaves a guard's exempt entry armed), and says what
+			// would.
+			e = DoorEvent{Kind: SetupRefused, At: now, Why: WhyNeedsTechnician}
+			break
+		}
 		e = f.poster(p, s.Source, now)
 	default:
 		// The card's validity is judged on the trusted clock's time, which
@@ -465,18 +500,13 @@ func (f *Flow) doorScan(s Scan, now time.Time, repeat bool) Result {
 	}
 	e.Source = s.Source
 	f.doorEvent(e)
-	status := verify.Green
 	switch e.Kind {
 	case CardRefused, ExemptRefused, SetupRefused:
-		status = verify.Red
+		r.Refused = true
 	}
-	r.Verdict = staffVerdict(status, describe(e))
+	r.Message = describe(e)
 	r.Door = &e
 	return r
-}
-
-func staffVerdict(s verify.Status, detail string) *verify.Verdict {
-	return &verify.Verdict{Status: s, Format: "staff", Reasons: []verify.Reason{{Code: StaffCode, Detail: detail}}}
 }
 
 // refusal maps a card error to a reason.
@@ -502,8 +532,34 @@ func refusal(err error) string {
 	return WhyMalformed
 }
 
-// describe says what e did, for the reply to a scan request and the log.
+// describe says what e did, for the reply to a scan request and the log:
+// a step kept armed by the same card again, and one of another card's
+// that e cancelled, are said.
 func describe(e DoorEvent) string {
+	s := describeKind(e)
+	if e.Again {
+		s = "scanned again, still waiting: " + s
+	}
+	if e.Cancelled != "" {
+		s += "; cancelled: " + stepWords(e.Cancelled) + " of card " + e.CancelledCard
+	}
+	return s
+}
+
+// stepWords names an armed step (DoorState.Armed) in words.
+func stepWords(step string) string {
+	switch step {
+	case "exempt":
+		return "the exempt entry armed"
+	case "setup":
+		return "the setup armed"
+	case "confirm":
+		return "the venue poster waiting for confirmation"
+	}
+	return step
+}
+
+func describeKind(e DoorEvent) string {
 	switch e.Kind {
 	case CardRefused:
 		switch e.Why {
@@ -535,6 +591,9 @@ func describe(e DoorEvent) string {
 	case SetupDone:
 		return "venue set to " + e.VenueID + ": restart the kiosk to apply"
 	case SetupRefused:
+		if e.Why == WhyNeedsTechnician {
+			return "venue poster: scan a technician card first; nothing changed"
+		}
 		return "poster refused (" + e.Why + "): nothing changed"
 	case SetupCancelled:
 		return "setup ended (" + e.Why + ")"
@@ -552,14 +611,19 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 			e.Kind, e.Why = CardRefused, WhyRateLimited
 			return e
 		}
-		f.door.armed = nil
-		return f.openEvent(c.ID, now)
+		var cancelled DoorEvent
+		f.disarm(&cancelled)
+		e = f.openEvent(c.ID, now)
+		e.Cancelled, e.CancelledCard = cancelled.Cancelled, cancelled.CancelledCard
+		return e
 	case staff.Guard:
 		if a != nil && a.role == staff.Guard && a.card == c.ID {
-			f.door.armed = nil
-			e.Kind, e.Why = ExemptCancelled, WhyStaff
+			// The same card again: still armed, for a full window.
+			a.until = now.Add(f.opts.Door.ExemptWindow)
+			e.Kind, e.Until, e.Again = ExemptArmed, a.until, true
 			return e
 		}
+		f.disarm(&e)
 		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.ExemptWindow)}
 		e.Kind, e.Until = ExemptArmed, f.door.armed.until
 	case staff.Technician:
@@ -568,13 +632,16 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 			return e
 		}
 		if a != nil && a.role == staff.Technician && a.card == c.ID {
-			f.door.armed = nil
 			if a.venue != nil {
+				f.door.armed = nil
 				return f.setVenue(a, now)
 			}
-			e.Kind, e.Why = SetupCancelled, WhyStaff
+			// The same card again before a poster: still armed.
+			a.until = now.Add(f.opts.Door.SetupWindow)
+			e.Kind, e.Until, e.Again = SetupArmed, a.until, true
 			return e
 		}
+		f.disarm(&e)
 		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.SetupWindow)}
 		e.Kind, e.Until = SetupArmed, f.door.armed.until
 	default:
@@ -603,6 +670,13 @@ func (f *Flow) category(c staff.Category, now time.Time) DoorEvent {
 func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	a := f.door.armed
 	e := DoorEvent{At: now, Card: a.card, Role: a.role}
+	if a.venue != nil && p == a.code && src == Serial {
+		// The same poster again: still waiting for the card, a full
+		// window from now.
+		a.until = now.Add(f.opts.Door.SetupWindow)
+		e.Kind, e.VenueID, e.Venue, e.Until, e.Again = SetupPending, a.venue.ID, venueName(a.venue), a.until, true
+		return e
+	}
 	f.door.armed = nil
 	switch v, err := hken.Decode(p); {
 	case src != Serial:

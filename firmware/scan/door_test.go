@@ -61,6 +61,12 @@ func (d *doorRecorder) DoorChanged(e DoorEvent) {
 			ev += ":" + x
 		}
 	}
+	if e.Again {
+		ev += ":again"
+	}
+	if e.Cancelled != "" {
+		ev += ":cancelled(" + e.Cancelled + ":" + e.CancelledCard + ")"
+	}
 	d.events = append(d.events, ev)
 	d.door = append(d.door, e)
 }
@@ -128,7 +134,7 @@ const scanStep = DoorRepeat + time.Second
 func TestExemptEntry(t *testing.T) {
 	r := newDoorRig(t, nil)
 	res := r.scan(t, r.guard)
-	if !res.Staff || res.Door == nil || res.Door.Kind != ExemptArmed || res.Verdict.Format != "staff" || !res.Verdict.Has(StaffCode) {
+	if !res.Staff || res.Door == nil || res.Door.Kind != ExemptArmed || res.Verdict != nil || res.Refused || !strings.HasPrefix(res.Message, "guard card G-1: ") {
 		t.Fatalf("guard card: got %+v", res)
 	}
 	if got := r.f.Door(); got.Armed != "exempt" || !got.Until.Equal(r.now.Now().Add(DefaultExemptWindow)) {
@@ -139,7 +145,7 @@ func TestExemptEntry(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	// One entry per card: a second category is refused.
-	if res := r.scan(t, staff.Under12.Code()); res.Verdict.Status != verify.Red || res.Door.Kind != ExemptRefused {
+	if res := r.scan(t, staff.Under12.Code()); !res.Refused || res.Verdict != nil || res.Door.Kind != ExemptRefused {
 		t.Errorf("a second category: got %+v", res.Door)
 	}
 	// Each category, each with a card scan before it.
@@ -156,19 +162,91 @@ func TestExemptEntry(t *testing.T) {
 	}
 }
 
-func TestExemptCancelAndTimeout(t *testing.T) {
+// TestSameCardAgain: guards and technicians scan their card twice (and a
+// door scanner reads it twice): the same card again keeps its step armed,
+// for a full window from then, and says so.
+func TestSameCardAgain(t *testing.T) {
 	r := newDoorRig(t, nil)
 	r.scan(t, r.guard)
-	r.scan(t, r.guard) // the same card again
+	r.now.Advance(DefaultExemptWindow - 2*scanStep)
+	res := r.scan(t, r.guard) // the same card again, just before the window ends
+	if res.Door == nil || res.Door.Kind != ExemptArmed || !res.Door.Again || !res.Door.Until.Equal(r.now.Now().Add(DefaultExemptWindow)) {
+		t.Errorf("the guard card again: %+v", res.Door)
+	}
+	if d := r.f.Door(); d.Armed != "exempt" || !d.Until.Equal(r.now.Now().Add(DefaultExemptWindow)) {
+		t.Errorf("door after the guard card again: %+v", d)
+	}
+	if !strings.Contains(staffDetail(res), "still waiting") {
+		t.Errorf("reply to the card again: %q", staffDetail(res))
+	}
+	r.now.Advance(DefaultExemptWindow - 2*scanStep) // past the first window, within the second
+	poke(t, r.f)
 	r.scan(t, staff.Other.Code())
-	if got, want := r.rec.take(), "exempt_armed:G-1 exempt_cancelled:staff:G-1 exempt_refused:needs_guard"; got != want {
+	if got, want := r.rec.take(), "exempt_armed:G-1 exempt_armed:G-1:again exempt_recorded:other:G-1"; got != want {
+		t.Errorf("guard:\ngot  %q\nwant %q", got, want)
+	}
+
+	good, err := hken.Encode(&hken.Venue{Code: "0", ID: "WHBvLDSa", NameEn: "Central Market", NameZh: "中環街市", Type: "IMPORT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.scan(t, r.tech)
+	r.scan(t, r.tech) // again before the poster: still armed
+	if d := r.f.Door(); d.Armed != "setup" {
+		t.Errorf("door after the technician card again: %+v", d)
+	}
+	r.scan(t, good)
+	r.scan(t, good) // the poster again: still waiting for the card
+	if d := r.f.Door(); d.Armed != "confirm" {
+		t.Errorf("door after the poster again: %+v", d)
+	}
+	r.scan(t, r.tech) // confirms
+	want := "setup_armed:T-1 setup_armed:T-1:again setup_pending:T-1 setup_pending:T-1:again setup_done:T-1"
+	if got := r.rec.take(); got != want {
+		t.Errorf("technician:\ngot  %q\nwant %q", got, want)
+	}
+	if len(r.venues) != 1 {
+		t.Errorf("venues set: %d, want 1", len(r.venues))
+	}
+}
+
+// TestOtherCardCancelsSaid: another staff card acting cancels what a card
+// armed, and its event and reply say so.
+func TestOtherCardCancelsSaid(t *testing.T) {
+	r := newDoorRig(t, nil)
+	good, _ := hken.Encode(&hken.Venue{Code: "0", ID: "WHBvLDSa", NameEn: "Central Market", NameZh: "中環街市", Type: "IMPORT"})
+	r.scan(t, r.guard)
+	res := r.scan(t, r.super)
+	if res.Door == nil || res.Door.Cancelled != "exempt" || res.Door.CancelledCard != "G-1" || !strings.Contains(staffDetail(res), "cancelled: the exempt entry armed of card G-1") {
+		t.Errorf("supervisor after a guard: %+v %q", res.Door, staffDetail(res))
+	}
+	r.scan(t, r.tech)
+	r.scan(t, good)
+	res = r.scan(t, r.guard)
+	if !strings.Contains(staffDetail(res), "cancelled: the venue poster waiting for confirmation of card T-1") {
+		t.Errorf("guard after a poster: %q", staffDetail(res))
+	}
+	r.scan(t, r.tech)
+	r.scan(t, r.guard2) // not cancelled by a refused card, a pass or a category of the wrong role
+	r.scan(t, "G-pass")
+	r.scan(t, staff.Under12.Code())
+	want := "exempt_armed:G-1 open_started:S-1:cancelled(exempt:G-1) setup_armed:T-1 setup_pending:T-1 exempt_armed:G-1:cancelled(confirm:T-1) " +
+		"setup_armed:T-1:cancelled(exempt:G-1) exempt_armed:G-2:cancelled(setup:T-1) scan:green(open) exempt_recorded:under12:G-2"
+	if got := r.rec.take(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	if len(r.venues) != 0 {
+		t.Errorf("venue set: %+v", r.venues)
+	}
+}
+
+func TestExemptCancelAndTimeout(t *testing.T) {
+	r := newDoorRig(t, nil)
 	r.scan(t, r.guard)
 	r.scan(t, r.guard2) // another guard takes over
 	r.now.Advance(DefaultExemptWindow - time.Second)
 	poke(t, r.f)
-	if got, want := r.rec.take(), "exempt_armed:G-1 exempt_armed:G-2"; got != want {
+	if got, want := r.rec.take(), "exempt_armed:G-1 exempt_armed:G-2:cancelled(exempt:G-1)"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	r.now.Advance(time.Second)
@@ -191,11 +269,11 @@ func TestWrongRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.scan(t, p) // ... the poster is judged as a pass
+	r.scan(t, p) // ... the poster does nothing but say a technician's card comes first
 	r.scan(t, r.super)
 	r.scan(t, staff.Disability.Code()) // a supervisor opens the door, records nothing
 	got := r.rec.take()
-	want := "setup_armed:T-1 exempt_refused:needs_guard:T-1 exempt_armed:G-1 scan:red open_started:S-1 exempt_refused:needs_guard"
+	want := "setup_armed:T-1 exempt_refused:needs_guard:T-1 exempt_armed:G-1:cancelled(setup:T-1) setup_refused:needs_technician open_started:S-1:cancelled(exempt:G-1) exempt_refused:needs_guard"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -220,8 +298,8 @@ func TestRefusedCards(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := r.scan(t, tc.payload)
-			if res.Door == nil || res.Door.Kind != CardRefused || res.Door.Why != tc.why || res.Verdict.Status != verify.Red {
-				t.Fatalf("got %+v %+v", res.Door, res.Verdict)
+			if res.Door == nil || res.Door.Kind != CardRefused || res.Door.Why != tc.why || !res.Refused || res.Verdict != nil {
+				t.Fatalf("got %+v %+v", res.Door, res)
 			}
 			if d := r.f.Door(); d.Open != nil || d.Armed != "" {
 				t.Errorf("a refused card changed the door: %+v", d)
@@ -307,13 +385,14 @@ func TestSetupFromPoster(t *testing.T) {
 	v.ID = "XXXXXXXX"
 	wrong, _ := hken.Encode(v)
 	wrong = strings.Replace(wrong, "XXXXXXXX", "WHBvLDSa", 1)
-	// One poster per arming: a refused one disarms (the next is a pass).
+	// One poster per arming: a refused one disarms (the next says a
+	// technician's card comes first; it is no pass).
 	r.scan(t, r.tech)
 	r.scan(t, wrong)
 	r.scan(t, "HKEN:garbage")
 	r.scan(t, r.tech)
 	r.scan(t, "HKEN:garbage")
-	want := "setup_armed:T-1 setup_refused:bad_poster:T-1 scan:red setup_armed:T-1 setup_refused:bad_poster:T-1"
+	want := "setup_armed:T-1 setup_refused:bad_poster:T-1 setup_refused:needs_technician setup_armed:T-1 setup_refused:bad_poster:T-1"
 	if got := r.rec.take(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -339,14 +418,17 @@ func TestSetupFromPoster(t *testing.T) {
 	if res.Door.VenueID != "WHBvLDSa" || res.Door.Venue != "Central Market" || len(r.venues) != 1 || r.venues[0].NameZh != "中環街市" {
 		t.Errorf("set %+v, %+v", res.Door, r.venues)
 	}
-	// Disarmed: the poster is a pass scan again.
+	// Disarmed: the poster does nothing again.
 	r.scan(t, good)
-	// A second poster while one waits: refused, nothing set.
+	// Another poster while one waits: refused, nothing set.
+	other, err := hken.Encode(&hken.Venue{Code: "0", ID: "AAAAAAAA", NameEn: "Other Market", Type: "IMPORT"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.scan(t, r.tech)
 	r.scan(t, good)
-	r.scan(t, good)
-	// Cancelled by the card again, and by time (with or without a poster).
-	r.scan(t, r.tech)
+	r.scan(t, other)
+	// Ended by time (with or without a poster), the card again or not.
 	r.scan(t, r.tech)
 	r.scan(t, r.tech)
 	r.now.Advance(DefaultSetupWindow)
@@ -355,7 +437,7 @@ func TestSetupFromPoster(t *testing.T) {
 	r.scan(t, good)
 	r.now.Advance(DefaultSetupWindow)
 	poke(t, r.f)
-	want = "scan:red setup_armed:T-1 setup_pending:T-1 setup_refused:one_poster:T-1 setup_armed:T-1 setup_cancelled:staff:T-1 setup_armed:T-1 setup_cancelled:timeout:T-1 setup_armed:T-1 setup_pending:T-1 setup_cancelled:timeout:T-1"
+	want = "setup_refused:needs_technician setup_armed:T-1 setup_pending:T-1 setup_refused:one_poster:T-1 setup_armed:T-1 setup_armed:T-1:again setup_cancelled:timeout:T-1 setup_armed:T-1 setup_pending:T-1 setup_cancelled:timeout:T-1"
 	if got := r.rec.take(); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -472,5 +554,51 @@ func TestDoorOptsBounds(t *testing.T) {
 	o := DoorOpts{}
 	if err := o.check(); err != nil || o.OpenFor != DefaultOpenFor || o.ExemptWindow != DefaultExemptWindow {
 		t.Errorf("defaults: %+v, %v", o, err)
+	}
+}
+
+// TestStaffResultsNoVerdict: a staff card, a category code, the group
+// code and a venue poster — in setup or not — are no passes: their result
+// has no verdict, a message instead, and no scan sink (the counters) sees
+// them. A poster outside setup says a technician's card comes first, and
+// leaves a guard's exempt entry armed.
+func TestStaffResultsNoVerdict(t *testing.T) {
+	r := newDoorRig(t, func(o *Opts) { o.Group.Code = "VKGROUP:STAFF" })
+	poster, err := hken.Encode(&hken.Venue{Code: "0", ID: "WHBvLDSa", NameEn: "Central Market", NameZh: "中環街市", Type: "IMPORT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := cardText(t, "S-1", staff.Supervisor, forger, t0.AddDate(0, -1, 0), t0.AddDate(1, 0, 0))
+	for _, tc := range []struct {
+		name, payload string
+		refused       bool
+		message       string
+	}{
+		{"poster alone", poster, true, "venue poster: scan a technician card first"},
+		{"guard card", r.guard, false, "guard card G-1: "},
+		{"poster after a guard card", poster, true, "venue poster: scan a technician card first"},
+		{"category", staff.Other.Code(), false, "exempt entry recorded: other"},
+		{"category alone", staff.Other.Code(), true, "category refused"},
+		{"forged card", forged, true, "staff card refused (forged)"},
+		{"group code", "VKGROUP:STAFF", false, "group started"},
+		{"group code again", "VKGROUP:STAFF", false, "group ended"},
+		{"technician card", r.tech, false, "technician card T-1: "},
+		{"poster in setup", poster, false, "poster of venue WHBvLDSa"},
+		{"bad poster in setup", "HKEN:garbage", true, "poster refused (one_poster)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := r.scan(t, tc.payload)
+			if !res.Staff || res.Verdict != nil || res.Refused != tc.refused || !strings.HasPrefix(res.Message, tc.message) {
+				t.Errorf("got staff %v, verdict %v, refused %v, message %q; want staff, no verdict, refused %v, %q…",
+					res.Staff, res.Verdict, res.Refused, res.Message, tc.refused, tc.message)
+			}
+		})
+	}
+	got := r.rec.take()
+	if strings.Contains(got, "scan:") {
+		t.Errorf("a staff payload reached the scan sinks: %s", got)
+	}
+	if !strings.Contains(got, "setup_refused:needs_technician exempt_armed:G-1 setup_refused:needs_technician exempt_recorded:other:G-1") {
+		t.Errorf("a poster after a guard's card disarmed it: %s", got)
 	}
 }

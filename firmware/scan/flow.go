@@ -30,7 +30,8 @@ type Scan struct {
 }
 
 // Result is a judged scan. Verdict carries the holder's name and date of
-// birth for the guard; sinks must never store or log them.
+// birth for the guard; sinks must never store or log them. A staff code
+// (Staff) is no pass: its result has no verdict.
 type Result struct {
 	Seq     uint64
 	Verdict *verify.Verdict
@@ -48,13 +49,17 @@ type Result struct {
 	// was already a member.
 	Group  *Group
 	Member int
-	// Staff says the payload was the staff group code: it opened or ended
-	// a group (Group and the verdict's reason say which). No sink sees it
-	// as a scan; GroupSinks hear of the group. It is also set for staff
-	// cards, category codes and a poster in setup (door.go): Door says
-	// what happened, and DoorSinks hear of it.
-	Staff bool
-	Door  *DoorEvent
+	// Staff says the payload was a staff code, not a pass: the staff
+	// group code (it opened or ended a group: Group says which), a staff
+	// card, a category code or a venue poster (door.go: Door says what
+	// happened). A staff result has no verdict (Verdict is nil) and
+	// touches no counter: no sink sees it as a scan; GroupSinks and
+	// DoorSinks hear of it. Message says what happened, in words, for the
+	// request that sent it; Refused that it did nothing but say why.
+	Staff   bool
+	Message string
+	Refused bool
+	Door    *DoorEvent
 	// Open says entry was open (no checks) when this pass was scanned:
 	// it is shown, never as a refusal.
 	Open bool
@@ -298,13 +303,16 @@ func (f *Flow) process(s Scan) Result {
 		}
 		return f.doorScan(s, wall, f.doorRepeat(s.Payload, wall))
 	}
-	if f.isGroupCode(s.Payload) && !f.fromScanner(s) {
-		return f.notFromScanner(s, wall)
+	if f.isGroupCode(s.Payload) {
+		if !f.fromScanner(s) {
+			return f.notFromScanner(s, wall)
+		}
+		// A staff code, not a pass: the scanner reading it twice is one
+		// action (DoorRepeat), and scanning it again later ends the group
+		// or starts the next, whatever the passes' repeat window.
+		return f.staff(s, wall, f.doorRepeat(s.Payload, wall))
 	}
 	repeat := f.repeat(s.Payload, wall)
-	if f.isGroupCode(s.Payload) {
-		return f.staff(s, wall, repeat)
-	}
 	at, trusted := f.opts.Time.Judge()
 	v := f.opts.Verifier.Verify(s.Payload, at)
 	r := Result{

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
@@ -24,6 +23,11 @@ import (
 //
 // Every member is judged, lit, shown and counted as a scan of its own;
 // sinks that implement GroupSink also hear when a group opens and closes.
+//
+// The code is a staff code, not a pass: it never goes through the passes'
+// repeat window. Read twice within DoorRepeat (a code held in front of the
+// scanner) it is one action; scanned again after that it ends the open
+// group, and the next scan starts a new one at once.
 
 // Group mode bounds and defaults.
 const (
@@ -38,10 +42,6 @@ const (
 	MinGroupWindow     = 10 * time.Second
 	MaxGroupWindow     = 10 * time.Minute
 )
-
-// GroupCode is the reason code of the verdict a staff group code gets in
-// reply to a scan request (kioskctl and the local page show it).
-const GroupCode pass.Code = "group"
 
 var groupCode = regexp.MustCompile(`^VKGROUP:[A-Z0-9-]{4,32}$`)
 
@@ -168,27 +168,29 @@ func (f *Flow) isGroupCode(payload string) bool {
 }
 
 // staff handles the staff group code (or the button): it opens a group or
-// ends the open one. The reply carries a verdict describing what happened,
-// for the scan request that sent it; only GroupSinks hear of it.
+// ends the open one. The result says what happened, in words, for the
+// scan request that sent it — no verdict; only GroupSinks hear of it.
+// Group is the group it opened, or the one it ended (Closed set).
 func (f *Flow) staff(s Scan, now time.Time, repeat bool) Result {
 	at, trusted := f.opts.Time.Judge()
 	r := Result{Seq: atomic64Add(&f.seq), Source: s.Source, At: at, Trusted: trusted, Repeat: repeat, Staff: true}
-	v := &verify.Verdict{Status: verify.Green, Format: "staff"}
 	switch {
 	case repeat:
-		// A second read of the same card: not a second toggle.
-		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: "staff group code read again within the repeat window: ignored"}}
+		// The scanner read the code twice: not a second toggle.
+		r.Message = "staff group code read twice by the scanner: one action"
+		if f.group != nil {
+			r.Group = f.group.clone()
+		}
 	case f.group == nil:
 		f.openGroup(now)
-		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: fmt.Sprintf("group started: scan up to %d passes within %v", MaxGroup, f.opts.Group.Window)}}
-	default:
-		n := len(f.group.Members)
-		f.closeGroup(Ended)
-		v.Reasons = []verify.Reason{{Code: GroupCode, Detail: fmt.Sprintf("group ended by staff with %d members", n)}}
-	}
-	r.Verdict = v
-	if f.group != nil {
+		r.Message = fmt.Sprintf("group started: scan up to %d passes within %v", MaxGroup, f.opts.Group.Window)
 		r.Group = f.group.clone()
+	default:
+		g := f.group.clone()
+		f.closeGroup(Ended)
+		g.Closed = Ended
+		r.Message = fmt.Sprintf("group ended by staff with %d members", len(g.Members))
+		r.Group = g
 	}
 	return r
 }

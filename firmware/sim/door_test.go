@@ -110,6 +110,8 @@ type state struct {
 		Last  *struct {
 			Kind, Why, Card, Category string
 			At                        time.Time
+			Again                     bool
+			Cancelled                 string
 		} `json:"last"`
 		Exempt    store.ExemptCounts `json:"exempt_today"`
 		Overrides struct {

@@ -177,18 +177,47 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
+	if res.Staff {
+		writeJSON(w, http.StatusOK, StaffJSON{Kind: KindStaff, Message: res.Message, Refused: res.Refused, Repeat: res.Repeat, Door: res.Door, Group: res.Group})
+		return
+	}
+	j := PassJSON{Kind: KindPass, JSON: res.Verdict.JSON()}
 	if res.Exit {
 		// A pass leaving: the page says goodbye, not the
 		// verdict, and no one checks the holder on the way out.
-		j := res.Verdict.JSON()
-		j.Holder = nil
-		writeJSON(w, http.StatusOK, struct {
-			verify.JSON
-			Exit bool `json:"exit"`
-		}{j, true})
-		return
+		j.Holder, j.Exit = nil, true
 	}
-	writeJSON(w, http.StatusOK, res.Verdict.JSON())
+	writeJSON(w, http.StatusOK, j)
+}
+
+// Kinds of scan replies (the "kind" of POST /api/scan's reply).
+const (
+	KindPass  = "pass"  // a pass: a verdict (PassJSON)
+	KindStaff = "staff" // a staff card, category code, group code or venue poster: what it did (StaffJSON)
+)
+
+// PassJSON is the reply to a pass scanned: the verdict JSON of
+// `kioskctl verify --json`, with the kind; a pass leaving adds exit and
+// carries no holder.
+type PassJSON struct {
+	Kind string `json:"kind"`
+	verify.JSON
+	Exit bool `json:"exit,omitempty"`
+}
+
+// StaffJSON is the reply to a staff code scanned — a staff card, a
+// category code, the group code, a venue poster. It is no pass: no
+// verdict, no format, no counter touched; Message says what it did, in
+// words. Refused says it did nothing (the message says why); Door is the
+// door's event (a card, a category code, a poster), Group the group the
+// code opened or ended.
+type StaffJSON struct {
+	Kind    string          `json:"kind"`
+	Message string          `json:"message"`
+	Refused bool            `json:"refused,omitempty"`
+	Repeat  bool            `json:"repeat,omitempty"`
+	Door    *scan.DoorEvent `json:"door,omitempty"`
+	Group   *scan.Group     `json:"group,omitempty"`
 }
 
 func (s *Server) scanProfiles(w http.ResponseWriter, r *http.Request) {

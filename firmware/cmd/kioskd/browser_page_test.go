@@ -5,11 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/venuekiosk/venuekiosk/firmware/sim"
 )
 
 // rawJSON matches what a person should never read on the page: a JSON
@@ -18,11 +21,14 @@ var rawJSON = regexp.MustCompile(`[{\[]\s*"[^"]+"\s*:`)
 
 // TestBrowserPageReadsAsText loads the simulated kiosk's page in headless
 // Chromium and reads it as a person does (document.body.innerText) in
-// three states — just started, after a green pass, with entry opened by a
-// supervisor's card: no raw JSON anywhere (the kiosk's data sets are
-// lines of words), no zero dates, door times in 24-hour form, "once"
-// rather than "1 times". A screenshot of each state is saved under build/
-// (build/page-*.png) to be looked at.
+// its states — just started, after a green pass, after each kind of staff
+// action (a guard's card, a category code, a refused card, a venue poster
+// outside setup, the group code), with entry opened by a supervisor's
+// card: no raw JSON anywhere (the kiosk's data sets are lines of words),
+// no zero dates, door times in 24-hour form, "once" rather than "1
+// times", and staff actions shown neutrally — what they did, never
+// "GREEN" or "RED", never in the last verdicts. A screenshot of each state
+// is saved under build/ (build/page-*.png) to be looked at.
 func TestBrowserPageReadsAsText(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs kioskd and Chromium")
@@ -105,14 +111,66 @@ func TestBrowserPageReadsAsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	look("green")
+	recentRows := func() string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("recent").innerText`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	verdicts := recentRows()
 
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.Search(`//div[@id="staff-samples"]/button[starts-with(normalize-space(.), "`+super+`")]`))); err != nil {
+	// Staff actions: each shown neutrally, with the panel's words for what
+	// it did; none is a verdict.
+	verdictWord := regexp.MustCompile(`GREEN|RED|AMBER|[✓✗]`)
+	staffShown := func(state, want string) {
+		t.Helper()
+		cond := `(() => { const v = document.getElementById("verdict");
+			return !v.hidden && v.classList.contains("v-staff") && v.textContent.includes(` + strconv.Quote(want) + `); })()`
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			box, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#verdict`)))
+			t.Fatalf("%s: the page never showed %q neutrally (verdict box %q): %v\n%s", state, want, box, err, k.logs())
+		}
+		look("staff-" + state)
+		box, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#verdict`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := verdictWord.FindString(box); m != "" {
+			t.Errorf("%s: the staff action reads as a verdict (%q): %q", state, m, box)
+		}
+		if got := recentRows(); got != verdicts {
+			t.Errorf("%s: the last verdicts changed:\n%s\nwant\n%s", state, got, verdicts)
+		}
+	}
+	clickStaff := func(name string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@id="staff-samples"]/button[starts-with(normalize-space(.), "`+name+`")]`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clickStaff("Staff card: guard (")
+	staffShown("guard", "Staff: next entry exempt")
+	clickStaff("Category: under 12")
+	staffShown("category", "Exempt entry recorded")
+	clickStaff("Staff card: supervisor, forged")
+	staffShown("refused", "Staff card not recognised")
+	clickStaff("LeaveHomeSafe poster: ")
+	staffShown("poster", "Venue poster: scan a technician card first")
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#payload`), sim.GroupCode), chromedp.Click(chromedp.CSS(`#scan`))); err != nil {
 		t.Fatal(err)
 	}
+	staffShown("group", "Group: scan each pass")
+	if g, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#group`))); err != nil || verdictWord.MatchString(strings.ToUpper(g)) {
+		t.Errorf("the group the code opened, still empty, shows a verdict: %q (%v)", g, err)
+	}
+
+	clickStaff(super)
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("#door").classList.contains("open")`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("entry never shown open: %v", err)
 	}
+	staffShown("open", "Entry open")
 	look("open")
 	text := func(sel string) string {
 		t.Helper()

@@ -109,7 +109,7 @@ func staffSample(t testing.TB, ss []sample, prefix string) string {
 // venue's LeaveHomeSafe poster, scanned through the simulator's pty
 // scanner, set the venue identity in provision.toml; the kiosk comes back
 // with it. The poster alone, after a guard's card, or with a wrong hash
-// changes nothing.
+// changes nothing — and, being no pass, is never counted as one.
 func TestSetupFromPosterThroughThePty(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs kioskd")
@@ -120,13 +120,14 @@ func TestSetupFromPosterThroughThePty(t *testing.T) {
 	poster := staffSample(t, ss, "LeaveHomeSafe poster: ")
 	provisioned := filepath.Join(dir, config.ProvisionFile)
 
-	// Without a technician's card the poster is no pass: red, nothing set.
-	if got, _ := k.scanSerial(t, poster, k.lastSeq(t)); got != "red" {
-		t.Errorf("the poster alone: %s, want red", got)
+	// Without a technician's card the poster is no pass: it says a
+	// technician's card comes first, and sets nothing.
+	if s := k.scanDoor(t, poster, "setup_refused"); s.Door.Last.Why != "needs_technician" {
+		t.Errorf("the poster alone: why %q, want needs_technician", s.Door.Last.Why)
 	}
 	k.scanDoor(t, staffSample(t, ss, "Staff card: guard ("), "exempt_armed")
-	if got, _ := k.scanSerial(t, poster, k.lastSeq(t)); got != "red" {
-		t.Errorf("the poster after a guard's card: %s, want red", got)
+	if s := k.scanDoor(t, poster, "setup_refused"); s.Door.Last.Why != "needs_technician" {
+		t.Errorf("the poster after a guard's card: why %q, want needs_technician", s.Door.Last.Why)
 	}
 	if _, err := os.Stat(provisioned); err == nil {
 		t.Fatal("provision.toml written without a technician's card")
