@@ -21,6 +21,10 @@ type Tx struct {
 	done            bool
 	trustChanged    bool
 	versionsChanged bool
+
+	// revPrev is the revocation filter set before this transaction's first
+	// ReplaceRevocations, put back if it does not commit (revfilter.go).
+	revPrev *revFilters
 }
 
 // Apply runs fn in one write transaction and commits it if fn returns nil.
@@ -55,11 +59,15 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	tx := &Tx{s: s, tx: sqltx, ctx: ctx}
+	committed := false
 	defer func() {
 		tx.mu.Lock()
 		tx.done = true
 		tx.mu.Unlock()
 		sqltx.Rollback() // after Commit, a no-op
+		if !committed && tx.revPrev != nil {
+			s.revf.Store(tx.revPrev)
+		}
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -67,6 +75,11 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	committed = true
+	if testHookCommitted != nil {
+		testHookCommitted()
+	}
+	s.committedRevocations(ctx, tx)
 	if tx.trustChanged {
 		s.keys.invalidate()
 	}
@@ -80,6 +93,9 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return nil
 }
+
+// testHookCommitted, when set by a test, runs right after each commit.
+var testHookCommitted func()
 
 func (tx *Tx) begin() error {
 	tx.mu.Lock()

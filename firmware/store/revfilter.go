@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"sync/atomic"
+	"time"
+
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+)
+
+// The revocation filter: a Bloom filter
+// (https://en.wikipedia.org/wiki/Bloom_filter) of every revoked pass ID,
+// held in memory beside SQLite so that the common lookup — a pass that is
+// not revoked — is answered without a query. It never answers "revoked":
+// a "no" from it means the ID is not in the table; a "maybe" asks SQLite,
+// which stays the source of truth.
+//
+// It can therefore never hide a revocation as long as every ID in the
+// table is in the filter whenever a reader may see the table:
+//
+//   - Open builds it from the table before the read pool serves a lookup;
+//   - AddRevocations and ReplaceRevocations add each ID while they write
+//     it, inside the transaction, so before the commit makes it visible
+//     (a concurrent lookup at worst asks SQLite and finds the old answer;
+//     bits left behind by a rollback only cost that query);
+//   - ReplaceRevocations fills a new filter sized for the new list; until
+//     the commit lookups consult the old and the new together, after it
+//     the new one alone (the old one again if the commit fails);
+//   - RemoveRevocations leaves the bits: the stale "maybe" asks SQLite.
+//
+// Memory: filterBitsPerEntry bits an entry, 16,000,000 bytes at
+// 10,000,000 entries, and as much again for the new list while a replace
+// runs. With filterK hash functions about 0.2% of the IDs not on the list
+// still reach SQLite. As deltas add entries the filter fills; past
+// 5/4 of what it was sized for the writer rebuilds it from the table after
+// the commit (the old one, still complete, serves until then). A store
+// opened read-only has no filter: another process writes its table.
+
+const (
+	// filterBitsPerEntry is the filter's size, in tenths of a bit per
+	// entry: 12.8 bits, 16 MB at ten million entries.
+	filterBitsPerEntry = 128
+	// filterK is the number of hash functions, about ln 2 · 12.8.
+	filterK = 9
+	// filterMinEntries is the least a filter is sized for (20 KiB).
+	filterMinEntries = 1 << 14
+)
+
+// revFilter is a Bloom filter of pass IDs. add and mayContain are safe
+// for concurrent use: bits are set and read atomically.
+type revFilter struct {
+	words []atomic.Uint64
+	m     uint64 // bits
+	size  int64  // entries it was sized for
+	added atomic.Int64
+}
+
+func newRevFilter(entries int64) *revFilter {
+	entries = max(entries, filterMinEntries)
+	m := uint64(entries) * filterBitsPerEntry / 10
+	m = (m + 63) &^ 63
+	return &revFilter{words: make([]atomic.Uint64, m/64), m: m, size: entries}
+}
+
+// hashes derives the filter's bit positions for id: a pass ID is a
+// SHA-256 hash, so its bytes are uniform, and two 64-bit words of it drive
+// double hashing (Kirsch and Mitzenmacher, "Less hashing, same
+// performance", 2006): probe i is h1 + i·h2, mapped onto [0, m) by a
+// multiply-shift.
+func hashes(id *pass.ID) (h1, h2 uint64) {
+	return binary.LittleEndian.Uint64(id[0:8]), binary.LittleEndian.Uint64(id[8:16]) | 1
+}
+
+func (f *revFilter) bit(h1, h2, i uint64) (*atomic.Uint64, uint64) {
+	b, _ := bits.Mul64(h1+i*h2, f.m)
+	return &f.words[b/64], 1 << (b % 64)
+}
+
+// add sets id's bits.
+func (f *revFilter) add(id *pass.ID) {
+	h1, h2 := hashes(id)
+	for i := range uint64(filterK) {
+		if w, mask := f.bit(h1, h2, i); w.Load()&mask == 0 {
+			w.Or(mask)
+		}
+	}
+}
+
+// mayContain reports whether id may have been added; false is certain.
+func (f *revFilter) mayContain(id *pass.ID) bool {
+	h1, h2 := hashes(id)
+	for i := range uint64(filterK) {
+		if w, mask := f.bit(h1, h2, i); w.Load()&mask == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// full reports whether deltas have filled the filter past 5/4 of its size.
+func (f *revFilter) full() bool { return f.added.Load() > f.size+f.size/4 }
+
+// bytes is the filter's memory.
+func (f *revFilter) bytes() int64 { return int64(len(f.words)) * 8 }
+
+// revFilters is what lookups consult: an ID may be revoked when any of
+// them may contain it. Usually one; two while a replace is committing.
+// Only the writer (holding Store.writing) or Open changes it, by swapping
+// the Store's pointer.
+type revFilters []*revFilter
+
+func (fs revFilters) mayContain(id *pass.ID) bool {
+	for _, f := range fs {
+		if f.mayContain(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// newest is the filter that stays after the running transaction commits.
+func (fs revFilters) newest() *revFilter { return fs[len(fs)-1] }
+
+// buildRevFilter reads the whole table through db into a new filter. The
+// caller makes sure no write commits meanwhile (Open, or the writer).
+func buildRevFilter(ctx context.Context, db *sql.DB) (*revFilter, error) {
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM revoked").Scan(&n); err != nil {
+		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
+	}
+	f := newRevFilter(n)
+	rows, err := db.QueryContext(ctx, "SELECT id FROM revoked")
+	if err != nil {
+		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
+	}
+	defer rows.Close()
+	var raw sql.RawBytes
+	var id pass.ID
+	for rows.Next() {
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("store: building the revocation filter: %w", err)
+		}
+		copy(id[:], raw) // the schema holds IDs of exactly 32 bytes
+		f.add(&id)
+		f.added.Add(1)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
+	}
+	return f, nil
+}
+
+// loadRevFilter builds the filter at Open.
+func (s *Store) loadRevFilter(ctx context.Context) error {
+	start := time.Now()
+	f, err := buildRevFilter(ctx, s.w)
+	if err != nil {
+		return err
+	}
+	s.revf.Store(&revFilters{f})
+	s.log.Debug("store: revocation filter built", "entries", f.added.Load(), "bytes", f.bytes(), "took", time.Since(start))
+	return nil
+}
+
+// filter is the filter the transaction's new revocations go into: the
+// one lookups will consult after the commit. nil when the store has none.
+func (tx *Tx) filter() *revFilter {
+	fs := tx.s.revf.Load()
+	if fs == nil {
+		return nil
+	}
+	return fs.newest()
+}
+
+// replaceFilter starts a new filter for a list of n IDs that is to
+// replace the table, and has lookups consult it beside the current ones
+// until the transaction ends. nil when the store has none.
+func (tx *Tx) replaceFilter(n int64) *revFilter {
+	fs := tx.s.revf.Load()
+	if fs == nil {
+		return nil
+	}
+	if tx.revPrev == nil {
+		tx.revPrev = fs
+	}
+	f := newRevFilter(n)
+	next := append(revFilters{}, (*tx.revPrev)...)
+	next = append(next, f)
+	tx.s.revf.Store(&next)
+	return f
+}
+
+// committedRevocations runs after a commit, holding the writer: a
+// replaced filter is dropped, and one that deltas filled is rebuilt.
+func (s *Store) committedRevocations(ctx context.Context, tx *Tx) {
+	fs := s.revf.Load()
+	if fs == nil {
+		return
+	}
+	f := fs.newest()
+	if tx.revPrev != nil {
+		s.revf.Store(&revFilters{f})
+	}
+	if !f.full() {
+		return
+	}
+	start := time.Now()
+	nf, err := buildRevFilter(ctx, s.w)
+	if err != nil {
+		// The full filter still holds every ID: only slower.
+		s.log.Warn("store: rebuilding the revocation filter", "err", err)
+		return
+	}
+	s.revf.Store(&revFilters{nf})
+	s.log.Info("store: revocation filter rebuilt", "entries", nf.added.Load(), "bytes", nf.bytes(), "took", time.Since(start))
+}
