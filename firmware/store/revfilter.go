@@ -3,11 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/bits"
 	"sync/atomic"
 	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 )
@@ -51,19 +55,20 @@ const (
 )
 
 // revFilter is a Bloom filter of pass IDs. add and mayContain are safe
-// for concurrent use: bits are set and read atomically.
+// for concurrent use: bits are set and read atomically. Words are 32 bits
+// wide, native to the kiosk's 32-bit ARM as to arm64 and amd64.
 type revFilter struct {
-	words []atomic.Uint64
-	m     uint64 // bits
-	size  int64  // entries it was sized for
+	words []uint32 // read and written with sync/atomic once published
+	m     uint64   // bits
+	size  int64    // entries it was sized for
 	added atomic.Int64
 }
 
 func newRevFilter(entries int64) *revFilter {
 	entries = max(entries, filterMinEntries)
 	m := uint64(entries) * filterBitsPerEntry / 10
-	m = (m + 63) &^ 63
-	return &revFilter{words: make([]atomic.Uint64, m/64), m: m, size: entries}
+	m = (m + 31) &^ 31
+	return &revFilter{words: make([]uint32, m/32), m: m, size: entries}
 }
 
 // hashes derives the filter's bit positions for id: a pass ID is a
@@ -75,18 +80,28 @@ func hashes(id *pass.ID) (h1, h2 uint64) {
 	return binary.LittleEndian.Uint64(id[0:8]), binary.LittleEndian.Uint64(id[8:16]) | 1
 }
 
-func (f *revFilter) bit(h1, h2, i uint64) (*atomic.Uint64, uint64) {
+func (f *revFilter) bit(h1, h2, i uint64) (*uint32, uint32) {
 	b, _ := bits.Mul64(h1+i*h2, f.m)
-	return &f.words[b/64], 1 << (b % 64)
+	return &f.words[b/32], 1 << (b % 32)
 }
 
 // add sets id's bits.
 func (f *revFilter) add(id *pass.ID) {
 	h1, h2 := hashes(id)
 	for i := range uint64(filterK) {
-		if w, mask := f.bit(h1, h2, i); w.Load()&mask == 0 {
-			w.Or(mask)
+		if w, mask := f.bit(h1, h2, i); atomic.LoadUint32(w)&mask == 0 {
+			atomic.OrUint32(w, mask)
 		}
+	}
+}
+
+// addUnpublished is add for a filter no other goroutine can see yet:
+// without atomic instructions, which would stall on every bit.
+func (f *revFilter) addUnpublished(id []byte) {
+	h1, h2 := hashes((*pass.ID)(id))
+	for i := range uint64(filterK) {
+		w, mask := f.bit(h1, h2, i)
+		*w |= mask
 	}
 }
 
@@ -94,7 +109,7 @@ func (f *revFilter) add(id *pass.ID) {
 func (f *revFilter) mayContain(id *pass.ID) bool {
 	h1, h2 := hashes(id)
 	for i := range uint64(filterK) {
-		if w, mask := f.bit(h1, h2, i); w.Load()&mask == 0 {
+		if w, mask := f.bit(h1, h2, i); atomic.LoadUint32(w)&mask == 0 {
 			return false
 		}
 	}
@@ -105,7 +120,7 @@ func (f *revFilter) mayContain(id *pass.ID) bool {
 func (f *revFilter) full() bool { return f.added.Load() > f.size+f.size/4 }
 
 // bytes is the filter's memory.
-func (f *revFilter) bytes() int64 { return int64(len(f.words)) * 8 }
+func (f *revFilter) bytes() int64 { return int64(len(f.words)) * 4 }
 
 // revFilters is what lookups consult: an ID may be revoked when any of
 // them may contain it. Usually one; two while a replace is committing.
@@ -126,29 +141,59 @@ func (fs revFilters) mayContain(id *pass.ID) bool {
 func (fs revFilters) newest() *revFilter { return fs[len(fs)-1] }
 
 // buildRevFilter reads the whole table through db into a new filter. The
-// caller makes sure no write commits meanwhile (Open, or the writer).
+// caller makes sure no write commits meanwhile (Open, or the writer). It
+// reads through go-sqlite3's connection directly: database/sql would
+// double the cost of each of ten million rows.
 func buildRevFilter(ctx context.Context, db *sql.DB) (*revFilter, error) {
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM revoked").Scan(&n); err != nil {
-		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
-	}
-	f := newRevFilter(n)
-	rows, err := db.QueryContext(ctx, "SELECT id FROM revoked")
+	c, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
 	}
-	defer rows.Close()
-	var raw sql.RawBytes
-	var id pass.ID
-	for rows.Next() {
-		if err := rows.Scan(&raw); err != nil {
-			return nil, fmt.Errorf("store: building the revocation filter: %w", err)
+	defer c.Close()
+	var f *revFilter
+	err = c.Raw(func(dc any) error {
+		sc, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("connection is a %T", dc)
 		}
-		copy(id[:], raw) // the schema holds IDs of exactly 32 bytes
-		f.add(&id)
-		f.added.Add(1)
-	}
-	if err := rows.Err(); err != nil {
+		dest := make([]driver.Value, 1)
+		rows, err := sc.Query("SELECT count(*) FROM revoked", nil)
+		if err != nil {
+			return err
+		}
+		err = rows.Next(dest)
+		rows.Close()
+		n, ok := dest[0].(int64)
+		if err != nil || !ok {
+			return fmt.Errorf("counting: %v, %T", err, dest[0])
+		}
+		f = newRevFilter(n)
+		if rows, err = sc.Query("SELECT id FROM revoked", nil); err != nil {
+			return err
+		}
+		defer rows.Close()
+		var read int64
+		for ; ; read++ {
+			if err := rows.Next(dest); err == io.EOF {
+				break
+			} else if err != nil {
+				return err
+			}
+			id, ok := dest[0].([]byte)
+			if !ok || len(id) != len(pass.ID{}) {
+				return fmt.Errorf("row %d is not a pass ID", read)
+			}
+			f.addUnpublished(id)
+			if read%pollEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+		}
+		f.added.Store(read)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("store: building the revocation filter: %w", err)
 	}
 	return f, nil
@@ -162,7 +207,7 @@ func (s *Store) loadRevFilter(ctx context.Context) error {
 		return err
 	}
 	s.revf.Store(&revFilters{f})
-	s.log.Debug("store: revocation filter built", "entries", f.added.Load(), "bytes", f.bytes(), "took", time.Since(start))
+	s.status.FilterBuilt = time.Since(start)
 	return nil
 }
 

@@ -102,6 +102,9 @@ func TestRevFilterBuiltAtOpen(t *testing.T) {
 	if fs == nil || len(*fs) != 1 {
 		t.Fatalf("after Open: filters %v, want one", fs)
 	}
+	if s.Status().FilterBuilt <= 0 {
+		t.Errorf("Status().FilterBuilt = %v, want the time it took", s.Status().FilterBuilt)
+	}
 	if got := fs.newest().added.Load(); got != 300 {
 		t.Errorf("filter built from %d entries, want 300", got)
 	}

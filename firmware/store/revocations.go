@@ -31,6 +31,11 @@ func (s *Store) RevokedContext(ctx context.Context, id pass.ID) (bool, error) {
 	if fs := s.revf.Load(); fs != nil && !fs.mayContain(&id) {
 		return false, nil // certain: see revfilter.go
 	}
+	return s.revokedSQL(ctx, id)
+}
+
+// revokedSQL looks id up in the table.
+func (s *Store) revokedSQL(ctx context.Context, id pass.ID) (bool, error) {
 	s.revQueries.Add(1)
 	st, err := s.stmtRevoked.get(s.r)
 	if err != nil {

@@ -116,6 +116,9 @@ type Status struct {
 	Recovered *Recovery
 	// Checked is how long PRAGMA quick_check took.
 	Checked time.Duration
+	// FilterBuilt is how long building the revocation filter from the
+	// table took (revfilter.go).
+	FilterBuilt time.Duration
 }
 
 // Recovery describes a damaged database that Open moved aside.
