@@ -26,7 +26,7 @@ import (
 // It can therefore never hide a revocation as long as every ID in the
 // table is in the filter whenever a reader may see the table:
 //
-//   - Open builds it from the table before the read pool serves a lookup;
+//   - Open builds it from the table before it returns the Store;
 //   - AddRevocations and ReplaceRevocations add each ID while they write
 //     it, inside the transaction, so before the commit makes it visible
 //     (a concurrent lookup at worst asks SQLite and finds the old answer;
@@ -36,7 +36,7 @@ import (
 //     the new one alone (the old one again if the commit fails);
 //   - RemoveRevocations leaves the bits: the stale "maybe" asks SQLite.
 //
-// Memory: filterBitsPerEntry bits an entry, 16,000,000 bytes at
+// Memory: 12.8 bits an entry (filterBitsPerEntry), 16,000,000 bytes at
 // 10,000,000 entries, and as much again for the new list while a replace
 // runs. With filterK hash functions about 0.2% of the IDs not on the list
 // still reach SQLite. As deltas add entries the filter fills; past
@@ -50,7 +50,7 @@ const (
 	filterBitsPerEntry = 128
 	// filterK is the number of hash functions, about ln 2 · 12.8.
 	filterK = 9
-	// filterMinEntries is the least a filter is sized for (20 KiB).
+	// filterMinEntries is the least a filter is sized for (26 KB).
 	filterMinEntries = 1 << 14
 )
 
