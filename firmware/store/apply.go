@@ -22,8 +22,10 @@ type Tx struct {
 	trustChanged    bool
 	versionsChanged bool
 
-	// revPrev is the revocation filter set before this transaction's first
-	// ReplaceRevocations, put back if it does not commit (revfilter.go).
+	// revNext is the revocation filter a ReplaceRevocations fills, seen
+	// by lookups from just before the commit; revPrev the filters it joins
+	// then, put back if the commit fails (revfilter.go).
+	revNext *revFilter
 	revPrev *revFilters
 }
 
@@ -72,6 +74,7 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
+	s.committingRevocations(tx)
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}

@@ -31,9 +31,9 @@ import (
 //     it, inside the transaction, so before the commit makes it visible
 //     (a concurrent lookup at worst asks SQLite and finds the old answer;
 //     bits left behind by a rollback only cost that query);
-//   - ReplaceRevocations fills a new filter sized for the new list; until
-//     the commit lookups consult the old and the new together, after it
-//     the new one alone (the old one again if the commit fails);
+//   - ReplaceRevocations fills a new filter sized for the new list, which
+//     lookups consult beside the old one from just before the commit, and
+//     alone after it (the old one alone again if the commit fails);
 //   - RemoveRevocations leaves the bits: the stale "maybe" asks SQLite.
 //
 // Memory: 12.8 bits an entry (filterBitsPerEntry), 16,000,000 bytes at
@@ -214,6 +214,9 @@ func (s *Store) loadRevFilter(ctx context.Context) error {
 // filter is the filter the transaction's new revocations go into: the
 // one lookups will consult after the commit. nil when the store has none.
 func (tx *Tx) filter() *revFilter {
+	if tx.revNext != nil {
+		return tx.revNext
+	}
 	fs := tx.s.revf.Load()
 	if fs == nil {
 		return nil
@@ -222,21 +225,27 @@ func (tx *Tx) filter() *revFilter {
 }
 
 // replaceFilter starts a new filter for a list of n IDs that is to
-// replace the table, and has lookups consult it beside the current ones
-// until the transaction ends. nil when the store has none.
+// replace the table. Only this transaction sees it until
+// committingRevocations. nil when the store has none.
 func (tx *Tx) replaceFilter(n int64) *revFilter {
-	fs := tx.s.revf.Load()
-	if fs == nil {
+	if tx.s.revf.Load() == nil {
 		return nil
 	}
-	if tx.revPrev == nil {
-		tx.revPrev = fs
+	tx.revNext = newRevFilter(n)
+	return tx.revNext
+}
+
+// committingRevocations runs just before the commit: a replace's new
+// filter joins the current ones, so that lookups consult both while the
+// commit makes the new list visible.
+func (s *Store) committingRevocations(tx *Tx) {
+	if tx.revNext == nil {
+		return
 	}
-	f := newRevFilter(n)
+	tx.revPrev = s.revf.Load()
 	next := append(revFilters{}, (*tx.revPrev)...)
-	next = append(next, f)
-	tx.s.revf.Store(&next)
-	return f
+	next = append(next, tx.revNext)
+	s.revf.Store(&next)
 }
 
 // committedRevocations runs after a commit, holding the writer: a
@@ -247,7 +256,7 @@ func (s *Store) committedRevocations(ctx context.Context, tx *Tx) {
 		return
 	}
 	f := fs.newest()
-	if tx.revPrev != nil {
+	if tx.revNext != nil {
 		s.revf.Store(&revFilters{f})
 	}
 	if !f.full() {

@@ -110,6 +110,22 @@ func revLookups(s *Store, rng *rand.Rand) (int64, error) {
 				return v, err
 			}
 		}
+		// The first ID of commit v, which commit v+1 removes: revoked
+		// unless commit v+1 is in the store by the time the lookup ends.
+		x := id(revBatch(v), 0)
+		got, err := s.Revoked(x)
+		if err != nil {
+			return v, err
+		}
+		if !got {
+			now, _, err := s.DataVersion(ctx, revLive)
+			if err != nil {
+				return v, err
+			}
+			if now.Version == v {
+				return v, fmt.Errorf("commit %d in the store: Revoked(entry 0 of commit %d) = false before commit %d", v, v, v+1)
+			}
+		}
 	}
 	n := rng.IntN(1 << 20)
 	return v, want(id(revNever, n), false, fmt.Sprintf("never revoked %d", n))

@@ -75,7 +75,7 @@ func (tx *Tx) ReplaceRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	err := tx.sortIDs(ids, tx.s.spillDir(), sized, func(id pass.ID) error {
 		buf[b.rows] = id
 		if f != nil {
-			f.add(&buf[b.rows]) // before the commit: see revfilter.go
+			f.addUnpublished(buf[b.rows][:]) // see committingRevocations
 		}
 		if err := b.add(buf[b.rows][:]); err != nil {
 			return tx.fail("writing revocations", err)
