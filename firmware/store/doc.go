@@ -60,7 +60,7 @@
 // "no" in well under a microsecond; the rest (the revoked, and about 0.2%
 // false positives) ask SQLite, which stays the source of truth. Open
 // builds the filter from the table (reported in Status().FilterBuilt:
-// about 5 s at ten million entries on a server core), and every
+// 5–7 s at ten million entries on a server core), and every
 // transaction that adds revocations adds them to it before it commits, so
 // a lookup never misses a revocation that is in the store. It takes 12.8
 // bits an entry: 16 MB at ten million.
