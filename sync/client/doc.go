@@ -52,7 +52,8 @@
 // larger than their bound are refused from their Content-Length, or cut at
 // the bound. Content-Encoding is refused (a decompressor would get round
 // the bounds). Run polls on a jittered interval with exponential backoff
-// after failures, so that a fleet can poll one static server or CDN.
+// after failures (the interval is its ceiling) and obeys a 429's or 503's
+// Retry-After, so that a fleet can poll one static server or CDN.
 //
 // Directories are read through os.Root: no name, link or ".." leaves them.
 package client

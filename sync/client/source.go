@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -211,7 +212,11 @@ func (h *httpSource) fetch(ctx context.Context, name string, max int64, cond *va
 		return nil, nil, errNotFound
 	default:
 		resp.Body.Close()
-		return nil, nil, &HTTPError{URL: u.Redacted(), Status: resp.Status}
+		e := &HTTPError{URL: u.Redacted(), Status: resp.Status}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			e.RetryAfter = retryAfter(resp.Header)
+		}
+		return nil, nil, e
 	}
 	if enc := resp.Header.Get("Content-Encoding"); enc != "" && enc != "identity" {
 		resp.Body.Close()
@@ -263,4 +268,26 @@ func (s *stallReader) Read(p []byte) (int, error) {
 func (s *stallReader) Close() error {
 	s.timer.Stop()
 	return s.body.Close()
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date, taken
+// relative to the response's Date (the server's clock, not the kiosk's);
+// 0 when there is none or it cannot be read.
+func retryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	now, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		now = time.Now()
+	}
+	return max(at.Sub(now), 0)
 }
