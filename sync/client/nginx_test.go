@@ -87,6 +87,10 @@ func newNginx(t testing.TB, root, extra string) *nginxServer {
 		if os.Geteuid() == 0 {
 			user = "user root;" // workers would otherwise run as nobody, who cannot read the test's 0700 directories
 		}
+		log := fmt.Sprintf("access_log %s/access.log;", n.prefix)
+		if strings.Contains(extra, "access_log") {
+			log = ""
+		}
 		conf := filepath.Join(n.prefix, "nginx.conf")
 		err = os.WriteFile(conf, []byte(fmt.Sprintf(`%s
 daemon off;
@@ -95,7 +99,7 @@ pid %[2]s/nginx.pid;
 error_log %[2]s/error.log;
 events { worker_connections 4096; }
 http {
-	access_log %[2]s/access.log;
+	%[4]s
 	client_body_temp_path %[2]s/body;
 	proxy_temp_path %[2]s/proxy;
 	fastcgi_temp_path %[2]s/fastcgi;
@@ -104,7 +108,7 @@ http {
 	%[3]s
 	include %[2]s/site.conf;
 }
-`, user, n.prefix, extra)), 0o644)
+`, user, n.prefix, extra, log)), 0o644)
 		if err == nil {
 			err = os.WriteFile(filepath.Join(n.prefix, "site.conf"), []byte(nginxSite(t, root, port)), 0o644)
 		}
