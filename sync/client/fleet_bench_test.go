@@ -740,6 +740,10 @@ func (f *fleet) report() string {
 		float64(d.status(200))/N, float64(d.status(304))/N, float64(d.status(404))/N)
 	perDay := float64(d.bytes()) / N
 	pf("bytes per kiosk-day: %.0f (%.1f KiB); goal ≤ 50 KB: %s\n", perDay, perDay/1024, map[bool]string{true: "met", false: "NOT met"}[perDay <= 50_000])
+	if ks := d.byKind["revocation deltas"]; ks != nil && perDay > 50_000 {
+		pf("  the revocation deltas alone are %.0f B (%.1f B an entry with headers): a pass ID is a SHA-256, 32 B, which\n", float64(ks.bytes)/N, float64(ks.bytes)/N/float64(p.PerDay))
+		pf("  does not compress; 50 KB a day at %d revocations would need at most %.0f B an entry in all\n", p.PerDay, 50_000/float64(p.PerDay))
+	}
 	pf("304 answers: %.1f %% of requests; nginx worker CPU: %.0f ms per 1,000 requests (%d ticks of 10 ms for %d requests)\n",
 		d.share304()*100, d.cpuPerK(), d.cpuTicks, d.requests())
 	if len(f.syncSim) > 0 {

@@ -378,6 +378,44 @@ func TestNginxCacheHeaders(t *testing.T) {
 			}
 		}
 	}
+	// Metadata goes gzip-compressed to a client that asks, with the same
+	// header, and a conditional request with its (weak) ETag still gets a
+	// 304; data files go as they are.
+	tgt := fmt.Sprintf("%d.targets.json", a.pub.Targets().Version)
+	var full string
+	for name, tf := range a.pub.Targets().Targets {
+		if name == publish.FullTarget {
+			full = "targets/revocations/" + tf.Hashes["sha256"] + ".full.bin"
+		}
+	}
+	for _, tc := range []struct {
+		name, enc string
+	}{
+		{"timestamp.json", "gzip"},
+		{tgt, "gzip"},
+		{full, ""},
+	} {
+		res := get(tc.name, "Accept-Encoding", "gzip")
+		if got := res.Header.Get("Content-Encoding"); res.StatusCode != http.StatusOK || got != tc.enc {
+			t.Errorf("GET %s accepting gzip: %s, Content-Encoding %q; want 200, %q", tc.name, res.Status, got, tc.enc)
+		}
+		if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(tc.name); got != want {
+			t.Errorf("GET %s accepting gzip: Cache-Control %q, want %q", tc.name, got, want)
+		}
+		if tc.enc == "" {
+			continue
+		}
+		if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s accepting gzip: Vary %q; want Accept-Encoding (caches keep both forms)", tc.name, res.Header.Get("Vary"))
+		}
+		if res := get(tc.name, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+			t.Errorf("GET %s accepting gzip, If-None-Match: %s, want 304", tc.name, res.Status)
+		}
+		if res := get(tc.name, "Accept-Encoding", "identity"); res.Header.Get("Content-Encoding") != "" {
+			t.Errorf("GET %s accepting identity: Content-Encoding %q", tc.name, res.Header.Get("Content-Encoding"))
+		}
+	}
+
 	// Anything but GET (and HEAD) is refused, and not cached.
 	res, err := http.Post(base+"timestamp.json", "application/json", strings.NewReader("{}"))
 	if err != nil {

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -187,9 +188,17 @@ func (h *httpSource) fetch(ctx context.Context, name string, max int64, cond *va
 		return nil, nil, err
 	}
 	req.Header.Set("User-Agent", h.ua)
-	// The files are hashes and ed25519 signatures: compression gains
-	// little and a decompressor would be a way around the size bounds.
-	req.Header.Set("Accept-Encoding", "identity")
+	// Metadata (the JSON files at the top of the repository) may come
+	// gzip-compressed: targets metadata shrinks to a quarter. Its
+	// compressed and its decompressed length are both bounded by max, so
+	// a decompression bomb stops at the bound. Data files are hashes,
+	// which do not compress: they are asked for and accepted as they are.
+	meta := isMetadata(name)
+	if meta {
+		req.Header.Set("Accept-Encoding", "gzip")
+	} else {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
 	if cond != nil {
 		if cond.etag != "" {
 			req.Header.Set("If-None-Match", cond.etag)
@@ -218,16 +227,54 @@ func (h *httpSource) fetch(ctx context.Context, name string, max int64, cond *va
 		}
 		return nil, nil, e
 	}
-	if enc := resp.Header.Get("Content-Encoding"); enc != "" && enc != "identity" {
+	enc := resp.Header.Get("Content-Encoding")
+	gzipped := meta && strings.EqualFold(enc, "gzip")
+	if enc != "" && enc != "identity" && !gzipped {
 		resp.Body.Close()
 		return nil, nil, fmt.Errorf("GET %s: Content-Encoding %q was not asked for", u.Redacted(), enc)
 	}
-	if resp.ContentLength > max {
+	// A compressed body may be a little longer than the file (gzip's
+	// framing, stored blocks): it is bounded at twice the file's bound.
+	wire := max
+	if gzipped {
+		wire = 2*max + 1024
+	}
+	if resp.ContentLength > wire {
 		resp.Body.Close()
-		return nil, nil, &TooLargeError{Name: name, Max: max, Size: resp.ContentLength}
+		return nil, nil, &TooLargeError{Name: name, Max: wire, Size: resp.ContentLength}
 	}
 	v := &validators{etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
-	return newStallReader(resp.Body, h.stall), v, nil
+	body := newStallReader(resp.Body, h.stall)
+	if !gzipped {
+		return body, v, nil
+	}
+	zr, err := gzip.NewReader(io.LimitReader(body, wire))
+	if err != nil {
+		body.Close()
+		return nil, nil, fmt.Errorf("GET %s: gzip: %w", u.Redacted(), err)
+	}
+	return &gunzipReader{zr: zr, body: body}, v, nil
+}
+
+// isMetadata reports whether name is a metadata file (root, timestamp,
+// snapshot, targets, floor reset: the JSON files at the top of the
+// repository) rather than a target under targets/.
+func isMetadata(name string) bool {
+	return !strings.Contains(name, "/") && strings.HasSuffix(name, ".json")
+}
+
+// gunzipReader decompresses a response body; the caller bounds what it
+// reads from it, the compressed body was bounded when it was opened.
+type gunzipReader struct {
+	zr   *gzip.Reader
+	body io.ReadCloser
+}
+
+func (g *gunzipReader) Read(p []byte) (int, error) { return g.zr.Read(p) }
+
+func (g *gunzipReader) Close() error {
+	g.zr.Close()
+	return g.body.Close()
 }
 
 // stallReader fails a read that waits longer than d for data: a server
