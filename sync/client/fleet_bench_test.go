@@ -41,7 +41,7 @@ import (
 //
 // Parameters (environment): FLEET_KIOSKS (1000), FLEET_REVOCATIONS a day
 // (10000), FLEET_BASE revocations already listed (20000), FLEET_HOUR: the
-// real time of a simulated hour during the day (12 ms a kiosk, at least
+// real time of a simulated hour during the day (24 ms a kiosk, at least
 // 2 s: slower than the machine can serve the fleet, or the simulation
 // lags; the table reports how far).
 func BenchmarkFleetSync(b *testing.B) {
@@ -57,7 +57,7 @@ func BenchmarkFleetSync(b *testing.B) {
 		Out:         os.Getenv("FLEET_OUT"),
 		FleetTarget: 140_000,
 	}
-	p.HourReal = max(time.Duration(p.Kiosks)*12*time.Millisecond, 2*time.Second)
+	p.HourReal = max(time.Duration(p.Kiosks)*24*time.Millisecond, 2*time.Second)
 	if v := os.Getenv("FLEET_HOUR"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -275,7 +275,7 @@ func runFleet(b *testing.B, p fleetParams) *fleet {
 	// slower, so that a second of them is resolved.
 	f.rateDay = float64(time.Hour) / float64(p.HourReal)
 	f.rateAfter = min(60, 60*1000/float64(p.Kiosks))
-	f.rateCut = min(10, 10*1000/float64(p.Kiosks))
+	f.rateCut = min(5, 5*1000/float64(p.Kiosks))
 	base := "/dev/shm"
 	if fi, err := os.Stat(base); err != nil || !fi.IsDir() {
 		base = ""
