@@ -32,7 +32,7 @@ ARM64_CC  := aarch64-linux-gnu-gcc
 ARMV7_CC  := arm-linux-gnueabihf-gcc
 QEMU_ARM64 := qemu-aarch64-static -L /usr/aarch64-linux-gnu
 
-.PHONY: all build test deps vet unit cross cross-test cross-run bench run clean help fmt install
+.PHONY: all build test deps vet unit cross cross-test cross-run bench bench-fleet run clean help fmt install
 
 all: build
 
@@ -82,6 +82,17 @@ test: deps vet unit cross-test cross-run test-system ## install test tools when 
 bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BUILD)/bench.txt
+
+# The fleet sync benchmark (not part of make test or make bench): N kiosks
+# against Debian's nginx (package nginx) with the example site; writes
+# build/bench-fleet.txt. FLEET_REVOCATIONS (a day), FLEET_BASE and
+# FLEET_HOUR (real time of a simulated hour) pass through when set.
+FLEET_KIOSKS ?= 1000
+bench-fleet: ## fleet sync benchmark: FLEET_KIOSKS kiosks (1000) against nginx; table in build/bench-fleet.txt
+	@mkdir -p $(BUILD)
+	VENUEKIOSK_BENCH_FLEET=1 FLEET_KIOSKS=$(FLEET_KIOSKS) FLEET_OUT=$(abspath $(BUILD))/bench-fleet.txt \
+	  $(GO) test -run '^$$' -bench '^BenchmarkFleetSync$$' -benchtime 1x -timeout 3h ./sync/client
+	@cat $(BUILD)/bench-fleet.txt
 
 # make run's state directory, page address and extra kioskd flags; kioskd
 # prints the address it really listens on once it is ready.

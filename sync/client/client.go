@@ -165,7 +165,8 @@ type Result struct {
 	// Refreshed is true when the store recorded the newer signed time for
 	// data sets that did not change: the data was proven current.
 	Refreshed bool
-	// Downloaded counts the bytes read from the source.
+	// Downloaded counts the bytes of the files read from the source
+	// (metadata that came gzip-compressed: after decompression).
 	Downloaded int64
 }
 

@@ -50,9 +50,13 @@
 // timeouts (a data file's budget grows with its length at Opts.MinRate) and
 // give up on a server that sends nothing for Opts.StallTimeout. Responses
 // larger than their bound are refused from their Content-Length, or cut at
-// the bound. Content-Encoding is refused (a decompressor would get round
-// the bounds). Run polls on a jittered interval with exponential backoff
-// after failures, so that a fleet can poll one static server or CDN.
+// the bound. Metadata may come gzip-compressed (it is asked for so:
+// targets metadata shrinks to about a quarter), bounded before and after
+// decompression, so a decompression bomb stops at the bound; data files
+// are asked for as they are, and any other Content-Encoding is refused.
+// Run polls on a jittered interval with exponential backoff
+// after failures (the interval is its ceiling) and obeys a 429's or 503's
+// Retry-After, so that a fleet can poll one static server or CDN.
 //
 // Directories are read through os.Root: no name, link or ".." leaves them.
 package client

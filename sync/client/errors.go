@@ -80,6 +80,9 @@ func (e *MetadataError) Error() string { return e.Role + " metadata: " + e.Why }
 // HTTPError is an unexpected HTTP status.
 type HTTPError struct {
 	URL, Status string
+	// RetryAfter is the pause a 429 or 503 answer asked for with
+	// Retry-After (0: none); Run waits at least that long.
+	RetryAfter time.Duration
 }
 
 func (e *HTTPError) Error() string { return "GET " + e.URL + ": " + e.Status }

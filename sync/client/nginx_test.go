@@ -24,7 +24,7 @@ import (
 
 // nginxBinary finds Debian's nginx (package nginx; it lives in /usr/sbin,
 // which may not be on a user's PATH).
-func nginxBinary(t *testing.T) string {
+func nginxBinary(t testing.TB) string {
 	if p, err := exec.LookPath("nginx"); err == nil {
 		return p
 	}
@@ -35,15 +35,47 @@ func nginxBinary(t *testing.T) string {
 	return ""
 }
 
-// startNginx serves root on a loopback port with its own configuration,
-// pid file, logs and temporary paths, and returns the base URL.
-func startNginx(t *testing.T, root string) string {
-	bin := nginxBinary(t)
-	prefix := t.TempDir()
-	user := ""
-	if os.Geteuid() == 0 {
-		user = "user root;" // workers would otherwise run as nobody, who cannot read the test's 0700 directories
+// nginxSite is the repository's example site configuration
+// (sync/publish/nginx/venuekiosk.conf) listening on 127.0.0.1:port and
+// serving root: only its listen and root lines are changed.
+func nginxSite(t testing.TB, root string, port int) string {
+	t.Helper()
+	site := publish.NginxSite
+	for _, r := range []struct{ old, new string }{
+		{"    listen 80;\n", fmt.Sprintf("    listen 127.0.0.1:%d;\n", port)},
+		{"    listen [::]:80;\n", ""},
+		{"    root /srv/venuekiosk/repo;\n", fmt.Sprintf("    root %s;\n", root)},
+	} {
+		if strings.Count(site, r.old) != 1 {
+			t.Fatalf("the example nginx site has %d lines %q; want one", strings.Count(site, r.old), strings.TrimSpace(r.old))
+		}
+		site = strings.Replace(site, r.old, r.new, 1)
 	}
+	return site
+}
+
+// nginxServer is Debian's nginx with its own configuration, pid file, logs
+// and temporary paths, serving the example site on a loopback port.
+type nginxServer struct {
+	t      testing.TB
+	bin    string
+	prefix string
+	url    string
+	http   string // extra directives for the http block
+	cmd    *exec.Cmd
+	exited chan error
+}
+
+// startNginx serves root with the example site on a loopback port and
+// returns the base URL.
+func startNginx(t testing.TB, root string) string {
+	return newNginx(t, root, "").url
+}
+
+// newNginx starts nginx serving root; extra goes into the http block. It is
+// stopped when the test ends.
+func newNginx(t testing.TB, root, extra string) *nginxServer {
+	n := &nginxServer{t: t, bin: nginxBinary(t), prefix: t.TempDir(), http: extra}
 	for attempt := 0; ; attempt++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -51,73 +83,94 @@ func startNginx(t *testing.T, root string) string {
 		}
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
-		conf := filepath.Join(prefix, "nginx.conf")
+		user := ""
+		if os.Geteuid() == 0 {
+			user = "user root;" // workers would otherwise run as nobody, who cannot read the test's 0700 directories
+		}
+		log := fmt.Sprintf("access_log %s/access.log;", n.prefix)
+		if strings.Contains(extra, "access_log") {
+			log = ""
+		}
+		conf := filepath.Join(n.prefix, "nginx.conf")
 		err = os.WriteFile(conf, []byte(fmt.Sprintf(`%s
 daemon off;
 worker_processes 1;
 pid %[2]s/nginx.pid;
 error_log %[2]s/error.log;
-events { worker_connections 64; }
+events { worker_connections 4096; }
 http {
-	access_log %[2]s/access.log;
+	%[4]s
 	client_body_temp_path %[2]s/body;
 	proxy_temp_path %[2]s/proxy;
 	fastcgi_temp_path %[2]s/fastcgi;
 	uwsgi_temp_path %[2]s/uwsgi;
 	scgi_temp_path %[2]s/scgi;
-	types { application/json json; }
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:%[3]d;
-		root %[4]s;
-		location ~ /timestamp\.json$ { expires 60s; }
-		location / { expires 1d; }
-	}
+	%[3]s
+	include %[2]s/site.conf;
 }
-`, user, prefix, port, root)), 0o644)
+`, user, n.prefix, extra, log)), 0o644)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(n.prefix, "site.conf"), []byte(nginxSite(t, root, port)), 0o644)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(bin, "-e", filepath.Join(prefix, "error.log"), "-p", prefix, "-c", conf)
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
+		n.url = fmt.Sprintf("http://127.0.0.1:%d", port)
+		switch err := n.start(); {
+		case err == nil:
+			t.Cleanup(n.stop)
+			return n
+		case attempt < 3 && strings.Contains(err.Error(), "Address already in use"):
+		default:
 			t.Fatal(err)
 		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		url := fmt.Sprintf("http://127.0.0.1:%d", port)
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			select {
-			case err := <-exited:
-				log, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
-				if attempt < 3 && strings.Contains(string(log), "Address already in use") {
-					goto retry
-				}
-				t.Fatalf("nginx exited: %v\n%s\n%s", err, out.String(), log)
-			default:
-			}
-			if res, err := http.Get(url + "/"); err == nil {
-				res.Body.Close()
-				t.Cleanup(func() {
-					cmd.Process.Signal(syscall.SIGQUIT)
-					select {
-					case <-exited:
-					case <-time.After(5 * time.Second):
-						cmd.Process.Kill()
-						<-exited
-					}
-				})
-				return url
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		cmd.Process.Kill()
-		<-exited
-		t.Fatalf("nginx did not answer on %s\n%s", url, out.String())
-	retry:
 	}
+}
+
+// start runs nginx and waits until it answers.
+func (n *nginxServer) start() error {
+	cmd := exec.Command(n.bin, "-e", filepath.Join(n.prefix, "error.log"), "-p", n.prefix, "-c", filepath.Join(n.prefix, "nginx.conf"))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(filepath.Join(n.prefix, "error.log"))
+			return fmt.Errorf("nginx exited: %v\n%s\n%s", err, out.String(), log)
+		default:
+		}
+		if res, err := http.Get(n.url + "/"); err == nil {
+			res.Body.Close()
+			n.cmd, n.exited = cmd, exited
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	<-exited
+	return fmt.Errorf("nginx did not answer on %s\n%s", n.url, out.String())
+}
+
+// stop ends nginx (a graceful stop, then a kill); a stopped server stays
+// stopped.
+func (n *nginxServer) stop() {
+	if n.cmd == nil {
+		return
+	}
+	n.cmd.Process.Signal(syscall.SIGQUIT)
+	select {
+	case <-n.exited:
+	case <-time.After(5 * time.Second):
+		n.cmd.Process.Kill()
+		<-n.exited
+	}
+	n.cmd = nil
 }
 
 // TestNginx: the publisher's output served by nginx; a kiosk (sync client
@@ -220,5 +273,156 @@ func TestNginx(t *testing.T) {
 	}
 	if v := judge(codeEnds, later); v.Status != verify.Green {
 		t.Errorf("after the new timestamp: %s %v, want green", v.Status, v.Reasons)
+	}
+}
+
+// TestNginxCacheHeaders: the example site gives every file of a
+// repository the Cache-Control publish.CacheControl names for it —
+// immutable for consistent-snapshot names, a minute for timestamp.json,
+// root.json and a missing file — and still answers conditional requests
+// (If-None-Match, If-Modified-Since) with 304 and the same header.
+func TestNginxCacheHeaders(t *testing.T) {
+	a := newAuthority(t, 1, 1)
+	a.publish(dataset(testIDs(1, 10)))
+	a.clk.Advance(time.Minute)
+	a.publish(dataset(testIDs(1, 12))) // a revocation delta
+	a.clk.Advance(time.Minute)
+	if _, err := a.pub.RefreshTimestamp(); err != nil {
+		t.Fatal(err)
+	}
+	base := startNginx(t, filepath.Dir(a.dir)) + "/" + filepath.Base(a.dir) + "/"
+
+	get := func(name string, hdr ...string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, base+name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	kinds := map[string]int{}
+	err := filepath.WalkDir(a.dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		rel, _ := filepath.Rel(a.dir, p)
+		name := filepath.ToSlash(rel)
+		want := publish.CacheControl(name)
+		kinds[want]++
+		res := get(name)
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", name, res.Status)
+		}
+		if got := res.Header.Get("Cache-Control"); got != want {
+			t.Errorf("GET %s: Cache-Control %q, want %q", name, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds[publish.CacheImmutable] < 6 || kinds[publish.CacheShort] != 2 {
+		t.Errorf("files by Cache-Control %v; want timestamp.json and root.json short, the rest (at least 6) immutable", kinds)
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"timestamp.json", publish.CacheShort},
+		{"root.json", publish.CacheShort},
+		{"1.root.json", publish.CacheImmutable},
+	} {
+		if got := publish.CacheControl(tc.name); got != tc.want {
+			t.Errorf("CacheControl(%s) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+
+	// A missing file: the next root, a floor reset: 404 for a minute.
+	for _, name := range []string{"2.root.json", "floor-reset.json", "targets/" + strings.Repeat("0", 64) + ".policy.json"} {
+		res := get(name)
+		if res.StatusCode != http.StatusNotFound || res.Header.Get("Cache-Control") != publish.CacheShort {
+			t.Errorf("GET %s (missing): %s, Cache-Control %q; want 404, %q", name, res.Status, res.Header.Get("Cache-Control"), publish.CacheShort)
+		}
+	}
+
+	// Conditional requests, for a file that changes in place and for an
+	// immutable one.
+	snap := fmt.Sprintf("%d.snapshot.json", a.pub.Timestamp().Meta["snapshot.json"].Version)
+	for _, name := range []string{"timestamp.json", snap} {
+		first := get(name)
+		etag, lm := first.Header.Get("ETag"), first.Header.Get("Last-Modified")
+		if etag == "" || lm == "" {
+			t.Fatalf("GET %s: ETag %q, Last-Modified %q; want both", name, etag, lm)
+		}
+		for _, tc := range []struct {
+			hdr    []string
+			status int
+		}{
+			{[]string{"If-None-Match", etag}, http.StatusNotModified},
+			{[]string{"If-Modified-Since", lm}, http.StatusNotModified},
+			{[]string{"If-None-Match", etag, "If-Modified-Since", lm}, http.StatusNotModified},
+			{[]string{"If-None-Match", `"0-0"`}, http.StatusOK},
+			{[]string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, http.StatusOK},
+		} {
+			res := get(name, tc.hdr...)
+			if res.StatusCode != tc.status {
+				t.Errorf("GET %s with %q: %s, want %d", name, tc.hdr, res.Status, tc.status)
+			}
+			if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(name); got != want {
+				t.Errorf("GET %s with %q: Cache-Control %q, want %q", name, tc.hdr, got, want)
+			}
+		}
+	}
+	// Metadata goes gzip-compressed to a client that asks, with the same
+	// header, and a conditional request with its (weak) ETag still gets a
+	// 304; data files go as they are.
+	tgt := fmt.Sprintf("%d.targets.json", a.pub.Targets().Version)
+	var full string
+	for name, tf := range a.pub.Targets().Targets {
+		if name == publish.FullTarget {
+			full = "targets/revocations/" + tf.Hashes["sha256"] + ".full.bin"
+		}
+	}
+	for _, tc := range []struct {
+		name, enc string
+	}{
+		{"timestamp.json", "gzip"},
+		{tgt, "gzip"},
+		{full, ""},
+	} {
+		res := get(tc.name, "Accept-Encoding", "gzip")
+		if got := res.Header.Get("Content-Encoding"); res.StatusCode != http.StatusOK || got != tc.enc {
+			t.Errorf("GET %s accepting gzip: %s, Content-Encoding %q; want 200, %q", tc.name, res.Status, got, tc.enc)
+		}
+		if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(tc.name); got != want {
+			t.Errorf("GET %s accepting gzip: Cache-Control %q, want %q", tc.name, got, want)
+		}
+		if tc.enc == "" {
+			continue
+		}
+		if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s accepting gzip: Vary %q; want Accept-Encoding (caches keep both forms)", tc.name, res.Header.Get("Vary"))
+		}
+		if res := get(tc.name, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+			t.Errorf("GET %s accepting gzip, If-None-Match: %s, want 304", tc.name, res.Status)
+		}
+		if res := get(tc.name, "Accept-Encoding", "identity"); res.Header.Get("Content-Encoding") != "" {
+			t.Errorf("GET %s accepting identity: Content-Encoding %q", tc.name, res.Header.Get("Content-Encoding"))
+		}
+	}
+
+	// Anything but GET (and HEAD) is refused, and not cached.
+	res, err := http.Post(base+"timestamp.json", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK || res.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("POST: %s, Cache-Control %q; want a refusal with no-store", res.Status, res.Header.Get("Cache-Control"))
 	}
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -186,9 +188,17 @@ func (h *httpSource) fetch(ctx context.Context, name string, max int64, cond *va
 		return nil, nil, err
 	}
 	req.Header.Set("User-Agent", h.ua)
-	// The files are hashes and ed25519 signatures: compression gains
-	// little and a decompressor would be a way around the size bounds.
-	req.Header.Set("Accept-Encoding", "identity")
+	// Metadata (the JSON files at the top of the repository) may come
+	// gzip-compressed: targets metadata shrinks to a quarter. Its
+	// compressed and its decompressed length are both bounded by max, so
+	// a decompression bomb stops at the bound. Data files are hashes,
+	// which do not compress: they are asked for and accepted as they are.
+	meta := isMetadata(name)
+	if meta {
+		req.Header.Set("Accept-Encoding", "gzip")
+	} else {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
 	if cond != nil {
 		if cond.etag != "" {
 			req.Header.Set("If-None-Match", cond.etag)
@@ -211,18 +221,60 @@ func (h *httpSource) fetch(ctx context.Context, name string, max int64, cond *va
 		return nil, nil, errNotFound
 	default:
 		resp.Body.Close()
-		return nil, nil, &HTTPError{URL: u.Redacted(), Status: resp.Status}
+		e := &HTTPError{URL: u.Redacted(), Status: resp.Status}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			e.RetryAfter = retryAfter(resp.Header)
+		}
+		return nil, nil, e
 	}
-	if enc := resp.Header.Get("Content-Encoding"); enc != "" && enc != "identity" {
+	enc := resp.Header.Get("Content-Encoding")
+	gzipped := meta && strings.EqualFold(enc, "gzip")
+	if enc != "" && enc != "identity" && !gzipped {
 		resp.Body.Close()
 		return nil, nil, fmt.Errorf("GET %s: Content-Encoding %q was not asked for", u.Redacted(), enc)
 	}
-	if resp.ContentLength > max {
+	// A compressed body may be a little longer than the file (gzip's
+	// framing, stored blocks): it is bounded at twice the file's bound.
+	wire := max
+	if gzipped {
+		wire = 2*max + 1024
+	}
+	if resp.ContentLength > wire {
 		resp.Body.Close()
-		return nil, nil, &TooLargeError{Name: name, Max: max, Size: resp.ContentLength}
+		return nil, nil, &TooLargeError{Name: name, Max: wire, Size: resp.ContentLength}
 	}
 	v := &validators{etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
-	return newStallReader(resp.Body, h.stall), v, nil
+	body := newStallReader(resp.Body, h.stall)
+	if !gzipped {
+		return body, v, nil
+	}
+	zr, err := gzip.NewReader(io.LimitReader(body, wire))
+	if err != nil {
+		body.Close()
+		return nil, nil, fmt.Errorf("GET %s: gzip: %w", u.Redacted(), err)
+	}
+	return &gunzipReader{zr: zr, body: body}, v, nil
+}
+
+// isMetadata reports whether name is a metadata file (root, timestamp,
+// snapshot, targets, floor reset: the JSON files at the top of the
+// repository) rather than a target under targets/.
+func isMetadata(name string) bool {
+	return !strings.Contains(name, "/") && strings.HasSuffix(name, ".json")
+}
+
+// gunzipReader decompresses a response body; the caller bounds what it
+// reads from it, the compressed body was bounded when it was opened.
+type gunzipReader struct {
+	zr   *gzip.Reader
+	body io.ReadCloser
+}
+
+func (g *gunzipReader) Read(p []byte) (int, error) { return g.zr.Read(p) }
+
+func (g *gunzipReader) Close() error {
+	g.zr.Close()
+	return g.body.Close()
 }
 
 // stallReader fails a read that waits longer than d for data: a server
@@ -263,4 +315,26 @@ func (s *stallReader) Read(p []byte) (int, error) {
 func (s *stallReader) Close() error {
 	s.timer.Stop()
 	return s.body.Close()
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date, taken
+// relative to the response's Date (the server's clock, not the kiosk's);
+// 0 when there is none or it cannot be read.
+func retryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	now, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		now = time.Now()
+	}
+	return max(at.Sub(now), 0)
 }

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -125,27 +127,83 @@ func TestNewRefuses(t *testing.T) {
 	}
 }
 
-// TestHTTPRefusesEncoding: a server that compresses anyway is refused (a
-// decompressor would get round the size bounds).
-func TestHTTPRefusesEncoding(t *testing.T) {
-	a := newAuthority(t, 1, 1)
-	a.publish(dataset(testIDs(1, 10)))
-	m := newMirror(t)
-	copyDir(t, a.dir, filepath.Join(m.dir, "repo"))
-	m.set(func(w http.ResponseWriter, r *http.Request) bool {
-		if strings.HasSuffix(r.URL.Path, "timestamp.json") {
-			if r.Header.Get("Accept-Encoding") != "identity" {
-				t.Errorf("Accept-Encoding %q, want identity", r.Header.Get("Accept-Encoding"))
+// TestHTTPEncoding: metadata may come gzip-compressed (asked for with
+// Accept-Encoding: gzip) and is bounded after decompression, so a
+// decompression bomb is refused; data files are asked for as they are and
+// any other encoding is refused.
+func TestHTTPEncoding(t *testing.T) {
+	gz := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(b)
+		zw.Close()
+		return buf.Bytes()
+	}
+	for _, tc := range []struct {
+		name string
+		path string // the request answered with enc and body(file)
+		enc  string
+		body func(file []byte) []byte
+		want string // "": the sync succeeds
+		too  bool   // want a *TooLargeError
+	}{
+		{name: "gzip metadata", path: "timestamp.json", enc: "gzip", body: gz},
+		{name: "gzip targets metadata", path: ".targets.json", enc: "gzip", body: gz},
+		{name: "gzip data file", path: ".full.bin", enc: "gzip", body: gz, want: "Content-Encoding"},
+		{name: "brotli metadata", path: "timestamp.json", enc: "br", body: func(b []byte) []byte { return b }, want: "Content-Encoding"},
+		{name: "corrupt gzip", path: "timestamp.json", enc: "gzip", body: func(b []byte) []byte { return []byte{0x1f, 0x8b, 8, 0, 0} }, want: "gzip"},
+		{name: "decompression bomb", path: "timestamp.json", enc: "gzip", body: func(b []byte) []byte {
+			return gz(bytes.Repeat([]byte(" "), 8<<20)) // 8 MiB of spaces: 8 KiB compressed
+		}, too: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAuthority(t, 1, 1)
+			a.publish(dataset(testIDs(1, 10)))
+			m := newMirror(t)
+			copyDir(t, a.dir, filepath.Join(m.dir, "repo"))
+			m.set(func(w http.ResponseWriter, r *http.Request) bool {
+				ae := r.Header.Get("Accept-Encoding")
+				if strings.HasSuffix(r.URL.Path, ".json") && !strings.Contains(r.URL.Path, "/targets/") {
+					if ae != "gzip" {
+						t.Errorf("%s: Accept-Encoding %q, want gzip", r.URL.Path, ae)
+					}
+				} else if ae != "identity" {
+					t.Errorf("%s: Accept-Encoding %q, want identity", r.URL.Path, ae)
+				}
+				if !strings.HasSuffix(r.URL.Path, tc.path) {
+					return false
+				}
+				file, err := os.ReadFile(filepath.Join(m.dir, filepath.FromSlash(r.URL.Path)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Header().Set("Content-Encoding", tc.enc)
+				w.Write(tc.body(file))
+				return true
+			})
+			k := newKiosk(t, a, m.srv.URL+"/repo")
+			_, err := k.cl.Sync(context.Background())
+			var tl *TooLargeError
+			switch {
+			case tc.too:
+				if !errors.As(err, &tl) {
+					t.Errorf("Sync: %v; want a *TooLargeError", err)
+				}
+			case tc.want == "":
+				if err != nil {
+					t.Errorf("Sync: %v", err)
+				} else if k.version("revocations") != 1 {
+					t.Error("nothing applied")
+				}
+			case err == nil || !strings.Contains(err.Error(), tc.want):
+				t.Errorf("Sync: %v; want an error mentioning %q", err, tc.want)
 			}
-			w.Header().Set("Content-Encoding", "gzip")
-			w.Write([]byte{0x1f, 0x8b})
-			return true
-		}
-		return false
-	})
-	k := newKiosk(t, a, m.srv.URL+"/repo")
-	if _, err := k.cl.Sync(context.Background()); err == nil || !strings.Contains(err.Error(), "Content-Encoding") {
-		t.Errorf("Sync: %v; want Content-Encoding refused", err)
+			if tc.want != "" || tc.too {
+				if k.version("revocations") != 0 {
+					t.Error("a failed sync applied data")
+				}
+			}
+		})
 	}
 }
 
