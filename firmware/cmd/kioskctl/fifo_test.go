@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
@@ -55,7 +56,7 @@ func TestSyncFromStickWithFIFO(t *testing.T) {
 			<-done
 			t.Fatalf("kioskctl %s blocked on a FIFO", strings.Join(args, " "))
 		}
-		if code == exitOK || !strings.Contains(errOut, "not a regular file") {
+		if code == command.ExitOK || !strings.Contains(errOut, "not a regular file") {
 			t.Errorf("kioskctl %s: exit %d, %q; want a refusal naming the FIFO", strings.Join(args, " "), code, errOut)
 		}
 	}

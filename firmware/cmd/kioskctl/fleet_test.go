@@ -13,6 +13,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // publishKiosk leaves a kiosk's retained status and online messages on the
@@ -61,7 +62,7 @@ func TestFleetWatchOnce(t *testing.T) {
 	pub.Publish("venuekiosk/V1/K9/status", []byte(`{"v":1,"kiosk":"someone else"}`), true)
 
 	code, out, errOut := kioskctl(t, "", "fleet", "watch", "--broker", b.URL(), "--once", "--timeout", "5s")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	t.Logf("kioskctl fleet watch --once:\n%s", out)
@@ -107,7 +108,7 @@ func TestFleetWatchFor(t *testing.T) {
 	// The kiosk vanishes while the table is watched.
 	time.Sleep(700 * time.Millisecond)
 	publishKiosk(t, pub, "V1", "K1", false, nil)
-	if code := <-done; code != exitOK {
+	if code := <-done; code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	tables := strings.Split(strings.TrimSpace(out.String()), "\n\n")
@@ -140,8 +141,8 @@ func TestFleetWatchUsage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := kioskctl(t, "", tc.args...)
-			if code != exitUsage || !strings.Contains(errOut, tc.want) {
-				t.Errorf("got exit %d, %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			if code != command.ExitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("got exit %d, %q; want %d and %q", code, errOut, command.ExitUsage, tc.want)
 			}
 		})
 	}
@@ -153,7 +154,7 @@ func TestFleetWatchUsage(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	code, _, errOut := kioskctl(t, "", "fleet", "watch", "--broker", "mqtt://"+addr, "--once", "--timeout", "500ms")
-	if code != exitFail || !strings.Contains(errOut, "no connection to mqtt://"+addr) {
+	if code != command.ExitFail || !strings.Contains(errOut, "no connection to mqtt://"+addr) {
 		t.Errorf("no broker: got exit %d, %q", code, errOut)
 	}
 }

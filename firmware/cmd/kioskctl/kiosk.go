@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -175,31 +174,4 @@ func bootedSlot() string {
 		}
 	}
 	return ""
-}
-
-// usageError prints a usage error for command and returns exitUsage.
-func usageError(w io.Writer, command, format string, a ...any) int {
-	fmt.Fprintf(w, "kioskctl %s: %s\n", command, fmt.Sprintf(format, a...))
-	return exitUsage
-}
-
-// parseFlags parses args; it returns a non-negative exit code when the
-// command must stop (help printed, or a usage error). What the flag
-// package prints goes out once: the usage asked for with -h or --help to
-// stdout, an error and the usage to the flag set's output (stderr).
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) int {
-	out := fs.Output()
-	var buf bytes.Buffer
-	fs.SetOutput(&buf)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(buf.Bytes())
-		return exitOK
-	case err != nil:
-		out.Write(buf.Bytes())
-		return exitUsage
-	}
-	return -1
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // listAfter returns the comma-separated list that follows "one of " on
@@ -56,7 +57,7 @@ func TestProvisionHelpListsOwnersValues(t *testing.T) {
 		name := strings.Join(tt.cmd, " ") + " " + strings.TrimSpace(tt.marker)
 		t.Run(name, func(t *testing.T) {
 			code, out, _ := kioskctlIn(t, "", append(tt.cmd, "--help")...)
-			if code != exitOK {
+			if code != command.ExitOK {
 				t.Fatalf("kioskctl %s --help: exit %d", strings.Join(tt.cmd, " "), code)
 			}
 			if got := listAfter(t, out, tt.marker); !slices.Equal(got, tt.want) {
