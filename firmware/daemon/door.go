@@ -25,7 +25,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
-// The door (issue 11): staff cards checked against the operator's keys
+// The door: staff cards checked against the operator's keys
 // and the synced revocations, exempt entries counted in the store, open
 // entry logged with who opened and closed it, and the venue set from its
 // LeaveHomeSafe poster. Nothing about a visitor is kept: counts, times

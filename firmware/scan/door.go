@@ -14,7 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 )
 
-// The door: what staff do at the kiosk with their cards (issue 11).
+// The door: what staff do at the kiosk with their cards.
 //
 //   - A guard's card arms an exempt entry for ExemptWindow; the next
 //     category code (VKEXEMPT:…) or category button records it, counted

@@ -71,10 +71,12 @@ func TestPanelErrors(t *testing.T) {
 		{"no page", []string{"--config", writeConfig(t, dir, ""), "--png", filepath.Join(dir, "p.png")}, command.ExitFail, "kiosk.listen is empty"},
 		{"argument", []string{"--png", "-", "extra"}, command.ExitUsage, "unexpected argument"},
 	} {
-		code, _, errOut := kioskctl(t, "", append([]string{"panel"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%s: exit %d, %q; want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := kioskctl(t, "", append([]string{"panel"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%s: exit %d, %q; want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
+			}
+		})
 	}
 	if _, err := os.Stat(filepath.Join(dir, "p.png")); !os.IsNotExist(err) {
 		t.Errorf("a failed panel command left a file: %v", err)

@@ -95,10 +95,12 @@ func TestSyncUsage(t *testing.T) {
 		{[]string{"sync", "--config", cfgFile, "--from", "ftp://x"}, command.ExitFail, "https"},
 		{[]string{"sync", "--config", filepath.Join(t.TempDir(), "none.toml"), "--from", "/x"}, command.ExitUsage, "no such file"},
 	} {
-		code, _, errs := kioskctl(t, "", tc.args...)
-		if code != tc.code || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, _, errs := kioskctl(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
+			}
+		})
 	}
 	if code, out, _ := kioskctl(t, "", "sync", "--help"); code != command.ExitOK || !strings.Contains(out, "usage: kioskctl sync") {
 		t.Errorf("sync --help: exit %d, %q", code, out)

@@ -55,10 +55,12 @@ func TestVenueQR(t *testing.T) {
 		{"garbage", []string{"--pub", pemFile, "--at", at, "hello"}, command.ExitFail, "malformed"},
 		{"other period", []string{"--pub", pemFile, "--at", at, "--period", "60s", payload}, command.ExitFail, "invalid"},
 	} {
-		code, out, stderr := kioskctl(t, "", append([]string{"venueqr", "verify"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(out, tc.out) {
-			t.Errorf("%s: exit %d, %q (stderr %q); want exit %d and %q", tc.name, code, out, stderr, tc.code, tc.out)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := kioskctl(t, "", append([]string{"venueqr", "verify"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out, tc.out) {
+				t.Errorf("%s: exit %d, %q (stderr %q); want exit %d and %q", tc.name, code, out, stderr, tc.code, tc.out)
+			}
+		})
 	}
 }
 
@@ -89,10 +91,12 @@ func TestVenueQRUsage(t *testing.T) {
 		{"keygen without --out", []string{"keygen"}, command.ExitUsage, "want --out"},
 		{"keygen over a file", []string{"keygen", "--out", existing}, command.ExitFail, "exists"},
 	} {
-		code, _, stderr := kioskctl(t, "", append([]string{"venueqr"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
-			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := kioskctl(t, "", append([]string{"venueqr"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
+			}
+		})
 	}
 	code, out, _ := kioskctl(t, "", "venueqr", "--help")
 	if code != command.ExitOK || !strings.Contains(out, "PKIX") {

@@ -56,7 +56,7 @@ func TestVerifyWithPublishedTrustList(t *testing.T) {
 	}
 }
 
-// TestVerifyRefusesHongKongKeyFromIssuerJWKS is issue 20's item 5: a SMART
+// TestVerifyRefusesHongKongKeyFromIssuerJWKS: a SMART
 // Health Card issuer's JWKS (or any JWKS not declared for Hong Kong keys)
 // must not mint Hong Kong record keys by naming a kid "HKSARG:…". Before,
 // such a key verified a forged Hong Kong record green.

@@ -135,16 +135,18 @@ func TestInitRootDirsRefused(t *testing.T) {
 		{"3", []string{fresh, filepath.Join(dir, "other")}}, // two directories for three keys
 		{"2", []string{fresh, held}},                        // one already holds a key
 	} {
-		code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", tc.rootKeys, "-root-threshold", "2",
-			"-root-dirs", strings.Join(tc.dirs, ","))
-		if code != 2 || errs == "" {
-			t.Errorf("%s root keys, -root-dirs %v: exit %d %q, want 2 and a reason", tc.rootKeys, tc.dirs, code, errs)
-		}
-		for _, p := range []string{repoDir, keys, fresh} {
-			if _, err := os.Stat(p); err == nil {
-				t.Errorf("%s root keys, -root-dirs %v: %s was created", tc.rootKeys, tc.dirs, p)
+		t.Run(tc.rootKeys+" root keys", func(t *testing.T) {
+			code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", tc.rootKeys, "-root-threshold", "2",
+				"-root-dirs", strings.Join(tc.dirs, ","))
+			if code != 2 || errs == "" {
+				t.Errorf("%s root keys, -root-dirs %v: exit %d %q, want 2 and a reason", tc.rootKeys, tc.dirs, code, errs)
 			}
-		}
+			for _, p := range []string{repoDir, keys, fresh} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s root keys, -root-dirs %v: %s was created", tc.rootKeys, tc.dirs, p)
+				}
+			}
+		})
 	}
 }
 
