@@ -12,6 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
@@ -57,7 +58,7 @@ func runClockReset(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer ownState(cfg, stderr)
 	fail := fs.Failf
-	b, err := readBounded(*signed, repo.MaxFloorResetSize)
+	b, err := bounded.ReadFile(*signed, repo.MaxFloorResetSize)
 	if err != nil {
 		return fail("%v", err)
 	}

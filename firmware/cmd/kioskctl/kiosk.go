@@ -18,6 +18,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 // DefaultConfig is kioskd's configuration file; kioskctl reads it to find
@@ -148,14 +149,8 @@ func daemonCall(ctx context.Context, base, method, path string, timeout time.Dur
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 		return true, nil, &daemonStatusError{Method: method, Path: path, Status: res.Status, Code: res.StatusCode, Body: strings.TrimSpace(string(b))}
 	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, max+1))
-	switch {
-	case err != nil:
-		return true, nil, err
-	case int64(len(b)) > max:
-		return true, nil, fmt.Errorf("kioskd %s %s: larger than %d bytes", method, path, max)
-	}
-	return true, b, nil
+	b, err := bounded.ReadAll(res.Body, max, "kioskd "+method+" "+path)
+	return true, b, err
 }
 
 // cmdlinePath is read for the booted RAUC slot (tests point it elsewhere).

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -23,6 +22,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
@@ -82,7 +82,7 @@ with the operator's key first; a refused file changes nothing and kioskd shows w
 	settings := &s
 	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
-		pubText, err := readBounded(*operatorPub, venueqr.MaxKeyFile)
+		pubText, err := bounded.ReadFile(*operatorPub, venueqr.MaxKeyFile)
 		if err != nil {
 			return fs.Usagef("operator key: %v", err)
 		}
@@ -90,7 +90,7 @@ with the operator's key first; a refused file changes nothing and kioskd shows w
 		if err != nil {
 			return fs.Usagef("operator key %s: %v", *operatorPub, err)
 		}
-		data, err := readBounded(*from, provision.MaxFile)
+		data, err := bounded.ReadFile(*from, provision.MaxFile)
 		if err == nil {
 			settings, err = provision.Open(data, pub)
 		}
@@ -126,7 +126,7 @@ with the operator's key first; a refused file changes nothing and kioskd shows w
 		if *source != "" || *root != "" {
 			settings.Sync = &provision.Sync{Source: *source}
 			if *root != "" {
-				b, err := readBounded(*root, provision.MaxRoot)
+				b, err := bounded.ReadFile(*root, provision.MaxRoot)
 				if err != nil {
 					return fs.Usagef("--root: %v", err)
 				}
@@ -234,30 +234,6 @@ func parsePins(s string, p *provision.Panel) error {
 	return nil
 }
 
-func readBounded(path string, max int64) ([]byte, error) {
-	// A stick can carry a FIFO named like the file: check its type first,
-	// and open without blocking (a swap in between is caught by Stat).
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
 // settingsExample is the settings file format, as provision sign --help
 // shows it (a test signs it).
 const settingsExample = `{
@@ -300,7 +276,7 @@ sync.root: the contents of the root.json to trust.`, stdout, stderr)
 	if *keyFile == "" || *in == "" || fs.NArg() > 0 {
 		return fs.Usagef("want --key and --in")
 	}
-	kb, err := os.ReadFile(*keyFile)
+	kb, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
 	if err != nil {
 		return fs.Usagef("%v", err)
 	}
@@ -308,7 +284,7 @@ sync.root: the contents of the root.json to trust.`, stdout, stderr)
 	if err != nil {
 		return fs.Usagef("%s: %v", *keyFile, err)
 	}
-	data, err := readBounded(*in, provision.MaxFile)
+	data, err := bounded.ReadFile(*in, provision.MaxFile)
 	if err != nil {
 		return fs.Usagef("%v", err)
 	}

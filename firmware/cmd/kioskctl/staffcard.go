@@ -19,6 +19,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
@@ -73,7 +74,7 @@ Signs a staff card (operator side) and prints its text, the QR code's payload.`,
 	if err != nil {
 		return fs.Usagef("--role: %v", err)
 	}
-	kb, err := readBounded(*keyFile, venueqr.MaxKeyFile)
+	kb, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
 	if err != nil {
 		return fs.Usagef("--key: %v", err)
 	}
@@ -176,7 +177,7 @@ revocations. Exit 0: valid; 1: refused. '-' reads the card from standard input.`
 		Venue: cfg.Venue.ID, Kiosk: cfg.Fleet.KioskID}
 	res := staffCardResult{}
 	for _, f := range files {
-		b, err := readBounded(f, venueqr.MaxKeyFile)
+		b, err := bounded.ReadFile(f, venueqr.MaxKeyFile)
 		if errors.Is(err, os.ErrNotExist) && len(pubs) == 0 {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
@@ -196,7 +197,7 @@ func copyTrusted(from, to string) error {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		b, err := readBounded(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
+		b, err := bounded.ReadFile(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
@@ -67,19 +68,6 @@ func parseAt(s string) (time.Time, error) {
 	return t, nil
 }
 
-func readKeyFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, venueqr.MaxKeyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
 func venueqrVerify(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := command.NewFlags("kioskctl venueqr verify", venueqrUsage, stdout, stderr)
 	pubFile := fs.String("pub", "", "the kiosk's public key `FILE` (PEM PKIX or base64)")
@@ -102,7 +90,7 @@ func venueqrVerify(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := venueqr.CheckPeriod(*period); err != nil {
 		return usageErr("--period: %v", err)
 	}
-	data, err := readKeyFile(*pubFile)
+	data, err := bounded.ReadFile(*pubFile, venueqr.MaxKeyFile)
 	if err != nil {
 		return usageErr("--pub: %v", err)
 	}
@@ -140,7 +128,7 @@ func venueqrMake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	data, err := readKeyFile(*keyFile)
+	data, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
 	if err != nil {
 		return usageErr("--key: %v", err)
 	}
