@@ -251,7 +251,7 @@ func (d *Daemon) openStore(ctx context.Context) error {
 	if s.MigratedFrom != s.Version && s.MigratedFrom != 0 {
 		slog.Info("store migrated", "from", s.MigratedFrom, "to", s.Version, "backup", s.Backup)
 	}
-	slog.Info("store open", "path", path, "schema", s.Version, "quick_check", s.Checked.Round(time.Millisecond))
+	slog.Info("store open", "path", path, "schema", s.Version, "quick_check", s.Checked.Round(time.Millisecond), "revocation_filter", s.FilterBuilt.Round(time.Millisecond))
 	if d.hw.Seed != nil {
 		if err := d.hw.Seed(st); err != nil {
 			return fmt.Errorf("seeding the store: %w", err)

@@ -21,6 +21,12 @@ type Tx struct {
 	done            bool
 	trustChanged    bool
 	versionsChanged bool
+
+	// revNext is the revocation filter a ReplaceRevocations fills, seen
+	// by lookups from just before the commit; revPrev the filters it joins
+	// then, put back if the commit fails (revfilter.go).
+	revNext *revFilter
+	revPrev *revFilters
 }
 
 // Apply runs fn in one write transaction and commits it if fn returns nil.
@@ -55,18 +61,28 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	tx := &Tx{s: s, tx: sqltx, ctx: ctx}
+	committed := false
 	defer func() {
 		tx.mu.Lock()
 		tx.done = true
 		tx.mu.Unlock()
 		sqltx.Rollback() // after Commit, a no-op
+		if !committed && tx.revPrev != nil {
+			s.revf.Store(tx.revPrev)
+		}
 	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
+	s.committingRevocations(tx)
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	committed = true
+	if testHookCommitted != nil {
+		testHookCommitted()
+	}
+	s.committedRevocations(ctx, tx)
 	if tx.trustChanged {
 		s.keys.invalidate()
 	}
@@ -80,6 +96,9 @@ func (s *Store) apply(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return nil
 }
+
+// testHookCommitted, when set by a test, runs right after each commit.
+var testHookCommitted func()
 
 func (tx *Tx) begin() error {
 	tx.mu.Lock()

@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 		crashChild(p)
 		os.Exit(1) // unreachable: the child runs until killed
 	}
+	if p := os.Getenv(revCrashEnv); p != "" {
+		revCrashChild(p)
+		os.Exit(1) // unreachable: the child runs until killed
+	}
 	os.Exit(m.Run())
 }
 

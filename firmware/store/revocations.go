@@ -28,6 +28,15 @@ func (s *Store) RevokedContext(ctx context.Context, id pass.ID) (bool, error) {
 	if err := s.check(); err != nil {
 		return false, err
 	}
+	if fs := s.revf.Load(); fs != nil && !fs.mayContain(&id) {
+		return false, nil // certain: see revfilter.go
+	}
+	return s.revokedSQL(ctx, id)
+}
+
+// revokedSQL looks id up in the table.
+func (s *Store) revokedSQL(ctx context.Context, id pass.ID) (bool, error) {
+	s.revQueries.Add(1)
 	st, err := s.stmtRevoked.get(s.r)
 	if err != nil {
 		return false, err
@@ -61,8 +70,13 @@ func (tx *Tx) ReplaceRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	b := newBatcher(tx, "INSERT OR IGNORE INTO revoked(id) VALUES ", "(?)", "", 1)
 	defer b.close()
 	var buf [batchRows]pass.ID
-	err := tx.sortIDs(ids, tx.s.spillDir(), func(id pass.ID) error {
+	var f *revFilter
+	sized := func(n int64) { f = tx.replaceFilter(n) }
+	err := tx.sortIDs(ids, tx.s.spillDir(), sized, func(id pass.ID) error {
 		buf[b.rows] = id
+		if f != nil {
+			f.addUnpublished(buf[b.rows][:]) // see committingRevocations
+		}
 		if err := b.add(buf[b.rows][:]); err != nil {
 			return tx.fail("writing revocations", err)
 		}
@@ -74,6 +88,9 @@ func (tx *Tx) ReplaceRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	if err := b.flush(); err != nil {
 		return 0, tx.fail("writing revocations", err)
 	}
+	if f != nil {
+		f.added.Store(b.affected)
+	}
 	return b.affected, nil
 }
 
@@ -83,7 +100,12 @@ func (tx *Tx) AddRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	if err := tx.begin(); err != nil {
 		return 0, err
 	}
-	return tx.writeIDs(ids, "INSERT OR IGNORE INTO revoked(id) VALUES ", "(?)", "")
+	f := tx.filter()
+	n, err := tx.writeIDs(ids, f, "INSERT OR IGNORE INTO revoked(id) VALUES ", "(?)", "")
+	if f != nil {
+		f.added.Add(n)
+	}
+	return n, err
 }
 
 // RemoveRevocations takes ids off the revocation list and returns how
@@ -92,12 +114,14 @@ func (tx *Tx) RemoveRevocations(ids iter.Seq2[pass.ID, error]) (int64, error) {
 	if err := tx.begin(); err != nil {
 		return 0, err
 	}
-	return tx.writeIDs(ids, "DELETE FROM revoked WHERE id IN (", "?", ")")
+	// The filter keeps the removed IDs' bits: a stale "maybe" asks SQLite.
+	return tx.writeIDs(ids, nil, "DELETE FROM revoked WHERE id IN (", "?", ")")
 }
 
 // writeIDs applies a delta in chunks of runIDs, each sorted in memory so
-// its writes walk the tree in order.
-func (tx *Tx) writeIDs(ids iter.Seq2[pass.ID, error], head, row, tail string) (int64, error) {
+// its writes walk the tree in order. Each ID goes into f, when not nil,
+// before its write.
+func (tx *Tx) writeIDs(ids iter.Seq2[pass.ID, error], f *revFilter, head, row, tail string) (int64, error) {
 	b := newBatcher(tx, head, row, tail, 1)
 	defer b.close()
 	chunk := make([]pass.ID, 0, min(runIDs, 1024))
@@ -106,6 +130,9 @@ func (tx *Tx) writeIDs(ids iter.Seq2[pass.ID, error], head, row, tail string) (i
 		sortIDs(&chunk)
 		for _, id := range chunk {
 			batch[b.rows] = id
+			if f != nil {
+				f.add(&batch[b.rows])
+			}
 			if err := b.add(batch[b.rows][:]); err != nil {
 				return tx.fail("writing revocations", err)
 			}

@@ -27,8 +27,10 @@ import (
 var runIDs = 1 << 17
 
 // sortIDs reads ids, checks each, and calls emit with the distinct IDs in
-// ascending order. dir is where spill files go.
-func (tx *Tx) sortIDs(ids iter.Seq2[pass.ID, error], dir string, emit func(pass.ID) error) error {
+// ascending order. dir is where spill files go. Once every ID has been
+// read, before the first emit, sized gets how many were read (repeats
+// included).
+func (tx *Tx) sortIDs(ids iter.Seq2[pass.ID, error], dir string, sized func(int64), emit func(pass.ID) error) error {
 	var (
 		buf  = make([]pass.ID, 0, min(runIDs, 1024))
 		runs []*os.File
@@ -57,6 +59,7 @@ func (tx *Tx) sortIDs(ids iter.Seq2[pass.ID, error], dir string, emit func(pass.
 		buf = buf[:0]
 	}
 	sortIDs(&buf)
+	sized(seen)
 	if len(runs) == 0 {
 		for _, id := range buf {
 			if err := emit(id); err != nil {

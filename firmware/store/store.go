@@ -92,6 +92,9 @@ type Store struct {
 	keys  keyCache
 	fresh atomic.Pointer[freshness]
 
+	revf       atomic.Pointer[revFilters] // revfilter.go; nil when read-only
+	revQueries atomic.Int64               // revocation lookups that asked SQLite
+
 	readOnly bool // OpenReadOnly: no writer, no lock
 
 	closeOnce sync.Once
@@ -113,6 +116,9 @@ type Status struct {
 	Recovered *Recovery
 	// Checked is how long PRAGMA quick_check took.
 	Checked time.Duration
+	// FilterBuilt is how long building the revocation filter from the
+	// table took (revfilter.go).
+	FilterBuilt time.Duration
 }
 
 // Recovery describes a damaged database that Open moved aside.
@@ -245,6 +251,9 @@ func open(ctx context.Context, path string, opts *Opts, ms []migration) (*Store,
 		return nil, err
 	}
 	if err := s.loadFreshness(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.loadRevFilter(ctx); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -428,6 +437,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
+		s.revf.Store(nil)
 		var errs []error
 		for _, st := range []*lazyStmt{&s.stmtRevoked, &s.stmtCode, &s.stmtKeys} {
 			errs = append(errs, st.close())
