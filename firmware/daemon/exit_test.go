@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -95,7 +96,7 @@ func TestScreenGoodbye(t *testing.T) {
 
 // TestCountersLeaveExitsOut: a pass leaving is no entry, green or red.
 func TestCountersLeaveExitsOut(t *testing.T) {
-	c := newCounters(nil, time.UTC)
+	c := newCounters(nil, time.UTC, slog.Default())
 	r := res(verify.Red, false)
 	r.At, r.Exit = time.Unix(2e9, 0), true
 	c.Scanned(r)

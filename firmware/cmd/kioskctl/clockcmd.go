@@ -89,7 +89,7 @@ func runClockReset(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	old := clk.Floor()
-	if err := daemon.FloorResetter(clk, cfg.Fleet.KioskID)(fr, role); err != nil {
+	if err := daemon.FloorResetter(clk, cfg.Fleet.KioskID, log)(fr, role); err != nil {
 		return fail("%v", err)
 	}
 	fmt.Fprintf(stdout, "time floor reset from %s to %s (floor reset version %d, signed by the %s keys)\n",

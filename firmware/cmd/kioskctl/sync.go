@@ -78,7 +78,7 @@ a scratch copy and each data set is compared with the kiosk's (works beside kios
 		return fs.Fail(err)
 	}
 	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(clk), Logger: log,
-		FloorFor: clk.FloorFor, WantFloorReset: clk.Behind, FloorReset: daemon.FloorResetter(clk, cfg.Fleet.KioskID)})
+		FloorFor: clk.FloorFor, WantFloorReset: clk.Behind, FloorReset: daemon.FloorResetter(clk, cfg.Fleet.KioskID, log)})
 	if res != nil && res.FloorReset != nil {
 		fmt.Fprintf(stdout, "time floor reset to %s (signed floor reset version %d)\n", res.FloorReset.Time.UTC().Format(time.RFC3339), res.FloorReset.Version)
 	}

@@ -99,7 +99,8 @@ Exits non-zero when it cannot start; stops cleanly on SIGTERM or SIGINT.`, stdou
 
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.Kiosk.LogLevel))
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log) // for the drivers the hardware opens
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -111,19 +112,20 @@ Exits non-zero when it cannot start; stops cleanly on SIGTERM or SIGINT.`, stdou
 		hw, err = daemon.NewHardware(cfg)
 	}
 	if err != nil {
-		slog.Error("kioskd cannot start", "err", err)
+		log.Error("kioskd cannot start", "err", err)
 		return command.ExitFail
 	}
-	slog.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
+	hw.Logger = log
+	log.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
 	var ready daemon.Ready
 	if cfg.Kiosk.Simulate {
 		ready = func(addr net.Addr) { simBanner(stdout, cfg.Kiosk.StateDir, addr) }
 	}
 	if err := daemon.Run(ctx, cfg, hw, ready); err != nil {
-		slog.Error("kioskd cannot run", "err", err)
+		log.Error("kioskd cannot run", "err", err)
 		return command.ExitFail
 	}
-	slog.Info("kioskd stopped")
+	log.Info("kioskd stopped")
 	return command.ExitOK
 }
 
