@@ -18,9 +18,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/button"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )

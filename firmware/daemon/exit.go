@@ -5,7 +5,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 )
 
 // Exit scans: a kiosk at a way out (scan.mode = "exit"), or an

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator/indicatortest"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // syncBuffer is a log sink safe for the daemon's goroutines.

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 

@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // listAfter returns the comma-separated list that follows "one of " on
@@ -33,7 +33,7 @@ func listAfter(t *testing.T, help, marker string) []string {
 
 // kioskctl provision --help and provision sign --help, run as a
 // technician runs them, list exactly the values the owners know: the
-// panel models of drivers/epd (and none), the tone profiles of
+// panel models of internal/epd (and none), the tone profiles of
 // drivers/indicator and the baud rates of drivers/scanner.
 func TestProvisionHelpListsOwnersValues(t *testing.T) {
 	models := append([]string{"none"}, epd.ModelNames()...)
