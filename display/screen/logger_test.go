@@ -1,37 +1,18 @@
 package screen
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )
-
-// lockedBuffer is a log sink the controller's goroutine writes to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // The controller logs to the logger it was given: a refresh the panel
 // refused is said there.
 func TestLogsToOptsLogger(t *testing.T) {
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	r := start(t, rigOpts{mod: func(o *Opts) { o.Logger = slog.New(slog.NewTextHandler(&buf, nil)) }})
 	r.panel.take()
 	r.panel.mu.Lock()

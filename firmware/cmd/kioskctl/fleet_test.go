@@ -1,19 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )
 
 // publishKiosk leaves a kiosk's retained status and online messages on the
@@ -78,29 +77,11 @@ func TestFleetWatchOnce(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestFleetWatchFor(t *testing.T) {
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
 	pub := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "kiosks"})
 	publishKiosk(t, pub, "V1", "K1", true, nil)
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run([]string{"fleet", "watch", "--broker", b.URL(), "--for", "1500ms", "--every", "200ms"}, nil, &out, &errOut)

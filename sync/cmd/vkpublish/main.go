@@ -79,6 +79,25 @@ func (e *expiry) opts() *publish.Opts {
 	return &publish.Opts{Expiry: publish.Expiry{Root: e.root, Targets: e.targets, Snapshot: e.snapshot, Timestamp: e.timestamp}}
 }
 
+// signing holds the flags of the commands that sign with the
+// repository's keys: -repo, -keys (repeatable) and the expiry times.
+type signing struct {
+	repo string
+	keys command.Multi
+	expiry
+}
+
+func (s *signing) register(f *command.Flags) {
+	f.StringVar(&s.repo, "repo", "", "repository `DIR`")
+	f.Var(&s.keys, "keys", "key `DIR` (repeatable)")
+	s.expiry.register(f)
+}
+
+// open opens the repository with the keys in the -keys directories.
+func (s *signing) open(o *publish.Opts) (*publish.Repo, error) {
+	return publish.Open(s.repo, o, s.keys...)
+}
+
 func printSummary(w io.Writer, s *publish.Summary) {
 	for _, c := range s.Changed {
 		line := fmt.Sprintf("%-17s version %d → %d, %d entries", c.Dataset, c.From, c.To, c.Entries)

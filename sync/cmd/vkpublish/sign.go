@@ -131,9 +131,9 @@ func cmdPublish(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			"                format come only from an input for that format: conflicts are refused\n"+
 			"  -policy       entry policy JSON\n"+
 			"Times: RFC 3339 or YYYY-MM-DD (UTC); an empty valid_from/valid_until is open.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs, trustFiles command.Multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	var sg signing
+	sg.register(f)
+	var trustFiles command.Multi
 	f.Var(&trustFiles, "trust", "trust input `[FORMAT:]FILE` (repeatable; together they are the whole trust list)")
 	pol := f.String("policy", "", "entry policy `FILE` (JSON)")
 	revs := f.String("revocations", "", "revocation list `FILE` (the whole list)")
@@ -141,8 +141,6 @@ func cmdPublish(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	ex := f.String("exposures", "", "exposure notice `FILE` (the whole list)")
 	staffRevs := f.String("staff-revocations", "", "revoked staff card `FILE`: card ids, one a line (the whole list; kiosks refuse these cards)")
 	keep := f.Int("keep-deltas", 30, "revocation deltas to keep listed")
-	var e expiry
-	e.register(f)
 	if code, done := f.Parse(args); done {
 		return code
 	}
@@ -163,9 +161,9 @@ func cmdPublish(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return f.Fail(err)
 		}
 	}
-	o := e.opts()
+	o := sg.opts()
 	o.KeepDeltas = *keep
-	r, err := publish.Open(*repoDir, o, keyDirs...)
+	r, err := sg.open(o)
 	if err != nil {
 		return f.Fail(err)
 	}
@@ -198,18 +196,15 @@ func cmdTimestamp(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		"Signs a new timestamp for the current data. Kiosks judge the age of their data\n"+
 			"by the newest timestamp they verified: run this (from cron, with the timestamp\n"+
 			"key only) more often than the policy's max_data_age_hours and -timestamp-expires.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs command.Multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
-	var e expiry
-	e.register(f)
+	var sg signing
+	sg.register(f)
 	if code, done := f.Parse(args); done {
 		return code
 	}
 	if code, done := f.Need("repo", "keys"); done {
 		return code
 	}
-	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	r, err := sg.open(sg.opts())
 	if err != nil {
 		return f.Fail(err)
 	}
@@ -230,15 +225,13 @@ func cmdRotate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			"with the keys in force. Kiosks follow on their next sync; whatever the old keys\n"+
 			"sign afterwards is refused. Without new keys or threshold the root is only\n"+
 			"re-signed with a later expiry.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs, keyFiles command.Multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	var sg signing
+	sg.register(f)
+	var keyFiles command.Multi
 	f.Var(&keyFiles, "key", "private key `FILE` to give the role (repeatable)")
 	role := f.String("role", "", "the role: root, targets, snapshot or timestamp")
 	gen := f.Int("generate", 0, "generate `N` new keys for the role")
 	threshold := f.Int("threshold", 0, "the role's new threshold (0: unchanged)")
-	var e expiry
-	e.register(f)
 	if code, done := f.Parse(args); done {
 		return code
 	}
@@ -248,13 +241,13 @@ func cmdRotate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *gen > 0 && len(keyFiles) > 0 {
 		return f.Usagef("give -generate or -key, not both")
 	}
-	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	r, err := sg.open(sg.opts())
 	if err != nil {
 		return f.Fail(err)
 	}
 	rot := publish.Rotation{Role: *role, Threshold: *threshold}
 	for range *gen {
-		s, path, err := publish.GenerateKey(keyDirs[0], *role)
+		s, path, err := publish.GenerateKey(sg.keys[0], *role)
 		if err != nil {
 			return f.Fail(err)
 		}
