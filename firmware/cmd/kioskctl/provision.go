@@ -82,13 +82,9 @@ with the operator's key first; a refused file changes nothing and kioskd shows w
 	settings := &s
 	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
-		pubText, err := bounded.ReadFile(*operatorPub, venueqr.MaxKeyFile)
+		pub, err := readPublicKey(*operatorPub)
 		if err != nil {
 			return fs.Usagef("operator key: %v", err)
-		}
-		pub, err := venueqr.ParsePublicKey(pubText)
-		if err != nil {
-			return fs.Usagef("operator key %s: %v", *operatorPub, err)
 		}
 		data, err := bounded.ReadFile(*from, provision.MaxFile)
 		if err == nil {
@@ -276,13 +272,9 @@ sync.root: the contents of the root.json to trust.`, stdout, stderr)
 	if *keyFile == "" || *in == "" || fs.NArg() > 0 {
 		return fs.Usagef("want --key and --in")
 	}
-	kb, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return fs.Usagef("%v", err)
-	}
-	key, err := venueqr.ParsePrivateKey(kb)
-	if err != nil {
-		return fs.Usagef("%s: %v", *keyFile, err)
 	}
 	data, err := bounded.ReadFile(*in, provision.MaxFile)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,11 +14,9 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
-	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
@@ -74,13 +71,9 @@ Signs a staff card (operator side) and prints its text, the QR code's payload.`,
 	if err != nil {
 		return fs.Usagef("--role: %v", err)
 	}
-	kb, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return fs.Usagef("--key: %v", err)
-	}
-	key, err := venueqr.ParsePrivateKey(kb)
-	if err != nil {
-		return fs.Usagef("--key %s: %v", *keyFile, err)
 	}
 	c := staff.Card{ID: *id, Role: r, From: time.Now()}
 	if *from != "" {
@@ -177,18 +170,14 @@ revocations. Exit 0: valid; 1: refused. '-' reads the card from standard input.`
 		Venue: cfg.Venue.ID, Kiosk: cfg.Fleet.KioskID}
 	res := staffCardResult{}
 	for _, f := range files {
-		b, err := bounded.ReadFile(f, venueqr.MaxKeyFile)
+		k, err := readPublicKey(f)
 		if errors.Is(err, os.ErrNotExist) && len(pubs) == 0 {
 			continue
 		}
 		if err != nil {
 			return fs.Usagef("operator key: %v", err)
 		}
-		k, err := venueqr.ParsePublicKey(b)
-		if err != nil {
-			return fs.Usagef("operator key %s: %v", f, err)
-		}
-		v.Keys = append(v.Keys, ed25519.PublicKey(k))
+		v.Keys = append(v.Keys, k)
 	}
 	res.Checks = append(res.Checks, "signature", "validity", "lifetime", "binding")
 	ctx := context.Background()

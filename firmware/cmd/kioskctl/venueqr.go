@@ -12,7 +12,6 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
-	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
@@ -90,13 +89,9 @@ func venueqrVerify(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := venueqr.CheckPeriod(*period); err != nil {
 		return usageErr("--period: %v", err)
 	}
-	data, err := bounded.ReadFile(*pubFile, venueqr.MaxKeyFile)
+	pub, err := readPublicKey(*pubFile)
 	if err != nil {
 		return usageErr("--pub: %v", err)
-	}
-	pub, err := venueqr.ParsePublicKey(data)
-	if err != nil {
-		return usageErr("--pub %s: %v", *pubFile, err)
 	}
 	code, err := venueqr.Verify(pub, strings.TrimSpace(fs.Arg(0)), when, *period)
 	if err != nil {
@@ -128,13 +123,9 @@ func venueqrMake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	data, err := bounded.ReadFile(*keyFile, venueqr.MaxKeyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return usageErr("--key: %v", err)
-	}
-	key, err := venueqr.ParsePrivateKey(data)
-	if err != nil {
-		return usageErr("--key %s: %v", *keyFile, err)
 	}
 	s, err := venueqr.NewSigner(*venue, key, *period)
 	if err != nil {
