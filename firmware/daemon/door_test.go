@@ -68,14 +68,16 @@ func TestDoorStatusEveryKind(t *testing.T) {
 		{scan.DoorEvent{Kind: scan.SetupRefused}, layout.Bang, i18n.SetupPosterRefused, ""},
 		{scan.DoorEvent{Kind: scan.SetupCancelled}, layout.Info, i18n.SetupCancelled, ""},
 	} {
-		s := doorStatus(tc.e)
-		if s == nil || s.Symbol != tc.sym || s.Headline != tc.head || s.Note != tc.note {
-			t.Errorf("%s/%s: got %+v, want %d %s %s", tc.e.Kind, tc.e.Why, s, tc.sym, tc.head, tc.note)
-		}
-		// No symbol is green, amber or red: staff actions are neutral.
-		if s != nil && (s.Symbol == layout.Tick || s.Symbol == layout.Cross || s.Verdict) {
-			t.Errorf("%s: a verdict's symbol", tc.e.Kind)
-		}
+		t.Run(string(tc.e.Kind)+"/"+string(tc.e.Why), func(t *testing.T) {
+			s := doorStatus(tc.e)
+			if s == nil || s.Symbol != tc.sym || s.Headline != tc.head || s.Note != tc.note {
+				t.Errorf("%s/%s: got %+v, want %d %s %s", tc.e.Kind, tc.e.Why, s, tc.sym, tc.head, tc.note)
+			}
+			// No symbol is green, amber or red: staff actions are neutral.
+			if s != nil && (s.Symbol == layout.Tick || s.Symbol == layout.Cross || s.Verdict) {
+				t.Errorf("%s: a verdict's symbol", tc.e.Kind)
+			}
+		})
 	}
 	if s := doorStatus(scan.DoorEvent{Kind: scan.SetupDone, Venue: "X"}); !slices.Equal(s.Args, []string{"name", "X"}) {
 		t.Errorf("setup done args %q", s.Args)
