@@ -34,7 +34,7 @@ func main() {
 func commands() *command.Set {
 	return &command.Set{
 		Name: "vkpublish",
-		Usage: `usage: vkpublish COMMAND [flags]   (vkpublish COMMAND -help for its flags)
+		Usage: `usage: vkpublish COMMAND [flags]
 
 Builds and signs the venuekiosk update repository (TUF: root, targets,
 snapshot and timestamp roles, ed25519 keys) that kiosks sync from.`,
