@@ -7,9 +7,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"sync"
+
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 //go:embed unifont.bin.z
@@ -48,12 +49,9 @@ func decode(z []byte) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := io.ReadAll(io.LimitReader(zr, maxData+1))
+	raw, err := bounded.ReadAll(zr, maxData, "font data")
 	if err != nil {
 		return nil, err
-	}
-	if len(raw) > maxData {
-		return nil, fmt.Errorf("more than %d bytes", maxData)
 	}
 	if !bytes.HasPrefix(raw, []byte(magic)) {
 		return nil, errors.New("bad magic")

@@ -46,12 +46,12 @@ const (
 	// an exposure window.
 	ExposurePersonal      Key = "exposure.personal" // {when}
 	ExposurePersonalShort Key = "exposure.personal_short"
-	// The venue's notice for everyone (issue 23): on the local page for
+	// The venue's notice for everyone: on the local page for
 	// visitors, and for the guard who hands out the printed advice.
 	ExposureVenueAdvice Key = "exposure.venue_advice" // {when}
 	ExposureVenueGuard  Key = "exposure.venue_guard"
 
-	// Exit scans (issue 23): a pass scanned on its way out.
+	// Exit scans: a pass scanned on its way out.
 	ExitGoodbye      Key = "exit.goodbye"
 	ExitGoodbyeShort Key = "exit.goodbye_short"
 	ExitArmed        Key = "exit.armed" // the exit button was pressed
@@ -71,7 +71,7 @@ const (
 	StaffExemptArmed     Key = "staff.exempt_armed"
 	StaffExemptCancelled Key = "staff.exempt_cancelled"
 
-	// The door (issue 11): open entry, staff cards, exempt entries,
+	// The door: open entry, staff cards, exempt entries,
 	// setup from the venue's poster.
 	OpenModeShort     Key = "open_mode_short"
 	OpenUntil         Key = "open_until" // {time}
@@ -82,7 +82,7 @@ const (
 	StaffNoAction     Key = "staff.no_action"
 	StaffPickCategory Key = "staff.pick_category"
 	StaffGuardFirst   Key = "staff.guard_first"
-	// Issue 20: cards refused for their lifetime, their binding, their
+	// Staff cards refused for their lifetime, their binding, their
 	// use too often, or from the web; the staff card list out of date;
 	// setup confirmed by the technician's card again.
 	StaffTooLong       Key = "staff.too_long"

@@ -118,7 +118,7 @@ func TestGroupStatus(t *testing.T) {
 	}
 }
 
-// MaxGroupForTest is firmware/scan's MaxGroup (layout does not import it).
+// MaxGroupForTest is firmware/internal/scan's MaxGroup (layout does not import it).
 const MaxGroupForTest = 9
 
 // TestStatusExtras renders a verdict with an exposure notice, group lines

@@ -14,7 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
-// The LeaveHomeSafe compatibility display (issue 7): for phones that only
+// The LeaveHomeSafe compatibility display: for phones that only
 // have that app, the venue's HKEN: code — unsigned, so anyone can make
 // one that passes — is shown beside the signed rotating code or in turn
 // with it. The signed code stays the default; the LeaveHomeSafe code is

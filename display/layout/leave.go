@@ -2,7 +2,7 @@ package layout
 
 import "github.com/venuekiosk/venuekiosk/display/i18n"
 
-// GoodbyeStatus is a pass scanned on its way out (issue 23): its holder's
+// GoodbyeStatus is a pass scanned on its way out: its holder's
 // check-out is recorded; it is neither admitted nor refused, so the status
 // shows neither a verdict's symbol nor its words — an expired pass leaving
 // gets the same goodbye.

@@ -18,7 +18,7 @@ import (
 )
 
 // doorScenes are the status area's states of the door and accessibility
-// work (issue 11): snapshots of the status area alone, in every language
+// work: snapshots of the status area alone, in every language
 // set on every panel, under testdata/status.
 var doorScenes = []scene{
 	{"open", func(t testing.TB, langs []i18n.Lang) *State {
@@ -54,7 +54,7 @@ var doorScenes = []scene{
 		s.Status = &Status{Symbol: Info, Headline: i18n.SetupDone, Args: []string{"name", "Tai Po Hui Market"}, ArgsZH: []string{"name", "大埔墟街市"}, Note: i18n.SetupRestart}
 		return s
 	}},
-	// Issue 23: a pass leaving, and the exit button pressed.
+	// Exit scans: a pass leaving, and the exit button pressed.
 	{"goodbye", func(t testing.TB, langs []i18n.Lang) *State {
 		s := baseState(t, langs)
 		s.Status = GoodbyeStatus()

@@ -7,10 +7,10 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // emulatedPanel is m's real driver on the panel emulator, whose glass is

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"image"
-	"log/slog"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
@@ -199,7 +198,7 @@ func (lp *loop) updateCode(now time.Time) bool {
 		lp.nextCheck = now.Add(Recheck)
 		changed := lp.st.Paused != i18n.TimeUntrusted
 		if changed {
-			slog.Warn("display: time not trusted, venue code paused")
+			lp.c.opts.Logger.Warn("display: time not trusted, venue code paused")
 		}
 		lp.st.Payload, lp.st.Paused, lp.slot = "", i18n.TimeUntrusted, -1
 		if !lp.st.Now.IsZero() {
@@ -214,7 +213,7 @@ func (lp *loop) updateCode(now time.Time) bool {
 	}
 	p, code, err := c.opts.Signer.Payload(t)
 	if err != nil {
-		slog.Error("display: venue code", "err", err)
+		lp.c.opts.Logger.Error("display: venue code", "err", err)
 		lp.st.Payload, lp.st.Paused, lp.slot = "", i18n.TimeUntrusted, -1
 		return true
 	}
@@ -321,13 +320,13 @@ func (lp *loop) prepareAhead(now time.Time) {
 	}
 	lp.prepared = lp.slot
 	if err := lp.c.panel.(Preparer).PreparePartial(); err != nil {
-		slog.Warn("display: waking the panel ahead of the rotation", "err", err)
+		lp.c.opts.Logger.Warn("display: waking the panel ahead of the rotation", "err", err)
 	}
 }
 
 func (lp *loop) draw(parts layout.Part) {
 	if err := lp.l.Draw(lp.frame, &lp.st, parts); err != nil {
-		slog.Error("display: drawing the venue code", "err", err)
+		lp.c.opts.Logger.Error("display: drawing the venue code", "err", err)
 	}
 }
 
@@ -364,7 +363,7 @@ func (lp *loop) full(now time.Time) {
 	defer c.mu.Unlock()
 	if err != nil {
 		c.stats.Errors++
-		slog.Warn("display: full refresh failed", "err", err)
+		lp.c.opts.Logger.Warn("display: full refresh failed", "err", err)
 		lp.needFull = true
 		return
 	}
@@ -381,7 +380,7 @@ func (lp *loop) partial(r image.Rectangle, count *uint64) {
 	defer c.mu.Unlock()
 	if err != nil {
 		c.stats.Errors++
-		slog.Warn("display: partial refresh failed", "window", r.String(), "err", err)
+		lp.c.opts.Logger.Warn("display: partial refresh failed", "window", r.String(), "err", err)
 		lp.needFull = true
 		return
 	}

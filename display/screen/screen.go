@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +58,8 @@ type Opts struct {
 	HKEN      string
 	HKENMode  layout.HKENMode
 	HKENEvery time.Duration
+	// Logger receives the controller's log; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultHKENEvery is each code's turn in the LeaveHomeSafe alternate mode.
@@ -156,6 +159,9 @@ func New(p Panel, opts Opts) (*Controller, error) {
 	}
 	if opts.FullEvery == 0 {
 		opts.FullEvery = DefaultFullEvery
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	if opts.FullEvery < 1 || opts.FullEvery > 1000 {
 		return nil, fmt.Errorf("screen: FullEvery %d: want 1 to 1000", opts.FullEvery)

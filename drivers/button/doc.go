@@ -2,7 +2,7 @@
 // takes a gpio.PinIn (Lookup finds one by name in gpioreg) and returns a
 // *Dev whose Run calls a function once per press.
 //
-// The kiosk uses one to start and end group mode (firmware/scan's
+// The kiosk uses one to start and end group mode (firmware/internal/scan's
 // ToggleGroup) where staff prefer a button to the staff group code.
 //
 // # Wiring

@@ -6,8 +6,8 @@ import (
 
 	"periph.io/x/conn/v3/gpio"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // The emulated controllers hold each model to what its real one can do.

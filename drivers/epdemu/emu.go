@@ -12,7 +12,7 @@ import (
 	"periph.io/x/conn/v3/physic"
 	"periph.io/x/conn/v3/spi"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Defaults and bounds of Opts.

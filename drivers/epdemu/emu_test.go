@@ -8,7 +8,7 @@ import (
 
 	"periph.io/x/conn/v3/gpio"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 func TestBusyPinSSD(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"periph.io/x/conn/v3/physic"
 	"periph.io/x/conn/v3/spi"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // The emulator decodes what a driver sends and says what it refused.

@@ -4,7 +4,7 @@ import (
 	"image"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // fastTemperature is the temperature register value from which the

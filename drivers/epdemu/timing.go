@@ -3,7 +3,7 @@ package epdemu
 import (
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Timing is how long the emulated BUSY line stays busy.

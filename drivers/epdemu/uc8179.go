@@ -3,7 +3,7 @@ package epdemu
 import (
 	"image"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // uc emulates the UC8179.

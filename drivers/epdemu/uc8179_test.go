@@ -6,8 +6,8 @@ import (
 
 	"periph.io/x/conn/v3/gpio"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 var m75 = epd.Waveshare7in5V2

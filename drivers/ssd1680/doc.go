@@ -14,7 +14,7 @@
 // and epd4in2_V2.
 //
 // The lifecycle (locking, the wake-up reset, the power switch, errors,
-// statistics) is drivers/epd's; this package is the command set
+// statistics) is internal/epd's; this package is the command set
 // (epd.Commands). Every operation wakes the controller with a hardware
 // reset, initialises it, writes RAM, runs one display update and puts it
 // back in deep sleep mode 1 (0x10 0x01, which keeps RAM). BUSY is high

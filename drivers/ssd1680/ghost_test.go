@@ -4,9 +4,9 @@ import (
 	"image"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // The emulator shows a ghost where RED RAM is left stale: the RED RAM

@@ -4,8 +4,8 @@ import (
 	"image"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // PreparePartial sends the wake-up (reset, software reset, registers)

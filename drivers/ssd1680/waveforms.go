@@ -1,6 +1,6 @@
 package ssd1680
 
-import "github.com/venuekiosk/venuekiosk/drivers/epd"
+import "github.com/venuekiosk/venuekiosk/internal/epd"
 
 // luts are the waveforms of the models whose OTP lacks one (epd.LUT), per
 // model and refresh kind: the registers written after the usual ones,

@@ -4,7 +4,7 @@ import (
 	"image"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Commands (datasheet section "Command Table").

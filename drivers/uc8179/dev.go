@@ -4,7 +4,7 @@ import (
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/spi"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Dev is a UC8179 panel: epd's lifecycle around this package's command

@@ -10,7 +10,7 @@
 // and partial init, partial window).
 //
 // The lifecycle (locking, the wake-up reset, the power switch, errors,
-// statistics) is drivers/epd's; this package is the command set
+// statistics) is internal/epd's; this package is the command set
 // (epd.Commands). Every operation wakes the controller with a hardware
 // reset, sets its registers, writes the image data, switches the charge
 // pump on, runs one refresh, switches it off and puts the controller in

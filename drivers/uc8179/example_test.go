@@ -5,9 +5,9 @@ import (
 	"image"
 	"log"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // On a board the port comes from spireg.Open and the pins from

@@ -4,10 +4,10 @@ import (
 	"image"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // The expected sequences, written out from the UC8179 command table and

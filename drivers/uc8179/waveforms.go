@@ -1,6 +1,6 @@
 package uc8179
 
-import "github.com/venuekiosk/venuekiosk/drivers/epd"
+import "github.com/venuekiosk/venuekiosk/internal/epd"
 
 // lutSet is the whole register set, after the reset, of a refresh kind
 // whose waveform a model's OTP lacks (epd.LUT): the vendor's values.

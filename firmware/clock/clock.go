@@ -3,6 +3,7 @@ package clock
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -196,6 +197,11 @@ func NewTrusted(c Clock, store FloorStore) (*Trusted, error) {
 	t.floorMono, t.start, t.startMono = m, t.floor, m
 	return t, nil
 }
+
+// SetLogger sends the clock's warnings (a jump, a signed time refused, a
+// floor reset) to log instead of slog.Default(). Call it before the clock
+// is shared.
+func (t *Trusted) SetLogger(log *slog.Logger) { t.logf = log.Warn }
 
 func (t *Trusted) mono() time.Duration {
 	if m, ok := t.clock.(Monotonic); ok {

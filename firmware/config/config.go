@@ -221,7 +221,7 @@ var (
 	venueID   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	clockTime = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	lineName  = regexp.MustCompile(`^[A-Za-z0-9_./-]{0,64}$`)
-	// groupCode follows firmware/scan's staff group code format.
+	// groupCode follows firmware/internal/scan's staff group code format.
 	groupCode = regexp.MustCompile(`^VKGROUP:[A-Z0-9-]{4,32}$`)
 	// fleetBroker: an MQTT URL, scheme, host and port only (firmware/fleet
 	// checks it again).

@@ -6,10 +6,10 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 	"periph.io/x/conn/v3/physic"
 )
 
@@ -22,7 +22,7 @@ import (
 const NoPanel = "none"
 
 // PanelModels returns panel.model's values: NoPanel, then the models
-// drivers/epd drives (epd.ModelNames).
+// internal/epd drives (epd.ModelNames).
 func PanelModels() []string { return append([]string{NoPanel}, epd.ModelNames()...) }
 
 // Profiles returns kiosk.profile's values: drivers/indicator's built-in
@@ -61,7 +61,7 @@ func Bauds() []string {
 }
 
 // Bounds of scanner.idle_gap (drivers/scanner) and panel.spi_hz, in Hz
-// (drivers/epd).
+// (internal/epd).
 const (
 	MinIdleGap time.Duration = scanner.MinIdleGap
 	MaxIdleGap time.Duration = scanner.MaxIdleGap

@@ -11,10 +11,10 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // owned lists, for each key whose values belong to another package, the

@@ -9,7 +9,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
 )
 
-// Staff configures staff cards at the door (firmware/staff, firmware/scan's
+// Staff configures staff cards at the door (firmware/staff, firmware/internal/scan's
 // door): exempt entries, open entry and setup from the venue's poster.
 type Staff struct {
 	OperatorKeys  []string `toml:"operator_keys"`  // the operator's ed25519 public key files (PEM)

@@ -12,12 +12,12 @@ import (
 	"periph.io/x/conn/v3/spi/spireg"
 	"periph.io/x/host/v3"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // NewHardware opens the board's devices as the configuration names them.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // panel.spi = "emulator": the model's real driver on the built-in

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
@@ -17,6 +17,7 @@ import (
 type counters struct {
 	st  *store.Store
 	loc *time.Location
+	log *slog.Logger
 
 	// flushMu keeps today from reading the store while a flush is
 	// between taking the pending counts and committing them.
@@ -28,8 +29,8 @@ type counters struct {
 	kick     chan struct{}
 }
 
-func newCounters(st *store.Store, loc *time.Location) *counters {
-	return &counters{st: st, loc: loc, pending: map[time.Time]store.Counters{}, kick: make(chan struct{}, 1)}
+func newCounters(st *store.Store, loc *time.Location, log *slog.Logger) *counters {
+	return &counters{st: st, loc: loc, log: log, pending: map[time.Time]store.Counters{}, kick: make(chan struct{}, 1)}
 }
 
 // Scanned implements scan.Sink. A repeat within the window is not counted,
@@ -73,7 +74,7 @@ func (c *counters) today(ctx context.Context, now time.Time) store.Counters {
 	defer c.flushMu.RUnlock()
 	got, err := c.st.Counters(ctx, day)
 	if err != nil {
-		slog.Warn("reading counters", "err", err)
+		c.log.Warn("reading counters", "err", err)
 	}
 	c.mu.Lock()
 	got = add(got, c.pending[day])
@@ -120,7 +121,7 @@ func (c *counters) flush(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		slog.Error("writing counters; kept for the next try", "err", err)
+		c.log.Error("writing counters; kept for the next try", "err", err)
 		c.mu.Lock()
 		for day, n := range batch {
 			c.pending[day] = add(c.pending[day], n)

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func TestCountersOpenEntryNeverRed(t *testing.T) {
 		{verify.Red, false, store.Counters{Red: 1}},
 	} {
 		t.Run(fmt.Sprintf("%v open %v", tc.status, tc.open), func(t *testing.T) {
-			c := newCounters(nil, time.UTC)
+			c := newCounters(nil, time.UTC, slog.Default())
 			r := res(tc.status, false)
 			r.At, r.Open = time.Unix(2e9, 0), tc.open
 			c.Scanned(r)

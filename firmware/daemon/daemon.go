@@ -25,8 +25,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/scanner/keymap"
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
@@ -42,6 +42,7 @@ const (
 type Daemon struct {
 	cfg *config.Config
 	hw  Hardware
+	log *slog.Logger
 
 	st       *store.Store
 	clk      *clock.Trusted
@@ -77,11 +78,15 @@ type Ready func(addr net.Addr)
 // Run runs the kiosk until ctx ends. It returns an error when the kiosk
 // cannot start (the caller exits non-zero, and systemd restarts it).
 func Run(ctx context.Context, cfg *config.Config, hw Hardware, ready Ready) error {
-	d := &Daemon{cfg: cfg, hw: hw, started: time.Now(), recent: &recent{max: 20}}
+	log := hw.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Daemon{cfg: cfg, hw: hw, log: log, started: time.Now(), recent: &recent{max: 20}, notify: notifier{log: log}}
 	defer func() {
 		if hw.Close != nil {
 			if err := hw.Close(); err != nil {
-				slog.Warn("closing hardware", "err", err)
+				d.log.Warn("closing hardware", "err", err)
 			}
 		}
 	}()
@@ -101,7 +106,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	}
 	defer func() {
 		if err := d.st.Close(); err != nil {
-			slog.Error("closing the store", "err", err)
+			d.log.Error("closing the store", "err", err)
 		}
 	}()
 
@@ -109,15 +114,16 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	if d.clk, err = clock.NewTrusted(clock.System{}, d.st); err != nil {
 		return err
 	}
+	d.clk.SetLogger(d.log)
 	defer d.clk.Persist()
-	d.eng = &engines{st: d.st, policyFrom: cfg.Scan.Policy}
+	d.eng = &engines{st: d.st, policyFrom: cfg.Scan.Policy, log: d.log}
 	if d.policyName, err = d.eng.reload(ctx); err != nil {
 		return fmt.Errorf("entry policy: %w", err)
 	}
 
 	d.ind = d.hw.Indicator
 	if d.ind == nil {
-		d.ind = indicator.NewLog(&indicator.LogOpts{Hold: cfg.Lights.Hold.D})
+		d.ind = indicator.NewLog(&indicator.LogOpts{Hold: cfg.Lights.Hold.D, Logger: d.log})
 	}
 	defer d.ind.Close()
 
@@ -133,14 +139,15 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 	}
 
 	loc := time.Local
-	d.counters = newCounters(d.st, loc)
-	d.door = newDoorLog(d.st, loc)
+	d.counters = newCounters(d.st, loc, d.log)
+	d.door = newDoorLog(d.st, loc, d.log)
 	d.door.venue = cfg.Venue.ID
 	sinks, err := d.sinks()
 	if err != nil {
 		return err
 	}
 	d.flow = scan.New(scan.Opts{
+		Logger:       d.log,
 		Verifier:     d.eng,
 		Time:         d.clk,
 		Sinks:        sinks,
@@ -162,7 +169,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		go func() {
 			defer wg.Done()
 			if err := f(runCtx); err != nil && !errors.Is(err, context.Canceled) {
-				slog.Error(name+" stopped", "err", err)
+				d.log.Error(name+" stopped", "err", err)
 			}
 		}()
 	}
@@ -213,12 +220,12 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		wo.SelfTest = func(ctx context.Context) any { return d.selfTest(ctx) }
 		srv := web.New(wo)
 		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
-		slog.Info("local page", "url", "http://"+addr.String()+"/")
+		d.log.Info("local page", "url", "http://"+addr.String()+"/")
 	}
 
 	d.startFleet(goRun) // off unless [fleet] enabled; never waits for the broker
 	d.notify.ready(d.statusLine())
-	slog.Info("kiosk ready", "scanner", d.scannerState(), "panel", d.hw.PanelName, "policy", d.policyName)
+	d.log.Info("kiosk ready", "scanner", d.scannerState(), "panel", d.hw.PanelName, "policy", d.policyName)
 	if ready != nil {
 		ready(addr)
 	}
@@ -227,7 +234,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 
 	<-ctx.Done()
 	d.notify.stopping()
-	slog.Info("stopping: finishing the current scan")
+	d.log.Info("stopping: finishing the current scan")
 	cancel()
 	wg.Wait()
 	return nil
@@ -235,7 +242,7 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 
 func (d *Daemon) openStore(ctx context.Context) error {
 	path := filepath.Join(d.cfg.Kiosk.StateDir, DBFile)
-	st, err := store.Open(ctx, path, nil)
+	st, err := store.Open(ctx, path, &store.Opts{Logger: d.log})
 	if err != nil {
 		var newer *store.NewerSchemaError
 		if errors.As(err, &newer) {
@@ -249,9 +256,9 @@ func (d *Daemon) openStore(ctx context.Context) error {
 		d.problem(fmt.Sprintf("store was damaged and rebuilt; the old file is kept as %s", filepath.Base(s.Recovered.MovedTo)))
 	}
 	if s.MigratedFrom != s.Version && s.MigratedFrom != 0 {
-		slog.Info("store migrated", "from", s.MigratedFrom, "to", s.Version, "backup", s.Backup)
+		d.log.Info("store migrated", "from", s.MigratedFrom, "to", s.Version, "backup", s.Backup)
 	}
-	slog.Info("store open", "path", path, "schema", s.Version, "quick_check", s.Checked.Round(time.Millisecond), "revocation_filter", s.FilterBuilt.Round(time.Millisecond))
+	d.log.Info("store open", "path", path, "schema", s.Version, "quick_check", s.Checked.Round(time.Millisecond), "revocation_filter", s.FilterBuilt.Round(time.Millisecond))
 	if d.hw.Seed != nil {
 		if err := d.hw.Seed(st); err != nil {
 			return fmt.Errorf("seeding the store: %w", err)
@@ -275,6 +282,7 @@ func (d *Daemon) newScreen() error {
 		langs = append(langs, l)
 	}
 	opts := screen.Opts{
+		Logger:     d.log,
 		Layout:     l,
 		Time:       d.clk,
 		Langs:      langs,
@@ -332,7 +340,7 @@ func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(conte
 		return fmt.Errorf("scanner.keymap: %w", err)
 	}
 	opts := scanner.Opts{Path: path, Baud: cfg.Baud, Keymap: km,
-		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM, Charset: cs}}
+		FrameOpts: scanner.FrameOpts{Terminator: term, IdleGap: cfg.IdleGap.D, StripAIM: cfg.StripAIM, Charset: cs, Logger: d.log}}
 	dev, err := scanner.New(opts)
 	if err != nil {
 		return fmt.Errorf("scanner: %w", err)
@@ -368,7 +376,7 @@ func (d *Daemon) startScanner(ctx context.Context, goRun func(string, func(conte
 	goRun("second scanner frames", func(ctx context.Context) error { return submit(ctx, kbd) })
 	goRun("second scanner events", func(ctx context.Context) error {
 		for ev := range kbd.Events() {
-			slog.Info("second scanner", "state", ev.String())
+			d.log.Info("second scanner", "state", ev.String())
 		}
 		return nil
 	})
@@ -382,7 +390,7 @@ func (d *Daemon) setScanner(ok bool, why string) {
 	if d.scr != nil {
 		d.scr.SetNoScanner(!ok)
 	}
-	slog.Info("scanner", "state", why)
+	d.log.Info("scanner", "state", why)
 }
 
 func (d *Daemon) scannerState() string {
@@ -395,7 +403,7 @@ func (d *Daemon) problem(p string) {
 	d.mu.Lock()
 	d.lastProblem = p
 	d.mu.Unlock()
-	slog.Warn(p)
+	d.log.Warn(p)
 }
 
 // alive reports whether the scan loop and the display loop are turning.
@@ -417,7 +425,7 @@ func (d *Daemon) alive() (bool, string) {
 // loopback, and a non-loopback kiosk.listen only when kiosk.listen_public
 // allows it (with a warning).
 func (d *Daemon) webOpts() (web.Opts, error) {
-	var o web.Opts
+	o := web.Opts{Logger: d.log}
 	tok, err := web.NewToken(d.cfg.Kiosk.StateDir)
 	if err != nil {
 		return o, fmt.Errorf("local page: %w", err)
@@ -431,7 +439,7 @@ func (d *Daemon) webOpts() (web.Opts, error) {
 		if !d.cfg.Kiosk.ListenPublic {
 			return o, fmt.Errorf("kiosk.listen %s is not a loopback address: set kiosk.listen_public = true to serve the page and its API to the network", d.cfg.Kiosk.Listen)
 		}
-		slog.Warn("the local page and its API are served to the network (kiosk.listen_public); anyone who reaches it sees the kiosk's state, and with the token can scan and run self-tests",
+		d.log.Warn("the local page and its API are served to the network (kiosk.listen_public); anyone who reaches it sees the kiosk's state, and with the token can scan and run self-tests",
 			"listen", d.cfg.Kiosk.Listen)
 		if host != "" && host != "0.0.0.0" && host != "::" {
 			o.Hosts = []string{host}

@@ -18,14 +18,14 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/button"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 
-// The door (issue 11): staff cards checked against the operator's keys
+// The door: staff cards checked against the operator's keys
 // and the synced revocations, exempt entries counted in the store, open
 // entry logged with who opened and closed it, and the venue set from its
 // LeaveHomeSafe poster. Nothing about a visitor is kept: counts, times
@@ -39,7 +39,7 @@ func (d *Daemon) loadOperatorKeys() []ed25519.PublicKey {
 	for _, path := range d.cfg.Staff.OperatorKeys {
 		b, err := os.ReadFile(path)
 		if errors.Is(err, fs.ErrNotExist) {
-			slog.Info("staff cards: no operator key here", "file", path)
+			d.log.Info("staff cards: no operator key here", "file", path)
 			continue
 		}
 		if err == nil {
@@ -52,7 +52,7 @@ func (d *Daemon) loadOperatorKeys() []ed25519.PublicKey {
 		d.problem(fmt.Sprintf("staff cards: operator key %s: %v", path, err))
 	}
 	if len(keys) == 0 {
-		slog.Warn("staff cards: no operator key; every staff card is refused")
+		d.log.Warn("staff cards: no operator key; every staff card is refused")
 	}
 	return keys
 }
@@ -84,7 +84,7 @@ func (d *Daemon) doorOpts(ctx context.Context) scan.DoorOpts {
 				return err
 			}
 			d.posterVenue.Store(&pv)
-			slog.Info("setup: venue set from its LeaveHomeSafe poster; restart kioskd to apply", "venue", pv.ID, "name_en", pv.NameEN, "changed", res.Changed)
+			d.log.Info("setup: venue set from its LeaveHomeSafe poster; restart kioskd to apply", "venue", pv.ID, "name_en", pv.NameEN, "changed", res.Changed)
 			return nil
 		}
 	}
@@ -167,6 +167,7 @@ func (d *Daemon) startDoorButtons(goRun func(string, func(context.Context) error
 type doorLog struct {
 	st  *store.Store
 	loc *time.Location
+	log *slog.Logger
 
 	work chan scan.DoorEvent
 
@@ -178,8 +179,8 @@ type doorLog struct {
 	venue   string // venue.id in force, for the record of a venue change
 }
 
-func newDoorLog(st *store.Store, loc *time.Location) *doorLog {
-	return &doorLog{st: st, loc: loc, work: make(chan scan.DoorEvent, 64), pending: map[string]store.ExemptCounts{}}
+func newDoorLog(st *store.Store, loc *time.Location, log *slog.Logger) *doorLog {
+	return &doorLog{st: st, loc: loc, log: log, work: make(chan scan.DoorEvent, 64), pending: map[string]store.ExemptCounts{}}
 }
 
 // setupSetting holds the last venue change made at the kiosk (a
@@ -204,7 +205,7 @@ func lastSetup(ctx context.Context, st *store.Store) *fleet.Setup {
 func (l *doorLog) resume(ctx context.Context, now time.Time) *scan.OpenState {
 	o, ok, err := l.st.OpenOverride(ctx)
 	if err != nil {
-		slog.Warn("door: reading the open-entry log", "err", err)
+		l.log.Warn("door: reading the open-entry log", "err", err)
 		return nil
 	}
 	if !ok {
@@ -215,7 +216,7 @@ func (l *doorLog) resume(ctx context.Context, now time.Time) *scan.OpenState {
 		return &scan.OpenState{Since: o.Started, Until: o.Until, By: o.StartedBy}
 	}
 	if err := l.st.EndOverride(ctx, o.ID, o.Until, "restart", store.EndRestart); err != nil {
-		slog.Warn("door: closing the open-entry log", "err", err)
+		l.log.Warn("door: closing the open-entry log", "err", err)
 	}
 	return nil
 }
@@ -247,7 +248,7 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 	if e.Source == scan.Web {
 		attrs = append(attrs, "source", "web (simulation)")
 	}
-	slog.Info("door", attrs...)
+	l.log.Info("door", attrs...)
 	l.mu.Lock()
 	c := e
 	l.last = &c
@@ -268,7 +269,7 @@ func (l *doorLog) DoorChanged(e scan.DoorEvent) {
 			l.mu.Lock()
 			l.dropped++
 			l.mu.Unlock()
-			slog.Error("door: the store is not keeping up; an event was not written", "event", string(e.Kind))
+			l.log.Error("door: the store is not keeping up; an event was not written", "event", string(e.Kind))
 		}
 	}
 }
@@ -339,7 +340,7 @@ func (l *doorLog) write(e scan.DoorEvent) {
 		}
 	}
 	if err != nil {
-		slog.Error("door: writing to the store", "event", string(e.Kind), "err", err)
+		l.log.Error("door: writing to the store", "event", string(e.Kind), "err", err)
 	}
 }
 
@@ -371,7 +372,7 @@ func (d *Daemon) doorState(ctx context.Context) *DoorJSON {
 	day := now.In(l.loc)
 	ex, err := l.st.ExemptCounts(ctx, day)
 	if err != nil {
-		slog.Warn("door: reading exempt counts", "err", err)
+		d.log.Warn("door: reading exempt counts", "err", err)
 	}
 	l.mu.Lock()
 	if l.last != nil {

@@ -15,8 +15,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/screen"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
@@ -68,14 +68,16 @@ func TestDoorStatusEveryKind(t *testing.T) {
 		{scan.DoorEvent{Kind: scan.SetupRefused}, layout.Bang, i18n.SetupPosterRefused, ""},
 		{scan.DoorEvent{Kind: scan.SetupCancelled}, layout.Info, i18n.SetupCancelled, ""},
 	} {
-		s := doorStatus(tc.e)
-		if s == nil || s.Symbol != tc.sym || s.Headline != tc.head || s.Note != tc.note {
-			t.Errorf("%s/%s: got %+v, want %d %s %s", tc.e.Kind, tc.e.Why, s, tc.sym, tc.head, tc.note)
-		}
-		// No symbol is green, amber or red: staff actions are neutral.
-		if s != nil && (s.Symbol == layout.Tick || s.Symbol == layout.Cross || s.Verdict) {
-			t.Errorf("%s: a verdict's symbol", tc.e.Kind)
-		}
+		t.Run(string(tc.e.Kind)+"/"+string(tc.e.Why), func(t *testing.T) {
+			s := doorStatus(tc.e)
+			if s == nil || s.Symbol != tc.sym || s.Headline != tc.head || s.Note != tc.note {
+				t.Errorf("%s/%s: got %+v, want %d %s %s", tc.e.Kind, tc.e.Why, s, tc.sym, tc.head, tc.note)
+			}
+			// No symbol is green, amber or red: staff actions are neutral.
+			if s != nil && (s.Symbol == layout.Tick || s.Symbol == layout.Cross || s.Verdict) {
+				t.Errorf("%s: a verdict's symbol", tc.e.Kind)
+			}
+		})
 	}
 	if s := doorStatus(scan.DoorEvent{Kind: scan.SetupDone, Venue: "X"}); !slices.Equal(s.Args, []string{"name", "X"}) {
 		t.Errorf("setup done args %q", s.Args)
@@ -126,7 +128,7 @@ func (s *shownStatus) SetEntryOpen(t time.Time)     { s.opens = append(s.opens, 
 func (s *shownStatus) last() *layout.Status         { return s.list[len(s.list)-1] }
 
 func TestOpenScansCountAsEntries(t *testing.T) {
-	c := newCounters(openStore(t), time.UTC)
+	c := newCounters(openStore(t), time.UTC, slog.Default())
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	for _, st := range []verify.Status{verify.Green, verify.Red} {
 		c.Scanned(scan.Result{Verdict: &verify.Verdict{Status: st}, At: at, Open: true})
@@ -144,7 +146,7 @@ func TestDoorLog(t *testing.T) {
 	st := openStore(t)
 	ctx := context.Background()
 	hkt := time.FixedZone("HKT", 8*3600)
-	l := newDoorLog(st, hkt)
+	l := newDoorLog(st, hkt, slog.Default())
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, hkt)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -180,10 +182,10 @@ func TestDoorLog(t *testing.T) {
 		t.Errorf("overrides: %+v", ovs)
 	}
 	// A restart within the third one's time resumes it; after, closes it.
-	if r := newDoorLog(st, hkt).resume(ctx, t0.Add(2*time.Hour+time.Minute)); r == nil || r.By != "S-1" || !r.Until.Equal(t0.Add(2*time.Hour+15*time.Minute)) {
+	if r := newDoorLog(st, hkt, slog.Default()).resume(ctx, t0.Add(2*time.Hour+time.Minute)); r == nil || r.By != "S-1" || !r.Until.Equal(t0.Add(2*time.Hour+15*time.Minute)) {
 		t.Errorf("resume within its time: %+v", r)
 	}
-	if r := newDoorLog(st, hkt).resume(ctx, t0.Add(3*time.Hour)); r != nil {
+	if r := newDoorLog(st, hkt, slog.Default()).resume(ctx, t0.Add(3*time.Hour)); r != nil {
 		t.Errorf("resume after its time: %+v", r)
 	}
 	if _, open, _ := st.OpenOverride(ctx); open {
@@ -236,7 +238,7 @@ func TestHKENConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := config.Default()
 			cfg.Panel.HKEN, cfg.Venue.HKEN, cfg.Venue.ID, cfg.Venue.NameEN = tc.mode, tc.hken, tc.id, "Central Market"
-			d := &Daemon{cfg: cfg, hw: Hardware{PanelName: "test"}}
+			d := &Daemon{cfg: cfg, hw: Hardware{PanelName: "test"}, log: slog.Default()}
 			l, err := layout.New(tc.size)
 			if err != nil {
 				t.Fatal(err)

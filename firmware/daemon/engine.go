@@ -20,6 +20,7 @@ type engines struct {
 	p          atomic.Pointer[verify.Engine]
 	st         *store.Store
 	policyFrom string // config scan.policy: "store", "default" or a file
+	log        *slog.Logger
 }
 
 // Verify implements scan.Verifier.
@@ -46,7 +47,7 @@ func (e *engines) reload(ctx context.Context) (policyName string, err error) {
 			// judges by the default until a sync brings one it accepts.
 			p, err := policy.Parse(bytes.NewReader(doc))
 			if err != nil {
-				slog.Warn("the synced entry policy is refused; judging by the default policy until a sync brings another", "err", err)
+				e.log.Warn("the synced entry policy is refused; judging by the default policy until a sync brings another", "err", err)
 				note = " (the synced policy is refused: " + err.Error() + ")"
 			} else {
 				pol = p

@@ -5,10 +5,10 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 )
 
-// Exit scans (issue 23): a kiosk at a way out (scan.mode = "exit"), or an
+// Exit scans: a kiosk at a way out (scan.mode = "exit"), or an
 // entry kiosk's exit button (scan.exit_button), takes a pass as leaving:
 // the lights say Goodbye, the panel shows the goodbye status, the counters
 // leave it out and the visit log records the check-out.

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -8,8 +9,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
@@ -95,7 +96,7 @@ func TestScreenGoodbye(t *testing.T) {
 
 // TestCountersLeaveExitsOut: a pass leaving is no entry, green or red.
 func TestCountersLeaveExitsOut(t *testing.T) {
-	c := newCounters(nil, time.UTC)
+	c := newCounters(nil, time.UTC, slog.Default())
 	r := res(verify.Red, false)
 	r.At, r.Exit = time.Unix(2e9, 0), true
 	c.Scanned(r)

@@ -41,7 +41,7 @@ func (d *Daemon) fleetOpts() (fleet.Opts, error) {
 	o := fleet.Opts{
 		Broker: f.Broker, Venue: d.cfg.Venue.ID, Kiosk: f.KioskID, Username: f.Username,
 		Source: fleetSource{d}, Tally: d.st, Queue: d.st, Location: time.Local,
-		StatusEvery: f.StatusEvery.D, CountersEvery: f.CountersEvery.D, QueueMax: f.QueueMax,
+		StatusEvery: f.StatusEvery.D, CountersEvery: f.CountersEvery.D, QueueMax: f.QueueMax, Logger: d.log,
 	}
 	if f.PasswordFile != "" {
 		b, err := fleet.ReadFile(f.PasswordFile)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/drivers/button"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 )
 
 // groupOpts maps the [group] configuration to the flow's group mode.

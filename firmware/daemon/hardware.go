@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/screen"
@@ -41,6 +42,9 @@ type Hardware struct {
 	// Now, when set, is the scan flow's wall clock (the door's and
 	// groups' timers); tests give a fake one. nil: time.Now.
 	Now func() time.Time
+	// Logger receives the log of the daemon and of its parts (scan flow,
+	// panel, local page, store, sync, visits, fleet); nil: slog.Default().
+	Logger *slog.Logger
 	// Close releases the hardware.
 	Close func() error
 }

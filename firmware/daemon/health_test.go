@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestFleetAndSelfTestAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := &engines{st: st, policyFrom: "default"}
+	eng := &engines{st: st, policyFrom: "default", log: slog.Default()}
 	if _, err := eng.reload(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestFleetAndSelfTestAgree(t *testing.T) {
 		{"configured, connected", true, true, "scanner connected at /dev/ttyACM0", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := &Daemon{st: st, clk: clk, eng: eng, started: time.Now(), ind: indicator.NewLog(&indicator.LogOpts{})}
+			d := &Daemon{st: st, clk: clk, eng: eng, started: time.Now(), ind: indicator.NewLog(&indicator.LogOpts{}), log: slog.Default()}
 			if tc.configured {
 				d.scn = &scanner.Dev{}
 			}

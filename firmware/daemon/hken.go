@@ -7,7 +7,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
 )
 
-// hkenOpts sets the panel's LeaveHomeSafe compatibility code (issue 7)
+// hkenOpts sets the panel's LeaveHomeSafe compatibility code
 // from panel.hken: the venue's own code (venue.hken, kept when the venue
 // was set from its poster) or, failing that, one made from an 8-character
 // LeaveHomeSafe venue id and the names. It is unsigned, and so forgeable:

@@ -11,12 +11,13 @@ import (
 // notifier speaks systemd's notify protocol ($NOTIFY_SOCKET); without a
 // socket every call is a no-op.
 type notifier struct {
+	log  *slog.Logger
 	last string
 }
 
 func (n *notifier) send(state string) {
 	if _, err := sd.SdNotify(false, state); err != nil {
-		slog.Warn("sd_notify", "err", err)
+		n.log.Warn("sd_notify", "err", err)
 	}
 }
 
@@ -56,7 +57,7 @@ func (n *notifier) watchdog(ctx context.Context, alive func() (bool, string)) {
 			if ok, why := alive(); ok {
 				n.send("WATCHDOG=1")
 			} else {
-				slog.Error("watchdog: not pinging systemd", "why", why)
+				n.log.Error("watchdog: not pinging systemd", "why", why)
 			}
 		}
 	}

@@ -17,9 +17,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/layout"
 	"github.com/venuekiosk/venuekiosk/display/qrread"
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // panelRig is a panel driver on the emulator with the layout of its size.

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
@@ -37,7 +36,7 @@ func (d *Daemon) setPanelFault(err error) {
 	case fault != "":
 		d.problem(fault)
 	case was != "":
-		slog.Info("panel answers again", "panel", d.hw.PanelName)
+		d.log.Info("panel answers again", "panel", d.hw.PanelName)
 		d.mu.Lock()
 		if d.lastProblem == was {
 			d.lastProblem = ""

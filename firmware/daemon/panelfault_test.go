@@ -15,13 +15,13 @@ import (
 	"periph.io/x/conn/v3/gpio"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator/indicatortest"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // hat23 is a Waveshare e-Paper HAT revision 2.3 with an emulated panel of

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 

@@ -18,7 +18,7 @@ type Check struct {
 }
 
 // prober is a panel driver that can check the controller answers
-// (drivers/epd.Panel).
+// (internal/epd.Panel).
 type prober interface{ Probe() error }
 
 // HardwareChecks checks the panel (its controller answers a reset with a

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
@@ -20,7 +20,7 @@ import (
 //
 // While this venue's exposure notice runs, every other pass scanned gets
 // the VenueNotice chirps after its signal instead, over its lights: the
-// guard hands the visitor the printed advice sheet (issue 23). A pass
+// guard hands the visitor the printed advice sheet. A pass
 // scanned on its way out gets the neutral Goodbye, never a verdict.
 //
 // A group shows one result when it closes: the worst member's signal

@@ -6,8 +6,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 

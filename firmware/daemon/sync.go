@@ -39,8 +39,8 @@ type SyncStatus struct {
 
 // FloorResetter applies a signed floor reset the sync client verified, when
 // it names this kiosk (fleet.kiosk_id): clock.Trusted.Reset checks its
-// version and expiry.
-func FloorResetter(clk *clock.Trusted, kiosk string) func(*repo.FloorReset, string) error {
+// version and expiry. It logs the reset to log.
+func FloorResetter(clk *clock.Trusted, kiosk string, log *slog.Logger) func(*repo.FloorReset, string) error {
 	return func(fr *repo.FloorReset, role string) error {
 		if !fr.For(kiosk) {
 			return fmt.Errorf("floor reset version %d is not for this kiosk (%q)", fr.Version, kiosk)
@@ -48,7 +48,7 @@ func FloorResetter(clk *clock.Trusted, kiosk string) func(*repo.FloorReset, stri
 		if err := clk.Reset(fr.Time, fr.Expires, fr.Version); err != nil {
 			return err
 		}
-		slog.Warn("time floor reset", "version", fr.Version, "to", fr.Time.UTC().Format(time.RFC3339), "signed_by", role)
+		log.Warn("time floor reset", "version", fr.Version, "to", fr.Time.UTC().Format(time.RFC3339), "signed_by", role)
 		return nil
 	}
 }
@@ -79,7 +79,7 @@ func (d *Daemon) SyncStatus() (s SyncStatus, ok bool) {
 func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.Context) error)) {
 	cfg := d.cfg.Sync
 	if cfg.Source == "" {
-		slog.Info("sync: no source configured (sync.source): the kiosk uses the data it has")
+		d.log.Info("sync: no source configured (sync.source): the kiosk uses the data it has")
 		return
 	}
 	root, err := client.ReadRoot(cfg.Root)
@@ -98,8 +98,9 @@ func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.
 		},
 		FloorFor:       d.clk.FloorFor,
 		WantFloorReset: d.clk.Behind,
-		FloorReset:     FloorResetter(d.clk, d.cfg.Fleet.KioskID),
+		FloorReset:     FloorResetter(d.clk, d.cfg.Fleet.KioskID, d.log),
 		UserAgent:      "venuekiosk/" + version.Version,
+		Logger:         d.log,
 	})
 	if err != nil {
 		d.problem(fmt.Sprintf("sync: %v", err))
@@ -123,7 +124,7 @@ func (d *Daemon) startSync(ctx context.Context, goRun func(string, func(context.
 		case <-first:
 		case <-ctx.Done():
 		case <-time.After(localSyncWait):
-			slog.Info("sync: still applying from the local source; starting meanwhile", "source", cl.Source())
+			d.log.Info("sync: still applying from the local source; starting meanwhile", "source", cl.Source())
 		}
 	}
 }
@@ -169,7 +170,7 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 		s.st.Failures++
 		s.mu.Unlock()
 		if ctx.Err() == nil {
-			slog.Warn("sync failed; the kiosk keeps its data", "source", s.st.Source, "err", err)
+			d.log.Warn("sync failed; the kiosk keeps its data", "source", s.st.Source, "err", err)
 		}
 		return
 	}
@@ -181,15 +182,15 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 	// signed time, and raises the clock's copy of the floor.
 	d.clk.SetCeiling(res.RootExpires)
 	if _, err := d.clk.Signed(res.Issued, res.Expires); err != nil {
-		slog.Debug("sync: raising the time floor", "err", err)
+		d.log.Debug("sync: raising the time floor", "err", err)
 	}
 	defer d.showDataAge() // after the new policy is in force: its maximum age
 	if len(res.Applied) == 0 {
-		slog.Debug("sync: nothing new", "new_timestamp", res.New, "issued", res.Issued, "bytes", res.Downloaded)
+		d.log.Debug("sync: nothing new", "new_timestamp", res.New, "issued", res.Issued, "bytes", res.Downloaded)
 		return
 	}
 	for _, c := range res.Applied {
-		slog.Info("sync applied", "data", c.Dataset, "from", c.From, "to", c.To, "via", c.Via, "entries", c.Entries)
+		d.log.Info("sync applied", "data", c.Dataset, "from", c.From, "to", c.To, "via", c.Via, "entries", c.Entries)
 	}
 	{
 		name, err := d.eng.reload(ctx)
@@ -200,6 +201,6 @@ func (d *Daemon) synced(ctx context.Context, res *client.Result, err error) {
 		d.mu.Lock()
 		d.policyName = name
 		d.mu.Unlock()
-		slog.Info("entry policy in force", "policy", name)
+		d.log.Info("entry policy in force", "policy", name)
 	}
 }

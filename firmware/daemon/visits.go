@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -26,13 +25,14 @@ func (d *Daemon) openVisits() error {
 		return fmt.Errorf("visit log key: %w", err)
 	}
 	if created {
-		slog.Info("visits: created the visit-log key (kept on this kiosk only)", "file", path)
+		d.log.Info("visits: created the visit-log key (kept on this kiosk only)", "file", path)
 	}
 	d.visits, err = visits.New(visits.Opts{
-		Store: d.st,
-		Key:   key,
-		Venue: d.cfg.Venue.ID,
-		Time:  d.clk,
+		Logger: d.log,
+		Store:  d.st,
+		Key:    key,
+		Venue:  d.cfg.Venue.ID,
+		Time:   d.clk,
 		Retention: func() time.Duration {
 			if e := d.eng.p.Load(); e != nil && e.Policy != nil {
 				return e.Policy.VisitRetention()
@@ -117,7 +117,7 @@ func (d *Daemon) visitsState(ctx context.Context) (*VisitsJSON, *VenueExposureJS
 	}
 	st, err := d.visits.Stats(ctx)
 	if err != nil {
-		slog.Warn("visits: counting", "err", err)
+		d.log.Warn("visits: counting", "err", err)
 	}
 	v := &VisitsJSON{Logged: st.Logged, CheckedOut: st.CheckedOut, Exits: st.Exits, ExitsIgnored: st.ExitsIgnored,
 		Exposed: st.Exposed, Notices: st.Notices, Dropped: st.Dropped}

@@ -4,11 +4,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"os"
 	"strings"
+
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 // maxCredFile bounds a CA, certificate, key or password file.
@@ -16,19 +16,7 @@ const maxCredFile = 1 << 20
 
 // ReadFile reads a credential file of at most 1 MiB.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxCredFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxCredFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxCredFile)
-	}
-	return b, nil
+	return bounded.ReadFile(path, maxCredFile)
 }
 
 // TLSConfig builds the TLS settings for an mqtts:// broker: the CA

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 // Outcome is the colour a rule leads to.
@@ -160,12 +162,9 @@ const MaxSize = 64 << 10
 // Parse reads a policy from JSON, rejecting unknown fields and values out
 // of range.
 func Parse(r io.Reader) (*Policy, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	b, err := bounded.ReadAll(r, MaxSize, "policy")
 	if err != nil {
 		return nil, err
-	}
-	if len(b) > MaxSize {
-		return nil, fmt.Errorf("policy is larger than %d bytes", MaxSize)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

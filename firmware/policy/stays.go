@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Assumed stays (issue 23). A visit is matched against exposure windows as
+// Assumed stays. A visit is matched against exposure windows as
 // an interval: from its check-in to its check-out, or, without an exit
 // scan, to the check-in plus the time a visitor is assumed to stay at a
 // venue of its category. LeaveHomeSafe ended a visit the holder forgot to

@@ -13,7 +13,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
 )
 
-// Setting the venue from its LeaveHomeSafe poster (issue 7): a technician
+// Setting the venue from its LeaveHomeSafe poster: a technician
 // scans the venue's existing poster with the kiosk's own scanner, after
 // their staff card, and the venue's id and names are taken from it, never
 // retyped. The poster is unsigned: the technician vouches for it by

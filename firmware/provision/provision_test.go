@@ -145,7 +145,7 @@ func bound(s *Settings, n int64) *Settings {
 	return s
 }
 
-// signUnbound signs s as firmware before issue 20 did: no kiosks, expiry
+// signUnbound signs s as older firmware did: no kiosks, expiry
 // or counter.
 func signUnbound(s *Settings, key ed25519.PrivateKey) []byte {
 	payload, _ := json.Marshal(s)

@@ -18,8 +18,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/drivers/indicator/indicatortest"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )

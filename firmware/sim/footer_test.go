@@ -9,8 +9,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/i18n"
 	"github.com/venuekiosk/venuekiosk/display/layout"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // glass returns what the simulated panel's glass shows, read from the

@@ -1,31 +1,13 @@
 package sim
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )
-
-// syncBuffer collects what the input bridge forwards.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestInputPassesBytesUntouched: what is written into scanner-input
 // reaches the simulated scanner byte for byte — CRLF, LF, LF-CR, Tab, no
@@ -33,7 +15,7 @@ func (s *syncBuffer) String() string {
 // (It used to turn CRLF and LF into CR, which hid a CRLF scanner's LF
 // being left at the start of the next scan.)
 func TestInputPassesBytesUntouched(t *testing.T) {
-	var got syncBuffer
+	var got syncbuf.Buffer
 	link := filepath.Join(t.TempDir(), InputLink)
 	in, err := newInput(link, &got)
 	if err != nil {

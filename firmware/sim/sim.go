@@ -17,7 +17,6 @@ import (
 	"periph.io/x/conn/v3/physic"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner/ptysim"
@@ -27,6 +26,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 

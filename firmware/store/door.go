@@ -12,7 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 )
 
-// Exempt entries and the open door (staff override), issue 11. Counts,
+// Exempt entries and the open door (staff override). Counts,
 // times and staff card ids only: nothing about a visitor.
 
 // ExemptCounts are one day's exempt entries per category.

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // system is one run: the machine, its current boot, the stick's data and

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 // MaxFile bounds a trust input file: a gateway trust list of every DSC is a
@@ -51,7 +50,7 @@ func (in Input) String() string {
 // (see Bind). formats are the pass formats the kiosk reads
 // (firmware/verify.Namings).
 func Load(in Input, formats []*pass.Naming) ([]*pass.Key, error) {
-	data, err := readFile(in.Path)
+	data, err := bounded.ReadFile(in.Path, MaxFile)
 	if err != nil {
 		return nil, err
 	}
@@ -60,29 +59,6 @@ func Load(in Input, formats []*pass.Naming) ([]*pass.Key, error) {
 		return nil, fmt.Errorf("%s: %w", in.Path, err)
 	}
 	return keys, nil
-}
-
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFile {
-		return nil, fmt.Errorf("%s: over %d bytes; trust files are at most %d", path, MaxFile, MaxFile)
-	}
-	return data, nil
 }
 
 // Parse reads trust input data declared for format ("" for none) and

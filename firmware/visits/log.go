@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 

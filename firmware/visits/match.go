@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 )
 

@@ -49,23 +49,25 @@ func TestDNSRebinding(t *testing.T) {
 		{"null origin", "localhost:8080", "null", http.StatusForbidden},
 		{"origin of another loopback port", "127.0.0.1:8080", "http://127.0.0.1:9999", http.StatusForbidden},
 	} {
-		for _, ep := range endpoints {
-			req, _ := http.NewRequest(ep.method, ts.URL+ep.path, strings.NewReader("VKSTAFF:x"))
-			req.Host = tc.host
-			if tc.origin != "" {
-				req.Header.Set("Origin", tc.origin)
+		t.Run(tc.name, func(t *testing.T) {
+			for _, ep := range endpoints {
+				req, _ := http.NewRequest(ep.method, ts.URL+ep.path, strings.NewReader("VKSTAFF:x"))
+				req.Host = tc.host
+				if tc.origin != "" {
+					req.Header.Set("Origin", tc.origin)
+				}
+				req.Header.Set(TokenHeader, testToken) // even a stolen token does not help
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != tc.code {
+					t.Errorf("%s: %s %s: %d %s; want %d", tc.name, ep.method, ep.path, res.StatusCode, b, tc.code)
+				}
 			}
-			req.Header.Set(TokenHeader, testToken) // even a stolen token does not help
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != tc.code {
-				t.Errorf("%s: %s %s: %d %s; want %d", tc.name, ep.method, ep.path, res.StatusCode, b, tc.code)
-			}
-		}
+		})
 	}
 	if len(fs.got) != 0 || *selftests != 0 {
 		t.Errorf("refused requests scanned %d payloads, ran %d self-tests", len(fs.got), *selftests)

@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
@@ -52,6 +52,8 @@ type Opts struct {
 	// SimScan sends payloads through the simulated scanner as a chosen
 	// kind of scanner would (simulation only); nil: 404.
 	SimScan *SimScanner
+	// Logger receives the server's log; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // ScanProfile names a kind of simulated scanner.
@@ -83,6 +85,9 @@ var page []byte
 
 // New returns a server.
 func New(opts Opts) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	s := &Server{opts: opts, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /{$}", s.page)
 	s.mux.HandleFunc("GET /api/samples", s.samples)
@@ -271,7 +276,7 @@ func (s *Server) panel(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "image/png")
 	if err := s.opts.Panel(w); err != nil {
-		slog.Warn("panel image", "err", err)
+		s.opts.Logger.Warn("panel image", "err", err)
 	}
 }
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 )
 
@@ -120,14 +120,16 @@ func TestReadEndpoints(t *testing.T) {
 		{"/nothing", "", "", 404},
 	}
 	for _, tt := range tests {
-		res, err := http.Get(ts.URL + tt.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != tt.code || !strings.HasPrefix(res.Header.Get("Content-Type"), tt.ctype) || !strings.Contains(string(b), tt.want) {
-			t.Errorf("%s: got %d %q %.80q", tt.path, res.StatusCode, res.Header.Get("Content-Type"), b)
-		}
+		t.Run(tt.path, func(t *testing.T) {
+			res, err := http.Get(ts.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.code || !strings.HasPrefix(res.Header.Get("Content-Type"), tt.ctype) || !strings.Contains(string(b), tt.want) {
+				t.Errorf("%s: got %d %q %.80q", tt.path, res.StatusCode, res.Header.Get("Content-Type"), b)
+			}
+		})
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/spi"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Open is a driver's constructor: ssd1680.New, uc8179.New.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // Reference is what a panel vendor's reference driver writes before one

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,68 +12,53 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
-func init() {
-	commands["clock"] = command{"repair the kiosk's time floor with a signed floor reset (clock reset --signed FILE)", runClock}
+const clockUsage = `usage: kioskctl clock reset --signed FILE [--config FILE] [--state-dir DIR]
+
+The kiosk keeps a time floor, the latest time it had good reason to believe, and
+never judges passes earlier than it. A floor saved in the future (by an older
+firmware, from a bad clock or a timestamp signed with a stolen online key) makes every
+pass and every sync fail. Only the operator's offline keys can set it back: a floor
+reset signed with the root (or targets) keys of the kiosk's trusted root
+(vkpublish floor-reset). It must name this kiosk (fleet.kiosk_id), be newer than
+the last reset applied, and not have expired by the clock (an unset clock cannot
+judge that). Stop kioskd first: systemctl stop kioskd.`
+
+func clockCommands() *command.Set {
+	return &command.Set{
+		Name:  "kioskctl clock",
+		Usage: clockUsage,
+		Commands: []command.Command{
+			{Name: "reset", Summary: "apply a signed floor reset (vkpublish floor-reset)", Run: runClockReset},
+		},
+	}
 }
 
-func runClock(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "usage: kioskctl clock reset --signed FILE [--config FILE] [--state-dir DIR]")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "The kiosk keeps a time floor, the latest time it had good reason to believe, and")
-		fmt.Fprintln(w, "never judges passes earlier than it. A floor saved in the future (by an older")
-		fmt.Fprintln(w, "firmware, from a bad clock or a timestamp signed with a stolen online key) makes every")
-		fmt.Fprintln(w, "pass and every sync fail. Only the operator's offline keys can set it back: a floor")
-		fmt.Fprintln(w, "reset signed with the root (or targets) keys of the kiosk's trusted root")
-		fmt.Fprintln(w, "(vkpublish floor-reset). It must name this kiosk (fleet.kiosk_id), be newer than")
-		fmt.Fprintln(w, "the last reset applied, and not have expired by the clock (an unset clock cannot")
-		fmt.Fprintln(w, "judge that). Stop kioskd first: systemctl stop kioskd.")
-	}
-	if len(args) == 0 {
-		usage(stderr)
-		return exitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		usage(stdout)
-		return exitOK
-	case "reset":
-	default:
-		fmt.Fprintf(stderr, "kioskctl clock: unknown subcommand %q\n\n", args[0])
-		usage(stderr)
-		return exitUsage
-	}
-	fs := flag.NewFlagSet("clock reset", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
+func runClockReset(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl clock reset", clockUsage, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
 	signed := fs.String("signed", "", "the signed floor reset `FILE` (floor-reset.json)")
-	fs.Usage = func() { usage(fs.Output()); fmt.Fprintln(fs.Output()); fs.PrintDefaults() }
-	if code := parseFlags(fs, args[1:], stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "clock reset", "unexpected argument %q", fs.Arg(0))
-	}
 	if *signed == "" {
-		return usageError(stderr, "clock reset", "--signed FILE is required")
+		return fs.Usagef("--signed FILE is required")
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "clock reset", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	if _, err := cfg.ApplyProvision(); err != nil {
-		return usageError(stderr, "clock reset", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	defer ownState(cfg, stderr)
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kioskctl clock reset: "+format+"\n", a...)
-		return exitFail
-	}
-	b, err := readBounded(*signed, repo.MaxFloorResetSize)
+	fail := fs.Failf
+	b, err := bounded.ReadFile(*signed, repo.MaxFloorResetSize)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -105,10 +89,10 @@ func runClock(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail("%v", err)
 	}
 	old := clk.Floor()
-	if err := daemon.FloorResetter(clk, cfg.Fleet.KioskID)(fr, role); err != nil {
+	if err := daemon.FloorResetter(clk, cfg.Fleet.KioskID, log)(fr, role); err != nil {
 		return fail("%v", err)
 	}
 	fmt.Fprintf(stdout, "time floor reset from %s to %s (floor reset version %d, signed by the %s keys)\n",
 		old.UTC().Format(time.RFC3339), fr.Time.UTC().Format(time.RFC3339), fr.Version, role)
-	return exitOK
+	return command.ExitOK
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
@@ -21,7 +22,7 @@ func TestClockReset(t *testing.T) {
 	if _, err := pub.Publish(publish.Inputs{Policy: policy.DefaultJSON()}); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != exitOK {
+	if code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != command.ExitOK {
 		t.Fatalf("sync: exit %d\n%s%s", code, out, errs)
 	}
 	db := filepath.Join(state, "kiosk.db")
@@ -31,7 +32,7 @@ func TestClockReset(t *testing.T) {
 	}
 	st.RaiseTimeFloor(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)) // what older firmware did
 	st.Close()
-	if code, _, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != exitFail || !strings.Contains(errs, "2099") {
+	if code, _, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != command.ExitFail || !strings.Contains(errs, "2099") {
 		t.Fatalf("sync with the floor in 2099: exit %d, %q; want it refused", code, errs)
 	}
 	file := filepath.Join(t.TempDir(), "reset.json")
@@ -44,21 +45,21 @@ func TestClockReset(t *testing.T) {
 	forged := filepath.Join(t.TempDir(), "forged.json")
 	bad := strings.Replace(string(b), `"version": 1`, `"version": 2`, 1)
 	os.WriteFile(forged, []byte(bad), 0o644)
-	if code, _, errs := kioskctl(t, "", "clock", "reset", "--config", cfgFile, "--signed", forged); code != exitFail || !strings.Contains(errs, "not signed") {
+	if code, _, errs := kioskctl(t, "", "clock", "reset", "--config", cfgFile, "--signed", forged); code != command.ExitFail || !strings.Contains(errs, "not signed") {
 		t.Errorf("forged reset: exit %d, %q", code, errs)
 	}
 	code, out, errs := kioskctl(t, "", "clock", "reset", "--config", cfgFile, "--signed", file)
-	if code != exitOK || !strings.Contains(out, "to "+time.Now().UTC().Format("2006-01-02")) {
+	if code != command.ExitOK || !strings.Contains(out, "to "+time.Now().UTC().Format("2006-01-02")) {
 		t.Fatalf("clock reset: exit %d\n%s%s", code, out, errs)
 	}
-	if code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != exitOK {
+	if code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != command.ExitOK {
 		t.Errorf("sync after the reset: exit %d\n%s%s", code, out, errs)
 	}
-	if code, _, errs := kioskctl(t, "", "clock", "reset", "--config", cfgFile, "--signed", file); code != exitFail || !strings.Contains(errs, "already applied") {
+	if code, _, errs := kioskctl(t, "", "clock", "reset", "--config", cfgFile, "--signed", file); code != command.ExitFail || !strings.Contains(errs, "already applied") {
 		t.Errorf("the same reset again: exit %d, %q", code, errs)
 	}
-	if code, _, _ := kioskctl(t, "", "clock", "reset", "--config", cfgFile); code != exitUsage {
-		t.Errorf("without --signed: exit %d, want %d", code, exitUsage)
+	if code, _, _ := kioskctl(t, "", "clock", "reset", "--config", cfgFile); code != command.ExitUsage {
+		t.Errorf("without --signed: exit %d, want %d", code, command.ExitUsage)
 	}
 	// A reset the sync finds in the repository: the kiosk broken again.
 	st, _ = store.Open(context.Background(), db, nil)
@@ -68,7 +69,7 @@ func TestClockReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs = kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir)
-	if code != exitOK || !strings.Contains(out, "floor reset version 2") {
+	if code != command.ExitOK || !strings.Contains(out, "floor reset version 2") {
 		t.Errorf("sync with a reset in the repository: exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
 // TestSyncFromStickWithFIFO: a stick (an ext4 one can carry anything)
 // whose timestamp.json, a data file, or a provisioning or floor-reset
-// file is a FIFO: kioskctl says so at once instead of waiting for a writer
-// that never comes.
+// file, or a key file is a FIFO: kioskctl says so at once instead of
+// waiting for a writer that never comes.
 func TestSyncFromStickWithFIFO(t *testing.T) {
 	cfgFile, _, repoDir, pub := syncKiosk(t)
 	if _, err := pub.Publish(publish.Inputs{Policy: policy.DefaultJSON()}); err != nil {
@@ -35,29 +36,38 @@ func TestSyncFromStickWithFIFO(t *testing.T) {
 		{"sync", "--config", cfgFile, "--from", stick, "--check"},
 		{"provision", "--config", cfgFile, "--from", fifo, "--operator-pub", fifo},
 		{"clock", "reset", "--config", cfgFile, "--signed", fifo},
+		{"provision", "sign", "--key", fifo, "--in", fifo},
+		{"venueqr", "verify", "--pub", fifo, "VK1:X"},
+		{"venueqr", "make", "--key", fifo, "--venue", "CM-01"},
 	} {
-		done := make(chan struct{})
-		var code int
-		var errOut string
-		go func() {
-			code, _, errOut = kioskctl(t, "", args...)
-			close(done)
-		}()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			// Unblock the reader so that the test ends.
-			for _, p := range []string{ts, fifo} {
-				if f, err := os.OpenFile(p, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
-					f.Close()
+		var name []string
+		for _, a := range args {
+			name = append(name, filepath.Base(a)) // the files, not their temporary directories
+		}
+		t.Run(strings.Join(name, " "), func(t *testing.T) {
+			done := make(chan struct{})
+			var code int
+			var errOut string
+			go func() {
+				code, _, errOut = kioskctl(t, "", args...)
+				close(done)
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				// Unblock the reader so that the test ends.
+				for _, p := range []string{ts, fifo} {
+					if f, err := os.OpenFile(p, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+						f.Close()
+					}
 				}
+				<-done
+				t.Fatalf("kioskctl %s blocked on a FIFO", strings.Join(args, " "))
 			}
-			<-done
-			t.Fatalf("kioskctl %s blocked on a FIFO", strings.Join(args, " "))
-		}
-		if code == exitOK || !strings.Contains(errOut, "not a regular file") {
-			t.Errorf("kioskctl %s: exit %d, %q; want a refusal naming the FIFO", strings.Join(args, " "), code, errOut)
-		}
+			if code == command.ExitOK || !strings.Contains(errOut, "not a regular file") {
+				t.Errorf("kioskctl %s: exit %d, %q; want a refusal naming the FIFO", strings.Join(args, " "), code, errOut)
+			}
+		})
 	}
 }
 

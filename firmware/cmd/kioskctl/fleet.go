@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -19,21 +18,17 @@ import (
 	"github.com/eclipse/paho.golang/paho"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
-func runFleet(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "watch" {
-		return runFleetWatch(args[1:], stdout, stderr)
+func fleetCommands() *command.Set {
+	return &command.Set{
+		Name:  "kioskctl fleet",
+		Usage: "usage: kioskctl fleet watch --broker URL [--topic venuekiosk/#] [--once | --for DURATION]",
+		Commands: []command.Command{
+			{Name: "watch", Summary: "print the fleet's kiosks, offline, stale and faulty first", Run: runFleetWatch},
+		},
 	}
-	w := stderr
-	code := exitUsage
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-		w, code = stdout, exitOK
-	} else if len(args) > 0 {
-		fmt.Fprintf(stderr, "kioskctl fleet: unknown subcommand %q\n", args[0])
-	}
-	fmt.Fprintln(w, "usage: kioskctl fleet watch --broker URL [--topic venuekiosk/#] [--once | --for DURATION]")
-	return code
 }
 
 // watchMsg is one message from the broker.
@@ -42,9 +37,12 @@ type watchMsg struct {
 	payload []byte
 }
 
-func runFleetWatch(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fleet watch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runFleetWatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl fleet watch", `usage: kioskctl fleet watch --broker URL [--topic venuekiosk/#] [--once | --for DURATION] [flags]
+
+Subscribes to the kiosks' status, online and counters messages and prints a table
+of kiosks: offline first, then stale (no status for two periods, or data older
+than the entry policy allows), then faults (scanner, panel, lights, clock, errors).`, stdout, stderr)
 	broker := fs.String("broker", "", "the fleet broker: mqtts://host:8883 (or mqtt://host:1883) — required")
 	topic := fs.String("topic", fleet.AllTopics, "topic filter to subscribe to")
 	user := fs.String("username", "", "username at the broker (an operator's read-only credential)")
@@ -59,22 +57,11 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 	limit := fs.Int("limit", 50, "rows to print, worst first; 0: every kiosk")
 	maxKiosks := fs.Int("max-kiosks", 1_000_000, "most kiosks kept in the table")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the broker")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl fleet watch --broker URL [--topic venuekiosk/#] [--once | --for DURATION] [flags]")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Subscribes to the kiosks' status, online and counters messages and prints a table")
-		fmt.Fprintln(fs.Output(), "of kiosks: offline first, then stale (no status for two periods, or data older")
-		fmt.Fprintln(fs.Output(), "than the entry policy allows), then faults (scanner, panel, lights, clock, errors).")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
 	}
-	bad := func(format string, a ...any) int { return usageError(stderr, "fleet watch", format, a...) }
+	bad := fs.Usagef
 	switch {
-	case fs.NArg() > 0:
-		return bad("unexpected argument %q", fs.Arg(0))
 	case *broker == "":
 		return bad("--broker is required")
 	case *once && *forD != 0:
@@ -158,8 +145,7 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	cm, err := autopaho.NewConnection(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl fleet watch: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	defer func() {
 		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -169,8 +155,7 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 	select {
 	case err := <-subscribed:
 		if err != nil {
-			fmt.Fprintf(stderr, "kioskctl fleet watch: %v\n", err)
-			return exitFail
+			return fs.Fail(err)
 		}
 	case <-time.After(*timeout):
 		why := "no answer"
@@ -179,10 +164,9 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 			why = err.Error()
 		default:
 		}
-		fmt.Fprintf(stderr, "kioskctl fleet watch: no connection to %s within %v: %s\n", u.Redacted(), *timeout, why)
-		return exitFail
+		return fs.Failf("no connection to %s within %v: %s", u.Redacted(), *timeout, why)
 	case <-ctx.Done():
-		return exitFail
+		return command.ExitFail
 	}
 
 	board := fleet.NewBoard(*maxKiosks)
@@ -211,7 +195,7 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 			break
 		}
 		show()
-		return exitOK
+		return command.ExitOK
 	}
 	var end <-chan time.Time
 	if *forD > 0 {
@@ -227,10 +211,10 @@ func runFleetWatch(args []string, stdout, stderr io.Writer) int {
 			show()
 		case <-end:
 			show()
-			return exitOK
+			return command.ExitOK
 		case <-ctx.Done():
 			show()
-			return exitOK
+			return command.ExitOK
 		}
 	}
 }

@@ -1,18 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )
 
 // publishKiosk leaves a kiosk's retained status and online messages on the
@@ -61,7 +61,7 @@ func TestFleetWatchOnce(t *testing.T) {
 	pub.Publish("venuekiosk/V1/K9/status", []byte(`{"v":1,"kiosk":"someone else"}`), true)
 
 	code, out, errOut := kioskctl(t, "", "fleet", "watch", "--broker", b.URL(), "--once", "--timeout", "5s")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	t.Logf("kioskctl fleet watch --once:\n%s", out)
@@ -77,29 +77,11 @@ func TestFleetWatchOnce(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestFleetWatchFor(t *testing.T) {
 	b := fleettest.Start(t, fleettest.Opts{Anonymous: true})
 	pub := fleettest.MustDial(t, b.Addr, fleettest.DialOpts{ClientID: "kiosks"})
 	publishKiosk(t, pub, "V1", "K1", true, nil)
-	var out, errOut syncBuffer
+	var out, errOut syncbuf.Buffer
 	done := make(chan int)
 	go func() {
 		done <- run([]string{"fleet", "watch", "--broker", b.URL(), "--for", "1500ms", "--every", "200ms"}, nil, &out, &errOut)
@@ -107,7 +89,7 @@ func TestFleetWatchFor(t *testing.T) {
 	// The kiosk vanishes while the table is watched.
 	time.Sleep(700 * time.Millisecond)
 	publishKiosk(t, pub, "V1", "K1", false, nil)
-	if code := <-done; code != exitOK {
+	if code := <-done; code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	tables := strings.Split(strings.TrimSpace(out.String()), "\n\n")
@@ -140,8 +122,8 @@ func TestFleetWatchUsage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := kioskctl(t, "", tc.args...)
-			if code != exitUsage || !strings.Contains(errOut, tc.want) {
-				t.Errorf("got exit %d, %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			if code != command.ExitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("got exit %d, %q; want %d and %q", code, errOut, command.ExitUsage, tc.want)
 			}
 		})
 	}
@@ -153,7 +135,7 @@ func TestFleetWatchUsage(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	code, _, errOut := kioskctl(t, "", "fleet", "watch", "--broker", "mqtt://"+addr, "--once", "--timeout", "500ms")
-	if code != exitFail || !strings.Contains(errOut, "no connection to mqtt://"+addr) {
+	if code != command.ExitFail || !strings.Contains(errOut, "no connection to mqtt://"+addr) {
 		t.Errorf("no broker: got exit %d, %q", code, errOut)
 	}
 }

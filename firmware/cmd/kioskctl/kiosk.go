@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 )
 
 // DefaultConfig is kioskd's configuration file; kioskctl reads it to find
@@ -149,14 +149,8 @@ func daemonCall(ctx context.Context, base, method, path string, timeout time.Dur
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 512))
 		return true, nil, &daemonStatusError{Method: method, Path: path, Status: res.Status, Code: res.StatusCode, Body: strings.TrimSpace(string(b))}
 	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, max+1))
-	switch {
-	case err != nil:
-		return true, nil, err
-	case int64(len(b)) > max:
-		return true, nil, fmt.Errorf("kioskd %s %s: larger than %d bytes", method, path, max)
-	}
-	return true, b, nil
+	b, err := bounded.ReadAll(res.Body, max, "kioskd "+method+" "+path)
+	return true, b, err
 }
 
 // cmdlinePath is read for the booted RAUC slot (tests point it elsewhere).
@@ -175,31 +169,4 @@ func bootedSlot() string {
 		}
 	}
 	return ""
-}
-
-// usageError prints a usage error for command and returns exitUsage.
-func usageError(w io.Writer, command, format string, a ...any) int {
-	fmt.Fprintf(w, "kioskctl %s: %s\n", command, fmt.Sprintf(format, a...))
-	return exitUsage
-}
-
-// parseFlags parses args; it returns a non-negative exit code when the
-// command must stop (help printed, or a usage error). What the flag
-// package prints goes out once: the usage asked for with -h or --help to
-// stdout, an error and the usage to the flag set's output (stderr).
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) int {
-	out := fs.Output()
-	var buf bytes.Buffer
-	fs.SetOutput(&buf)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(buf.Bytes())
-		return exitOK
-	case err != nil:
-		out.Write(buf.Bytes())
-		return exitUsage
-	}
-	return -1
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // status, selftest and panel reach a kioskd on another address with
@@ -19,7 +21,7 @@ func TestListenFlag(t *testing.T) {
 
 	code, out, errOut := kioskctlIn(t, "", "status", "--config", cfg, "--state-dir", dir, "--listen", addr, "--json")
 	var st Status
-	if err := json.Unmarshal([]byte(out), &st); err != nil || code != exitOK {
+	if err := json.Unmarshal([]byte(out), &st); err != nil || code != command.ExitOK {
 		t.Fatalf("status --listen: exit %d %v\n%s%s", code, err, out, errOut)
 	}
 	if !st.Daemon.Running || st.Daemon.URL != "http://"+addr {
@@ -28,7 +30,7 @@ func TestListenFlag(t *testing.T) {
 
 	code, out, errOut = kioskctlIn(t, "", "selftest", "--config", cfg, "--state-dir", dir, "--listen", addr, "--json")
 	res, checks := checksByName(t, out)
-	if code != exitOK || !res.OK {
+	if code != command.ExitOK || !res.OK {
 		t.Errorf("selftest --listen: exit %d %+v %s", code, res, errOut)
 	}
 	if _, ok := checks["kioskd"]; ok {
@@ -36,7 +38,7 @@ func TestListenFlag(t *testing.T) {
 	}
 
 	img := filepath.Join(t.TempDir(), "panel.png")
-	if code, _, errOut := kioskctlIn(t, "", "panel", "--config", cfg, "--listen", addr, "--png", img); code != exitOK {
+	if code, _, errOut := kioskctlIn(t, "", "panel", "--config", cfg, "--listen", addr, "--png", img); code != command.ExitOK {
 		t.Fatalf("panel --listen: exit %d %s", code, errOut)
 	}
 	f, err := os.Open(img)

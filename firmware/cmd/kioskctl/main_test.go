@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // kioskctl runs the command in-process and returns its exit status and output.
@@ -30,16 +32,16 @@ func TestUsage(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no command", nil, "", exitUsage, "usage: kioskctl"},
-		{"unknown command", []string{"frobnicate"}, "", exitUsage, `unknown command "frobnicate"`},
-		{"verify bad --at", []string{"verify", "--at", "yesterday", "HC1:x"}, "", exitUsage, "--at"},
-		{"verify two payloads", []string{"verify", "a", "b"}, "", exitUsage, "want one PAYLOAD"},
-		{"verify missing trust file", []string{"verify", "--trust", filepath.Join(dir, "nope.pem"), "HC1:x"}, "", exitUsage, "--trust"},
-		{"verify junk trust file", []string{"verify", "--trust", junk, "HC1:x"}, "", exitUsage, "neither a PEM"},
-		{"verify bad policy", []string{"verify", "--policy", badPolicy, "HC1:x"}, "", exitUsage, `outcome "blue"`},
-		{"verify empty stdin", []string{"verify"}, "", exitUsage, "no payload"},
-		{"verify unknown flag", []string{"verify", "--colour"}, "", exitUsage, "flag provided but not defined"},
-		{"version extra args", []string{"version", "x"}, "", exitUsage, "usage: kioskctl version"},
+		{"no command", nil, "", command.ExitUsage, "usage: kioskctl"},
+		{"unknown command", []string{"frobnicate"}, "", command.ExitUsage, `unknown command "frobnicate"`},
+		{"verify bad --at", []string{"verify", "--at", "yesterday", "HC1:x"}, "", command.ExitUsage, "--at"},
+		{"verify two payloads", []string{"verify", "a", "b"}, "", command.ExitUsage, "want one PAYLOAD"},
+		{"verify missing trust file", []string{"verify", "--trust", filepath.Join(dir, "nope.pem"), "HC1:x"}, "", command.ExitUsage, "--trust"},
+		{"verify junk trust file", []string{"verify", "--trust", junk, "HC1:x"}, "", command.ExitUsage, "neither a PEM"},
+		{"verify bad policy", []string{"verify", "--policy", badPolicy, "HC1:x"}, "", command.ExitUsage, `outcome "blue"`},
+		{"verify empty stdin", []string{"verify"}, "", command.ExitUsage, "no payload"},
+		{"verify unknown flag", []string{"verify", "--colour"}, "", command.ExitUsage, "flag provided but not defined"},
+		{"version extra args", []string{"version", "x"}, "", command.ExitUsage, "usage: kioskctl version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +59,7 @@ func TestUsage(t *testing.T) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"verify", "--help"}} {
 		code, out, _ := kioskctl(t, "", args...)
-		if code != exitOK || !strings.Contains(out, "usage:") {
+		if code != command.ExitOK || !strings.Contains(out, "usage:") {
 			t.Errorf("%v: got exit %d, output %q; want 0 and a usage text on stdout", args, code, out)
 		}
 	}
@@ -65,8 +67,8 @@ func TestHelp(t *testing.T) {
 
 func TestVerifyUnknownPayloadJSON(t *testing.T) {
 	code, out, _ := kioskctl(t, "NOT A PASS\n", "verify", "--json", "--policy", "none", "-")
-	if code != exitRed {
-		t.Errorf("exit: got %d, want %d", code, exitRed)
+	if code != command.ExitFail {
+		t.Errorf("exit: got %d, want %d", code, command.ExitFail)
 	}
 	var got struct {
 		Verdict string `json:"verdict"`
@@ -83,7 +85,7 @@ func TestVerifyUnknownPayloadJSON(t *testing.T) {
 
 func TestVerifyHumanOutput(t *testing.T) {
 	code, out, _ := kioskctl(t, "", "verify", "--at", "2022-01-01T00:00:00Z", "garbage")
-	if code != exitRed || !strings.Contains(out, "verdict: RED") || !strings.Contains(out, "reason:  prefix") {
+	if code != command.ExitFail || !strings.Contains(out, "verdict: RED") || !strings.Contains(out, "reason:  prefix") {
 		t.Errorf("got exit %d, output %q", code, out)
 	}
 }

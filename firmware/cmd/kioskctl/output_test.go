@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // lowerKeys reports the first object key in a JSON document that is not
@@ -51,7 +53,7 @@ func TestStatusAndProvisionOutput(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := kioskctlIn(t, "", "provision", "--config", baseConfig(t, deadAddr(t)), "--state-dir", dir,
 		"--venue-id", "CM-07", "--venue-en", "Harbour Clinic", "--json")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("provision --json: exit %d %s", code, errOut)
 	}
 	if bad := lowerKeys(t, []byte(out)); bad != "" {
@@ -68,7 +70,7 @@ func TestStatusAndProvisionOutput(t *testing.T) {
 	addr := runProvisioned(t, dir)
 	cfg := baseConfig(t, addr)
 	code, out, errOut = kioskctlIn(t, "", "status", "--config", cfg, "--state-dir", dir, "--json")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("status --json: exit %d %s", code, errOut)
 	}
 	if bad := lowerKeys(t, []byte(out)); bad != "" {
@@ -95,7 +97,7 @@ func TestStatusAndProvisionOutput(t *testing.T) {
 
 	// No store: one "store:" prefix.
 	code, out, _ = kioskctlIn(t, "", "status", "--config", baseConfig(t, deadAddr(t)), "--state-dir", t.TempDir())
-	if code != exitOK || strings.Contains(out, "store: store:") || !strings.Contains(out, "store:") {
+	if code != command.ExitOK || strings.Contains(out, "store: store:") || !strings.Contains(out, "store:") {
 		t.Errorf("status without a store: exit %d\n%s", code, out)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
@@ -23,13 +24,13 @@ func TestRootWritesAsTheKioskUser(t *testing.T) {
 	if err := os.Chown(state, kioskUID, kioskGID); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := kioskctl(t, "", "provision", "--config", cfgFile, "--venue-id", "CM-01", "--venue-en", "Central Market"); code != exitOK {
+	if code, _, errOut := kioskctl(t, "", "provision", "--config", cfgFile, "--venue-id", "CM-01", "--venue-en", "Central Market"); code != command.ExitOK {
 		t.Fatalf("provision: %d %s", code, errOut)
 	}
 	if _, err := pub.Publish(publish.Inputs{Policy: policy.DefaultJSON()}); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errOut := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != exitOK {
+	if code, _, errOut := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir); code != command.ExitOK {
 		t.Fatalf("sync: %d %s", code, errOut)
 	}
 	n := 0

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"image/png"
 	"io"
@@ -12,48 +11,35 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
-
-func init() {
-	commands["panel"] = command{"save what the panel shows as a PNG (from the running kioskd)", runPanel}
-}
 
 // maxPanelPNG bounds the image read from kioskd: the 7.5" panel's
 // 800×480 1-bit PNG is a few tens of KiB.
 const maxPanelPNG = 4 << 20
 
 func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("panel", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
-	kf.addListen(fs)
+	fs := command.NewFlags("kioskctl panel", `usage: kioskctl panel [--config FILE] [--listen ADDR] --png FILE|-
+
+Saves what the kiosk's e-ink panel shows, one pixel per panel pixel, as a PNG,
+asked from the running kioskd (its /panel.png). Works for a fitted panel and for
+panel.spi = "emulator". Exit 1 when kioskd does not answer or has no panel.`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
+	kf.addListen(fs.FlagSet)
 	out := fs.String("png", "", "write the image to `FILE` (- for standard output)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl panel [--config FILE] [--listen ADDR] --png FILE|-")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Saves what the kiosk's e-ink panel shows, one pixel per panel pixel, as a PNG,")
-		fmt.Fprintln(fs.Output(), "asked from the running kioskd (its /panel.png). Works for a fitted panel and for")
-		fmt.Fprintln(fs.Output(), `panel.spi = "emulator". Exit 1 when kioskd does not answer or has no panel.`)
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "panel", "unexpected argument %q", fs.Arg(0))
-	}
 	if *out == "" {
-		return usageError(stderr, "panel", "--png FILE (or -) is required")
+		return fs.Usagef("--png FILE (or -) is required")
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "panel", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	b, err := fetchPanel(context.Background(), daemonURL(cfg))
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl panel: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if *out == "-" {
 		_, err = stdout.Write(b)
@@ -61,10 +47,9 @@ func runPanel(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		err = provision.WriteFile(*out, b, 0o644)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl panel: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 // fetchPanel gets kioskd's /panel.png and checks that it is a PNG.

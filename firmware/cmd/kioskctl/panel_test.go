@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/display/qrread"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // kioskctl panel saves the running kiosk's panel: a PNG whose venue code
@@ -26,7 +27,7 @@ func TestPanel(t *testing.T) {
 	var err error
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		code, _, errOut := kioskctl(t, "", "panel", "--config", cfg, "--png", out)
-		if code != exitOK {
+		if code != command.ExitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		b, rerr := os.ReadFile(out)
@@ -49,7 +50,7 @@ func TestPanel(t *testing.T) {
 	}
 	// To standard output: the same kind of image.
 	code, stdout, errOut := kioskctl(t, "", "panel", "--config", cfg, "--png", "-")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("--png -: exit %d: %s", code, errOut)
 	}
 	if _, err := png.DecodeConfig(strings.NewReader(stdout)); err != nil {
@@ -65,15 +66,17 @@ func TestPanelErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"no --png", []string{"--config", writeConfig(t, dir, "127.0.0.1:1")}, exitUsage, "--png"},
-		{"no kioskd", []string{"--config", writeConfig(t, dir, "127.0.0.1:1"), "--png", filepath.Join(dir, "p.png")}, exitFail, "does not answer"},
-		{"no page", []string{"--config", writeConfig(t, dir, ""), "--png", filepath.Join(dir, "p.png")}, exitFail, "kiosk.listen is empty"},
-		{"argument", []string{"--png", "-", "extra"}, exitUsage, "unexpected argument"},
+		{"no --png", []string{"--config", writeConfig(t, dir, "127.0.0.1:1")}, command.ExitUsage, "--png"},
+		{"no kioskd", []string{"--config", writeConfig(t, dir, "127.0.0.1:1"), "--png", filepath.Join(dir, "p.png")}, command.ExitFail, "does not answer"},
+		{"no page", []string{"--config", writeConfig(t, dir, ""), "--png", filepath.Join(dir, "p.png")}, command.ExitFail, "kiosk.listen is empty"},
+		{"argument", []string{"--png", "-", "extra"}, command.ExitUsage, "unexpected argument"},
 	} {
-		code, _, errOut := kioskctl(t, "", append([]string{"panel"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(errOut, tc.want) {
-			t.Errorf("%s: exit %d, %q; want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := kioskctl(t, "", append([]string{"panel"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%s: exit %d, %q; want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
+			}
+		})
 	}
 	if _, err := os.Stat(filepath.Join(dir, "p.png")); !os.IsNotExist(err) {
 		t.Errorf("a failed panel command left a file: %v", err)

@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/drivers/scanner"
+	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // listAfter returns the comma-separated list that follows "one of " on
@@ -32,7 +33,7 @@ func listAfter(t *testing.T, help, marker string) []string {
 
 // kioskctl provision --help and provision sign --help, run as a
 // technician runs them, list exactly the values the owners know: the
-// panel models of drivers/epd (and none), the tone profiles of
+// panel models of internal/epd (and none), the tone profiles of
 // drivers/indicator and the baud rates of drivers/scanner.
 func TestProvisionHelpListsOwnersValues(t *testing.T) {
 	models := append([]string{"none"}, epd.ModelNames()...)
@@ -56,7 +57,7 @@ func TestProvisionHelpListsOwnersValues(t *testing.T) {
 		name := strings.Join(tt.cmd, " ") + " " + strings.TrimSpace(tt.marker)
 		t.Run(name, func(t *testing.T) {
 			code, out, _ := kioskctlIn(t, "", append(tt.cmd, "--help")...)
-			if code != exitOK {
+			if code != command.ExitOK {
 				t.Fatalf("kioskctl %s --help: exit %d", strings.Join(tt.cmd, " "), code)
 			}
 			if got := listAfter(t, out, tt.marker); !slices.Equal(got, tt.want) {

@@ -7,14 +7,12 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -24,23 +22,38 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // DefaultOperatorKey is where the image keeps the operator's public key.
 const DefaultOperatorKey = "/usr/share/venuekiosk/operator.pub"
 
-func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "sign":
-			return runProvisionSign(args[1:], stdout, stderr)
-		case "keygen":
-			return runProvisionKeygen(args[1:], stdout, stderr)
-		}
+// provisionCommands: kioskctl provision sets the kiosk up from its own
+// flags; its subcommands are the operator's.
+func provisionCommands() *command.Set {
+	return &command.Set{
+		Name: "kioskctl provision",
+		Commands: []command.Command{
+			{Name: "sign", Summary: "sign a provisioning file for a kiosk's USB stick", Run: runProvisionSign},
+			{Name: "keygen", Summary: "make the operator's signing key", Run: runProvisionKeygen},
+		},
+		Default: runProvision,
 	}
-	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
+}
+
+func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl provision", `usage: kioskctl provision --venue-id ID --venue-en NAME --venue-zh NAME [flags]
+       kioskctl provision --from FILE [--operator-pub FILE]
+       kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]
+       kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]
+
+Sets the kiosk up for its venue: venue identity, board profile, sync source and root,
+and the kiosk's own ed25519 key (made here, mode 0600, never printed). Prints the key's
+fingerprint and a QR code of the public key for the operator to register the kiosk.
+Idempotent; an existing key is kept unless --force. A signed file (--from) is verified
+with the operator's key first; a refused file changes nothing and kioskd shows why.`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
 	var s provision.Settings
 	fs.StringVar(&s.Venue.ID, "venue-id", "", "the venue `ID` (1–32 of A–Z a–z 0–9 - _)")
 	fs.StringVar(&s.Venue.NameEN, "venue-en", "", "the venue's English `NAME`")
@@ -57,45 +70,23 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	operatorPub := fs.String("operator-pub", DefaultOperatorKey, "the operator's public key `FILE`, for --from")
 	force := fs.Bool("force", false, "replace an existing kiosk key (the kiosk must be registered again)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	fs.Usage = func() {
-		o := fs.Output()
-		fmt.Fprintln(o, "usage: kioskctl provision --venue-id ID --venue-en NAME --venue-zh NAME [flags]")
-		fmt.Fprintln(o, "       kioskctl provision --from FILE [--operator-pub FILE]")
-		fmt.Fprintln(o, "       kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--out FILE]")
-		fmt.Fprintln(o, "       kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]")
-		fmt.Fprintln(o)
-		fmt.Fprintln(o, "Sets the kiosk up for its venue: venue identity, board profile, sync source and root,")
-		fmt.Fprintln(o, "and the kiosk's own ed25519 key (made here, mode 0600, never printed). Prints the key's")
-		fmt.Fprintln(o, "fingerprint and a QR code of the public key for the operator to register the kiosk.")
-		fmt.Fprintln(o, "Idempotent; an existing key is kept unless --force. A signed file (--from) is verified")
-		fmt.Fprintln(o, "with the operator's key first; a refused file changes nothing and kioskd shows why.")
-		fmt.Fprintln(o)
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "provision", "unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "provision", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	dir := cfg.Kiosk.StateDir
 	defer ownState(cfg, stderr)
 	settings := &s
 	var signedData []byte // the signed file applied, remembered once applied
 	if *from != "" {
-		pubText, err := readBounded(*operatorPub, venueqr.MaxKeyFile)
+		pub, err := readPublicKey(*operatorPub)
 		if err != nil {
-			return usageError(stderr, "provision", "operator key: %v", err)
+			return fs.Usagef("operator key: %v", err)
 		}
-		pub, err := venueqr.ParsePublicKey(pubText)
-		if err != nil {
-			return usageError(stderr, "provision", "operator key %s: %v", *operatorPub, err)
-		}
-		data, err := readBounded(*from, provision.MaxFile)
+		data, err := bounded.ReadFile(*from, provision.MaxFile)
 		if err == nil {
 			settings, err = provision.Open(data, pub)
 		}
@@ -105,7 +96,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		}
 		if err == nil && same {
 			fmt.Fprintf(stdout, "%s was already applied (counter %d): nothing changed\n", *from, settings.Counter)
-			return exitOK
+			return command.ExitOK
 		}
 		if err == nil {
 			signedData = data
@@ -114,17 +105,16 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 			if rerr := provision.RecordRefusal(dir, fmt.Errorf("provisioning file %s refused: %w", *from, err)); rerr != nil {
 				fmt.Fprintf(stderr, "kioskctl provision: %v\n", rerr)
 			}
-			fmt.Fprintf(stderr, "kioskctl provision: %s refused: %v; nothing was changed\n", *from, err)
-			return exitFail
+			return fs.Failf("%s refused: %v; nothing was changed", *from, err)
 		}
 	} else {
 		if *panel != "" {
 			settings.Panel = &provision.Panel{Model: *panel}
 			if err := parsePins(*pins, settings.Panel); err != nil {
-				return usageError(stderr, "provision", "--panel-pins: %v", err)
+				return fs.Usagef("--panel-pins: %v", err)
 			}
 		} else if *pins != "" {
-			return usageError(stderr, "provision", "--panel-pins needs --panel")
+			return fs.Usagef("--panel-pins needs --panel")
 		}
 		if *scannerDev != "" || *baud != 0 {
 			settings.Scanner = &provision.Scanner{Device: *scannerDev, Baud: *baud}
@@ -132,26 +122,24 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		if *source != "" || *root != "" {
 			settings.Sync = &provision.Sync{Source: *source}
 			if *root != "" {
-				b, err := readBounded(*root, provision.MaxRoot)
+				b, err := bounded.ReadFile(*root, provision.MaxRoot)
 				if err != nil {
-					return usageError(stderr, "provision", "--root: %v", err)
+					return fs.Usagef("--root: %v", err)
 				}
 				settings.Sync.Root = b
 			}
 		}
 		if err := settings.Validate(); err != nil {
-			return usageError(stderr, "provision", "%v", err)
+			return fs.Usagef("%v", err)
 		}
 	}
 	res, err := provision.Apply(dir, settings, provision.Opts{Force: *force})
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if signedData != nil {
 		if err := provision.Remember(dir, settings, signedData); err != nil {
-			fmt.Fprintf(stderr, "kioskctl provision: %v\n", err)
-			return exitFail
+			return fs.Fail(err)
 		}
 	}
 	if res.RootKept {
@@ -160,7 +148,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	if *asJSON {
 		json.NewEncoder(stdout).Encode(ProvisionJSON{Venue: settings.Venue.ID, StateDir: dir, Changed: res.Changed,
 			KeyCreated: res.KeyCreated, PublicKey: res.PublicKey, Fingerprint: res.Fingerprint})
-		return exitOK
+		return command.ExitOK
 	}
 	switch {
 	case res.KeyCreated:
@@ -178,7 +166,7 @@ func runProvision(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprint(stdout, q.ToSmallString(false))
 	}
 	fmt.Fprintln(stdout, "Register the kiosk with the operator using this fingerprint; restart kioskd to apply.")
-	return exitOK
+	return command.ExitOK
 }
 
 // ProvisionJSON is what provision --json prints, named as GET /api/state
@@ -242,30 +230,6 @@ func parsePins(s string, p *provision.Panel) error {
 	return nil
 }
 
-func readBounded(path string, max int64) ([]byte, error) {
-	// A stick can carry a FIFO named like the file: check its type first,
-	// and open without blocking (a swap in between is caught by Stat).
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
 // settingsExample is the settings file format, as provision sign --help
 // shows it (a test signs it).
 const settingsExample = `{
@@ -281,60 +245,50 @@ const settingsExample = `{
 // do: "one of a, b, c".
 func oneOf(values []string) string { return "one of " + strings.Join(values, ", ") }
 
-func runProvisionSign(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("provision sign", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runProvisionSign(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl provision sign", `usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--kiosks IDS] [--expires 720h] [--counter N] [--out FILE]
+
+Signs a provisioning file for a kiosk's USB stick (operator side); the kiosk applies
+it with kioskctl provision --from FILE. The file is bound to the kiosks it names, until
+it expires, and with a counter that only grows, so that an old file cannot be applied
+again. The settings are a JSON object; venue (id, name_en, name_zh, category) and kiosks
+(or --kiosks) are required (expires and counter may come from the flags), any other key is refused:
+
+`+settingsExample+`
+
+panel.model: `+oneOf(config.PanelModels())+`
+profile: `+oneOf(config.Profiles())+`
+scanner.baud: `+oneOf(config.Bauds())+`
+sync.root: the contents of the root.json to trust.`, stdout, stderr)
 	keyFile := fs.String("key", "", "the operator's private key `FILE`")
 	in := fs.String("in", "", "the settings `FILE` (JSON, below)")
 	out := fs.String("out", "", "write the signed file here (default: standard output)")
 	kiosks := fs.String("kiosks", "", "the kiosks it is for: comma-separated `IDS` (fleet.kiosk_id or key fingerprints, * and ? wildcards; \"*\": any); default the file's \"kiosks\"")
 	life := fs.Duration("expires", 30*24*time.Hour, "how long kiosks may apply it (at most 8784h), unless the file has \"expires\"")
 	counter := fs.Int64("counter", 0, "the file's counter (kiosks refuse a lower one than they applied); default the file's \"counter\", else the time in seconds")
-	fs.Usage = func() {
-		o := fs.Output()
-		fmt.Fprintln(o, "usage: kioskctl provision sign --key OPERATOR_KEY --in SETTINGS.json [--kiosks IDS] [--expires 720h] [--counter N] [--out FILE]")
-		fmt.Fprintln(o, "\nSigns a provisioning file for a kiosk's USB stick (operator side); the kiosk applies")
-		fmt.Fprintln(o, "it with kioskctl provision --from FILE. The file is bound to the kiosks it names, until")
-		fmt.Fprintln(o, "it expires, and with a counter that only grows, so that an old file cannot be applied")
-		fmt.Fprintln(o, "again. The settings are a JSON object; venue (id, name_en, name_zh, category) and kiosks")
-		fmt.Fprintln(o, "(or --kiosks) are required (expires and counter may come from the flags), any other key is refused:")
-		fmt.Fprintln(o)
-		fmt.Fprintln(o, settingsExample)
-		fmt.Fprintln(o)
-		fmt.Fprintln(o, "panel.model:", oneOf(config.PanelModels()))
-		fmt.Fprintln(o, "profile:", oneOf(config.Profiles()))
-		fmt.Fprintln(o, "scanner.baud:", oneOf(config.Bauds()))
-		fmt.Fprintln(o, "sync.root: the contents of the root.json to trust.")
-		fmt.Fprintln(o)
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if *keyFile == "" || *in == "" || fs.NArg() > 0 {
-		return usageError(stderr, "provision sign", "want --key and --in")
+		return fs.Usagef("want --key and --in")
 	}
-	kb, err := os.ReadFile(*keyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
-		return usageError(stderr, "provision sign", "%v", err)
+		return fs.Usagef("%v", err)
 	}
-	key, err := venueqr.ParsePrivateKey(kb)
+	data, err := bounded.ReadFile(*in, provision.MaxFile)
 	if err != nil {
-		return usageError(stderr, "provision sign", "%s: %v", *keyFile, err)
-	}
-	data, err := readBounded(*in, provision.MaxFile)
-	if err != nil {
-		return usageError(stderr, "provision sign", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	s, err := decodeSettings(data)
 	if err != nil {
-		return usageError(stderr, "provision sign", "%s: %v (the format: kioskctl provision sign --help)", *in, err)
+		return fs.Usagef("%s: %v (the format: kioskctl provision sign --help)", *in, err)
 	}
 	if *kiosks != "" {
 		s.Kiosks = splitIDs(*kiosks)
 	}
 	if len(s.Kiosks) == 0 {
-		return usageError(stderr, "provision sign", "name the kiosks it is for: --kiosks ID,… (\"*\" for any kiosk)")
+		return fs.Usagef("name the kiosks it is for: --kiosks ID,… (\"*\" for any kiosk)")
 	}
 	if s.Expires.IsZero() {
 		s.Expires = time.Now().Add(*life).UTC().Truncate(time.Second)
@@ -347,17 +301,16 @@ func runProvisionSign(args []string, stdout, stderr io.Writer) int {
 	}
 	signed, err := provision.Sign(s, key)
 	if err != nil {
-		return usageError(stderr, "provision sign", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	if *out == "" {
 		stdout.Write(append(signed, '\n'))
-		return exitOK
+		return command.ExitOK
 	}
 	if err := os.WriteFile(*out, append(signed, '\n'), 0o644); err != nil {
-		fmt.Fprintf(stderr, "kioskctl provision sign: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 // decodeSettings reads a settings file strictly: a key the settings do
@@ -376,54 +329,47 @@ func decodeSettings(data []byte) (*provision.Settings, error) {
 	return &s, nil
 }
 
-func runProvisionKeygen(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("provision keygen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runProvisionKeygen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl provision keygen", `usage: kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]
+
+Makes the operator's ed25519 key pair: the private key (mode 0600) and the public key
+for the image (staff.operator_keys) and --operator-pub, each in its own file. Neither
+file may exist: an existing key is never replaced, and nothing is written then.`, stdout, stderr)
 	out := fs.String("out", "", "write the operator's private key to `FILE` (mode 0600; must not exist)")
 	pubOut := fs.String("pub", "", "write the public key to `FILE` (must not exist; default: --out with .pub for .key)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl provision keygen --out OPERATOR_KEY [--pub FILE]")
-		fmt.Fprintln(fs.Output(), "\nMakes the operator's ed25519 key pair: the private key (mode 0600) and the public key")
-		fmt.Fprintln(fs.Output(), "for the image (staff.operator_keys) and --operator-pub, each in its own file. Neither")
-		fmt.Fprintln(fs.Output(), "file may exist: an existing key is never replaced, and nothing is written then.")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if *out == "" || fs.NArg() > 0 {
-		return usageError(stderr, "provision keygen", "want --out FILE")
+		return fs.Usagef("want --out FILE")
 	}
 	if *pubOut == "" {
 		*pubOut = strings.TrimSuffix(*out, ".key") + ".pub"
 	}
 	if *pubOut == *out {
-		return usageError(stderr, "provision keygen", "--pub and --out name the same file")
+		return fs.Usagef("--pub and --out name the same file")
 	}
 	for _, p := range []string{*out, *pubOut} {
 		if _, err := os.Lstat(p); err == nil {
-			return usageError(stderr, "provision keygen", "%s exists: refusing to replace a key (nothing was written)", p)
+			return fs.Usagef("%s exists: refusing to replace a key (nothing was written)", p)
 		}
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	text, _ := venueqr.MarshalPrivateKey(priv)
 	pubText, _ := venueqr.MarshalPublicKey(pub)
 	if err := writeNew(*out, text, 0o600); err != nil {
-		fmt.Fprintf(stderr, "kioskctl provision keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if err := writeNew(*pubOut, pubText, 0o644); err != nil {
 		os.Remove(*out) // the pair, or nothing
-		fmt.Fprintf(stderr, "kioskctl provision keygen: %v (nothing was kept)\n", err)
-		return exitFail
+		return fs.Failf("%v (nothing was kept)", err)
 	}
 	fmt.Fprintf(stdout, "operator key  %s (private, mode 0600: keep it offline)\npublic key    %s (for the image and --operator-pub)\nfingerprint   %s\n",
 		*out, *pubOut, provision.Fingerprint(pub))
-	return exitOK
+	return command.ExitOK
 }
 
 // writeNew writes a file that must not exist, durably; a failure leaves no

@@ -12,6 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 func TestProvisionFlags(t *testing.T) {
@@ -19,7 +20,7 @@ func TestProvisionFlags(t *testing.T) {
 	args := []string{"provision", "--config", "/dev/null", "--state-dir", dir, "--venue-id", "CM-01", "--venue-en", "Central Market", "--venue-zh", "中環街市",
 		"--panel", "waveshare_2in13_v4", "--panel-pins", "dc=GPIO25,reset=GPIO17,busy=GPIO24", "--scanner", "/dev/ttyACM0", "--baud", "115200"}
 	code, out, errOut := kioskctl(t, "", args...)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out, "kiosk key created") || !strings.Contains(out, "fingerprint") || strings.Contains(out, "PRIVATE") {
@@ -43,7 +44,7 @@ func TestProvisionFlags(t *testing.T) {
 	}
 	// Again: nothing changes, the key is kept.
 	code, out, _ = kioskctl(t, "", args...)
-	if code != exitOK || !strings.Contains(out, "kiosk key kept") || !strings.Contains(out, "nothing changed") {
+	if code != command.ExitOK || !strings.Contains(out, "kiosk key kept") || !strings.Contains(out, "nothing changed") {
 		t.Errorf("rerun: exit %d\n%s", code, out)
 	}
 	key2, _ := os.ReadFile(filepath.Join(dir, provision.KeyFile))
@@ -55,8 +56,8 @@ func TestProvisionFlags(t *testing.T) {
 		{"provision", "--config", "/dev/null", "--state-dir", dir, "--venue-id", "CM-01", "--venue-en", "x", "--panel-pins", "dc=GPIO1"},
 		{"provision", "--config", "/dev/null", "--state-dir", dir, "--venue-id", "CM-01", "--venue-en", "x", "--panel", "waveshare_2in9_v2", "--panel-pins", "mosi=GPIO10"},
 	} {
-		if code, _, _ := kioskctl(t, "", bad...); code != exitUsage {
-			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
+		if code, _, _ := kioskctl(t, "", bad...); code != command.ExitUsage {
+			t.Errorf("%v: exit %d, want %d", bad, code, command.ExitUsage)
 		}
 	}
 }
@@ -65,21 +66,21 @@ func TestProvisionSignedFile(t *testing.T) {
 	work := t.TempDir()
 	opKey := filepath.Join(work, "operator.key")
 	code, _, errOut := kioskctl(t, "", "provision", "keygen", "--out", opKey)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("keygen: %d %s", code, errOut)
 	}
 	pubFile := filepath.Join(work, "operator.pub") // written beside the key
 	pubOut := string(read(t, pubFile))
-	if code, _, _ := kioskctl(t, "", "provision", "keygen", "--out", opKey); code != exitUsage {
+	if code, _, _ := kioskctl(t, "", "provision", "keygen", "--out", opKey); code != command.ExitUsage {
 		t.Errorf("keygen over an existing key: exit %d", code)
 	}
 	settings := filepath.Join(work, "settings.json")
 	os.WriteFile(settings, []byte(`{"venue":{"id":"CM-02","name_en":"Clinic","name_zh":"診所"},"profile":"hk"}`), 0o644)
 	signedFile := filepath.Join(work, "kiosk.vkprov")
-	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--out", signedFile); code != exitUsage || !strings.Contains(errOut, "--kiosks") {
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--out", signedFile); code != command.ExitUsage || !strings.Contains(errOut, "--kiosks") {
 		t.Errorf("sign without kiosks: %d %s; want a usage error naming --kiosks", code, errOut)
 	}
-	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "10", "--out", signedFile); code != exitOK {
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "10", "--out", signedFile); code != command.ExitOK {
 		t.Fatalf("sign: %d %s", code, errOut)
 	}
 	signed, _ := os.ReadFile(signedFile)
@@ -100,7 +101,7 @@ func TestProvisionSignedFile(t *testing.T) {
 			f := filepath.Join(work, strings.ReplaceAll(name, " ", "-")+".vkprov")
 			os.WriteFile(f, []byte(data), 0o644)
 			code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", f, "--operator-pub", pubFile)
-			if code != exitFail || !strings.Contains(errOut, "nothing was changed") {
+			if code != command.ExitFail || !strings.Contains(errOut, "nothing was changed") {
 				t.Errorf("exit %d: %s", code, errOut)
 			}
 			for _, file := range []string{provision.KeyFile, config.ProvisionFile} {
@@ -115,7 +116,7 @@ func TestProvisionSignedFile(t *testing.T) {
 	}
 	dir := t.TempDir()
 	code, out, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", signedFile, "--operator-pub", pubFile)
-	if code != exitOK || !strings.Contains(out, "provisioned venue CM-02") {
+	if code != command.ExitOK || !strings.Contains(out, "provisioned venue CM-02") {
 		t.Fatalf("signed file: exit %d %s %s", code, out, errOut)
 	}
 	c := config.Default()
@@ -124,20 +125,20 @@ func TestProvisionSignedFile(t *testing.T) {
 		t.Errorf("provisioned: %v %+v", err, c.Venue)
 	}
 	// The same file again changes nothing; an older one is refused.
-	if code, out, _ := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", signedFile, "--operator-pub", pubFile); code != exitOK || !strings.Contains(out, "already applied") {
+	if code, out, _ := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", signedFile, "--operator-pub", pubFile); code != command.ExitOK || !strings.Contains(out, "already applied") {
 		t.Errorf("the same file again: exit %d %s", code, out)
 	}
 	older := filepath.Join(work, "older.vkprov")
-	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "9", "--out", older); code != exitOK {
+	if code, _, errOut := kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "*", "--counter", "9", "--out", older); code != command.ExitOK {
 		t.Fatalf("sign: %d %s", code, errOut)
 	}
-	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", older, "--operator-pub", pubFile); code != exitFail || !strings.Contains(errOut, "older signed file") {
+	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", older, "--operator-pub", pubFile); code != command.ExitFail || !strings.Contains(errOut, "older signed file") {
 		t.Errorf("an older file: exit %d %s", code, errOut)
 	}
 	// A file for another kiosk.
 	other := filepath.Join(work, "other.vkprov")
 	kioskctl(t, "", "provision", "sign", "--key", opKey, "--in", settings, "--kiosks", "K-OTHER", "--counter", "11", "--out", other)
-	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", other, "--operator-pub", pubFile); code != exitFail || !strings.Contains(errOut, "not for this kiosk") {
+	if code, _, errOut := kioskctl(t, "", "provision", "--config", "/dev/null", "--state-dir", dir, "--from", other, "--operator-pub", pubFile); code != command.ExitFail || !strings.Contains(errOut, "not for this kiosk") {
 		t.Errorf("a file for another kiosk: exit %d %s", code, errOut)
 	}
 }

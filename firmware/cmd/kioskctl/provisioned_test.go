@@ -14,6 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // baseConfig writes a kioskd.toml as an image ships it: no venue, no
@@ -34,7 +35,7 @@ func provisionKiosk(t *testing.T, cfg, dir string) {
 	t.Helper()
 	code, out, errOut := kioskctlIn(t, "", "provision", "--config", cfg, "--state-dir", dir,
 		"--venue-id", "CM-07", "--venue-en", "Harbour Clinic", "--venue-zh", "海港診所", "--panel", "waveshare_2in13_v4")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("provision: exit %d\n%s%s", code, out, errOut)
 	}
 }
@@ -94,7 +95,7 @@ func TestStatusAndSelfTestOnAProvisionedKiosk(t *testing.T) {
 		provisionKiosk(t, cfg, dir)
 
 		code, out, errOut := kioskctlIn(t, "", "status", "--config", cfg, "--state-dir", dir, "--json")
-		if code != exitOK {
+		if code != command.ExitOK {
 			t.Fatalf("status: exit %d %s", code, errOut)
 		}
 		var st Status
@@ -115,7 +116,7 @@ func TestStatusAndSelfTestOnAProvisionedKiosk(t *testing.T) {
 		if !ok || panel.OK || strings.Contains(panel.Detail, "none configured") {
 			t.Errorf("panel check with a provisioned panel and none answering: %+v; want a failure", panel)
 		}
-		if code != exitFail || res.OK {
+		if code != command.ExitFail || res.OK {
 			t.Errorf("selftest: exit %d ok %v, want 1 and false\n%s%s", code, res.OK, out, errOut)
 		}
 		if n := checks["kioskd"]; !strings.Contains(n.Detail, "checking the devices directly") {
@@ -133,7 +134,7 @@ func TestStatusAndSelfTestOnAProvisionedKiosk(t *testing.T) {
 
 		code, out, errOut := kioskctlIn(t, "", "status", "--config", cfg, "--state-dir", dir, "--json")
 		var st Status
-		if err := json.Unmarshal([]byte(out), &st); err != nil || code != exitOK {
+		if err := json.Unmarshal([]byte(out), &st); err != nil || code != command.ExitOK {
 			t.Fatalf("status: exit %d %v\n%s%s", code, err, out, errOut)
 		}
 		if !st.Daemon.Running || st.Venue.ID != "CM-07" {
@@ -141,7 +142,7 @@ func TestStatusAndSelfTestOnAProvisionedKiosk(t *testing.T) {
 		}
 		code, out, errOut = kioskctlIn(t, "", "selftest", "--config", cfg, "--state-dir", dir, "--json")
 		res, checks := checksByName(t, out)
-		if code != exitOK || !res.OK {
+		if code != command.ExitOK || !res.OK {
 			t.Errorf("selftest through kioskd: exit %d %+v %s", code, res, errOut)
 		}
 		if p := checks["panel"]; !p.OK || !strings.Contains(p.Detail, "waveshare_2in13_v4") {

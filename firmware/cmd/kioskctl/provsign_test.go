@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 func read(t *testing.T, path string) []byte {
@@ -33,7 +34,7 @@ func sum(t *testing.T, path string) [32]byte {
 func TestProvisionKeygenFiles(t *testing.T) {
 	work := t.TempDir()
 	code, out, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("keygen: exit %d %s", code, errOut)
 	}
 	key, pub := filepath.Join(work, "operator.key"), filepath.Join(work, "operator.pub")
@@ -53,7 +54,7 @@ func TestProvisionKeygenFiles(t *testing.T) {
 	k0, p0 := sum(t, key), sum(t, pub)
 
 	// Again: refused, both files as they were.
-	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != exitUsage || !strings.Contains(errOut, "exists") {
+	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != command.ExitUsage || !strings.Contains(errOut, "exists") {
 		t.Errorf("keygen over an existing key: exit %d %q", code, errOut)
 	}
 	if sum(t, key) != k0 || sum(t, pub) != p0 {
@@ -62,7 +63,7 @@ func TestProvisionKeygenFiles(t *testing.T) {
 	// Only the public key's file exists: refused before the private key
 	// is written.
 	os.Remove(key)
-	if code, _, _ := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != exitUsage {
+	if code, _, _ := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != command.ExitUsage {
 		t.Errorf("keygen over an existing public key: exit %d", code)
 	}
 	if _, err := os.Stat(key); err == nil {
@@ -78,7 +79,7 @@ func TestProvisionKeygenFiles(t *testing.T) {
 // --help documents signs as shown.
 func TestProvisionSignStrict(t *testing.T) {
 	work := t.TempDir()
-	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "op.key"); code != exitOK {
+	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "op.key"); code != command.ExitOK {
 		t.Fatalf("keygen: %s", errOut)
 	}
 	for name, tc := range map[string]struct {
@@ -86,10 +87,10 @@ func TestProvisionSignStrict(t *testing.T) {
 		code     int
 		want     string
 	}{
-		"typo":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"panle":{"model":"waveshare_2in9_v2"}}`, exitUsage, `unknown field "panle"`},
-		"deep typo": {`{"venue":{"id":"CM-02","name_en":"Clinic","nameEN":"x"}}`, exitUsage, `unknown field "nameEN"`},
-		"trailing":  {`{"venue":{"id":"CM-02","name_en":"Clinic"}} {"panel":{}}`, exitUsage, "more after"},
-		"good":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"kiosks":["*"],"panel":{"model":"waveshare_2in9_v2"}}`, exitOK, ""},
+		"typo":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"panle":{"model":"waveshare_2in9_v2"}}`, command.ExitUsage, `unknown field "panle"`},
+		"deep typo": {`{"venue":{"id":"CM-02","name_en":"Clinic","nameEN":"x"}}`, command.ExitUsage, `unknown field "nameEN"`},
+		"trailing":  {`{"venue":{"id":"CM-02","name_en":"Clinic"}} {"panel":{}}`, command.ExitUsage, "more after"},
+		"good":      {`{"venue":{"id":"CM-02","name_en":"Clinic"},"kiosks":["*"],"panel":{"model":"waveshare_2in9_v2"}}`, command.ExitOK, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			in := file(t, work, name+".json", tc.settings)
@@ -98,17 +99,17 @@ func TestProvisionSignStrict(t *testing.T) {
 			if code != tc.code || !strings.Contains(errOut, tc.want) {
 				t.Errorf("exit %d %q; want %d and %q", code, errOut, tc.code, tc.want)
 			}
-			if _, err := os.Stat(out); (err == nil) != (tc.code == exitOK) {
-				t.Errorf("signed file written: %v, want %v", err == nil, tc.code == exitOK)
+			if _, err := os.Stat(out); (err == nil) != (tc.code == command.ExitOK) {
+				t.Errorf("signed file written: %v, want %v", err == nil, tc.code == command.ExitOK)
 			}
 		})
 	}
 	code, help, _ := kioskctlIn(t, work, "provision", "sign", "--help")
-	if code != exitOK || !strings.Contains(help, settingsExample) {
+	if code != command.ExitOK || !strings.Contains(help, settingsExample) {
 		t.Fatalf("sign --help (exit %d) does not show the settings format:\n%s", code, help)
 	}
 	in := file(t, work, "example.json", settingsExample)
-	if code, _, errOut := kioskctlIn(t, work, "provision", "sign", "--key", "op.key", "--in", in, "--out", "example.vkprov"); code != exitOK {
+	if code, _, errOut := kioskctlIn(t, work, "provision", "sign", "--key", "op.key", "--in", in, "--out", "example.vkprov"); code != command.ExitOK {
 		t.Errorf("the documented example does not sign: exit %d %s", code, errOut)
 	}
 }
@@ -131,11 +132,11 @@ func TestProvisionSignREADMEExample(t *testing.T) {
 		t.Fatal("README: no settings.json example")
 	}
 	work := t.TempDir()
-	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != exitOK {
+	if code, _, errOut := kioskctlIn(t, work, "provision", "keygen", "--out", "operator.key"); code != command.ExitOK {
 		t.Fatalf("keygen: %s", errOut)
 	}
 	file(t, work, "settings.json", example)
-	if code, _, errOut := kioskctlIn(t, work, "provision", "sign", "--key", "operator.key", "--in", "settings.json", "--out", "kiosk.vkprov"); code != exitOK {
+	if code, _, errOut := kioskctlIn(t, work, "provision", "sign", "--key", "operator.key", "--in", "settings.json", "--out", "kiosk.vkprov"); code != command.ExitOK {
 		t.Errorf("the README's settings example: exit %d %s", code, errOut)
 	}
 }

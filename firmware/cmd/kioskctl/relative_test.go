@@ -11,6 +11,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // A technician provisions with a relative --state-dir; kioskd (whose
@@ -31,7 +32,7 @@ func TestProvisionRelativeStateDir(t *testing.T) {
 	base := baseConfig(t, deadAddr(t))
 	code, out, errOut := kioskctlIn(t, work, "provision", "--config", base, "--state-dir", "state",
 		"--venue-id", "CM-08", "--venue-en", "Market", "--root", filepath.Join(repo, "1.root.json"), "--sync-source", "file://"+repo)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("provision: exit %d\n%s%s", code, out, errOut)
 	}
 	dir := filepath.Join(work, "state")
@@ -45,7 +46,7 @@ func TestProvisionRelativeStateDir(t *testing.T) {
 
 	// From another directory.
 	code, out, errOut = kioskctlIn(t, "", "sync", "--config", base, "--state-dir", dir, "--check", "--from", repo)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Errorf("sync --check from another directory: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := provision.SetVenue(dir, provision.Venue{ID: "CM-09", NameEN: "Poster venue"}); err != nil {

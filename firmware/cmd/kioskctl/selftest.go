@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // SelfTest is what kioskctl selftest reports.
@@ -26,31 +26,22 @@ type SelfTest struct {
 var openHardware = daemon.NewHardware
 
 func runSelfTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("selftest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
-	kf.addListen(fs)
+	fs := command.NewFlags("kioskctl selftest", `usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--listen ADDR] [--json] [--no-hardware]
+
+Checks the store's integrity, that trust data is present and current, that the
+clock is trusted, that the scanner is there and the panel answers, and pulses each
+light and the buzzer once (through kioskd when it runs, which holds the devices).
+Exit status: 0 all checks passed, 1 a check failed, 2 usage error.`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
+	kf.addListen(fs.FlagSet)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	noHW := fs.Bool("no-hardware", false, "skip the panel, lights and scanner checks")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl selftest [--config FILE] [--state-dir DIR] [--listen ADDR] [--json] [--no-hardware]")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Checks the store's integrity, that trust data is present and current, that the")
-		fmt.Fprintln(fs.Output(), "clock is trusted, that the scanner is there and the panel answers, and pulses each")
-		fmt.Fprintln(fs.Output(), "light and the buzzer once (through kioskd when it runs, which holds the devices).")
-		fmt.Fprintln(fs.Output(), "Exit status: 0 all checks passed, 1 a check failed, 2 usage error.")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "selftest", "unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "selftest", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	res := selfTest(context.Background(), cfg, !*noHW)
 	if *asJSON {
@@ -68,9 +59,9 @@ func runSelfTest(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if !res.OK {
-		return exitFail
+		return command.ExitFail
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 func selfTest(ctx context.Context, cfg *config.Config, hardware bool) SelfTest {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,36 +14,27 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // kioskctl staffcard: make and check staff cards (firmware/staff).
 
-func runStaffCard(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "issue":
-			return runStaffCardIssue(args[1:], stdout, stderr)
-		case "verify":
-			return runStaffCardVerify(args[1:], stdin, stdout, stderr)
-		case "-h", "-help", "--help", "help":
-			staffCardUsage(stdout)
-			return exitOK
-		}
-	}
-	staffCardUsage(stderr)
-	return exitUsage
-}
+func staffCardCommands() *command.Set {
+	return &command.Set{
+		Name: "kioskctl staffcard",
+		Usage: `usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]
+       kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--json] CARD|-
 
-func staffCardUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]")
-	fmt.Fprintln(w, "       kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--json] CARD|-")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Staff cards are QR codes for guards (exempt entries), supervisors (open entry) and")
-	fmt.Fprintln(w, "technicians (setting the venue from its poster), signed with the operator's ed25519 key.")
+Staff cards are QR codes for guards (exempt entries), supervisors (open entry) and
+technicians (setting the venue from its poster), signed with the operator's ed25519 key.`,
+		Commands: []command.Command{
+			{Name: "issue", Summary: "sign a staff card (operator side)", Run: runStaffCardIssue},
+			{Name: "verify", Summary: "check a staff card: signature, validity, revocations", Run: runStaffCardVerify},
+		},
+	}
 }
 
 // parseWhen reads "2026-11-01", "2026-11-01T08:00:00Z" or "2026-11-01T16:00:00+08:00".
@@ -59,9 +48,10 @@ func parseWhen(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q: want YYYY-MM-DD or an RFC 3339 time", s)
 }
 
-func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("staffcard issue", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runStaffCardIssue(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl staffcard issue", `usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]
+
+Signs a staff card (operator side) and prints its text, the QR code's payload.`, stdout, stderr)
 	keyFile := fs.String("key", "", "the operator's private key `FILE` (kioskctl provision keygen)")
 	role := fs.String("role", "", "the holder's `ROLE`: guard, supervisor or technician")
 	id := fs.String("id", "", "the card's `ID`: 1 to 24 of A-Z, 0-9 and '-' (revocations name it)")
@@ -71,44 +61,35 @@ func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
 	venues := fs.String("venues", "", "bind the card to these venue `IDs` (comma-separated): it works only at their kiosks")
 	kiosks := fs.String("kiosks", "", "bind the card to these kiosk `IDs` (fleet.kiosk_id, comma-separated)")
 	png := fs.String("png", "", "also write the card as a QR code PNG to `FILE` (for printing)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard issue --key OPERATOR_KEY --role ROLE --id CARD_ID [--from TIME] [--days N | --until TIME] [--venues IDS | --kiosks IDS] [--png FILE]")
-		fmt.Fprintln(fs.Output(), "\nSigns a staff card (operator side) and prints its text, the QR code's payload.")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if *keyFile == "" || *role == "" || *id == "" || fs.NArg() > 0 {
-		return usageError(stderr, "staffcard issue", "want --key, --role and --id")
+		return fs.Usagef("want --key, --role and --id")
 	}
 	r, err := staff.ParseRole(*role)
 	if err != nil {
-		return usageError(stderr, "staffcard issue", "--role: %v", err)
+		return fs.Usagef("--role: %v", err)
 	}
-	kb, err := readBounded(*keyFile, venueqr.MaxKeyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
-		return usageError(stderr, "staffcard issue", "--key: %v", err)
-	}
-	key, err := venueqr.ParsePrivateKey(kb)
-	if err != nil {
-		return usageError(stderr, "staffcard issue", "--key %s: %v", *keyFile, err)
+		return fs.Usagef("--key: %v", err)
 	}
 	c := staff.Card{ID: *id, Role: r, From: time.Now()}
 	if *from != "" {
 		if c.From, err = parseWhen(*from); err != nil {
-			return usageError(stderr, "staffcard issue", "--from: %v", err)
+			return fs.Usagef("--from: %v", err)
 		}
 	}
 	switch {
 	case *until != "":
 		if c.Until, err = parseWhen(*until); err != nil {
-			return usageError(stderr, "staffcard issue", "--until: %v", err)
+			return fs.Usagef("--until: %v", err)
 		}
 	case *days == 0:
 		c.Until = c.From.Add(policy.Default().Staff.MaxCardLife(string(r)))
 	case *days < 1 || *days > 5*365:
-		return usageError(stderr, "staffcard issue", "--days %d: want 1 to %d", *days, 5*365)
+		return fs.Usagef("--days %d: want 1 to %d", *days, 5*365)
 	default:
 		c.Until = c.From.AddDate(0, 0, *days)
 	}
@@ -117,21 +98,20 @@ func runStaffCardIssue(args []string, stdout, stderr io.Writer) int {
 			strings.ToLower(string(r)), int(max.Hours()/24))
 	}
 	if *venues != "" && *kiosks != "" {
-		return usageError(stderr, "staffcard issue", "bind the card to --venues or to --kiosks, not both")
+		return fs.Usagef("bind the card to --venues or to --kiosks, not both")
 	}
 	c.Venues, c.Kiosks = splitIDs(*venues), splitIDs(*kiosks)
 	text, err := staff.Sign(c, key)
 	if err != nil {
-		return usageError(stderr, "staffcard issue", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	if *png != "" {
 		if err := qrcode.WriteFile(text, qrcode.Medium, 512, *png); err != nil {
-			fmt.Fprintf(stderr, "kioskctl staffcard issue: %v\n", err)
-			return exitFail
+			return fs.Fail(err)
 		}
 	}
 	fmt.Fprintln(stdout, text)
-	return exitOK
+	return command.ExitOK
 }
 
 // staffCardResult is what verify prints with --json.
@@ -146,30 +126,26 @@ type staffCardResult struct {
 }
 
 func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("staffcard verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
-	var pubs multiFlag
+	fs := command.NewFlags("kioskctl staffcard verify", `usage: kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--state-dir DIR] [--json] CARD|-
+
+Checks a staff card: signature, validity and, when the kiosk's store is there, the synced
+revocations. Exit 0: valid; 1: refused. '-' reads the card from standard input.`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
+	var pubs command.Multi
 	fs.Var(&pubs, "operator-pub", "the operator's public key `FILE` (repeatable; default: the configuration's staff.operator_keys)")
 	at := fs.String("at", "", "judge at `TIME` (default now)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl staffcard verify [--operator-pub FILE]... [--at TIME] [--state-dir DIR] [--json] CARD|-")
-		fmt.Fprintln(fs.Output(), "\nChecks a staff card: signature, validity and, when the kiosk's store is there, the synced")
-		fmt.Fprintln(fs.Output(), "revocations. Exit 0: valid; 1: refused. '-' reads the card from standard input.")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if fs.NArg() != 1 {
-		return usageError(stderr, "staffcard verify", "want one CARD (or - for standard input)")
+		return fs.Usagef("want one CARD (or - for standard input)")
 	}
 	card := fs.Arg(0)
 	if card == "-" {
 		b, err := io.ReadAll(io.LimitReader(stdin, staff.MaxCard+3))
 		if err != nil {
-			return usageError(stderr, "staffcard verify", "%v", err)
+			return fs.Usagef("%v", err)
 		}
 		card = strings.TrimSpace(string(b))
 	}
@@ -177,12 +153,12 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 	if *at != "" {
 		var err error
 		if when, err = parseWhen(*at); err != nil {
-			return usageError(stderr, "staffcard verify", "--at: %v", err)
+			return fs.Usagef("--at: %v", err)
 		}
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "staffcard verify", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	files := []string(pubs)
 	if len(files) == 0 {
@@ -194,26 +170,21 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 		Venue: cfg.Venue.ID, Kiosk: cfg.Fleet.KioskID}
 	res := staffCardResult{}
 	for _, f := range files {
-		b, err := readBounded(f, venueqr.MaxKeyFile)
+		k, err := readPublicKey(f)
 		if errors.Is(err, os.ErrNotExist) && len(pubs) == 0 {
 			continue
 		}
 		if err != nil {
-			return usageError(stderr, "staffcard verify", "operator key: %v", err)
+			return fs.Usagef("operator key: %v", err)
 		}
-		k, err := venueqr.ParsePublicKey(b)
-		if err != nil {
-			return usageError(stderr, "staffcard verify", "operator key %s: %v", f, err)
-		}
-		v.Keys = append(v.Keys, ed25519.PublicKey(k))
+		v.Keys = append(v.Keys, k)
 	}
 	res.Checks = append(res.Checks, "signature", "validity", "lifetime", "binding")
 	ctx := context.Background()
 	if _, err := os.Stat(dbPath(cfg)); err == nil {
 		db, err := store.OpenReadOnly(ctx, dbPath(cfg), &store.Opts{Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
-			fmt.Fprintf(stderr, "kioskctl staffcard verify: the kiosk's store: %v\n", err)
-			return exitFail
+			return fs.Failf("the kiosk's store: %v", err)
 		}
 		defer db.Close()
 		v.Revoked = db
@@ -243,9 +214,9 @@ func runStaffCardVerify(args []string, stdin io.Reader, stdout, stderr io.Writer
 		}
 	}
 	if !res.Valid {
-		return exitFail
+		return command.ExitFail
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 // splitIDs reads a comma-separated list.

@@ -13,6 +13,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/display/qrread"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // operatorKeys makes an operator key pair with kioskctl provision keygen.
@@ -20,7 +21,7 @@ func operatorKeys(t *testing.T, dir, name string) (priv, pub string) {
 	t.Helper()
 	priv = filepath.Join(dir, name+".key")
 	code, _, errOut := kioskctl(t, "", "provision", "keygen", "--out", priv)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("keygen: %d %s", code, errOut)
 	}
 	return priv, filepath.Join(dir, name+".pub") // written by keygen
@@ -33,7 +34,7 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	pngFile := filepath.Join(dir, "card.png")
 	code, out, errOut := kioskctl(t, "", "staffcard", "issue", "--key", priv, "--role", "supervisor", "--id", "CM-SUP-1",
 		"--from", "2026-11-01", "--until", "2027-01-31T00:00:00+08:00", "--png", pngFile)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("issue: exit %d: %s", code, errOut)
 	}
 	card := strings.TrimSpace(out)
@@ -86,16 +87,16 @@ func TestStaffCardIssueVerify(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"valid", []string{"--at", "2026-11-23", card}, "", exitOK, "VALID (checked: signature, validity, lifetime, binding, revocations)"},
-		{"from stdin", []string{"--at", "2026-11-23", "-"}, card + "\n", exitOK, "card CM-SUP-1: supervisor"},
-		{"expired", []string{"--at", "2027-02-01", card}, "", exitFail, "card expired"},
-		{"longer than the policy allows", []string{"--at", "2026-11-23", strings.TrimSpace(longCard)}, "", exitFail, "at most 92 for a supervisor"},
-		{"bound elsewhere", []string{"--at", "2026-11-23", strings.TrimSpace(boundCard)}, "", exitFail, "bound to other venues"},
-		{"not yet valid", []string{"--at", "2026-10-31", card}, "", exitFail, "not yet valid"},
-		{"forged", []string{"--at", "2026-11-23", strings.TrimSpace(forged)}, "", exitFail, "signature does not verify"},
-		{"revoked", []string{"--at", "2026-11-23", strings.TrimSpace(revokedCard)}, "", exitFail, "card revoked"},
-		{"tampered", []string{"--at", "2026-11-23", strings.Replace(card, "SUPERVISOR", "TECHNICIAN", 1)}, "", exitFail, "signature"},
-		{"garbage", []string{"--at", "2026-11-23", "HC1:nope"}, "", exitFail, "not a well-formed"},
+		{"valid", []string{"--at", "2026-11-23", card}, "", command.ExitOK, "VALID (checked: signature, validity, lifetime, binding, revocations)"},
+		{"from stdin", []string{"--at", "2026-11-23", "-"}, card + "\n", command.ExitOK, "card CM-SUP-1: supervisor"},
+		{"expired", []string{"--at", "2027-02-01", card}, "", command.ExitFail, "card expired"},
+		{"longer than the policy allows", []string{"--at", "2026-11-23", strings.TrimSpace(longCard)}, "", command.ExitFail, "at most 92 for a supervisor"},
+		{"bound elsewhere", []string{"--at", "2026-11-23", strings.TrimSpace(boundCard)}, "", command.ExitFail, "bound to other venues"},
+		{"not yet valid", []string{"--at", "2026-10-31", card}, "", command.ExitFail, "not yet valid"},
+		{"forged", []string{"--at", "2026-11-23", strings.TrimSpace(forged)}, "", command.ExitFail, "signature does not verify"},
+		{"revoked", []string{"--at", "2026-11-23", strings.TrimSpace(revokedCard)}, "", command.ExitFail, "card revoked"},
+		{"tampered", []string{"--at", "2026-11-23", strings.Replace(card, "SUPERVISOR", "TECHNICIAN", 1)}, "", command.ExitFail, "signature"},
+		{"garbage", []string{"--at", "2026-11-23", "HC1:nope"}, "", command.ExitFail, "not a well-formed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := kioskctl(t, tc.stdin, append(append([]string{}, base...), tc.args...)...)
@@ -107,7 +108,7 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	// JSON, and no store: the revocations are said to be unchecked.
 	code, out, _ = kioskctl(t, "", "staffcard", "verify", "--config", "/dev/null", "--state-dir", t.TempDir(), "--operator-pub", pub, "--at", "2026-11-23", "--json", card)
 	var res staffCardResult
-	if err := json.Unmarshal([]byte(out), &res); err != nil || code != exitOK || !res.Valid || res.ID != "CM-SUP-1" || res.Role != "supervisor" || len(res.Checks) != 4 {
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != command.ExitOK || !res.Valid || res.ID != "CM-SUP-1" || res.Role != "supervisor" || len(res.Checks) != 4 {
 		t.Errorf("json: exit %d, %+v, %v", code, res, err)
 	}
 }
@@ -138,8 +139,8 @@ func TestStaffCardUsage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := kioskctl(t, "", tc.args...)
-			if code != exitUsage || !strings.Contains(errOut, tc.want) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			if code != command.ExitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, command.ExitUsage, tc.want)
 			}
 		})
 	}

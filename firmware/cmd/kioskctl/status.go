@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // Status is what kioskctl status reports. Nothing in it is personal.
@@ -118,45 +118,35 @@ func (d DataStatus) MarshalJSON() ([]byte, error) {
 var now = time.Now
 
 func runStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
-	kf.addListen(fs)
+	fs := command.NewFlags("kioskctl status", `usage: kioskctl status [--config FILE] [--state-dir DIR] [--listen ADDR] [--json]
+
+Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,
+clock trust, scanner and panel state, today's counts and door (exempt entries, openings).
+Reads the store beside a running kioskd; asks kioskd itself for the scanner and panel.`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
+	kf.addListen(fs.FlagSet)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl status [--config FILE] [--state-dir DIR] [--listen ADDR] [--json]")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Shows the kiosk's version, booted slot, data sets (version, age, source), last sync,")
-		fmt.Fprintln(fs.Output(), "clock trust, scanner and panel state, today's counts and door (exempt entries, openings).")
-		fmt.Fprintln(fs.Output(), "Reads the store beside a running kioskd; asks kioskd itself for the scanner and panel.")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "status", "unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "status", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	ctx := context.Background()
 	st, err := collectStatus(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl status: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		enc.Encode(st)
-		return exitOK
+		return command.ExitOK
 	}
 	printStatus(stdout, st)
-	return exitOK
+	return command.ExitOK
 }
 
 func collectStatus(ctx context.Context, c *config.Config) (*Status, error) {

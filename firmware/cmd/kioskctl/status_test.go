@@ -22,6 +22,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // kioskState makes a state directory whose store holds the sample data,
@@ -65,7 +66,7 @@ func TestStatusWithoutDaemon(t *testing.T) {
 	signed := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
 	_, cfg := kioskState(t, signed)
 	code, out, errOut := kioskctl(t, "", "status", "--config", cfg, "--json")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var st Status
@@ -154,7 +155,7 @@ func TestStatusAndSelfTestThroughDaemon(t *testing.T) {
 	}
 	_, cfg := runDaemon(t)
 	code, out, errOut := kioskctl(t, "", "status", "--config", cfg, "--json")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("status exit %d: %s", code, errOut)
 	}
 	var st Status
@@ -167,7 +168,7 @@ func TestStatusAndSelfTestThroughDaemon(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if code != exitOK || !res.OK {
+	if code != command.ExitOK || !res.OK {
 		t.Fatalf("selftest exit %d: %+v %s", code, res, errOut)
 	}
 	got := map[string]bool{}
@@ -199,7 +200,7 @@ func TestStatusPanelFault(t *testing.T) {
 	}
 	_, cfg := runDaemon(t, func(hw *daemon.Hardware) { hw.Panel, hw.PanelName = brokenPanel{}, "waveshare_2in13_v4" })
 	code, out, errOut := kioskctl(t, "", "status", "--config", cfg)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("status exit %d: %s", code, errOut)
 	}
 	problem, panelLine := false, false
@@ -256,7 +257,7 @@ func TestSelfTestFailures(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
-			if code != exitFail || res.OK {
+			if code != command.ExitFail || res.OK {
 				t.Errorf("exit %d ok %v, want 1 and false", code, res.OK)
 			}
 			got := map[string]bool{}
@@ -283,7 +284,7 @@ func TestSelfTestFailures(t *testing.T) {
 func TestStoreRestore(t *testing.T) {
 	dir, cfg := kioskState(t, time.Now())
 	code, _, errOut := kioskctl(t, "", "store", "restore", "--config", cfg)
-	if code != exitFail || !strings.Contains(errOut, "no pre-migration copy") {
+	if code != command.ExitFail || !strings.Contains(errOut, "no pre-migration copy") {
 		t.Errorf("restore without a copy: exit %d, %q", code, errOut)
 	}
 	// Hold the store open as kioskd would.
@@ -294,10 +295,10 @@ func TestStoreRestore(t *testing.T) {
 	defer st.Close()
 	_ = pass.ID{}
 	code, out, _ := kioskctl(t, "", "store", "backups", "--config", cfg)
-	if code != exitOK || !strings.Contains(out, "no pre-migration copies") {
+	if code != command.ExitOK || !strings.Contains(out, "no pre-migration copies") {
 		t.Errorf("backups: exit %d %q", code, out)
 	}
-	if code, _, _ := kioskctl(t, "", "store", "frobnicate"); code != exitUsage {
+	if code, _, _ := kioskctl(t, "", "store", "frobnicate"); code != command.ExitUsage {
 		t.Errorf("unknown subcommand: exit %d", code)
 	}
 }
@@ -332,7 +333,7 @@ func TestStatusDoor(t *testing.T) {
 	st.Close()
 
 	code, out, errOut := kioskctl(t, "", "status", "--config", cfg, "--json")
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var got Status

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,44 +16,33 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
-func init() {
-	commands["sync"] = command{"sync the kiosk's data now (a USB stick, or sync.source); --check only verifies", runSync}
-}
-
 func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	kf := addKioskFlags(fs)
+	fs := command.NewFlags("kioskctl sync", `usage: kioskctl sync [--config FILE] [--state-dir DIR] [--from DIR|URL] [--check]
+
+Syncs the kiosk's data from a repository exactly as kioskd does (TUF: signatures,
+thresholds, versions, expiry, lengths and hashes, then one transaction), trusting
+what the kiosk trusts (its metadata in the state directory, its sync.root).
+kioskd syncs sync.source by itself; this is for a technician's USB stick while kioskd
+is stopped. With --check nothing on the kiosk changes: the repository is synced into
+a scratch copy and each data set is compared with the kiosk's (works beside kioskd).`, stdout, stderr)
+	kf := addKioskFlags(fs.FlagSet)
 	from := fs.String("from", "", "the repository: a `DIR`, file:// or https:// URL (default: the configuration's sync.source)")
 	check := fs.Bool("check", false, "verify the repository against the kiosk's trust without changing the kiosk")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl sync [--config FILE] [--state-dir DIR] [--from DIR|URL] [--check]")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Syncs the kiosk's data from a repository exactly as kioskd does (TUF: signatures,")
-		fmt.Fprintln(fs.Output(), "thresholds, versions, expiry, lengths and hashes, then one transaction), trusting")
-		fmt.Fprintln(fs.Output(), "what the kiosk trusts (its metadata in the state directory, its sync.root).")
-		fmt.Fprintln(fs.Output(), "kioskd syncs sync.source by itself; this is for a technician's USB stick while kioskd")
-		fmt.Fprintln(fs.Output(), "is stopped. With --check nothing on the kiosk changes: the repository is synced into")
-		fmt.Fprintln(fs.Output(), "a scratch copy and each data set is compared with the kiosk's (works beside kioskd).")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.Parse(args); done {
 		return code
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "sync", "unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := kf.load()
 	if err != nil {
-		return usageError(stderr, "sync", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	if _, err := cfg.ApplyProvision(); err != nil {
-		return usageError(stderr, "sync", "%v", err)
+		return fs.Usagef("%v", err)
 	}
 	src := cfg.Sync.Source
 	if *from != "" {
@@ -64,12 +52,11 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if src == "" {
-		return usageError(stderr, "sync", "no repository: give --from, or set sync.source")
+		return fs.Usagef("no repository: give --from, or set sync.source")
 	}
 	root, err := client.ReadRoot(cfg.Sync.Root)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl sync: the kiosk's trusted root (sync.root): %v\n", err)
-		return exitFail
+		return fs.Failf("the kiosk's trusted root (sync.root): %v", err)
 	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -80,20 +67,18 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	st, err := store.Open(ctx, dbPath(cfg), &store.Opts{Logger: log})
 	if errors.Is(err, store.ErrInUse) {
 		fmt.Fprintln(stderr, "kioskctl sync: kioskd is running and holds the store: it syncs sync.source by itself; stop it to sync from elsewhere, or use --check")
-		return exitFail
+		return command.ExitFail
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	defer st.Close()
 	clk, err := clock.NewTrusted(clock.System{}, st)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), Store: st, Now: judge(clk), Logger: log,
-		FloorFor: clk.FloorFor, WantFloorReset: clk.Behind, FloorReset: daemon.FloorResetter(clk, cfg.Fleet.KioskID)})
+		FloorFor: clk.FloorFor, WantFloorReset: clk.Behind, FloorReset: daemon.FloorResetter(clk, cfg.Fleet.KioskID, log)})
 	if res != nil && res.FloorReset != nil {
 		fmt.Fprintf(stdout, "time floor reset to %s (signed floor reset version %d)\n", res.FloorReset.Time.UTC().Format(time.RFC3339), res.FloorReset.Version)
 	}
@@ -101,8 +86,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kioskctl sync: %s: %v\n", repo.FloorResetFile, res.FloorResetError)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl sync: %v (the kiosk's data is unchanged)\n", err)
-		return exitFail
+		return fs.Failf("%v (the kiosk's data is unchanged)", err)
 	}
 	if _, err := clk.Signed(res.Issued, res.Expires); err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
@@ -114,7 +98,7 @@ func runSync(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if len(res.Applied) == 0 {
 		fmt.Fprintln(stdout, "  no data set changed")
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 // syncCheck syncs into a scratch store, with a copy of the kiosk's trusted
@@ -123,12 +107,12 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 	tmp, err := os.MkdirTemp("", "kioskctl-sync-")
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return command.ExitFail
 	}
 	defer os.RemoveAll(tmp)
 	if err := copyTrusted(filepath.Join(cfg.Kiosk.StateDir, daemon.SyncDir), filepath.Join(tmp, "tuf")); err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return command.ExitFail
 	}
 	have := map[string]store.DataVersion{}
 	var floors clock.FloorStore // none: a kiosk that never ran
@@ -144,18 +128,18 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 	clk, err := clock.NewTrusted(clock.System{}, floors)
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return command.ExitFail
 	}
 	scratch, err := store.Open(ctx, filepath.Join(tmp, daemon.DBFile), &store.Opts{Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %v\n", err)
-		return exitFail
+		return command.ExitFail
 	}
 	defer scratch.Close()
 	res, err := syncOnce(ctx, client.Opts{Source: src, Root: root, Dir: filepath.Join(tmp, "tuf"), Store: scratch, Now: judge(clk), Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "kioskctl sync: %s refused: %v\n", src, err)
-		return exitFail
+		return command.ExitFail
 	}
 	fmt.Fprintf(stdout, "%s verifies: root %d, timestamp %d, issued %s\n", src, res.Root, res.Timestamp, res.Issued.Format(time.RFC3339))
 	refused := false
@@ -174,9 +158,9 @@ func syncCheck(ctx context.Context, cfg *config.Config, src string, root []byte,
 		}
 	}
 	if refused {
-		return exitFail
+		return command.ExitFail
 	}
-	return exitOK
+	return command.ExitOK
 }
 
 func syncOnce(ctx context.Context, o client.Opts) (*client.Result, error) {
@@ -213,7 +197,7 @@ func copyTrusted(from, to string) error {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		b, err := readBounded(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
+		b, err := bounded.ReadFile(filepath.Join(from, e.Name()), repo.MaxTargetsSize)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
@@ -37,14 +38,14 @@ func TestSyncFromStick(t *testing.T) {
 	}
 	// --check on a kiosk that never synced: all new, nothing written.
 	code, out, errs := kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir, "--check")
-	if code != exitOK || !strings.Contains(out, "revocations       version 1: new to this kiosk") {
+	if code != command.ExitOK || !strings.Contains(out, "revocations       version 1: new to this kiosk") {
 		t.Fatalf("sync --check: exit %d\n%s%s", code, out, errs)
 	}
 	if _, err := os.Stat(filepath.Join(state, "kiosk.db")); err == nil {
 		t.Error("--check created the kiosk's store")
 	}
 	code, out, errs = kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir)
-	if code != exitOK || !strings.Contains(out, "revocations       version 0 → 1 (full, 2 entries)") {
+	if code != command.ExitOK || !strings.Contains(out, "revocations       version 0 → 1 (full, 2 entries)") {
 		t.Fatalf("sync: exit %d\n%s%s", code, out, errs)
 	}
 	st, err := store.OpenReadOnly(context.Background(), filepath.Join(state, "kiosk.db"), nil)
@@ -56,18 +57,18 @@ func TestSyncFromStick(t *testing.T) {
 	}
 	st.Close()
 	code, out, _ = kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir)
-	if code != exitOK || !strings.Contains(out, "no data set changed") {
+	if code != command.ExitOK || !strings.Contains(out, "no data set changed") {
 		t.Errorf("second sync: exit %d\n%s", code, out)
 	}
 	code, out, _ = kioskctl(t, "", "sync", "--config", cfgFile, "--from", "file://"+repoDir, "--check")
-	if code != exitOK || !strings.Contains(out, "version 1: what the kiosk has") {
+	if code != command.ExitOK || !strings.Contains(out, "version 1: what the kiosk has") {
 		t.Errorf("check after sync: exit %d\n%s", code, out)
 	}
 	// A stick from another authority is refused and changes nothing.
 	_, _, other, otherPub := syncKiosk(t)
 	otherPub.Publish(publish.Inputs{Revocations: ids[:1]})
 	code, _, errs = kioskctl(t, "", "sync", "--config", cfgFile, "--from", other)
-	if code != exitFail || !strings.Contains(errs, "signatures") || !strings.Contains(errs, "unchanged") {
+	if code != command.ExitFail || !strings.Contains(errs, "signatures") || !strings.Contains(errs, "unchanged") {
 		t.Errorf("foreign stick: exit %d, %q", code, errs)
 	}
 	// While kioskd holds the store.
@@ -77,7 +78,7 @@ func TestSyncFromStick(t *testing.T) {
 	}
 	defer held.Close()
 	code, _, errs = kioskctl(t, "", "sync", "--config", cfgFile, "--from", repoDir)
-	if code != exitFail || !strings.Contains(errs, "kioskd is running") {
+	if code != command.ExitFail || !strings.Contains(errs, "kioskd is running") {
 		t.Errorf("sync beside kioskd: exit %d, %q", code, errs)
 	}
 }
@@ -89,17 +90,19 @@ func TestSyncUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"sync", "--config", cfgFile}, exitUsage, "no repository"},
-		{[]string{"sync", "--config", cfgFile, "x"}, exitUsage, "unexpected argument"},
-		{[]string{"sync", "--config", cfgFile, "--from", "ftp://x"}, exitFail, "https"},
-		{[]string{"sync", "--config", filepath.Join(t.TempDir(), "none.toml"), "--from", "/x"}, exitUsage, "no such file"},
+		{[]string{"sync", "--config", cfgFile}, command.ExitUsage, "no repository"},
+		{[]string{"sync", "--config", cfgFile, "x"}, command.ExitUsage, "unexpected argument"},
+		{[]string{"sync", "--config", cfgFile, "--from", "ftp://x"}, command.ExitFail, "https"},
+		{[]string{"sync", "--config", filepath.Join(t.TempDir(), "none.toml"), "--from", "/x"}, command.ExitUsage, "no such file"},
 	} {
-		code, _, errs := kioskctl(t, "", tc.args...)
-		if code != tc.code || !strings.Contains(errs, tc.want) {
-			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, _, errs := kioskctl(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
+			}
+		})
 	}
-	if code, out, _ := kioskctl(t, "", "sync", "--help"); code != exitOK || !strings.Contains(out, "usage: kioskctl sync") {
+	if code, out, _ := kioskctl(t, "", "sync", "--help"); code != command.ExitOK || !strings.Contains(out, "usage: kioskctl sync") {
 		t.Errorf("sync --help: exit %d, %q", code, out)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
 	"github.com/venuekiosk/venuekiosk/firmware/hken"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 const venueqrUsage = `usage: kioskctl venueqr verify --pub KEY [--at RFC3339] [--period 120s] PAYLOAD
@@ -39,44 +39,21 @@ signature: a matching hash proves nothing about who made the poster.
 Exit status: 0 decoded with a matching hash, 1 bad code or hash, 2 usage.
 `
 
-func runVenueQR(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, venueqrUsage)
-		return exitUsage
+func venueQRCommands() *command.Set {
+	return &command.Set{
+		Name:  "kioskctl venueqr",
+		Usage: venueqrUsage,
+		Commands: []command.Command{
+			{Name: "verify", Summary: "check a venue check-in code against a kiosk's public key", Run: venueqrVerify},
+			{Name: "make", Summary: "print the code a kiosk shows at a time", Run: venueqrMake},
+			{Name: "keygen", Summary: "write a new private key, print the public key", Run: venueqrKeygen},
+			{Name: "hken", Summary: "read LeaveHomeSafe venue poster codes (hken decode)", Sub: &command.Set{
+				Name:     "kioskctl venueqr hken",
+				Usage:    venueqrUsage,
+				Commands: []command.Command{{Name: "decode", Summary: "decode a HKEN: poster code", Run: hkenDecode}},
+			}},
+		},
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, venueqrUsage)
-		return exitOK
-	case "verify":
-		return venueqrVerify(args[1:], stdout, stderr)
-	case "make":
-		return venueqrMake(args[1:], stdout, stderr)
-	case "keygen":
-		return venueqrKeygen(args[1:], stdout, stderr)
-	case "hken":
-		if len(args) < 2 || args[1] != "decode" {
-			fmt.Fprintf(stderr, "kioskctl venueqr hken: want the subcommand decode\n\n%s", venueqrUsage)
-			return exitUsage
-		}
-		return hkenDecode(args[2:], stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "kioskctl venueqr: unknown subcommand %q\n\n%s", args[0], venueqrUsage)
-	return exitUsage
-}
-
-// venueqrFlags parses args; done is true when the caller should return code.
-func venueqrFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), venueqrUsage)
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
-		return code, true
-	}
-	return 0, false
 }
 
 func parseAt(s string) (time.Time, error) {
@@ -90,31 +67,15 @@ func parseAt(s string) (time.Time, error) {
 	return t, nil
 }
 
-func readKeyFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, venueqr.MaxKeyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-func venueqrVerify(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("venueqr verify", flag.ContinueOnError)
+func venueqrVerify(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl venueqr verify", venueqrUsage, stdout, stderr)
 	pubFile := fs.String("pub", "", "the kiosk's public key `FILE` (PEM PKIX or base64)")
 	at := fs.String("at", "", "check as of this `RFC3339` instant (default: now)")
 	period := fs.Duration("period", venueqr.DefaultPeriod, "the kiosk's rotation `period`")
-	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kioskctl venueqr verify: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.Usagef
 	if *pubFile == "" {
 		return usageErr("--pub KEY is required")
 	}
@@ -128,37 +89,30 @@ func venueqrVerify(args []string, stdout, stderr io.Writer) int {
 	if err := venueqr.CheckPeriod(*period); err != nil {
 		return usageErr("--period: %v", err)
 	}
-	data, err := readKeyFile(*pubFile)
+	pub, err := readPublicKey(*pubFile)
 	if err != nil {
 		return usageErr("--pub: %v", err)
-	}
-	pub, err := venueqr.ParsePublicKey(data)
-	if err != nil {
-		return usageErr("--pub %s: %v", *pubFile, err)
 	}
 	code, err := venueqr.Verify(pub, strings.TrimSpace(fs.Arg(0)), when, *period)
 	if err != nil {
 		fmt.Fprintf(stdout, "invalid: %v\n", err)
-		return exitFail
+		return command.ExitFail
 	}
 	fmt.Fprintf(stdout, "valid: venue %s slot %d (%s to %s)\n", code.Venue, code.Slot,
 		code.Start().Format(time.RFC3339), code.End().Format(time.RFC3339))
-	return exitOK
+	return command.ExitOK
 }
 
-func venueqrMake(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("venueqr make", flag.ContinueOnError)
+func venueqrMake(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl venueqr make", venueqrUsage, stdout, stderr)
 	keyFile := fs.String("key", "", "the kiosk's private key `FILE` (PEM PKCS #8 or base64 seed)")
 	venue := fs.String("venue", "", "the venue `ID` (1–32 of A-Z a-z 0-9 - _)")
 	at := fs.String("at", "", "the code shown at this `RFC3339` instant (default: now)")
 	period := fs.Duration("period", venueqr.DefaultPeriod, "the rotation `period`")
-	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kioskctl venueqr make: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.Usagef
 	if *keyFile == "" || *venue == "" {
 		return usageErr("--key PRIVFILE and --venue ID are required")
 	}
@@ -169,13 +123,9 @@ func venueqrMake(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	data, err := readKeyFile(*keyFile)
+	key, err := readPrivateKey(*keyFile)
 	if err != nil {
 		return usageErr("--key: %v", err)
-	}
-	key, err := venueqr.ParsePrivateKey(data)
-	if err != nil {
-		return usageErr("--key %s: %v", *keyFile, err)
 	}
 	s, err := venueqr.NewSigner(*venue, key, *period)
 	if err != nil {
@@ -186,66 +136,57 @@ func venueqrMake(args []string, stdout, stderr io.Writer) int {
 		return usageErr("%v", err)
 	}
 	fmt.Fprintln(stdout, payload)
-	return exitOK
+	return command.ExitOK
 }
 
-func venueqrKeygen(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("venueqr keygen", flag.ContinueOnError)
+func venueqrKeygen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl venueqr keygen", venueqrUsage, stdout, stderr)
 	out := fs.String("out", "", "write the private key to this `FILE` (must not exist)")
-	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if *out == "" || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "kioskctl venueqr keygen: want --out PRIVFILE and no arguments")
-		return exitUsage
+		return fs.Usagef("want --out PRIVFILE and no arguments")
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	privPEM, err := venueqr.MarshalPrivateKey(priv)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	pubPEM, err := venueqr.MarshalPublicKey(pub)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if _, err := f.Write(privPEM); err != nil {
 		f.Close()
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if err := f.Close(); err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr keygen: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	stdout.Write(pubPEM)
-	return exitOK
+	return command.ExitOK
 }
 
-func hkenDecode(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("venueqr hken decode", flag.ContinueOnError)
+func hkenDecode(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := command.NewFlags("kioskctl venueqr hken decode", venueqrUsage, stdout, stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if code, done := venueqrFlags(fs, args, stdout, stderr); done {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "kioskctl venueqr hken decode: want one PAYLOAD (quote it)")
-		return exitUsage
+		return fs.Usagef("want one PAYLOAD (quote it)")
 	}
 	v, err := hken.Decode(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskctl venueqr hken decode: %v\n", err)
-		return exitFail
+		return fs.Fail(err)
 	}
 	if *asJSON {
 		json.NewEncoder(stdout).Encode(map[string]any{"id": v.ID, "name_en": v.NameEn, "name_zh": v.NameZh, "type": v.Type, "type_en": v.TypeEn, "type_zh": v.TypeZh, "hash_ok": v.HashOK})
@@ -258,7 +199,7 @@ func hkenDecode(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if !v.HashOK {
-		return exitFail
+		return command.ExitFail
 	}
-	return exitOK
+	return command.ExitOK
 }

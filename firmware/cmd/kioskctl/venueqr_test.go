@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/display/venueqr"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 func TestVenueQR(t *testing.T) {
 	dir := t.TempDir()
 	priv := filepath.Join(dir, "kiosk.key")
 	code, pubPEM, stderr := kioskctl(t, "", "venueqr", "keygen", "--out", priv)
-	if code != exitOK {
+	if code != command.ExitOK {
 		t.Fatalf("keygen: exit %d: %s", code, stderr)
 	}
 	if st, err := os.Stat(priv); err != nil || st.Mode().Perm() != 0o600 {
@@ -35,7 +36,7 @@ func TestVenueQR(t *testing.T) {
 
 	const at = "2026-11-23T09:00:10Z"
 	code, out, stderr := kioskctl(t, "", "venueqr", "make", "--key", priv, "--venue", "CM-01", "--at", at)
-	if code != exitOK || !strings.HasPrefix(out, venueqr.Prefix) {
+	if code != command.ExitOK || !strings.HasPrefix(out, venueqr.Prefix) {
 		t.Fatalf("make: exit %d, %q, %s", code, out, stderr)
 	}
 	payload := strings.TrimSpace(out)
@@ -46,18 +47,20 @@ func TestVenueQR(t *testing.T) {
 		code int
 		out  string
 	}{
-		{"PEM key", []string{"--pub", pemFile, "--at", at, payload}, exitOK, "valid: venue CM-01 slot 14961870 (2026-11-23T09:00:00Z to 2026-11-23T09:02:00Z)"},
-		{"base64 key", []string{"--pub", b64File, "--at", "2026-11-23T09:01:59Z", payload}, exitOK, "venue CM-01"},
-		{"two slots later", []string{"--pub", pemFile, "--at", "2026-11-23T09:04:00Z", payload}, exitFail, "expired"},
-		{"future", []string{"--pub", pemFile, "--at", "2026-11-23T08:59:00Z", payload}, exitFail, "future slot"},
-		{"other kiosk", []string{"--pub", otherFile, "--at", at, payload}, exitFail, "signature"},
-		{"garbage", []string{"--pub", pemFile, "--at", at, "hello"}, exitFail, "malformed"},
-		{"other period", []string{"--pub", pemFile, "--at", at, "--period", "60s", payload}, exitFail, "invalid"},
+		{"PEM key", []string{"--pub", pemFile, "--at", at, payload}, command.ExitOK, "valid: venue CM-01 slot 14961870 (2026-11-23T09:00:00Z to 2026-11-23T09:02:00Z)"},
+		{"base64 key", []string{"--pub", b64File, "--at", "2026-11-23T09:01:59Z", payload}, command.ExitOK, "venue CM-01"},
+		{"two slots later", []string{"--pub", pemFile, "--at", "2026-11-23T09:04:00Z", payload}, command.ExitFail, "expired"},
+		{"future", []string{"--pub", pemFile, "--at", "2026-11-23T08:59:00Z", payload}, command.ExitFail, "future slot"},
+		{"other kiosk", []string{"--pub", otherFile, "--at", at, payload}, command.ExitFail, "signature"},
+		{"garbage", []string{"--pub", pemFile, "--at", at, "hello"}, command.ExitFail, "malformed"},
+		{"other period", []string{"--pub", pemFile, "--at", at, "--period", "60s", payload}, command.ExitFail, "invalid"},
 	} {
-		code, out, stderr := kioskctl(t, "", append([]string{"venueqr", "verify"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(out, tc.out) {
-			t.Errorf("%s: exit %d, %q (stderr %q); want exit %d and %q", tc.name, code, out, stderr, tc.code, tc.out)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := kioskctl(t, "", append([]string{"venueqr", "verify"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out, tc.out) {
+				t.Errorf("%s: exit %d, %q (stderr %q); want exit %d and %q", tc.name, code, out, stderr, tc.code, tc.out)
+			}
+		})
 	}
 }
 
@@ -73,28 +76,30 @@ func TestVenueQRUsage(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"no subcommand", nil, exitUsage, "usage: kioskctl venueqr"},
-		{"unknown subcommand", []string{"frob"}, exitUsage, `unknown subcommand "frob"`},
-		{"verify without --pub", []string{"verify", "VK1:X"}, exitUsage, "--pub KEY is required"},
-		{"verify no payload", []string{"verify", "--pub", junk}, exitUsage, "want one PAYLOAD"},
-		{"verify bad --at", []string{"verify", "--pub", junk, "--at", "noon", "VK1:X"}, exitUsage, "--at"},
-		{"verify bad period", []string{"verify", "--pub", junk, "--period", "5s", "VK1:X"}, exitUsage, "--period"},
-		{"verify missing key file", []string{"verify", "--pub", filepath.Join(dir, "nope"), "VK1:X"}, exitUsage, "--pub"},
-		{"verify junk key", []string{"verify", "--pub", junk, "VK1:X"}, exitUsage, "neither PEM nor base64"},
-		{"verify unknown flag", []string{"verify", "--colour"}, exitUsage, "flag provided but not defined"},
-		{"make without venue", []string{"make", "--key", junk}, exitUsage, "required"},
-		{"make junk key", []string{"make", "--key", junk, "--venue", "CM"}, exitUsage, "--key"},
-		{"make extra args", []string{"make", "--key", junk, "--venue", "CM", "x"}, exitUsage, "unexpected arguments"},
-		{"keygen without --out", []string{"keygen"}, exitUsage, "want --out"},
-		{"keygen over a file", []string{"keygen", "--out", existing}, exitFail, "exists"},
+		{"no subcommand", nil, command.ExitUsage, "usage: kioskctl venueqr"},
+		{"unknown subcommand", []string{"frob"}, command.ExitUsage, `unknown subcommand "frob"`},
+		{"verify without --pub", []string{"verify", "VK1:X"}, command.ExitUsage, "--pub KEY is required"},
+		{"verify no payload", []string{"verify", "--pub", junk}, command.ExitUsage, "want one PAYLOAD"},
+		{"verify bad --at", []string{"verify", "--pub", junk, "--at", "noon", "VK1:X"}, command.ExitUsage, "--at"},
+		{"verify bad period", []string{"verify", "--pub", junk, "--period", "5s", "VK1:X"}, command.ExitUsage, "--period"},
+		{"verify missing key file", []string{"verify", "--pub", filepath.Join(dir, "nope"), "VK1:X"}, command.ExitUsage, "--pub"},
+		{"verify junk key", []string{"verify", "--pub", junk, "VK1:X"}, command.ExitUsage, "neither PEM nor base64"},
+		{"verify unknown flag", []string{"verify", "--colour"}, command.ExitUsage, "flag provided but not defined"},
+		{"make without venue", []string{"make", "--key", junk}, command.ExitUsage, "required"},
+		{"make junk key", []string{"make", "--key", junk, "--venue", "CM"}, command.ExitUsage, "--key"},
+		{"make extra args", []string{"make", "--key", junk, "--venue", "CM", "x"}, command.ExitUsage, "unexpected arguments"},
+		{"keygen without --out", []string{"keygen"}, command.ExitUsage, "want --out"},
+		{"keygen over a file", []string{"keygen", "--out", existing}, command.ExitFail, "exists"},
 	} {
-		code, _, stderr := kioskctl(t, "", append([]string{"venueqr"}, tc.args...)...)
-		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
-			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := kioskctl(t, "", append([]string{"venueqr"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.stderr)
+			}
+		})
 	}
 	code, out, _ := kioskctl(t, "", "venueqr", "--help")
-	if code != exitOK || !strings.Contains(out, "PKIX") {
+	if code != command.ExitOK || !strings.Contains(out, "PKIX") {
 		t.Errorf("--help: exit %d, %q", code, out)
 	}
 }

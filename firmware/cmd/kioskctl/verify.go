@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -11,44 +10,23 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
-
-// Exit statuses of kioskctl verify: the verdict.
-const (
-	exitGreen = 0
-	exitRed   = 1
-	exitAmber = 3
-)
-
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var trustFiles multiFlag
+	fs := command.NewFlags("kioskctl verify", "usage: kioskctl verify [--trust [FORMAT:]FILE]... [--at RFC3339] [--policy none|default|FILE] [--json] [PAYLOAD | -]\n\n"+
+		"Judges one pass offline. PAYLOAD is the text the QR code holds ("+prefixes()+");\n"+
+		"'-' or no argument reads it from standard input.\n"+
+		"Exit status: 0 green, 1 red, 3 amber, 2 usage error.", stdout, stderr)
+	var trustFiles command.Multi
 	fs.Var(&trustFiles, "trust", "trusted issuer keys, `[FORMAT:]FILE`: a PEM bundle of DCC signer certificates, the EU DCC gateway's trust list, a JWKS (SMART Health Card issuers; hksarg:FILE for Hong Kong keys), a VCI directory snapshot, a DID document, or a trust list as the repository publishes it; repeatable")
 	at := fs.String("at", "", "judge as of this `RFC3339` instant (default: now)")
 	pol := fs.String("policy", "default", "entry policy: none (authenticity only), default, or a policy JSON `FILE`")
 	asJSON := fs.Bool("json", false, "print the verdict as one JSON object")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: kioskctl verify [--trust [FORMAT:]FILE]... [--at RFC3339] [--policy none|default|FILE] [--json] [PAYLOAD | -]")
-		fmt.Fprintln(fs.Output())
-		fmt.Fprintln(fs.Output(), "Judges one pass offline. PAYLOAD is the text the QR code holds ("+prefixes()+");")
-		fmt.Fprintln(fs.Output(), "'-' or no argument reads it from standard input.")
-		fmt.Fprintln(fs.Output(), "Exit status: 0 green, 1 red, 3 amber, 2 usage error.")
-		fmt.Fprintln(fs.Output())
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, stdout); code >= 0 {
+	if code, done := fs.ParseWithArgs(args); done {
 		return code
 	}
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "kioskctl verify: "+format+"\n", a...)
-		return exitUsage
-	}
+	usageErr := fs.Usagef
 	if fs.NArg() > 1 {
 		return usageErr("want one PAYLOAD, got %d arguments (quote the payload)", fs.NArg())
 	}
@@ -96,18 +74,18 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(v.JSON()); err != nil {
 			fmt.Fprintf(stderr, "kioskctl verify: %v\n", err)
-			return exitUsage
+			return command.ExitUsage
 		}
 	} else {
 		printVerdict(stdout, v)
 	}
 	switch v.Status {
 	case verify.Green:
-		return exitGreen
+		return command.ExitOK
 	case verify.Amber:
-		return exitAmber
+		return command.ExitAmber
 	}
-	return exitRed
+	return command.ExitFail
 }
 
 func readPayload(args []string, stdin io.Reader) (string, error) {

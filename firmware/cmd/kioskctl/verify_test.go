@@ -14,6 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -40,7 +41,7 @@ func TestVerifyWithPublishedTrustList(t *testing.T) {
 			continue
 		}
 		code, out, errOut := kioskctl(t, "", "verify", "--trust", path, "--policy", "none", "--json", sm.Payload)
-		if code != exitGreen {
+		if code != command.ExitOK {
 			t.Errorf("%s: exit %d, %s%s; want green", sm.Name, code, out, errOut)
 			continue
 		}
@@ -55,7 +56,7 @@ func TestVerifyWithPublishedTrustList(t *testing.T) {
 	}
 }
 
-// TestVerifyRefusesHongKongKeyFromIssuerJWKS is issue 20's item 5: a SMART
+// TestVerifyRefusesHongKongKeyFromIssuerJWKS: a SMART
 // Health Card issuer's JWKS (or any JWKS not declared for Hong Kong keys)
 // must not mint Hong Kong record keys by naming a kid "HKSARG:…". Before,
 // such a key verified a forged Hong Kong record green.
@@ -97,7 +98,7 @@ func TestVerifyRefusesHongKongKeyFromIssuerJWKS(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := kioskctl(t, "", "verify", "--trust", tt.trust, "--at", at.Format(time.RFC3339), "--policy", "none", forged)
-			if code != exitUsage || !strings.Contains(errOut, tt.want) {
+			if code != command.ExitUsage || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d, %s%s; want a usage error naming the conflict (%q)", code, out, errOut, tt.want)
 			}
 		})
@@ -105,7 +106,7 @@ func TestVerifyRefusesHongKongKeyFromIssuerJWKS(t *testing.T) {
 	// Declared for Hong Kong, without an issuer of its own, the key is one:
 	// the record verifies (a real Hong Kong key input is declared so).
 	code, out, errOut := kioskctl(t, "", "verify", "--trust", "hksarg:"+issuerJWKS, "--at", at.Format(time.RFC3339), "--policy", "none", forged)
-	if code != exitGreen {
+	if code != command.ExitOK {
 		t.Errorf("declared hksarg: exit %d, %s%s; want green", code, out, errOut)
 	}
 }

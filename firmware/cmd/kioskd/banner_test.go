@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )
 
 // freeAddr returns a loopback address with a port nothing listens on.
@@ -38,7 +40,7 @@ func TestSimBannerTellsTheRealAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

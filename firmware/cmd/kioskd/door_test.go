@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/config"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 )
 

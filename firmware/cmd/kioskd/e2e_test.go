@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 	"io"
 	"net/http"
 	"os"
@@ -373,7 +374,7 @@ func TestRelativeStateDir(t *testing.T) {
 	bin := kioskdBinary(t)
 	cmd := exec.Command(bin, "-simulate", "-state-dir", "build/sim", "-listen", "127.0.0.1:0")
 	cmd.Dir = t.TempDir()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stderr = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -389,22 +390,4 @@ func TestRelativeStateDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(cmd.Dir, "build", "sim", "scanner-input")); err != nil {
 		t.Errorf("no scanner input pty under the relative state dir: %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -5,10 +5,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -25,71 +23,45 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/version"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // DefaultConfig is read when -config is not given; its absence is not an
 // error (every key has a default).
 const DefaultConfig = "/etc/venuekiosk/kioskd.toml"
 
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
-func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("kioskd", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := command.NewFlags("kioskd", `usage: kioskd [-config FILE] [-set section.key=value]... [-simulate] [-state-dir DIR] [-listen ADDR]
+
+The venuekiosk daemon. Configuration keys and defaults: kioskd -print-config.
+Exits non-zero when it cannot start; stops cleanly on SIGTERM or SIGINT.`, stdout, stderr)
 	cfgPath := fl.String("config", "", "configuration `FILE` (default "+DefaultConfig+" when it exists)")
-	var sets multiFlag
+	var sets command.Multi
 	fl.Var(&sets, "set", "override one key: `section.key=value` (repeatable), e.g. -set scanner.baud=115200")
 	simulate := fl.Bool("simulate", false, "run a simulated kiosk: pty scanner, emulated panel and lights, sample data (same as -set kiosk.simulate=true)")
 	stateDir := fl.String("state-dir", "", "state directory (same as -set kiosk.state_dir=DIR)")
 	listen := fl.String("listen", "", "address of the local page (same as -set kiosk.listen=ADDR)")
 	printConfig := fl.Bool("print-config", false, "print the documented default configuration and exit")
 	showVersion := fl.Bool("version", false, "print the version and exit")
-	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), "usage: kioskd [-config FILE] [-set section.key=value]... [-simulate] [-state-dir DIR] [-listen ADDR]")
-		fmt.Fprintln(fl.Output())
-		fmt.Fprintln(fl.Output(), "The venuekiosk daemon. Configuration keys and defaults: kioskd -print-config.")
-		fmt.Fprintln(fl.Output(), "Exits non-zero when it cannot start; stops cleanly on SIGTERM or SIGINT.")
-		fmt.Fprintln(fl.Output())
-		fl.PrintDefaults()
-	}
-	// What the flag package prints goes out once: the usage asked for
-	// with -h or --help to stdout, an error and the usage to stderr.
-	var flagOut bytes.Buffer
-	fl.SetOutput(&flagOut)
-	err := fl.Parse(args)
-	fl.SetOutput(stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		stdout.Write(flagOut.Bytes())
-		return 0
-	case err != nil:
-		stderr.Write(flagOut.Bytes())
-		return 2
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "kioskd: unexpected argument %q\n", fl.Arg(0))
-		return 2
+	if code, done := fl.Parse(args); done {
+		return code
 	}
 	if *showVersion {
 		fmt.Fprintln(stdout, version.Version)
-		return 0
+		return command.ExitOK
 	}
 	if *printConfig {
 		stdout.Write(config.Example())
-		return 0
+		return command.ExitOK
 	}
 
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "kioskd: %v\n", err)
-		return 2
+		return fl.Usagef("%v", err)
 	}
 	if *simulate {
 		sets = append(sets, "kiosk.simulate=true")
@@ -103,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	applySets := func() bool {
 		for _, kv := range sets {
 			if err := cfg.Set(kv); err != nil {
-				fmt.Fprintf(stderr, "kioskd: %v\n", err)
+				fl.Usagef("%v", err)
 				return false
 			}
 		}
@@ -113,23 +85,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// file there applies over the base configuration, and the command line
 	// over both.
 	if !applySets() {
-		return 2
+		return command.ExitUsage
 	}
 	if _, err := cfg.ApplyProvision(); err != nil {
-		fmt.Fprintf(stderr, "kioskd: %v\n", err)
-		return 2
+		return fl.Usagef("%v", err)
 	}
 	if !applySets() {
-		return 2
+		return command.ExitUsage
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(stderr, "kioskd: %v\n", err)
-		return 2
+		return fl.Usagef("%v", err)
 	}
 
 	var level slog.Level
 	level.UnmarshalText([]byte(cfg.Kiosk.LogLevel))
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log) // for the drivers the hardware opens
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -141,20 +112,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		hw, err = daemon.NewHardware(cfg)
 	}
 	if err != nil {
-		slog.Error("kioskd cannot start", "err", err)
-		return 1
+		log.Error("kioskd cannot start", "err", err)
+		return command.ExitFail
 	}
-	slog.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
+	hw.Logger = log
+	log.Info("kioskd starting", "version", version.Version, "simulate", cfg.Kiosk.Simulate, "state_dir", cfg.Kiosk.StateDir)
 	var ready daemon.Ready
 	if cfg.Kiosk.Simulate {
 		ready = func(addr net.Addr) { simBanner(stdout, cfg.Kiosk.StateDir, addr) }
 	}
 	if err := daemon.Run(ctx, cfg, hw, ready); err != nil {
-		slog.Error("kioskd cannot run", "err", err)
-		return 1
+		log.Error("kioskd cannot run", "err", err)
+		return command.ExitFail
 	}
-	slog.Info("kioskd stopped")
-	return 0
+	log.Info("kioskd stopped")
+	return command.ExitOK
 }
 
 // simBanner tells the person who ran `make run` where the simulated

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
@@ -134,7 +134,7 @@ func TestPrivacy(t *testing.T) {
 	privacyOfExits(t, dir, ss, needles, hold)
 }
 
-// privacyOfExits is TestPrivacy's second part (issue 23): the same kiosk
+// privacyOfExits is TestPrivacy's second part: the same kiosk
 // restarted at a way out (scan.mode = "exit") and every sample scanned
 // leaving, through the pty and the page. An exit record holds no more
 // than an entry record: no row is added, only the check-out minute of a

@@ -30,18 +30,20 @@ func TestLocalAPIRefusesRebinding(t *testing.T) {
 		{"GET", "/"}, {"GET", "/api/state"}, {"GET", "/api/samples"}, {"GET", "/api/messages"},
 		{"GET", "/panel.png"}, {"POST", "/api/scan"}, {"POST", "/api/selftest"},
 	} {
-		req, _ := http.NewRequest(ep.method, k.url+ep.path, strings.NewReader(green))
-		req.Host = "attacker.example" + k.url[strings.LastIndex(k.url, ":"):]
-		req.Header.Set("Origin", "http://"+req.Host)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusMisdirectedRequest {
-			t.Errorf("rebinding %s %s: %d, want 421", ep.method, ep.path, res.StatusCode)
-		}
+		t.Run(ep.method+" "+ep.path, func(t *testing.T) {
+			req, _ := http.NewRequest(ep.method, k.url+ep.path, strings.NewReader(green))
+			req.Host = "attacker.example" + k.url[strings.LastIndex(k.url, ":"):]
+			req.Header.Set("Origin", "http://"+req.Host)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusMisdirectedRequest {
+				t.Errorf("rebinding %s %s: %d, want 421", ep.method, ep.path, res.StatusCode)
+			}
+		})
 	}
 	res, err := http.Post(k.url+"/api/scan", "text/plain", strings.NewReader(green))
 	if err != nil {

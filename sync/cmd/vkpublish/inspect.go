@@ -13,6 +13,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
@@ -30,21 +31,21 @@ func readKeyFile(path string) (*repo.Signer, error) {
 	return s, nil
 }
 
-func cmdStatus(args []string, stdout, stderr io.Writer) int {
+func cmdStatus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("status", "-repo DIR",
 		"Shows the repository's current root (keys and thresholds), the versions and expiry\n"+
 			"times of its metadata, and each data set's version, entries and size. Signatures\n"+
 			"are checked; no key is needed.", stdout, stderr)
 	repoDir := f.String("repo", "", "repository `DIR`")
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *repoDir); done {
+	if code, done := f.Need("repo"); done {
 		return code
 	}
 	r, err := publish.Open(*repoDir, nil)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	exp := func(t time.Time) string {
 		s := t.UTC().Format(time.RFC3339)
@@ -78,10 +79,10 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "  %-28s %-17s version %d%s, %d entries, %d bytes\n", n, ds.Name, ds.Version, kind, ds.Entries, tf.Length)
 	}
-	return 0
+	return command.ExitOK
 }
 
-func cmdVerify(args []string, stdout, stderr io.Writer) int {
+func cmdVerify(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("verify", "-repo DIR|URL -root FILE [-at TIME]",
 		"Syncs the repository exactly as a kiosk provisioned with root FILE would — every\n"+
 			"signature, threshold, version, expiry, length and hash — into a scratch store,\n"+
@@ -90,17 +91,17 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	src := f.String("repo", "", "repository: a `DIR`, file:// or https:// URL")
 	rootFile := f.String("root", "", "the initial root `FILE` the kiosks have")
 	at := f.String("at", "", "judge expiry at this RFC 3339 `TIME` instead of now")
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *src, "root", *rootFile); done {
+	if code, done := f.Need("repo", "root"); done {
 		return code
 	}
 	now := time.Now
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
-			return f.fail(fmt.Errorf("-at: %w", err))
+			return f.Fail(fmt.Errorf("-at: %w", err))
 		}
 		now = func() time.Time { return t }
 	}
@@ -110,39 +111,39 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	}
 	root, err := client.ReadRoot(*rootFile)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	tmp, err := os.MkdirTemp("", "vkpublish-verify-")
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	defer os.RemoveAll(tmp)
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	st, err := store.Open(ctx, filepath.Join(tmp, "kiosk.db"), &store.Opts{Logger: log})
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	defer st.Close()
 	cl, err := client.New(client.Opts{Source: source, Root: root, Dir: filepath.Join(tmp, "tuf"), Store: st, Now: now, Logger: log})
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	res, err := cl.Sync(ctx)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	fmt.Fprintf(stdout, "ok: root %d, timestamp %d (issued %s), snapshot %d, targets %d; %d bytes read\n",
 		res.Root, res.Timestamp, res.Issued.Format(time.RFC3339), res.Snapshot, res.Targets, res.Downloaded)
 	for _, c := range res.Applied {
 		fmt.Fprintf(stdout, "  %-17s version %d, %d entries\n", c.Dataset, c.To, c.Entries)
 	}
-	return 0
+	return command.ExitOK
 }
 
 func isURL(s string) bool { return strings.Contains(s, "://") }
 
-func cmdID(args []string, stdout, stderr io.Writer) int {
+func cmdID(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var names []string
 	about := "Prints the pass ID (64 hex digits) the kiosk computes for a pass: the value\n" +
 		"revocation and code lists name it by. The identifier of each FORMAT:"
@@ -153,16 +154,16 @@ func cmdID(args []string, stdout, stderr io.Writer) int {
 	f := newFlags("id", "-format FORMAT -identifier ID", about, stdout, stderr)
 	format := f.String("format", "", strings.Join(names, ", "))
 	ident := f.String("identifier", "", "the pass's identifier")
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("format", *format, "identifier", *ident); done {
+	if code, done := f.Need("format", "identifier"); done {
 		return code
 	}
 	id, err := publish.PassID(*format, *ident)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	fmt.Fprintln(stdout, id)
-	return 0
+	return command.ExitOK
 }

@@ -17,16 +17,12 @@
 package main
 
 import (
-	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strings"
 	"time"
 
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
@@ -34,124 +30,36 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-type command struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
-}
+// commands is vkpublish's table of commands.
+func commands() *command.Set {
+	return &command.Set{
+		Name: "vkpublish",
+		Usage: `usage: vkpublish COMMAND [flags]
 
-var commands map[string]command
-
-func init() {
-	commands = map[string]command{
-		"init":      {"create the signing keys and an empty repository", cmdInit},
-		"publish":   {"publish data sets from input files (new versions where they changed)", cmdPublish},
-		"timestamp": {"sign a new timestamp: tells kiosks their data is still current", cmdTimestamp},
-		"rotate":    {"replace a role's keys or threshold (a new root version)", cmdRotate},
-		"keygen":    {"create one key for a role (for a key holder)", cmdKeygen},
-		"status":    {"show the repository's versions, keys and expiry times", cmdStatus},
-		"verify":    {"sync the repository as a kiosk would, into a scratch store", cmdVerify},
-		"id":        {"print the pass ID of a pass identifier", cmdID},
-
-		"floor-reset": {"sign a time floor reset for kiosks that saved a wrong, future time", cmdFloorReset},
-	}
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: vkpublish COMMAND [flags]   (vkpublish COMMAND -help for its flags)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Builds and signs the venuekiosk update repository (TUF: root, targets,")
-	fmt.Fprintln(w, "snapshot and timestamp roles, ed25519 keys) that kiosks sync from.")
-	fmt.Fprintln(w)
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+Builds and signs the venuekiosk update repository (TUF: root, targets,
+snapshot and timestamp roles, ed25519 keys) that kiosks sync from.`,
+		Commands: []command.Command{
+			{Name: "init", Summary: "create the signing keys and an empty repository", Run: cmdInit},
+			{Name: "publish", Summary: "publish data sets from input files (new versions where they changed)", Run: cmdPublish},
+			{Name: "timestamp", Summary: "sign a new timestamp: tells kiosks their data is still current", Run: cmdTimestamp},
+			{Name: "rotate", Summary: "replace a role's keys or threshold (a new root version)", Run: cmdRotate},
+			{Name: "keygen", Summary: "create one key for a role (for a key holder)", Run: cmdKeygen},
+			{Name: "status", Summary: "show the repository's versions, keys and expiry times", Run: cmdStatus},
+			{Name: "verify", Summary: "sync the repository as a kiosk would, into a scratch store", Run: cmdVerify},
+			{Name: "id", Summary: "print the pass ID of a pass identifier", Run: cmdID},
+			{Name: "floor-reset", Summary: "sign a time floor reset for kiosks that saved a wrong, future time", Run: cmdFloorReset},
+		},
 	}
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		usage(stderr)
-		return 2
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		usage(stdout)
-		return 0
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "vkpublish: unknown command %q\n\n", args[0])
-		usage(stderr)
-		return 2
-	}
-	return c.run(args[1:], stdout, stderr)
+	return commands().Run(args, os.Stdin, stdout, stderr)
 }
 
-// multi is a repeatable flag.
-type multi []string
-
-func (m *multi) String() string     { return strings.Join(*m, ",") }
-func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
-
-// flags is one command's flag set with its usage text.
-type flags struct {
-	*flag.FlagSet
-	name, synopsis, about string
-	stdout, stderr        io.Writer
-}
-
-func newFlags(name, synopsis, about string, stdout, stderr io.Writer) *flags {
-	f := &flags{FlagSet: flag.NewFlagSet("vkpublish "+name, flag.ContinueOnError), name: name, synopsis: synopsis, about: about, stdout: stdout, stderr: stderr}
-	f.SetOutput(stderr)
-	f.Usage = func() {
-		o := f.Output()
-		fmt.Fprintf(o, "usage: vkpublish %s %s\n\n%s\n\n", name, synopsis, about)
-		f.PrintDefaults()
-	}
-	return f
-}
-
-// parse parses args; it returns the exit code when the command is done.
-func (f *flags) parse(args []string) (int, bool) {
-	// What the flag package prints goes out once: the usage asked for
-	// with -h or -help to stdout, an error and the usage to stderr.
-	var out bytes.Buffer
-	f.SetOutput(&out)
-	err := f.Parse(args)
-	f.SetOutput(f.stderr)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		f.stdout.Write(out.Bytes())
-		return 0, true
-	case err != nil:
-		f.stderr.Write(out.Bytes())
-		return 2, true
-	}
-	if f.NArg() > 0 {
-		fmt.Fprintf(f.stderr, "vkpublish %s: unexpected argument %q\n", f.name, f.Arg(0))
-		return 2, true
-	}
-	return 0, false
-}
-
-// need reports missing required flags.
-func (f *flags) need(pairs ...string) (int, bool) {
-	for i := 0; i < len(pairs); i += 2 {
-		if pairs[i+1] == "" {
-			fmt.Fprintf(f.stderr, "vkpublish %s: -%s is required (vkpublish %s -help)\n", f.name, pairs[i], f.name)
-			return 2, true
-		}
-	}
-	return 0, false
-}
-
-func (f *flags) fail(err error) int {
-	fmt.Fprintf(f.stderr, "vkpublish %s: %v\n", f.name, err)
-	return 1
+// newFlags is a vkpublish command's flag set: its usage is the
+// synopsis, then what the command does.
+func newFlags(name, synopsis, about string, stdout, stderr io.Writer) *command.Flags {
+	return command.NewFlags("vkpublish "+name, "usage: vkpublish "+name+" "+synopsis+"\n\n"+about, stdout, stderr)
 }
 
 // expiry holds the expiry flags shared by the signing commands.
@@ -159,7 +67,7 @@ type expiry struct {
 	root, targets, snapshot, timestamp time.Duration
 }
 
-func (e *expiry) register(f *flags) {
+func (e *expiry) register(f *command.Flags) {
 	d := publish.DefaultExpiry
 	f.DurationVar(&e.root, "root-expires", d.Root, "how long a new root stays valid")
 	f.DurationVar(&e.targets, "targets-expires", d.Targets, "how long new targets metadata stays valid")
@@ -169,6 +77,25 @@ func (e *expiry) register(f *flags) {
 
 func (e *expiry) opts() *publish.Opts {
 	return &publish.Opts{Expiry: publish.Expiry{Root: e.root, Targets: e.targets, Snapshot: e.snapshot, Timestamp: e.timestamp}}
+}
+
+// signing holds the flags of the commands that sign with the
+// repository's keys: -repo, -keys (repeatable) and the expiry times.
+type signing struct {
+	repo string
+	keys command.Multi
+	expiry
+}
+
+func (s *signing) register(f *command.Flags) {
+	f.StringVar(&s.repo, "repo", "", "repository `DIR`")
+	f.Var(&s.keys, "keys", "key `DIR` (repeatable)")
+	s.expiry.register(f)
+}
+
+// open opens the repository with the keys in the -keys directories.
+func (s *signing) open(o *publish.Opts) (*publish.Repo, error) {
+	return publish.Open(s.repo, o, s.keys...)
 }
 
 func printSummary(w io.Writer, s *publish.Summary) {

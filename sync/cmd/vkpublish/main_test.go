@@ -130,10 +130,12 @@ func TestHelpAndErrors(t *testing.T) {
 		{[]string{"rotate", "-repo", dir, "-keys", dir, "-role", "root", "-generate", "1", "-key", "x"}, 2, "not both"},
 		{[]string{"verify", "-repo", dir, "-root", filepath.Join(dir, "none.json")}, 1, "no such file"},
 	} {
-		code, _, errs := runCmd(t, tc.args...)
-		if code != tc.code || !strings.Contains(errs, tc.want) {
-			t.Errorf("vkpublish %s: exit %d, %q; want %d and %q", strings.Join(tc.args, " "), code, errs, tc.code, tc.want)
-		}
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, _, errs := runCmd(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("vkpublish %s: exit %d, %q; want %d and %q", strings.Join(tc.args, " "), code, errs, tc.code, tc.want)
+			}
+		})
 	}
 	// A bad input file names its line.
 	repoDir, keys := filepath.Join(dir, "repo"), filepath.Join(dir, "keys")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 )
 
 // readmeCommands returns the vkpublish command lines of the README's
@@ -134,16 +135,18 @@ func TestInitRootDirsRefused(t *testing.T) {
 		{"3", []string{fresh, filepath.Join(dir, "other")}}, // two directories for three keys
 		{"2", []string{fresh, held}},                        // one already holds a key
 	} {
-		code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", tc.rootKeys, "-root-threshold", "2",
-			"-root-dirs", strings.Join(tc.dirs, ","))
-		if code != 2 || errs == "" {
-			t.Errorf("%s root keys, -root-dirs %v: exit %d %q, want 2 and a reason", tc.rootKeys, tc.dirs, code, errs)
-		}
-		for _, p := range []string{repoDir, keys, fresh} {
-			if _, err := os.Stat(p); err == nil {
-				t.Errorf("%s root keys, -root-dirs %v: %s was created", tc.rootKeys, tc.dirs, p)
+		t.Run(tc.rootKeys+" root keys", func(t *testing.T) {
+			code, _, errs := runCmd(t, "init", "-repo", repoDir, "-keys", keys, "-root-keys", tc.rootKeys, "-root-threshold", "2",
+				"-root-dirs", strings.Join(tc.dirs, ","))
+			if code != 2 || errs == "" {
+				t.Errorf("%s root keys, -root-dirs %v: exit %d %q, want 2 and a reason", tc.rootKeys, tc.dirs, code, errs)
 			}
-		}
+			for _, p := range []string{repoDir, keys, fresh} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s root keys, -root-dirs %v: %s was created", tc.rootKeys, tc.dirs, p)
+				}
+			}
+		})
 	}
 }
 
@@ -155,17 +158,26 @@ func mkdir(t *testing.T, p string) string {
 	return p
 }
 
-// -help prints a command's usage once, on stdout; a bad flag the error
-// and the usage once, on stderr.
+// Every command in vkpublish's table (and vkpublish itself): -help prints
+// its usage once, on stdout, exit 0; a bad flag the error and the usage
+// once, on stderr, exit 2.
 func TestHelpOnce(t *testing.T) {
-	for _, c := range []string{"init", "publish", "timestamp", "rotate", "keygen", "status", "verify", "id"} {
-		code, out, errs := runCmd(t, c, "-help")
-		if code != 0 || strings.Count(out, "usage: vkpublish") != 1 || errs != "" {
-			t.Errorf("%s -help: exit %d, %d usages on stdout, stderr %q", c, code, strings.Count(out, "usage: vkpublish"), errs)
-		}
-		code, out, errs = runCmd(t, c, "-no-such-flag")
-		if code != 2 || out != "" || strings.Count(errs, "usage: vkpublish") != 1 {
-			t.Errorf("%s -no-such-flag: exit %d, stdout %q, %d usages on stderr", c, code, out, strings.Count(errs, "usage: vkpublish"))
-		}
+	var paths [][]string
+	commands().Walk(func(path []string) { paths = append(paths, path) })
+	if len(paths) < 10 {
+		t.Fatalf("the table has %d commands; want every vkpublish command", len(paths))
+	}
+	for _, c := range paths {
+		name := strings.Join(append([]string{"vkpublish"}, c...), " ")
+		t.Run(name, func(t *testing.T) {
+			code, out, errs := runCmd(t, append(c, "-help")...)
+			if code != command.ExitOK || strings.Count(out, "usage: vkpublish") != 1 || errs != "" {
+				t.Errorf("%s -help: exit %d, %d usages on stdout, stderr %q", name, code, strings.Count(out, "usage: vkpublish"), errs)
+			}
+			code, out, errs = runCmd(t, append(c, "-no-such-flag")...)
+			if code != command.ExitUsage || out != "" || strings.Count(errs, "usage: vkpublish") != 1 || !strings.Contains(errs, "no-such-flag") {
+				t.Errorf("%s -no-such-flag: exit %d, stdout %q, %d usages on stderr\n%s", name, code, out, strings.Count(errs, "usage: vkpublish"), errs)
+			}
+		})
 	}
 }

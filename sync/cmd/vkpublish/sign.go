@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/venuekiosk/venuekiosk/firmware/pass"
+	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
-func cmdInit(args []string, stdout, stderr io.Writer) int {
+func cmdInit(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("init", "-repo DIR -keys DIR [-root-keys N] [-root-threshold T] [-root-dirs DIR,DIR,...]",
 		"Creates a key for each role (N root keys, T of which must sign every new root;\n"+
 			"one key each for targets, snapshot and timestamp) in the key directory, and a\n"+
@@ -26,29 +28,27 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	holders := f.String("root-dirs", "", "comma-separated `DIRS`, one for each root key (default: the root keys stay in -keys)")
 	var e expiry
 	e.register(f)
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *repoDir, "keys", *keys); done {
+	if code, done := f.Need("repo", "keys"); done {
 		return code
 	}
 	var holderDirs []string
 	if *holders != "" {
 		holderDirs = strings.Split(*holders, ",")
 		if len(holderDirs) != *n {
-			fmt.Fprintf(stderr, "vkpublish init: -root-dirs names %d directories for %d root keys\n", len(holderDirs), *n)
-			return 2
+			return f.Usagef("-root-dirs names %d directories for %d root keys", len(holderDirs), *n)
 		}
 		for _, d := range holderDirs {
 			if ks, _ := filepath.Glob(filepath.Join(d, "*"+publish.KeyExt)); len(ks) > 0 {
-				fmt.Fprintf(stderr, "vkpublish init: %s already holds keys\n", d)
-				return 2
+				return f.Usagef("%s already holds keys", d)
 			}
 		}
 	}
 	r, err := publish.Init(*repoDir, *keys, *n, *t, e.opts())
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	fmt.Fprintf(stdout, "repository %s: root version 1 (%d of %d root keys sign), keys in %s\n", *repoDir, *t, *n, *keys)
 	for i, id := range r.Root().Roles[repo.RoleRoot].KeyIDs {
@@ -57,13 +57,13 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 		}
 		path, err := moveKey(filepath.Join(*keys, repo.RoleRoot+"-"+id[:16]+publish.KeyExt), holderDirs[i])
 		if err != nil {
-			return f.fail(fmt.Errorf("root key %d: %w", i+1, err))
+			return f.Fail(fmt.Errorf("root key %d: %w", i+1, err))
 		}
 		fmt.Fprintf(stdout, "root key %d of %d: %s (give it to its holder; keep it offline)\n", i+1, *n, path)
 	}
 	fmt.Fprintf(stdout, "provision kiosks with %s\n", filepath.Join(*repoDir, publish.RootFile))
 	printKeys(stdout, r.Root())
-	return 0
+	return command.ExitOK
 }
 
 // moveKey moves a private key file into dir (made, mode 0700): written
@@ -107,7 +107,7 @@ func printKeys(w io.Writer, root *repo.Root) {
 	}
 }
 
-func cmdPublish(args []string, stdout, stderr io.Writer) int {
+func cmdPublish(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("publish", "-repo DIR -keys DIR [-trust [FORMAT:]FILE]... [-policy FILE] [-revocations FILE] [-codes FILE] [-exposures FILE] [-staff-revocations FILE]",
 		"Publishes the data sets given, each as a new version where it differs from the\n"+
 			"published one (a data set not given stays as it is), with a delta against the\n"+
@@ -131,9 +131,9 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 			"                format come only from an input for that format: conflicts are refused\n"+
 			"  -policy       entry policy JSON\n"+
 			"Times: RFC 3339 or YYYY-MM-DD (UTC); an empty valid_from/valid_until is open.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs, trustFiles multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	var sg signing
+	sg.register(f)
+	var trustFiles command.Multi
 	f.Var(&trustFiles, "trust", "trust input `[FORMAT:]FILE` (repeatable; together they are the whole trust list)")
 	pol := f.String("policy", "", "entry policy `FILE` (JSON)")
 	revs := f.String("revocations", "", "revocation list `FILE` (the whole list)")
@@ -141,89 +141,82 @@ func cmdPublish(args []string, stdout, stderr io.Writer) int {
 	ex := f.String("exposures", "", "exposure notice `FILE` (the whole list)")
 	staffRevs := f.String("staff-revocations", "", "revoked staff card `FILE`: card ids, one a line (the whole list; kiosks refuse these cards)")
 	keep := f.Int("keep-deltas", 30, "revocation deltas to keep listed")
-	var e expiry
-	e.register(f)
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String()); done {
+	if code, done := f.Need("repo", "keys"); done {
 		return code
 	}
 	var in publish.Inputs
-	var err error
-	if len(trustFiles) > 0 {
-		if in.Trust, err = publish.ReadTrust(trustFiles...); err != nil {
-			return f.fail(err)
+	readTrust := func(string) ([]*pass.Key, error) { return publish.ReadTrust(trustFiles...) }
+	for _, read := range []func() error{
+		readInput(trustFiles.String(), readTrust, &in.Trust),
+		readInput(*pol, publish.ReadPolicy, &in.Policy),
+		readInput(*revs, publish.ReadRevocations, &in.Revocations),
+		readInput(*codes, publish.ReadCodes, &in.Codes),
+		readInput(*ex, publish.ReadExposures, &in.Exposures),
+		readInput(*staffRevs, publish.ReadStaffRevocations, &in.StaffRevocations),
+	} {
+		if err := read(); err != nil {
+			return f.Fail(err)
 		}
 	}
-	if *pol != "" {
-		if in.Policy, err = publish.ReadPolicy(*pol); err != nil {
-			return f.fail(err)
-		}
-	}
-	if *revs != "" {
-		if in.Revocations, err = publish.ReadRevocations(*revs); err != nil {
-			return f.fail(err)
-		}
-	}
-	if *codes != "" {
-		if in.Codes, err = publish.ReadCodes(*codes); err != nil {
-			return f.fail(err)
-		}
-	}
-	if *ex != "" {
-		if in.Exposures, err = publish.ReadExposures(*ex); err != nil {
-			return f.fail(err)
-		}
-	}
-	if *staffRevs != "" {
-		if in.StaffRevocations, err = publish.ReadStaffRevocations(*staffRevs); err != nil {
-			return f.fail(err)
-		}
-	}
-	o := e.opts()
+	o := sg.opts()
 	o.KeepDeltas = *keep
-	r, err := publish.Open(*repoDir, o, keyDirs...)
+	r, err := sg.open(o)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	s, err := r.Publish(in)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	printSummary(stdout, s)
-	return 0
+	return command.ExitOK
 }
 
-func cmdTimestamp(args []string, stdout, stderr io.Writer) int {
+// readInput returns what reads the input file a flag names into v: a
+// flag left empty leaves v as it is (that data set stays as published).
+func readInput[T any](file string, read func(string) (T, error), v *T) func() error {
+	return func() error {
+		if file == "" {
+			return nil
+		}
+		x, err := read(file)
+		if err != nil {
+			return err
+		}
+		*v = x
+		return nil
+	}
+}
+
+func cmdTimestamp(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("timestamp", "-repo DIR -keys DIR",
 		"Signs a new timestamp for the current data. Kiosks judge the age of their data\n"+
 			"by the newest timestamp they verified: run this (from cron, with the timestamp\n"+
 			"key only) more often than the policy's max_data_age_hours and -timestamp-expires.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
-	var e expiry
-	e.register(f)
-	if code, done := f.parse(args); done {
+	var sg signing
+	sg.register(f)
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String()); done {
+	if code, done := f.Need("repo", "keys"); done {
 		return code
 	}
-	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	r, err := sg.open(sg.opts())
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	s, err := r.RefreshTimestamp()
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	printSummary(stdout, s)
-	return 0
+	return command.ExitOK
 }
 
-func cmdRotate(args []string, stdout, stderr io.Writer) int {
+func cmdRotate(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("rotate", "-repo DIR -keys DIR... -role ROLE [-generate N | -key FILE...] [-threshold T]",
 		"Writes a new root version that gives ROLE new keys (-generate N fresh ones into the\n"+
 			"first -keys directory, or the private keys in -key files) and/or a new threshold,\n"+
@@ -232,34 +225,31 @@ func cmdRotate(args []string, stdout, stderr io.Writer) int {
 			"with the keys in force. Kiosks follow on their next sync; whatever the old keys\n"+
 			"sign afterwards is refused. Without new keys or threshold the root is only\n"+
 			"re-signed with a later expiry.", stdout, stderr)
-	repoDir := f.String("repo", "", "repository `DIR`")
-	var keyDirs, keyFiles multi
-	f.Var(&keyDirs, "keys", "key `DIR` (repeatable)")
+	var sg signing
+	sg.register(f)
+	var keyFiles command.Multi
 	f.Var(&keyFiles, "key", "private key `FILE` to give the role (repeatable)")
 	role := f.String("role", "", "the role: root, targets, snapshot or timestamp")
 	gen := f.Int("generate", 0, "generate `N` new keys for the role")
 	threshold := f.Int("threshold", 0, "the role's new threshold (0: unchanged)")
-	var e expiry
-	e.register(f)
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("repo", *repoDir, "keys", keyDirs.String(), "role", *role); done {
+	if code, done := f.Need("repo", "keys", "role"); done {
 		return code
 	}
 	if *gen > 0 && len(keyFiles) > 0 {
-		fmt.Fprintln(stderr, "vkpublish rotate: give -generate or -key, not both")
-		return 2
+		return f.Usagef("give -generate or -key, not both")
 	}
-	r, err := publish.Open(*repoDir, e.opts(), keyDirs...)
+	r, err := sg.open(sg.opts())
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	rot := publish.Rotation{Role: *role, Threshold: *threshold}
 	for range *gen {
-		s, path, err := publish.GenerateKey(keyDirs[0], *role)
+		s, path, err := publish.GenerateKey(sg.keys[0], *role)
 		if err != nil {
-			return f.fail(err)
+			return f.Fail(err)
 		}
 		fmt.Fprintf(stdout, "new %s key %s in %s\n", *role, s.ID[:16], path)
 		rot.Keys = append(rot.Keys, s)
@@ -268,38 +258,38 @@ func cmdRotate(args []string, stdout, stderr io.Writer) int {
 		for _, kf := range keyFiles {
 			s, err := readKeyFile(kf)
 			if err != nil {
-				return f.fail(err)
+				return f.Fail(err)
 			}
 			rot.Keys = append(rot.Keys, s)
 		}
 	}
 	s, err := r.Rotate(rot)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	fmt.Fprintf(stdout, "root version %d\n", r.Root().Version)
 	printKeys(stdout, r.Root())
 	printSummary(stdout, s)
-	return 0
+	return command.ExitOK
 }
 
-func cmdKeygen(args []string, stdout, stderr io.Writer) int {
+func cmdKeygen(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	f := newFlags("keygen", "-keys DIR -role ROLE",
 		"Creates one ed25519 key for ROLE in DIR (mode 0600) and prints its key ID. A key\n"+
 			"holder runs this on their own machine; the key joins the repository through\n"+
 			"vkpublish rotate -key FILE.", stdout, stderr)
 	keys := f.String("keys", "", "key `DIR`")
 	role := f.String("role", "", "the role: root, targets, snapshot or timestamp")
-	if code, done := f.parse(args); done {
+	if code, done := f.Parse(args); done {
 		return code
 	}
-	if code, done := f.need("keys", *keys, "role", *role); done {
+	if code, done := f.Need("keys", "role"); done {
 		return code
 	}
 	s, path, err := publish.GenerateKey(*keys, *role)
 	if err != nil {
-		return f.fail(err)
+		return f.Fail(err)
 	}
 	fmt.Fprintf(stdout, "%s key %s\n%s\n", *role, s.ID, path)
-	return 0
+	return command.ExitOK
 }

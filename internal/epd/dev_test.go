@@ -11,12 +11,12 @@ import (
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
-	"github.com/venuekiosk/venuekiosk/drivers/epd/epdtest"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
 // The behaviour every panel shares, run once for every model with its

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Exit scans (issue 23): a pass scanned on its way out records the
+// Exit scans: a pass scanned on its way out records the
 // holder's check-out instead of judging entry, so that the visit log holds
 // the stay [check-in, check-out) rather than an assumed one.
 //

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 func TestPatternDiffers(t *testing.T) {

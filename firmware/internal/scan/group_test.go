@@ -270,9 +270,11 @@ func TestGroupCodeChecks(t *testing.T) {
 		{"VKGROUP:STAFF ", false},
 		{"", false},
 	} {
-		if err := ValidGroupCode(tc.code); (err == nil) != tc.ok {
-			t.Errorf("%q: got %v, want ok %v", tc.code, err, tc.ok)
-		}
+		t.Run(tc.code, func(t *testing.T) {
+			if err := ValidGroupCode(tc.code); (err == nil) != tc.ok {
+				t.Errorf("%q: got %v, want ok %v", tc.code, err, tc.ok)
+			}
+		})
 	}
 	// A flow given a bad code or window runs without group mode: the code
 	// is judged as any other payload.

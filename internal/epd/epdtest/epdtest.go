@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"image"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 
 // Pattern returns a black-and-white test image on b: checkerboards of

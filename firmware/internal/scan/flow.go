@@ -123,6 +123,8 @@ type Opts struct {
 	Exit         ExitOpts      // exit scans: check-outs (exit.go)
 	// Now reads the wall clock for latency and the repeat window; nil: time.Now.
 	Now func() time.Time
+	// Logger receives the flow's log; nil: slog.Default().
+	Logger *slog.Logger
 }
 
 // Flow is the scan flow.
@@ -163,22 +165,25 @@ func New(opts Opts) *Flow {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
 	if err := opts.Group.check(); err != nil {
 		// The configuration is checked before this; never start a group
 		// from a code the kiosk cannot judge.
-		slog.Error("group mode off", "err", err)
+		opts.Logger.Error("group mode off", "err", err)
 		opts.Group = GroupOpts{Window: DefaultGroupWindow}
 	}
 	if err := opts.Door.check(); err != nil {
 		// As for groups: checked before; staff cards are refused rather
 		// than judged on bounds the kiosk cannot keep.
-		slog.Error("staff cards off", "err", err)
+		opts.Logger.Error("staff cards off", "err", err)
 		opts.Door = DoorOpts{}
 		opts.Door.check()
 	}
 	if err := opts.Exit.check(); err != nil {
 		// Checked before; an unknown mode judges entry.
-		slog.Error("exit scans off", "err", err)
+		opts.Logger.Error("exit scans off", "err", err)
 		opts.Exit = ExitOpts{Mode: EntryMode}
 	}
 	return &Flow{
@@ -202,7 +207,7 @@ func (f *Flow) Submit(s Scan) bool {
 		return true
 	default:
 		n := f.dropped.Add(1)
-		slog.Warn("scan queue full; scan dropped", "dropped_total", n)
+		f.opts.Logger.Warn("scan queue full; scan dropped", "dropped_total", n)
 		return false
 	}
 }

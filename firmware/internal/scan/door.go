@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -14,7 +13,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
 )
 
-// The door: what staff do at the kiosk with their cards (issue 11).
+// The door: what staff do at the kiosk with their cards.
 //
 //   - A guard's card arms an exempt entry for ExemptWindow; the next
 //     category code (VKEXEMPT:…) or category button records it, counted
@@ -365,7 +364,7 @@ func (f *Flow) resumeDoor(now time.Time) {
 	if r := f.opts.Door.Resume; r != nil && now.Before(r.Until) {
 		o := *r
 		f.door.open = &o
-		slog.Info("door: entry still open from before the restart", "by", o.By, "until", o.Until.Format(time.RFC3339))
+		f.opts.Logger.Info("door: entry still open from before the restart", "by", o.By, "until", o.Until.Format(time.RFC3339))
 	}
 	f.publishDoor()
 }
@@ -698,7 +697,7 @@ func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 func (f *Flow) setVenue(a *armed, now time.Time) DoorEvent {
 	e := DoorEvent{At: now, Card: a.card, Role: a.role, VenueID: a.venue.ID, Venue: venueName(a.venue)}
 	if err := f.opts.Door.Provision(a.venue, a.code); err != nil {
-		slog.Error("door: setting the venue from a poster", "err", err)
+		f.opts.Logger.Error("door: setting the venue from a poster", "err", err)
 		e.Kind, e.Why = SetupRefused, WhySaveFailed
 		return e
 	}
