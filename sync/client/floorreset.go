@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -57,9 +58,9 @@ func (c *Client) floorReset(ctx context.Context, st *state, res *Result) {
 // sync.root), else initial itself.
 func TrustedRoot(dir string, initial []byte) (*repo.Root, error) {
 	sum := sha256.Sum256(initial)
-	prev, _ := readBounded(filepath.Join(dir, bootstrapFile), 128)
+	prev, _ := bounded.ReadFile(filepath.Join(dir, bootstrapFile), 128)
 	if string(bytes.TrimSpace(prev)) == hex.EncodeToString(sum[:]) {
-		if b, err := readBounded(filepath.Join(dir, rootFile), repo.MaxRootSize); err == nil {
+		if b, err := bounded.ReadFile(filepath.Join(dir, rootFile), repo.MaxRootSize); err == nil {
 			if m, err := bootstrapRoot(b); err == nil {
 				return m.Signed, nil
 			}

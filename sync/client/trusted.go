@@ -6,12 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -61,9 +60,9 @@ func (c *Client) load() (*state, error) {
 	st := &state{}
 	sum := sha256.Sum256(c.o.Root)
 	boot := hex.EncodeToString(sum[:])
-	prev, _ := readBounded(filepath.Join(c.o.Dir, bootstrapFile), 128)
+	prev, _ := bounded.ReadFile(filepath.Join(c.o.Dir, bootstrapFile), 128)
 	if string(bytes.TrimSpace(prev)) == boot {
-		if b, err := readBounded(filepath.Join(c.o.Dir, rootFile), repo.MaxRootSize); err == nil {
+		if b, err := bounded.ReadFile(filepath.Join(c.o.Dir, rootFile), repo.MaxRootSize); err == nil {
 			if m, err := bootstrapRoot(b); err == nil {
 				st.root = m
 			} else {
@@ -96,7 +95,7 @@ func (c *Client) load() (*state, error) {
 }
 
 func loadRole[T repo.Signed](c *Client, file, role string, max int64, root *repo.Root) *repo.Metadata[T] {
-	b, err := readBounded(filepath.Join(c.o.Dir, file), max)
+	b, err := bounded.ReadFile(filepath.Join(c.o.Dir, file), max)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -119,23 +118,7 @@ func ReadRoot(path string) ([]byte, error) {
 	if path == "" {
 		return nil, errors.New("no root file configured")
 	}
-	return readBounded(path, repo.MaxRootSize)
-}
-
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := openRegular(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
+	return bounded.ReadFile(path, repo.MaxRootSize)
 }
 
 // persist writes name in Dir atomically: a power cut leaves the old file
@@ -172,21 +155,4 @@ func (c *Client) remove(name string) {
 	if err := os.Remove(filepath.Join(c.o.Dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		c.log.Warn("sync: removing trusted metadata", "file", name, "err", err)
 	}
-}
-
-// openRegular opens path for reading only if it is a regular file, without
-// blocking: a FIFO named like a root file would wait for a writer for ever.
-func openRegular(path string) (*os.File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	return f, nil
 }

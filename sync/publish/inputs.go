@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -80,23 +80,6 @@ func formatNames() string {
 // most card ids, with room for comments).
 const MaxStaffInputFile int64 = 16 << 20
 
-// readInput reads path whole; it must be at most max bytes.
-func readInput(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
 // record is one input row, by column name.
 type record struct {
 	where string
@@ -112,7 +95,7 @@ func (r record) errf(format string, a ...any) error {
 // readRecords reads a CSV or JSON list of at most max bytes. bare, when
 // set, is the column a headerless CSV of one column holds.
 func readRecords(path string, columns []string, bare string, max int64) ([]record, error) {
-	b, err := readInput(path, max)
+	b, err := bounded.ReadFile(path, max)
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +268,7 @@ func ReadRevocations(path string) ([]pass.ID, error) {
 		}
 		return ids, nil
 	}
-	b, err := readInput(path, MaxInputFile)
+	b, err := bounded.ReadFile(path, MaxInputFile)
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +412,7 @@ func ReadTrust(args ...string) ([]*pass.Key, error) {
 
 // ReadPolicy reads an entry policy file and checks it.
 func ReadPolicy(path string) ([]byte, error) {
-	b, err := readInput(path, MaxInputFile)
+	b, err := bounded.ReadFile(path, MaxInputFile)
 	if err != nil {
 		return nil, err
 	}

@@ -257,7 +257,7 @@ func TestReadStaffRevocations(t *testing.T) {
 
 // TestReadTrustFormats reads each kind of trust input an operator receives
 // (firmware/trust/testdata holds one of each) and refuses keys for one
-// format from an input for another (issue 20, item 5).
+// format from an input for another.
 func TestReadTrustFormats(t *testing.T) {
 	td := filepath.Join("..", "..", "firmware", "trust", "testdata")
 	keys, err := ReadTrust(filepath.Join(td, "dgcg-trustlist.json"), filepath.Join(td, "vci-snapshot.json"), "hksarg:"+filepath.Join(td, "hk-keys.jwks"),
