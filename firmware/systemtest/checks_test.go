@@ -63,7 +63,7 @@ func (s *system) checkBoot(t *testing.T) {
 		"FragmentPath", "DropInPaths", "DevicePolicy", "User", "NoNewPrivileges", "ProtectSystem")
 	for k, want := range map[string]string{
 		"ActiveState": "active", "SubState": "running", "NRestarts": "0", "Result": "success", "Type": "notify",
-		"DropInPaths":  "", // the unit exactly as make install put it
+		"DropInPaths":  s.m.img.DropIns, // the unit exactly as make install put it (and the image's data drop-in, on arm64)
 		"DevicePolicy": "closed", "User": "kiosk", "NoNewPrivileges": "yes", "ProtectSystem": "strict",
 	} {
 		if p[k] != want {
@@ -88,23 +88,26 @@ func (s *system) checkBoot(t *testing.T) {
 		}
 	}
 
-	// The scanner: kioskd holds /dev/ttyS1 open and says it is connected.
+	// The scanner: kioskd holds its tty (/dev/ttyS1; ttyS0 on arm64) open
+	// and says it is connected.
+	scanner := s.m.arch.Scanner
 	v.waitFor(t, "kioskd to report the scanner connected", time.Minute, func() (bool, string) {
 		st := v.status(t)
 		return st.Scanner.Connected, st.Scanner.State
 	})
-	if fds := v.sh(t, "ls -l /proc/"+pid+"/fd"); !strings.Contains(fds, "/dev/ttyS1") {
-		s.errorf(t, "kioskd does not hold /dev/ttyS1 open:\n%s", fds)
+	if fds := v.sh(t, "ls -l /proc/"+pid+"/fd"); !strings.Contains(fds, scanner) {
+		s.errorf(t, "kioskd does not hold %s open:\n%s", scanner, fds)
 	}
 
 	// The device policy, tried from inside kioskd's cgroup: root opening
 	// each device (non-blocking, reading nothing). Outside the cgroup
 	// every one opens, so a refusal inside is the policy's.
-	outside := parseProbe(v.sh(t, probeScript("", probeDevices)))
-	inside := parseProbe(v.sh(t, probeScript(pid, probeDevices)))
-	for _, d := range probeDevices {
+	devices := append([]string{scanner}, probeDevices...)
+	outside := parseProbe(v.sh(t, probeScript("", devices)))
+	inside := parseProbe(v.sh(t, probeScript(pid, devices)))
+	for _, d := range devices {
 		want := "denied"
-		if d == "/dev/ttyS1" {
+		if d == scanner {
 			want = "open"
 		}
 		if outside[d] != "open" {
@@ -114,13 +117,13 @@ func (s *system) checkBoot(t *testing.T) {
 			s.errorf(t, "%s inside kioskd's cgroup: %q; want %s", d, inside[d], want)
 		}
 	}
-	s.logf(t, "check 1: in kioskd's cgroup /dev/ttyS1 opens; /dev/vda, /dev/kmsg, /dev/mem are refused")
+	s.logf(t, "check 1: in kioskd's cgroup %s opens; /dev/vda, /dev/kmsg, /dev/mem are refused", scanner)
 }
 
-// probeDevices are opened by the device-policy probe: the scanner, a
-// disk, the kernel log and physical memory. (Not /dev/rtc0: ProtectClock=
-// allows reading the clock.)
-var probeDevices = []string{"/dev/ttyS1", "/dev/vda", "/dev/kmsg", "/dev/mem"}
+// probeDevices are opened by the device-policy probe, after the scanner:
+// a disk, the kernel log and physical memory. (Not /dev/rtc0:
+// ProtectClock= allows reading the clock.)
+var probeDevices = []string{"/dev/vda", "/dev/kmsg", "/dev/mem"}
 
 // probeScript opens each device as root, from inside the cgroup of
 // process pid ("" for the caller's own), and prints "DEVICE open" or
@@ -172,7 +175,7 @@ func (s *system) checkScans(t *testing.T) {
 		t.Logf("%-34s %-5s seen in kioskctl status after %v", name, smp.Expect, d.Round(10*time.Millisecond))
 		worst = max(worst, d)
 	}
-	s.logf(t, "check 2: %d scans through /dev/ttyS1 judged green/amber/red as expected (slowest seen after %v)", len(scanSamples), worst.Round(100*time.Millisecond))
+	s.logf(t, "check 2: %d scans through %s judged green/amber/red as expected (slowest seen after %v)", len(scanSamples), s.m.arch.Scanner, worst.Round(100*time.Millisecond))
 
 	// The panel (the emulator, panel.spi = "emulator") read from the
 	// guest with kioskctl: the 2.13" panel with its layout drawn, not the
@@ -295,7 +298,7 @@ func (s *system) checkUnplug(t *testing.T) {
 		st := v.status(t)
 		return !st.Scanner.Connected, st.Scanner.State
 	})
-	if err := v.qmp.do("device_add", map[string]any{"driver": "pci-serial", "chardev": "scan", "id": "scanner"}); err != nil {
+	if err := v.qmp.do("device_add", s.m.arch.scannerDevice()); err != nil {
 		s.fatalf(t, "%v", err)
 	}
 	up := v.waitFor(t, "kioskd to see the scanner back", 2*time.Minute, func() (bool, string) {

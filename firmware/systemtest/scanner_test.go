@@ -66,9 +66,9 @@ func (s *system) checkAnyScanner(t *testing.T) {
 		restored = true
 		v.sh(t, "cp /run/kioskd.toml.orig /etc/venuekiosk/kioskd.toml && systemctl restart kioskd.service")
 		s.v.waitReady(t)
-		v.waitFor(t, "kioskd back on /dev/ttyS1", time.Minute, func() (bool, string) {
+		v.waitFor(t, "kioskd back on "+s.m.arch.Scanner, time.Minute, func() (bool, string) {
 			st := v.status(t)
-			return st.Scanner.Connected && strings.Contains(st.Scanner.State, "/dev/ttyS1"), st.Scanner.State
+			return st.Scanner.Connected && strings.Contains(st.Scanner.State, s.m.arch.Scanner), st.Scanner.State
 		})
 	}
 	defer restore()
@@ -241,7 +241,7 @@ func (s *system) checkAnyScanner(t *testing.T) {
 	if err := v.qmp.waitDeviceDeleted("scankbd", 2*time.Minute); err != nil {
 		s.fatalf(t, "%v", err)
 	}
-	s.logf(t, "check 8: configuration restored (kioskd back on /dev/ttyS1); the released keyboard reached another reader (%d bytes) %s: the probes see leaks; %.0fs in all",
+	s.logf(t, "check 8: configuration restored (kioskd back on %s); the released keyboard reached another reader (%d bytes) %s: the probes see leaks; %.0fs in all", s.m.arch.Scanner,
 		seen, onConsole, time.Since(started).Seconds())
 }
 

@@ -13,13 +13,26 @@ SYSTEMTEST_CACHE  ?= $(CURDIR)/build/systemtest
 SYSTEMTEST_ROUNDS ?= 4
 SYSTEMTEST_FLAGS  ?=
 
-.PHONY: test-system test-system-clean
+.PHONY: test-system test-system-arm64 test-system-clean
 
 test-system: ## boot the kiosk in a QEMU VM (Debian, systemd): READY, scans, watchdog, unplug, power cuts, reboot, update fallback
 	VENUEKIOSK_SYSTEM_TEST=1 \
 	VENUEKIOSK_SYSTEM_TEST_CACHE=$(SYSTEMTEST_CACHE) \
 	VENUEKIOSK_SYSTEM_TEST_ROUNDS=$(SYSTEMTEST_ROUNDS) \
 	  $(GO) test -count=1 -v -timeout 30m -run '^TestSystem$$' $(SYSTEMTEST_FLAGS) ./firmware/systemtest/
+
+# The arm64 variant boots the image's base Debian arm64 tree (make
+# image-rootfs, cached in $(IMAGE_CACHE)) with the kiosk cross-built into
+# it, as slot A of a disk laid out as the SD card, under
+# qemu-system-aarch64 (package qemu-system-arm), and updates it with RAUC
+# bundles made by make bundle; the host plays U-Boot.
+SYSTEMTEST_ARM64_ROUNDS ?= 2
+test-system-arm64: image-rootfs ## boot the arm64 image's root slot in QEMU (virt, Cortex-A72): READY, scans, reboot, A/B update and fallback
+	VENUEKIOSK_SYSTEM_TEST=1 \
+	VENUEKIOSK_SYSTEM_TEST_CACHE=$(SYSTEMTEST_CACHE) \
+	VENUEKIOSK_SYSTEM_TEST_ROUNDS=$(SYSTEMTEST_ARM64_ROUNDS) \
+	VENUEKIOSK_SYSTEM_TEST_ARM64_ROOT="$$(cat $(IMAGE_CACHE)/rootfs.path)" \
+	  $(GO) test -count=1 -v -timeout 40m -run '^TestSystemArm64$$' $(SYSTEMTEST_FLAGS) ./firmware/systemtest/
 
 test-system-clean: ## remove the system test's cached root filesystem
 	rm -rf $(SYSTEMTEST_CACHE)

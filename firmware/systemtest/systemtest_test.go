@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,17 +38,7 @@ var tools = []struct{ name, pkg string }{
 }
 
 func TestSystem(t *testing.T) {
-	if os.Getenv(envRun) != "1" {
-		t.Skipf("the system test boots a virtual machine for several minutes: run it with make test-system (%s=1)", envRun)
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool.name); err != nil {
-			t.Skipf("%s not found: install Debian's %s (make deps installs the test tools)", tool.name, tool.pkg)
-		}
-	}
-	if os.Geteuid() != 0 {
-		t.Skip("the system test needs root: mmdebstrap --mode=root, and an image of root-owned files")
-	}
+	skipUnlessRun(t, "make test-system", tools)
 	total := time.Now()
 	repoRoot := findRepoRoot(t)
 	cache := os.Getenv(envCache)
@@ -67,6 +58,60 @@ func TestSystem(t *testing.T) {
 	} else {
 		s.logf(t, "root filesystem %s: built in %.0fs", filepath.Base(rfs.Dir), rfs.Built.Seconds())
 	}
+	s.setUp(t, repoRoot, amd64, rfs, cache, step)
+
+	s.boot(t)
+	if !t.Run("1-boot-ready-hardened", s.checkBoot) {
+		t.FailNow()
+	}
+	t.Run("2-scans", s.checkScans)
+	t.Run("3-watchdog", s.checkWatchdog)
+	t.Run("4-scanner-unplug", s.checkUnplug)
+	t.Run("8-keyboard-mode-and-hot-plug", s.checkAnyScanner)
+	t.Run("7a-ready-slot-marked-good", s.checkHealthy)
+	t.Run("5-power-cut-during-sync", s.checkPowerCut)
+	t.Run("6-reboot-persistence-and-privacy", s.checkReboot)
+	t.Run("7b-never-ready-slot-not-marked-good", s.checkNeverReady)
+	s.logReady(t)
+}
+
+// skipUnlessRun skips a system test unless it was asked for (by make
+// target) and the host has its tools and root.
+func skipUnlessRun(t *testing.T, target string, tools []struct{ name, pkg string }) {
+	t.Helper()
+	if os.Getenv(envRun) != "1" {
+		t.Skipf("the system test boots a virtual machine for several minutes: run it with %s (%s=1)", target, envRun)
+	}
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool.name); err != nil {
+			t.Skipf("%s not found: install Debian's %s (make deps installs the test tools)", tool.name, tool.pkg)
+		}
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("the system test needs root: mmdebstrap --mode=root, and an image of root-owned files")
+	}
+}
+
+// logReady reports the boots' times to READY.
+func (s *system) logReady(t *testing.T) {
+	t.Helper()
+	if len(s.ready) == 0 {
+		return
+	}
+	r := slices.Clone(s.ready)
+	slices.Sort(r)
+	var each []string
+	for _, d := range s.ready {
+		each = append(each, fmt.Sprintf("%.1f", d.Seconds()))
+	}
+	s.logf(t, "%s: boot to READY over %d boots: min %.1fs, median %.1fs, max %.1fs (guest time since the kernel started; each: %s s)",
+		s.m.arch.Name, len(r), r[0].Seconds(), r[len(r)/2].Seconds(), r[len(r)-1].Seconds(), strings.Join(each, ", "))
+}
+
+// setUp makes the machine from the root filesystem: the stick, the image
+// (make install and the test's files), the sockets' directory.
+func (s *system) setUp(t *testing.T, repoRoot string, a *arch, rfs *rootfs, cache string, step time.Time) {
+	t.Helper()
 	// Sockets need a short path; the images are large: one directory in
 	// the build cache, removed at the end.
 	removeStale(cache, "run-*", 12*time.Hour)
@@ -81,32 +126,21 @@ func TestSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.stick = makeStick(t, filepath.Join(work, "stick"), clk, set, envInt(t, envSize, revocations), int64(2+s.rounds))
-	img := buildImage(t, repoRoot, rfs, work, s.stick)
+	img := buildImage(t, repoRoot, a, rfs, work, s.stick)
 	sockets, err := os.MkdirTemp("", "vkst-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(sockets) })
-	s.m = &machine{top: t, rec: s.record, img: img, dir: sockets, clock: clk}
-	s.logf(t, "image: make build install, stick with %d repository versions, disks: %.0fs", s.stick.Last, time.Since(step).Seconds())
-
-	s.boot(t)
-	if !t.Run("1-boot-ready-hardened", s.checkBoot) {
-		t.FailNow()
+	s.m = &machine{top: t, rec: s.record, arch: a, img: img, dir: sockets, clock: clk}
+	what := "make build install"
+	if a.Cross != "" {
+		what = "make " + a.Cross + " install"
 	}
-	t.Run("2-scans", s.checkScans)
-	t.Run("3-watchdog", s.checkWatchdog)
-	t.Run("4-scanner-unplug", s.checkUnplug)
-	t.Run("8-keyboard-mode-and-hot-plug", s.checkAnyScanner)
-	t.Run("7a-ready-slot-marked-good", s.checkHealthy)
-	t.Run("5-power-cut-during-sync", s.checkPowerCut)
-	t.Run("6-reboot-persistence-and-privacy", s.checkReboot)
-	t.Run("7b-never-ready-slot-not-marked-good", s.checkNeverReady)
-
-	r := slices.Clone(s.ready)
-	slices.Sort(r)
-	s.logf(t, "boot to READY over %d boots: min %.1fs, median %.1fs, max %.1fs (guest time since the kernel started)",
-		len(r), r[0].Seconds(), r[len(r)/2].Seconds(), r[len(r)-1].Seconds())
+	if a.Slots {
+		what += fmt.Sprintf(", slots A and B, %d bundles (make bundle)", len(img.Bundles))
+	}
+	s.logf(t, "image (%s): %s, stick with %d repository versions, disks: %.0fs", a.Name, what, s.stick.Last, time.Since(step).Seconds())
 }
 
 // removeStale removes what an interrupted run left in dir.

@@ -27,17 +27,23 @@ const (
 type machine struct {
 	top   *testing.T // the whole test: a boot outlives the check that made it
 	rec   *record    // the run's summary, which repeats failures
+	arch  *arch
 	img   *image
 	dir   string
 	clock guestClock
 	boots int
+	// The next boot's root, on a machine with slots: chosen by
+	// chooseSlot before each boot.
+	slot           string
+	kernel, initrd string
 }
 
 // vm is one boot of the machine: a QEMU process and the host's ends of
 // the guest's serial ports.
 type vm struct {
 	m       *machine
-	n       int // boot number, from 1
+	n       int    // boot number, from 1
+	slot    string // the root slot booted (A or B), on a machine with slots
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	waitErr error
@@ -53,12 +59,14 @@ type vm struct {
 	bootID     string
 }
 
-// qemuArgs is the machine: x86-64 under TCG, no network, the root disk and
-// the read-only stick on virtio, the console on ttyS0 (a file), the agent
-// on a virtio-serial port, QMP, and the scanner as a hot-pluggable PCI
-// 16550. With 8250.nr_uarts=2 the kernel keeps two serial slots, ttyS0
-// (the ISA console) and ttyS1, which the PCI port takes: the scanner is
-// /dev/ttyS1, and device_del/device_add unplug and replug it. An xHCI
+// qemuArgs is the machine: x86-64 (or arm64: arch.go) under TCG, no
+// network, the root disk and the read-only stick on virtio, the console on
+// ttyS0 (ttyAMA0 on arm64; a file), the agent on a virtio-serial port, QMP,
+// and the scanner as a hot-pluggable PCI 16550. With 8250.nr_uarts=2 the
+// kernel keeps two serial slots; on x86-64 ttyS0 is the ISA console and
+// the PCI port takes ttyS1: the scanner is /dev/ttyS1 (on arm64 it is the
+// first 8250, ttyS0, behind a PCIe root port whose native hot-plug takes
+// it), and device_del/device_add unplug and replug it. An xHCI
 // controller takes check 8's hot-plugged USB devices: a USB serial
 // scanner (its chardev is connected from the start) and a USB keyboard,
 // polled every millisecond (usbhid.kbpoll=1) as a scanner's keyboard
@@ -66,26 +74,37 @@ type vm struct {
 // hands the guest one key event per poll and drops events beyond 16.
 func (m *machine) qemuArgs(n int) []string {
 	sock := func(name string) string { return filepath.Join(m.dir, name) }
-	return []string{
-		"-machine", "pc", "-accel", "tcg", "-smp", "2", "-m", "1024",
+	kernel, initrd, root := m.img.Kernel, m.img.Initrd, "root=/dev/vda rw"
+	if m.arch.Slots {
+		kernel, initrd = m.kernel, m.initrd
+		root = fmt.Sprintf("root=/dev/vda%d rw rauc.slot=%s", slotPartition[m.slot], m.slot)
+	}
+	scanner := []string{"-device", "pci-serial,chardev=scan,id=scanner"}
+	if m.arch.ScannerBus != "" {
+		scanner = []string{"-device", "pcie-root-port,id=" + m.arch.ScannerBus + ",chassis=1",
+			"-device", "pci-serial,chardev=scan,id=scanner,bus=" + m.arch.ScannerBus}
+	}
+	a := append([]string{}, m.arch.Board...)
+	a = append(a, "-accel", "tcg", "-smp", "2", "-m", "1024",
 		"-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
-		"-rtc", "base=" + m.clock.Now().UTC().Format("2006-01-02T15:04:05") + ",clock=host",
-		"-kernel", m.img.Kernel, "-initrd", m.img.Initrd,
-		"-append", "root=/dev/vda rw console=ttyS0 8250.nr_uarts=2 usbhid.kbpoll=1 quiet panic=1",
-		"-drive", "file=" + m.img.Root + ",if=virtio,format=raw",
-		"-drive", "file=" + m.img.Stick + ",if=virtio,format=raw,readonly=on",
-		"-chardev", "file,id=con,path=" + m.consolePath(n), "-serial", "chardev:con",
-		"-chardev", "socket,id=qmp,path=" + sock("qmp.sock"), "-mon", "chardev=qmp,mode=control",
+		"-rtc", "base="+m.clock.Now().UTC().Format("2006-01-02T15:04:05")+",clock=host",
+		"-kernel", kernel, "-initrd", initrd,
+		"-append", root+" console="+m.arch.Console+" 8250.nr_uarts=2 usbhid.kbpoll=1 quiet panic=1",
+		"-drive", "file="+m.img.Root+",if=virtio,format=raw",
+		"-drive", "file="+m.img.Stick+",if=virtio,format=raw,readonly=on",
+		"-chardev", "file,id=con,path="+m.consolePath(n), "-serial", "chardev:con",
+		"-chardev", "socket,id=qmp,path="+sock("qmp.sock"), "-mon", "chardev=qmp,mode=control",
 		"-device", "virtio-serial-pci",
-		"-chardev", "socket,id=agent,path=" + sock("agent.sock"),
+		"-chardev", "socket,id=agent,path="+sock("agent.sock"),
 		"-device", "virtserialport,chardev=agent,name=vk.agent",
-		"-chardev", "socket,id=scan,path=" + sock("scan.sock"),
-		"-device", "pci-serial,chardev=scan,id=scanner",
+		"-chardev", "socket,id=scan,path="+sock("scan.sock"))
+	a = append(a, scanner...)
+	return append(a,
 		"-device", "qemu-xhci,id=xhci",
 		// QEMU's USB keyboard says when its queue drops a key (check 8).
 		"-trace", "hid_kbd_queue_full",
-		"-chardev", "socket,id=usbscan,path=" + sock("usbscan.sock"),
-	}
+		"-chardev", "socket,id=usbscan,path="+sock("usbscan.sock"),
+	)
 }
 
 // qemuLog is the boot's QEMU output: errors, and the trace events
@@ -117,6 +136,9 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	t.Helper()
 	m.boots++
 	v := &vm{m: m, n: m.boots, exited: make(chan struct{}), console: m.consolePath(m.boots)}
+	if m.arch.Slots {
+		v.slot = m.chooseSlot(t)
+	}
 	listen := func(name string) *net.UnixListener {
 		p := filepath.Join(m.dir, name)
 		os.Remove(p)
@@ -136,7 +158,7 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 	if err != nil {
 		v.m.rec.fatalf(t, "%v", err)
 	}
-	v.cmd = exec.Command("qemu-system-x86_64", m.qemuArgs(v.n)...)
+	v.cmd = exec.Command(m.arch.QEMU, m.qemuArgs(v.n)...)
 	v.cmd.Stdout, v.cmd.Stderr = qlog, qlog
 	v.started = time.Now()
 	if err := v.cmd.Start(); err != nil {
@@ -185,7 +207,7 @@ func (m *machine) start(t *testing.T, retry bool) (*vm, string) {
 		v.m.rec.fatalf(t, "boot %d: the guest agent did not start: %v\nconsole:\n%s", v.n, err, v.consoleTail(3000))
 	}
 	v.bootID = id
-	t.Logf("boot %d: guest agent up %.1fs after QEMU started (boot id %s)", v.n, time.Since(v.started).Seconds(), id)
+	t.Logf("boot %d: guest agent up %.1fs after QEMU started (boot id %s%s)", v.n, time.Since(v.started).Seconds(), id, v.slotNote())
 	return v, ""
 }
 
@@ -284,4 +306,40 @@ func (v *vm) consoleTail(n int) string {
 		return err.Error()
 	}
 	return tail(string(b), n)
+}
+
+// chooseSlot is the bootloader of a machine with slots (bootloader.go): it
+// spends an attempt of the slot boot.cmd would choose, saves the state
+// and takes that slot's kernel. It returns the slot.
+func (m *machine) chooseSlot(t *testing.T) string {
+	t.Helper()
+	before, err := readBootState(m.img.Root)
+	if err != nil {
+		m.rec.fatalf(t, "boot %d: the slot choice's state: %v", m.boots, err)
+	}
+	slot, after := before.choose()
+	if os.Getenv(envBreak) == "slot-choice" {
+		slot = "A" // deliberately wrong: a boot script that ignores BOOT_ORDER
+	}
+	if slot == "" {
+		m.rec.fatalf(t, "boot %d: no slot to boot: %q", m.boots, before.String())
+	}
+	if err := writeBootState(m.img.Root, after); err != nil {
+		m.rec.fatalf(t, "boot %d: saving the slot choice's state: %v", m.boots, err)
+	}
+	if m.kernel, m.initrd, err = slotKernel(m.img.Root, slotPartition[slot], m.dir); err != nil {
+		m.rec.fatalf(t, "boot %d: slot %s: %v", m.boots, slot, err)
+	}
+	m.slot = slot
+	t.Logf("boot %d: the bootloader (played by the host) chose slot %s: %s → %s",
+		m.boots, slot, strings.ReplaceAll(strings.TrimSpace(before.String()), "\n", ", "), strings.ReplaceAll(strings.TrimSpace(after.String()), "\n", ", "))
+	return slot
+}
+
+// slotNote names the boot's slot, if it has one.
+func (v *vm) slotNote() string {
+	if v.slot == "" {
+		return ""
+	}
+	return ", slot " + v.slot
 }

@@ -1,0 +1,74 @@
+package systemtest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// envArm64Root is the arm64 root filesystem tree: the image's base Debian
+// tree, as make image-rootfs leaves it (make test-system-arm64 sets it).
+const envArm64Root = "VENUEKIOSK_SYSTEM_TEST_ARM64_ROOT"
+
+// arm64Tools are what the arm64 machine needs on the host beyond the
+// tree: QEMU, the cross compiler (make cross), rauc and mksquashfs (make
+// bundle), sfdisk and debugfs (the disk and the host's bootloader).
+var arm64Tools = []struct{ name, pkg string }{
+	{"qemu-system-aarch64", "qemu-system-arm"},
+	{"aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"},
+	{"rauc", "rauc"},
+	{"mksquashfs", "squashfs-tools"},
+	{"sfdisk", "fdisk"},
+	{"debugfs", "e2fsprogs"},
+	{"mke2fs", "e2fsprogs"},
+	{"systemd-sysusers", "systemd"},
+	{"systemctl", "systemd"},
+	{"openssl", "openssl"},
+	{"make", "make"},
+}
+
+// TestSystemArm64 boots the image's arm64 root filesystem — Debian arm64
+// with the kiosk installed by make cross install — as slot A of a disk laid
+// out as the SD card is, under qemu-system-aarch64 (virt, Cortex-A72, TCG),
+// runs the checks that fit in its time, and updates it end to end with
+// RAUC: a good bundle into slot B and back, a bundle whose kioskd never
+// becomes ready falling back. The host plays U-Boot (bootloader.go).
+func TestSystemArm64(t *testing.T) {
+	skipUnlessRun(t, "make test-system-arm64", arm64Tools)
+	root := os.Getenv(envArm64Root)
+	if root == "" {
+		t.Fatalf("%s is not set: run make test-system-arm64 (it builds the tree with make image-rootfs)", envArm64Root)
+	}
+	if fi, err := os.Stat(filepath.Join(root, "usr/bin/systemctl")); err != nil || fi.IsDir() {
+		t.Fatalf("%s=%s: not a root filesystem tree with systemd", envArm64Root, root)
+	}
+	total := time.Now()
+	repoRoot := findRepoRoot(t)
+	cache := os.Getenv(envCache)
+	if cache == "" {
+		cache = filepath.Join(repoRoot, "build", "systemtest")
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := &system{record: &record{}, rounds: envInt(t, envRounds, 4), seed: uint64(envInt(t, envSeed, int(time.Now().UnixNano()%1e9)))}
+	t.Cleanup(func() {
+		s.summary(t, fmt.Sprintf("arm64 system test summary (%.0fs in all):", time.Since(total).Seconds()))
+	})
+	s.setUp(t, repoRoot, arm64, &rootfs{Dir: root, Cached: true}, cache, time.Now())
+
+	s.boot(t)
+	if !t.Run("1-boot-ready-hardened", s.checkBoot) {
+		t.FailNow()
+	}
+	t.Run("2-scans", s.checkScans)
+	t.Run("7a-ready-slot-marked-good", s.checkSlotMarkedGood)
+	t.Run("6-reboot-persistence-and-privacy", s.checkReboot)
+	if !t.Run("9-update-into-the-other-slot", s.checkUpdate) {
+		t.FailNow()
+	}
+	t.Run("10-never-ready-update-falls-back", s.checkFallback)
+	s.logReady(t)
+}
