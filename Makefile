@@ -5,6 +5,10 @@
 include buildroot/targets.mk
 # The system test (a QEMU virtual machine under Debian's systemd).
 include firmware/systemtest/systemtest.mk
+# The Debian-based SD card image (make image-rootfs, image, bundle).
+include firmware/image/image.mk
+# The included files define targets first: `make` alone means `make all`.
+.DEFAULT_GOAL := all
 
 SHELL     := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
