@@ -28,6 +28,8 @@ type Recipe struct {
 	InitrdModules []string
 	// InitrdCompress is initramfs-tools' COMPRESS.
 	InitrdCompress string
+	// HookDirs are mmdebstrap hook directories.
+	HookDirs []string
 }
 
 // RootfsRecipe is the kiosk's base system: Debian bookworm for arm64 with
@@ -46,9 +48,6 @@ var RootfsRecipe = Recipe{
 		"systemd", "systemd-sysv", "systemd-resolved", "systemd-timesyncd", "udev", "kmod",
 		"mount", "e2fsprogs", "rauc", "libubootenv-tool", "sqlite3",
 		"linux-image-arm64", "raspi-firmware", "u-boot-rpi",
-		// init-system-helpers wants usrmerge or usr-is-merged: the
-		// second, without usrmerge's perl (60 MB).
-		"usr-is-merged",
 	},
 	Excludes: []string{
 		"/usr/share/man/*", "/usr/share/doc/*", "/usr/share/info/*",
@@ -140,6 +139,11 @@ var RootfsRecipe = Recipe{
 		"raspberrypi_power", "bcm2835_power", "gpio_regulator",
 	},
 	InitrdCompress: "gzip",
+	// Merged /usr the way debootstrap makes it (symlinks and the
+	// usr-is-merged package), not with the usrmerge package that
+	// init-system-helpers would otherwise pull in, and perl with it
+	// (60 MB).
+	HookDirs: []string{"/usr/share/mmdebstrap/hooks/merged-usr"},
 }
 
 // Args are mmdebstrap's arguments to build the recipe into dir. The
@@ -155,6 +159,9 @@ func (r Recipe) Args(dir string) []string {
 	}
 	for _, e := range r.Includes {
 		a = append(a, "--dpkgopt=path-include="+e)
+	}
+	for _, h := range r.HookDirs {
+		a = append(a, "--hook-dir="+h)
 	}
 	hook := `mkdir -p "$1/boot/firmware" "$1/etc/initramfs-tools/conf.d" "$1/usr/share/initramfs-tools/modules.d"`
 	if len(r.InitrdModules) > 0 {

@@ -20,6 +20,7 @@ func TestRecipeHashChangesWithEveryField(t *testing.T) {
 		{"includes", func(r *Recipe) { r.Includes = r.Includes[1:] }},
 		{"initrd modules", func(r *Recipe) { r.InitrdModules = r.InitrdModules[1:] }},
 		{"initrd compression", func(r *Recipe) { r.InitrdCompress = "zstd" }},
+		{"hook directories", func(r *Recipe) { r.HookDirs = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
