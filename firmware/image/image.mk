@@ -7,6 +7,8 @@
 # Makefile, after buildroot/targets.mk (RAUC_* keys, VERSION).
 #
 #   make image-rootfs   the cached Debian arm64 root tree
+#   make image          the SD card image (cached by the hash of its inputs)
+#   make image-test     build the image (cached), then check it from outside
 
 GO            ?= go
 IMAGE_CACHE   ?= build/image-cache
@@ -19,12 +21,20 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 # /usr/share/venuekiosk/operator.pub; without it the image skips USB stick
 # provisioning (venuekiosk-provision.service's condition).
 OPERATOR_PUB  ?=
-IMAGE_BUNDLE  ?= build/venuekiosk-debian_arm64-$(VERSION).raucb
 
-.PHONY: image-rootfs image-binfmt
+.PHONY: image-rootfs image-binfmt image image-test
 
 image-binfmt: ## register qemu-aarch64 with binfmt_misc when arm64 programs do not run (root)
 	@$(IMAGE_DIR)/binfmt.sh
 
 image-rootfs: image-binfmt ## Debian arm64 base root tree (cached in IMAGE_CACHE by recipe hash); its path goes to IMAGE_CACHE/rootfs.path
 	$(VKIMAGE) rootfs -cache $(IMAGE_CACHE)
+
+image: image-binfmt cross ## Raspberry Pi 3/Zero 2 W/4 SD card image from Debian packages (cached); path in IMAGE_CACHE/image.path
+	$(if $(vk-dev-keyring),$(VK_BOARD_DIR)/common/rauc-devkeys.sh $(RAUC_DEV_DIR))
+	$(VKIMAGE) image -cache $(IMAGE_CACHE) -bin $(BUILD)/linux_arm64 -keyring $(RAUC_KEYRING) \
+	  -epoch $(SOURCE_DATE_EPOCH) $(if $(OPERATOR_PUB),-operator-pub $(OPERATOR_PUB))
+
+image-test: image-binfmt ## build the image (cached), then check it from outside: partitions, boot files, root slot, sizes, bmap
+	VENUEKIOSK_IMAGE_TEST=1 VENUEKIOSK_IMAGE_CACHE=$(abspath $(IMAGE_CACHE)) \
+	  $(GO) test -count=1 -v -timeout 20m ./$(IMAGE_DIR)/
