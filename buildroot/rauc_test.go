@@ -132,10 +132,10 @@ func standInRootfs(t *testing.T, dir string, n int) string {
 	return p
 }
 
-// makeBundle runs "make bundle" through targets.mk.
+// makeBundle runs "make bundle-buildroot" through targets.mk.
 func makeBundle(t *testing.T, boardName, keys, rootfs, out string, extra ...string) result {
 	t.Helper()
-	args := append([]string{"-s", "-f", "buildroot/targets.mk", "bundle",
+	args := append([]string{"-s", "-f", "buildroot/targets.mk", "bundle-buildroot",
 		"BOARD=" + boardName, "RAUC_DEV_DIR=" + keys, "BUNDLE_ROOTFS=" + rootfs,
 		"BUNDLE_OUT=" + out, "VERSION=2026.11.1", "RAUC=rauc"}, extra...)
 	return runCmd(t, repoRoot(t), nil, "make", args...)
