@@ -7,13 +7,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // buildMark names a root filesystem's build in the guest: "base" (the
 // image's slots), or an update bundle's (updates).
 const buildMark = "/etc/venuekiosk-systemtest-build"
 
-// update is a bundle made by make bundle from the base root filesystem
+// update is a bundle made as make bundle makes one (mkbundle.sh, the
+// debian_arm64 board, the development key) from the base root filesystem
 // with a few files changed.
 type update struct {
 	name, mark string
@@ -28,8 +30,8 @@ var updates = []update{
 }
 
 // bundleBoard is the board whose compatible the bundles carry (make
-// bundle BOARD=…) and the guest's rauc-ab.conf names.
-const bundleBoard = "rpi4_64"
+// bundle's, for the Debian image) and the guest's rauc-ab.conf names.
+const bundleBoard = "debian_arm64"
 
 // buildSlots makes the arm64 machine's disk from the assembled tree: the
 // development keyring in the tree, the tree as slot A and slot B (as the
@@ -38,7 +40,9 @@ const bundleBoard = "rpi4_64"
 func buildSlots(t *testing.T, repoRoot, tree, work string, s *stick, img *image) {
 	t.Helper()
 	keys := filepath.Join(work, "rauc-dev")
-	mustRun(t, repoRoot, "buildroot/board/venuekiosk/common/rauc-devkeys.sh", keys)
+	if err := makeDevKeys(keys, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	ca, err := os.ReadFile(filepath.Join(keys, "ca.cert.pem"))
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +72,11 @@ func buildSlots(t *testing.T, repoRoot, tree, work string, s *stick, img *image)
 		makeSlot(t, ut, slot)
 		os.RemoveAll(ut)
 		out := filepath.Join(bundles, u.name+".raucb")
-		mustRun(t, repoRoot, "make", "--no-print-directory", "bundle", "BOARD="+bundleBoard, "BUNDLE_ROOTFS="+slot,
-			"BUNDLE_OUT="+out, "RAUC_DEV_DIR="+keys, "VERSION=systemtest-"+u.name)
+		// What make bundle runs on the image's root slot (its
+		// root.ext4), here on this slot image.
+		mustRun(t, repoRoot, "buildroot/board/venuekiosk/common/mkbundle.sh", "-b", bundleBoard, "-r", slot, "-o", out,
+			"-c", filepath.Join(keys, "signing.cert.pem"), "-k", filepath.Join(keys, "signing.key.pem"),
+			"-K", filepath.Join(keys, "ca.cert.pem"), "-v", "systemtest-"+u.name)
 		os.Remove(slot)
 		img.Bundles[u.name] = "/media/stick/bundles/" + u.name + ".raucb"
 	}
