@@ -64,11 +64,28 @@ func TestSystemArm64(t *testing.T) {
 		t.FailNow()
 	}
 	t.Run("2-scans", s.checkScans)
+	t.Run("3-watchdog", s.checkWatchdog)
+	t.Run("4-scanner-unplug", s.checkUnplug)
+	t.Run("8-keyboard-mode-and-hot-plug", s.skip("amd64 runs it: typing passes through QMP at a pace the guest keeps up with is tuned on x86-64; "+
+		"under arm64 TCG the guest takes key events slower still and the check would spend minutes retyping. The USB serial and keyboard "+
+		"drivers and udev rules are the same on both (Debian's kernel)"))
 	t.Run("7a-ready-slot-marked-good", s.checkSlotMarkedGood)
+	t.Run("5-power-cut-during-sync", s.checkPowerCut)
 	t.Run("6-reboot-persistence-and-privacy", s.checkReboot)
+	t.Run("7b-never-ready-slot-not-marked-good", s.skip("check 10 does it here with the real rauc and boot counter: "+
+		"a slot whose kioskd never becomes ready is booted, not marked good, and fallen back from"))
 	if !t.Run("9-update-into-the-other-slot", s.checkUpdate) {
 		t.FailNow()
 	}
 	t.Run("10-never-ready-update-falls-back", s.checkFallback)
 	s.logReady(t)
+}
+
+// skip is a check that does not run on this machine, with the reason
+// logged (and repeated in the summary).
+func (s *system) skip(reason string) func(*testing.T) {
+	return func(t *testing.T) {
+		s.logf(t, "%s: skipped on %s: %s", t.Name(), s.m.arch.Name, reason)
+		t.Skip(reason)
+	}
 }

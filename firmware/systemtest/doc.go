@@ -14,6 +14,14 @@
 // (Debian bookworm, built with mmdebstrap) is cached under
 // build/systemtest and rebuilt when its recipe changes.
 //
+// TestSystemArm64 (make test-system-arm64) boots the Debian image's arm64
+// root tree as slot A of a disk laid out as the SD card, under
+// qemu-system-aarch64 (virt, Cortex-A72), and updates it end to end with
+// the real RAUC: a bundle into slot B and back, and a bundle whose kioskd
+// never becomes ready falling back after its boot attempts. The host plays
+// U-Boot, applying boot.cmd's rules to the state RAUC's custom backend
+// (guest/vk-bootstate) keeps on the disk (bootloader_test.go).
+//
 // vkagent, the host's hands in the guest (over a virtio-serial port), runs
 // inside the virtual machine only.
 package systemtest

@@ -26,7 +26,7 @@ test-system: ## boot the kiosk in a QEMU VM (Debian, systemd): READY, scans, wat
 # it, as slot A of a disk laid out as the SD card, under
 # qemu-system-aarch64 (package qemu-system-arm), and updates it with RAUC
 # bundles made by make bundle; the host plays U-Boot.
-SYSTEMTEST_ARM64_ROUNDS ?= 2
+SYSTEMTEST_ARM64_ROUNDS ?= 1
 test-system-arm64: image-rootfs ## boot the arm64 image's root slot in QEMU (virt, Cortex-A72): READY, scans, reboot, A/B update and fallback
 	VENUEKIOSK_SYSTEM_TEST=1 \
 	VENUEKIOSK_SYSTEM_TEST_CACHE=$(SYSTEMTEST_CACHE) \
