@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // childBroker, in the environment, makes the test binary a kiosk (for the

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // leave records an exit scan of pass n at at and writes it.

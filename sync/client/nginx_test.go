@@ -16,8 +16,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )

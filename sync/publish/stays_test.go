@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // TestReadExposuresAssumedStay: the optional assumed_stay column, in CSV
