@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 )
 
 // testPKI is a throw-away CA with a certificate for 127.0.0.1 and one for a

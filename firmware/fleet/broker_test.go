@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
