@@ -14,10 +14,10 @@ func TestPageCaches(t *testing.T) {
 		writer, reader int
 	}{
 		{"defaults", Opts{}, -16 << 10, -4 << 10},
-		{"set", Opts{CacheKiB: 2048, ReaderCacheKiB: 1024}, -2048, -1024},
+		{"set", Opts{cacheKiB: 2048, readerCacheKiB: 1024}, -2048, -1024},
 	} {
 		o := *testOpts(nil)
-		o.CacheKiB, o.ReaderCacheKiB = tc.opts.CacheKiB, tc.opts.ReaderCacheKiB
+		o.cacheKiB, o.readerCacheKiB = tc.opts.cacheKiB, tc.opts.readerCacheKiB
 		s, err := Open(ctx, dbPath(t), &o)
 		if err != nil {
 			t.Fatal(err)

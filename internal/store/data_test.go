@@ -131,7 +131,7 @@ func TestSettings(t *testing.T) {
 			t.Errorf("Setting: got %q, %v, %v; want %q", got, ok, err, v)
 		}
 	}
-	if err := s.DeleteSetting(ctx, "venue.id"); err != nil {
+	if err := s.deleteSetting(ctx, "venue.id"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.Setting(ctx, "venue.id"); ok {

@@ -256,7 +256,7 @@ func TestCheckOut(t *testing.T) {
 func TestStaysBounded(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
-	vs := make([]Visit, MaxStays+50)
+	vs := make([]Visit, maxStays+50)
 	for i := range vs {
 		vs[i] = Visit{Hash: vhash(1), At: t0.Add(time.Duration(i) * time.Minute)}
 	}
@@ -265,8 +265,8 @@ func TestStaysBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != MaxStays {
-		t.Fatalf("got %d stays, want at most %d", len(got), MaxStays)
+	if len(got) != maxStays {
+		t.Fatalf("got %d stays, want at most %d", len(got), maxStays)
 	}
 	// The latest ones, oldest first.
 	if want := vs[len(vs)-1].At; !got[len(got)-1].In.Equal(want) || !got[0].In.Before(got[1].In) {
