@@ -84,8 +84,8 @@ func TestAlignX(t *testing.T) {
 		{image.Rect(3, 2, 9, 5), image.Rect(0, 2, 16, 5)},
 		{image.Rect(100, 0, 122, 10), image.Rect(96, 0, 128, 10)},
 	} {
-		if got := f.AlignX(tt.in); got != tt.want {
-			t.Errorf("AlignX(%v) = %v, want %v", tt.in, got, tt.want)
+		if got := f.alignX(tt.in); got != tt.want {
+			t.Errorf("alignX(%v) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
