@@ -75,11 +75,13 @@ func TestSetDataVersionRejects(t *testing.T) {
 		{"no signed time", "a", 1, "x", time.Time{}},
 		{"signed before 1970", "a", 1, "x", time.Unix(-10, 0)},
 	} {
-		err := s.Apply(context.Background(), func(tx *Tx) error { return tx.SetDataVersion(tc.set, tc.version, tc.source, tc.signed) })
-		var ie *InvalidError
-		if !errors.As(err, &ie) {
-			t.Errorf("%s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Apply(context.Background(), func(tx *Tx) error { return tx.SetDataVersion(tc.set, tc.version, tc.source, tc.signed) })
+			var ie *InvalidError
+			if !errors.As(err, &ie) {
+				t.Errorf("%s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 }
 
@@ -201,9 +203,11 @@ func TestCounters(t *testing.T) {
 		{"huge", day1, Counters{Entries: maxCountDelta + 1}},
 		{"zero day", time.Time{}, Counters{Green: 1}},
 	} {
-		if err := s.AddCounters(ctx, tc.day, tc.c); !errors.As(err, &ie) {
-			t.Errorf("AddCounters %s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if err := s.AddCounters(ctx, tc.day, tc.c); !errors.As(err, &ie) {
+				t.Errorf("AddCounters %s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 	if got, _ := s.Counters(ctx, day1); got != (Counters{Green: 1, Red: 1, Amber: 2, Entries: 2}) {
 		t.Errorf("rejected increments changed the counters: %+v", got)
@@ -292,13 +296,15 @@ func TestExposures(t *testing.T) {
 		{"bad UTF-8", func(e *Exposure) { e.NoticeEN = "\xff" }},
 		{"no notice end", func(e *Exposure) { e.NoticeUntil = time.Time{} }},
 	} {
-		e := good
-		tc.mod(&e)
-		err := s.Apply(ctx, func(tx *Tx) error { return tx.ReplaceExposures([]Exposure{good, e}) })
-		var ie *InvalidError
-		if !errors.As(err, &ie) {
-			t.Errorf("%s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			e := good
+			tc.mod(&e)
+			err := s.Apply(ctx, func(tx *Tx) error { return tx.ReplaceExposures([]Exposure{good, e}) })
+			var ie *InvalidError
+			if !errors.As(err, &ie) {
+				t.Errorf("%s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 	if got, _ := s.Exposures(ctx, "V2"); len(got) != 1 {
 		t.Errorf("rejected replaces changed the list: V2 has %d", len(got))

@@ -160,9 +160,11 @@ func TestOverrides(t *testing.T) {
 		{"backwards", start, start.Add(-time.Minute), "X"},
 		{"before 1970", time.Unix(-10, 0), start, "X"},
 	} {
-		if _, err := s.StartOverride(ctx, tc.from, tc.till, tc.by); err == nil {
-			t.Errorf("%s: want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.StartOverride(ctx, tc.from, tc.till, tc.by); err == nil {
+				t.Errorf("%s: want an error", tc.name)
+			}
+		})
 	}
 	if err := s.EndOverride(ctx, 999, start, "X", EndStaff); err == nil {
 		t.Error("ending an unknown override: want an error")

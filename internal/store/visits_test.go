@@ -245,11 +245,13 @@ func TestCheckOut(t *testing.T) {
 		{"from after the exit", vhash(1), t0.Add(time.Minute), t0, "want at most"},
 		{"from too far back", vhash(1), t0.Add(-MaxStay - time.Second), t0, "want at most"},
 	} {
-		err := s.Apply(context.Background(), func(tx *Tx) error { _, err := tx.CheckOut(tc.h, tc.from, tc.out); return err })
-		var inv *InvalidError
-		if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got %v, want an InvalidError containing %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Apply(context.Background(), func(tx *Tx) error { _, err := tx.CheckOut(tc.h, tc.from, tc.out); return err })
+			var inv *InvalidError
+			if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: got %v, want an InvalidError containing %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -389,10 +391,12 @@ func TestExpireVisits(t *testing.T) {
 		{"day 30, checked out", kept[perDay/2+1], 1},
 		{"future", future, 0},
 	} {
-		got, err := s.Stays(tc.v.Hash, now.Add(-60*day), now.Add(60*day))
-		if err != nil || len(got) != tc.want {
-			t.Errorf("%s: got %v, %v; want %d visits", tc.name, got, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Stays(tc.v.Hash, now.Add(-60*day), now.Add(60*day))
+			if err != nil || len(got) != tc.want {
+				t.Errorf("%s: got %v, %v; want %d visits", tc.name, got, err, tc.want)
+			}
+		})
 	}
 	var mode int
 	if err := s.w.QueryRow("PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 2 {
