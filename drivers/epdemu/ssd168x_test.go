@@ -171,20 +171,22 @@ func TestSSDFast(t *testing.T) {
 		{"forced 30 °C", []byte{0x1E, 0x00}, Counts{Full: 1}},
 		{"sensor", nil, Counts{Full: 1}},
 	} {
-		m := epd.Waveshare4in2V2
-		h := newHost(t, m, nil)
-		h.ssdInit()
-		h.ssdUpdate(0xB1)
-		if tt.temp != nil {
-			h.cmd(0x1A, tt.temp...)
-		}
-		h.ssdUpdate(0x91)
-		h.ssdWrite(0x24, epd.NewFrame(m.Width, m.Height))
-		h.ssdUpdate(0xC7)
-		h.noErrors()
-		if got := h.e.Refreshes(); got != tt.want {
-			t.Errorf("%s: Refreshes = %+v, want %+v", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			m := epd.Waveshare4in2V2
+			h := newHost(t, m, nil)
+			h.ssdInit()
+			h.ssdUpdate(0xB1)
+			if tt.temp != nil {
+				h.cmd(0x1A, tt.temp...)
+			}
+			h.ssdUpdate(0x91)
+			h.ssdWrite(0x24, epd.NewFrame(m.Width, m.Height))
+			h.ssdUpdate(0xC7)
+			h.noErrors()
+			if got := h.e.Refreshes(); got != tt.want {
+				t.Errorf("%s: Refreshes = %+v, want %+v", tt.name, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -330,9 +332,11 @@ func TestSPIErrors(t *testing.T) {
 		mode int
 		bits int
 	}{{"mode 3", 4e6, 3, 8}, {"9 bits", 4e6, 0, 9}, {"30 MHz", 30e6, 0, 8}} {
-		if _, err := e.Port().Connect(physicHz(tt.f), spiMode(tt.mode), tt.bits); err == nil {
-			t.Errorf("Connect %s succeeded", tt.name)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := e.Port().Connect(physicHz(tt.f), spiMode(tt.mode), tt.bits); err == nil {
+				t.Errorf("Connect %s succeeded", tt.name)
+			}
+		})
 	}
 	if n := len(e.Errors()); n != 3 {
 		t.Errorf("%d errors recorded for 3 bad Connects", n)

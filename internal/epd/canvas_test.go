@@ -86,9 +86,11 @@ func TestComposePartialErrors(t *testing.T) {
 		{"negative", full, image.Rect(-8, 0, 8, 8), "not inside the panel"},
 		{"outside image", small, image.Rect(90, 100, 150, 150), "not inside the image"},
 	} {
-		if _, _, err := c.composePartial(tt.img, tt.r, image.Point{}); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: composePartial error = %v, want %q", tt.name, err, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if _, _, err := c.composePartial(tt.img, tt.r, image.Point{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: composePartial error = %v, want %q", tt.name, err, tt.want)
+			}
+		})
 	}
 	// A window-sized image at the window's place is enough.
 	if _, _, err := c.composePartial(small, image.Rect(100, 100, 200, 200), image.Point{}); err != nil {
