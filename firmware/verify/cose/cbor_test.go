@@ -186,9 +186,11 @@ func TestWellFormedCodes(t *testing.T) {
 			return m
 		}()), pass.TooLarge},
 	} {
-		if got := pass.CodeOf(WellFormed("x", tt.b)); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pass.CodeOf(WellFormed("x", tt.b)); got != tt.want {
+				t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+			}
+		})
 	}
 	if err := WellFormed("x", enc(t, map[string]any{"a": []any{1, 2}})); err != nil {
 		t.Errorf("good item: %v", err)

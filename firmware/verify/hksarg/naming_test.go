@@ -42,12 +42,14 @@ func TestNaming(t *testing.T) {
 		id string
 		ok bool
 	}{{"VAC:C19-1", true}, {"MEC:X", true}, {"EVT:X:Y", true}, {"VAC:", false}, {"VAC", false}, {"XYZ:1", false}, {"", false}} {
-		id, err := hksarg.PassID(tt.id)
-		if (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
-		if err == nil && id != pass.NewID(hksarg.Name, tt.id) {
-			t.Errorf("PassID(%q): not the decoder's ID", tt.id)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			id, err := hksarg.PassID(tt.id)
+			if (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+			if err == nil && id != pass.NewID(hksarg.Name, tt.id) {
+				t.Errorf("PassID(%q): not the decoder's ID", tt.id)
+			}
+		})
 	}
 }

@@ -140,9 +140,11 @@ func TestVaccinePassRecoveredNeedsDoses(t *testing.T) {
 		{"recovered, one old dose, stage 3", vac("4", true, day(2021, 10, 1)), stage3, verify.Red},
 		{"recovered, two doses, stage 3", vac("4", true, day(2021, 10, 1), day(2021, 11, 1)), stage3, verify.Green},
 	} {
-		v := e.Verify(sign(t, tt.rec, key), tt.at)
-		if v.Status != tt.want {
-			t.Errorf("%s: got %v %+v, want %v", tt.name, v.Status, v.Reasons, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			v := e.Verify(sign(t, tt.rec, key), tt.at)
+			if v.Status != tt.want {
+				t.Errorf("%s: got %v %+v, want %v", tt.name, v.Status, v.Reasons, tt.want)
+			}
+		})
 	}
 }

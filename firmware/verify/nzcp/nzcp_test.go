@@ -213,9 +213,11 @@ func TestNaming(t *testing.T) {
 		ok bool
 	}{{"urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b", true}, {"60A4F54D-4E30-4332-BE33-AD78B1EAFA4B", true},
 		{"urn:uuid:60a4f54d4e304332be33ad78b1eafa4b", false}, {"urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4", false}, {"", false}} {
-		if _, err := PassID(tt.id); (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			if _, err := PassID(tt.id); (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+		})
 	}
 }
 

@@ -38,12 +38,14 @@ func TestNaming(t *testing.T) {
 		ok bool
 	}{{"https://issuer.example.invalid#rid1", true}, {"https://issuer.example.invalid#", false}, {"issuer#rid", false},
 		{"https://issuer.example.invalid", false}, {"https://issuer.example.invalid#a.b", false}} {
-		id, err := shc.PassID(tt.id)
-		if (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
-		if err == nil && id != pass.NewID(shc.Name, tt.id) {
-			t.Errorf("PassID(%q): not the decoder's ID", tt.id)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			id, err := shc.PassID(tt.id)
+			if (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+			if err == nil && id != pass.NewID(shc.Name, tt.id) {
+				t.Errorf("PassID(%q): not the decoder's ID", tt.id)
+			}
+		})
 	}
 }
