@@ -27,16 +27,18 @@ func TestCoverage(t *testing.T) {
 		{"CJK Symbols and Punctuation", 0x3001, 0x3029, 16},
 		{"Fullwidth Forms", 0xFF01, 0xFF5E, 16},
 	} {
-		for r := tc.from; r <= tc.to; r++ {
-			if !Has(r) {
-				t.Errorf("%s: U+%04X %q missing", tc.name, r, r)
-				break
+		t.Run(tc.name, func(t *testing.T) {
+			for r := tc.from; r <= tc.to; r++ {
+				if !Has(r) {
+					t.Errorf("%s: U+%04X %q missing", tc.name, r, r)
+					break
+				}
+				if got := (Face{}).Measure(string(r)); got != tc.wantWidth {
+					t.Errorf("%s: U+%04X width: got %d, want %d", tc.name, r, got, tc.wantWidth)
+					break
+				}
 			}
-			if got := (Face{}).Measure(string(r)); got != tc.wantWidth {
-				t.Errorf("%s: U+%04X width: got %d, want %d", tc.name, r, got, tc.wantWidth)
-				break
-			}
-		}
+		})
 	}
 }
 
@@ -301,9 +303,11 @@ func TestDecodeRejects(t *testing.T) {
 		{"rune past U+10FFFF", zip(pack([][3]uint32{{0x10FFFF, 2, 8}}, 32))},
 		{"too large", zip(append(pack([][3]uint32{{0x41, 1, 8}}, 16), make([]byte, maxData)...))},
 	} {
-		if _, err := decode(tc.data); err == nil {
-			t.Errorf("%s: decoded, want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := decode(tc.data); err == nil {
+				t.Errorf("%s: decoded, want an error", tc.name)
+			}
+		})
 	}
 }
 

@@ -228,8 +228,10 @@ func TestParseRejects(t *testing.T) {
 		{"too long", replace(`"Scan to check in"`, `"`+strings.Repeat("x", MaxMessage+1)+`"`)},
 		{"too large", append(append([]byte{}, good...), []byte("\n#"+strings.Repeat("x", MaxCatalog))...)},
 	} {
-		if _, err := Parse(EN, tc.data); err == nil {
-			t.Errorf("%s: parsed, want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse(EN, tc.data); err == nil {
+				t.Errorf("%s: parsed, want an error", tc.name)
+			}
+		})
 	}
 }
