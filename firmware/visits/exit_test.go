@@ -183,18 +183,20 @@ func TestVenueNoticeForEveryone(t *testing.T) {
 		{"untrusted time", func(r *scan.Result) { r.Trusted = false }, false},
 		{"a staff action", func(r *scan.Result) { r.Staff = true }, false},
 	} {
-		r := base
-		r.Verdict = &verify.Verdict{Status: verify.Green, PassID: passID(1)}
-		tc.mod(&r)
-		f.log.Annotate(&r)
-		if got := r.VenueNotice != nil; got != tc.want {
-			t.Errorf("%s: venue notice %v, want %v", tc.name, r.VenueNotice, tc.want)
-		}
-		if r.VenueNotice != nil && (!r.VenueNotice.Start.Equal(start) || !r.VenueNotice.End.Equal(end)) {
-			t.Errorf("%s: venue notice %+v, want the window", tc.name, r.VenueNotice)
-		}
-		if r.Notice != nil {
-			t.Errorf("%s: a personal notice for a pass that never visited", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			r := base
+			r.Verdict = &verify.Verdict{Status: verify.Green, PassID: passID(1)}
+			tc.mod(&r)
+			f.log.Annotate(&r)
+			if got := r.VenueNotice != nil; got != tc.want {
+				t.Errorf("%s: venue notice %v, want %v", tc.name, r.VenueNotice, tc.want)
+			}
+			if r.VenueNotice != nil && (!r.VenueNotice.Start.Equal(start) || !r.VenueNotice.End.Equal(end)) {
+				t.Errorf("%s: venue notice %+v, want the window", tc.name, r.VenueNotice)
+			}
+			if r.Notice != nil {
+				t.Errorf("%s: a personal notice for a pass that never visited", tc.name)
+			}
+		})
 	}
 }
