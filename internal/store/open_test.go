@@ -27,13 +27,15 @@ func TestOpenPragmas(t *testing.T) {
 		{"user_version", strconv.Itoa(schemaVersion)},
 		{"secure_delete", "2"}, // FAST
 	} {
-		var got string
-		if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA %s: %v", tc.pragma, err)
-		}
-		if got != tc.want {
-			t.Errorf("writer PRAGMA %s: got %s, want %s", tc.pragma, got, tc.want)
-		}
+		t.Run(tc.pragma, func(t *testing.T) {
+			var got string
+			if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				t.Fatalf("PRAGMA %s: %v", tc.pragma, err)
+			}
+			if got != tc.want {
+				t.Errorf("writer PRAGMA %s: got %s, want %s", tc.pragma, got, tc.want)
+			}
+		})
 	}
 	if _, err := s.r.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES ('a', 'b')"); err == nil {
 		t.Errorf("a write through the read pool succeeded; want the readers read-only")
@@ -192,9 +194,11 @@ func TestDSNEscapesPath(t *testing.T) {
 		{"//x/kiosk.db", "file:/x/kiosk.db?"},
 		{"kiosk.db", "file:kiosk.db?"},
 	} {
-		if got := dsn(tc.path, nil); got != tc.want {
-			t.Errorf("dsn(%q): got %q, want %q", tc.path, got, tc.want)
-		}
+		t.Run(tc.path, func(t *testing.T) {
+			if got := dsn(tc.path, nil); got != tc.want {
+				t.Errorf("dsn(%q): got %q, want %q", tc.path, got, tc.want)
+			}
+		})
 	}
 	// A path with URI metacharacters really opens that file.
 	dir := t.TempDir()
