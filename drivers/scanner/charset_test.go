@@ -37,10 +37,12 @@ func TestCharsetNames(t *testing.T) {
 		in   string
 		want Charset
 	}{{"utf-8", UTF8}, {"UTF8", UTF8}, {"gb18030", GB18030}, {"Big5", Big5}} {
-		got, err := ParseCharset(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseCharset(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCharset(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("ParseCharset(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
 	}
 	for _, bad := range []string{"", "latin1", "gbk ", "big-5"} {
 		if _, err := ParseCharset(bad); err == nil {

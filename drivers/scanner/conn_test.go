@@ -154,15 +154,17 @@ func TestResolve(t *testing.T) {
 		{"ttyUSB0", "", "no such file"},
 		{"dangling", "", "no such file"},
 	} {
-		got, err := resolve(filepath.Join(dir, tt.in))
-		switch {
-		case tt.err != "":
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("resolve(%s): got %q, %v; want error %q", tt.in, got, err, tt.err)
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := resolve(filepath.Join(dir, tt.in))
+			switch {
+			case tt.err != "":
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("resolve(%s): got %q, %v; want error %q", tt.in, got, err, tt.err)
+				}
+			case err != nil || got != filepath.Join(dir, tt.want):
+				t.Errorf("resolve(%s): got %q, %v; want %s", tt.in, got, err, tt.want)
 			}
-		case err != nil || got != filepath.Join(dir, tt.want):
-			t.Errorf("resolve(%s): got %q, %v; want %s", tt.in, got, err, tt.want)
-		}
+		})
 	}
 }
 

@@ -13,13 +13,15 @@ func TestTerminatorNames(t *testing.T) {
 	}{
 		{"auto", Auto}, {"cr", CR}, {"lf", LF}, {"crlf", CRLF}, {"idle", Idle}, {"tab", Tab}, {"CRLF", CRLF},
 	} {
-		got, err := ParseTerminator(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseTerminator(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-		if s := tt.want.String(); s != map[Terminator]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}[tt.want] {
-			t.Errorf("%d.String(): got %q", int(tt.want), s)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseTerminator(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("ParseTerminator(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+			if s := tt.want.String(); s != map[Terminator]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}[tt.want] {
+				t.Errorf("%d.String(): got %q", int(tt.want), s)
+			}
+		})
 	}
 	for _, bad := range []string{"", "tabs", "cr ", "nul", "\r"} {
 		if _, err := ParseTerminator(bad); err == nil {

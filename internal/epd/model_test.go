@@ -128,8 +128,10 @@ func TestNames(t *testing.T) {
 		{NoWaveform.String(), "none"},
 		{Source(9).String(), "Source(9)"},
 	} {
-		if tt.got != tt.want {
-			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
 	}
 }
