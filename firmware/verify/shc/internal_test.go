@@ -94,10 +94,12 @@ func TestDates(t *testing.T) {
 		{"2022-01-05 01:00:00Z", time.Time{}, false},
 		{"2022-02-30", time.Time{}, false},
 	} {
-		got, ok := parseDay(tt.in)
-		if ok != tt.ok || (ok && !got.Equal(tt.want)) {
-			t.Errorf("parseDay(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseDay(tt.in)
+			if ok != tt.ok || (ok && !got.Equal(tt.want)) {
+				t.Errorf("parseDay(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		in   string
@@ -109,10 +111,12 @@ func TestDates(t *testing.T) {
 		{"2022-01", time.Time{}, false},
 		{"2022-01-05T25:00:00Z", time.Time{}, false},
 	} {
-		got, ok := parseInstant(tt.in)
-		if ok != tt.ok || (ok && !got.Equal(tt.want)) {
-			t.Errorf("parseInstant(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseInstant(tt.in)
+			if ok != tt.ok || (ok && !got.Equal(tt.want)) {
+				t.Errorf("parseInstant(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
 
