@@ -53,13 +53,15 @@ func TestPassIDMatchesTheVerifier(t *testing.T) {
 		{"EU certificate, revoked", "dcc", "urn:uvci:01:XA:SAMPLE0003#C"},
 		{"EU certificate, vaccinated", "dcc", "URN:UVCI:01:XA:SAMPLE0001#A"},
 	} {
-		got, err := PassID(tc.format, tc.identifier)
-		if err != nil {
-			t.Fatalf("PassID(%s, %s): %v", tc.format, tc.identifier, err)
-		}
-		if got != want[tc.sample] || got.IsZero() {
-			t.Errorf("PassID(%s, %s) = %s, want the verifier's %s", tc.format, tc.identifier, got, want[tc.sample])
-		}
+		t.Run(tc.identifier, func(t *testing.T) {
+			got, err := PassID(tc.format, tc.identifier)
+			if err != nil {
+				t.Fatalf("PassID(%s, %s): %v", tc.format, tc.identifier, err)
+			}
+			if got != want[tc.sample] || got.IsZero() {
+				t.Errorf("PassID(%s, %s) = %s, want the verifier's %s", tc.format, tc.identifier, got, want[tc.sample])
+			}
+		})
 	}
 	for _, bad := range [][2]string{{"dcc", ""}, {"shc", "no-hash-mark"}, {"hksarg", "noref"}, {"vds", "x"}} {
 		if _, err := PassID(bad[0], bad[1]); err == nil {
