@@ -179,9 +179,11 @@ func TestCounters(t *testing.T) {
 		{day2, Counters{Green: 5, Entries: 4}},
 		{day1.AddDate(0, 0, -1), Counters{}},
 	} {
-		if got, err := s.Counters(ctx, tc.day); got != tc.want || err != nil {
-			t.Errorf("Counters(%s): got %+v, %v; want %+v", tc.day.Format(time.DateOnly), got, err, tc.want)
-		}
+		t.Run(tc.day.Format(time.DateOnly), func(t *testing.T) {
+			if got, err := s.Counters(ctx, tc.day); got != tc.want || err != nil {
+				t.Errorf("Counters(%s): got %+v, %v; want %+v", tc.day.Format(time.DateOnly), got, err, tc.want)
+			}
+		})
 	}
 	got, err := s.CountersRange(ctx, day1.AddDate(0, 0, -5), day2)
 	if err != nil || len(got) != 2 || got[0].Day != "2026-11-23" || got[1].Day != "2026-11-24" || got[1].Green != 5 {
@@ -230,12 +232,14 @@ func TestTimeFloorOnlyRises(t *testing.T) {
 		{t0.Add(time.Minute), t0.Add(90 * time.Second)},
 		{t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0)},
 	} {
-		if err := s.RaiseTimeFloor(tc.raise); err != nil {
-			t.Fatalf("RaiseTimeFloor(%v): %v", tc.raise, err)
-		}
-		if got, err := s.TimeFloor(); !got.Equal(tc.want) || err != nil {
-			t.Errorf("after raising to %v: got %v, %v; want %v", tc.raise, got, err, tc.want)
-		}
+		t.Run(tc.raise.Format(time.RFC3339), func(t *testing.T) {
+			if err := s.RaiseTimeFloor(tc.raise); err != nil {
+				t.Fatalf("RaiseTimeFloor(%v): %v", tc.raise, err)
+			}
+			if got, err := s.TimeFloor(); !got.Equal(tc.want) || err != nil {
+				t.Errorf("after raising to %v: got %v, %v; want %v", tc.raise, got, err, tc.want)
+			}
+		})
 	}
 	var ie *InvalidError
 	if err := s.RaiseTimeFloor(time.Unix(-5, 0)); !errors.As(err, &ie) {

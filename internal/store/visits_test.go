@@ -321,10 +321,12 @@ func TestExposedVisits(t *testing.T) {
 		{"V2", 15 * time.Minute, 2},
 		{"V3", 2 * h, 0},
 	} {
-		got, err := s.ExposedVisits(context.Background(), tc.venue, tc.assumed)
-		if err != nil || got != tc.want {
-			t.Errorf("%s, assumed %v: got %d, %v; want %d", tc.venue, tc.assumed, got, err, tc.want)
-		}
+		t.Run(tc.venue, func(t *testing.T) {
+			got, err := s.ExposedVisits(context.Background(), tc.venue, tc.assumed)
+			if err != nil || got != tc.want {
+				t.Errorf("%s, assumed %v: got %d, %v; want %d", tc.venue, tc.assumed, got, err, tc.want)
+			}
+		})
 	}
 }
 
