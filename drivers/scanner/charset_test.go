@@ -25,10 +25,12 @@ func TestDecodeECI(t *testing.T) {
 		{`\000003\\` + "\xe9", `\é`, nil},         // an escaped backslash inside a segment
 		{`\000003` + "\xe9" + `\000026` + "\xc3\xa9", "éé", nil},
 	} {
-		got, unknown := decodeECI([]byte(tt.in), nil)
-		if string(got) != tt.want || fmt.Sprint(unknown) != fmt.Sprint(tt.unknown) {
-			t.Errorf("decodeECI(%q): got %q, %v; want %q, %v", tt.in, got, unknown, tt.want, tt.unknown)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, unknown := decodeECI([]byte(tt.in), nil)
+			if string(got) != tt.want || fmt.Sprint(unknown) != fmt.Sprint(tt.unknown) {
+				t.Errorf("decodeECI(%q): got %q, %v; want %q, %v", tt.in, got, unknown, tt.want, tt.unknown)
+			}
+		})
 	}
 }
 

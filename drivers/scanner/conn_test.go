@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -189,15 +190,17 @@ func TestBackoff(t *testing.T) {
 		{time.Second, time.Second, []time.Duration{time.Second, time.Second}},
 		{ms, 3 * ms, []time.Duration{ms, 2 * ms, 3 * ms, 3 * ms}},
 	} {
-		b := newBackoff(tt.min, tt.max)
-		for i, want := range tt.want {
-			if got := b.delay(); got != want {
-				t.Errorf("backoff(%v, %v) delay %d: got %v, want %v", tt.min, tt.max, i, got, want)
+		t.Run(fmt.Sprintf("%v to %v", tt.min, tt.max), func(t *testing.T) {
+			b := newBackoff(tt.min, tt.max)
+			for i, want := range tt.want {
+				if got := b.delay(); got != want {
+					t.Errorf("backoff(%v, %v) delay %d: got %v, want %v", tt.min, tt.max, i, got, want)
+				}
 			}
-		}
-		b.reset()
-		if got := b.delay(); got != tt.min {
-			t.Errorf("backoff(%v, %v) after reset: got %v, want %v", tt.min, tt.max, got, tt.min)
-		}
+			b.reset()
+			if got := b.delay(); got != tt.min {
+				t.Errorf("backoff(%v, %v) after reset: got %v, want %v", tt.min, tt.max, got, tt.min)
+			}
+		})
 	}
 }

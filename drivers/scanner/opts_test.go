@@ -111,9 +111,11 @@ func TestEventStrings(t *testing.T) {
 		{Event{Kind: Disconnected, Reason: "device hung up"}, "scanner missing: device hung up"},
 		{Event{Kind: Disconnected}, "scanner missing"},
 	} {
-		if got := tt.e.String(); got != tt.want {
-			t.Errorf("%+v.String(): got %q, want %q", tt.e, got, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if got := tt.e.String(); got != tt.want {
+				t.Errorf("%+v.String(): got %q, want %q", tt.e, got, tt.want)
+			}
+		})
 	}
 	for k, want := range map[EventKind]string{Connected: "connected", Disconnected: "disconnected", 5: "EventKind(5)"} {
 		if got := k.String(); got != want {

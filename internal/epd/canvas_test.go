@@ -1,6 +1,7 @@
 package epd
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"strings"
@@ -112,10 +113,12 @@ func TestDrawArea(t *testing.T) {
 		{image.Rect(0, 0, 10, 10), image.Pt(45, 45), image.Rect(0, 0, 5, 5), image.Pt(45, 45)},
 		{image.Rect(200, 0, 210, 10), image.Point{}, image.Rectangle{}, image.Pt(-200, 0)},
 	} {
-		r, off := c.drawArea(tt.dst, src, tt.sp)
-		if (r.Empty() != tt.r.Empty()) || (!r.Empty() && r != tt.r) || off != tt.off {
-			t.Errorf("drawArea(%v, %v) = %v %v, want %v %v", tt.dst, tt.sp, r, off, tt.r, tt.off)
-		}
+		t.Run(fmt.Sprintf("%v from %v", tt.dst, tt.sp), func(t *testing.T) {
+			r, off := c.drawArea(tt.dst, src, tt.sp)
+			if (r.Empty() != tt.r.Empty()) || (!r.Empty() && r != tt.r) || off != tt.off {
+				t.Errorf("drawArea(%v, %v) = %v %v, want %v %v", tt.dst, tt.sp, r, off, tt.r, tt.off)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package epd
 
 import (
+	"fmt"
 	"image"
 	"testing"
 )
@@ -41,13 +42,15 @@ func TestRotationCorners(t *testing.T) {
 		{Rotate180, 9, 3, 10, 4},
 		{Rotate270, 0, 3, 4, 10},
 	} {
-		nx, ny := tt.r.toNative(0, 0, w, h)
-		if nx != tt.nx || ny != tt.ny {
-			t.Errorf("rotation %d: origin at native (%d, %d), want (%d, %d)", tt.r, nx, ny, tt.nx, tt.ny)
-		}
-		if got, want := tt.r.Bounds(w, h), image.Rect(0, 0, tt.bw, tt.bh); got != want {
-			t.Errorf("rotation %d: Bounds = %v, want %v", tt.r, got, want)
-		}
+		t.Run(fmt.Sprintf("%v %d,%d", tt.r, tt.nx, tt.ny), func(t *testing.T) {
+			nx, ny := tt.r.toNative(0, 0, w, h)
+			if nx != tt.nx || ny != tt.ny {
+				t.Errorf("rotation %d: origin at native (%d, %d), want (%d, %d)", tt.r, nx, ny, tt.nx, tt.ny)
+			}
+			if got, want := tt.r.Bounds(w, h), image.Rect(0, 0, tt.bw, tt.bh); got != want {
+				t.Errorf("rotation %d: Bounds = %v, want %v", tt.r, got, want)
+			}
+		})
 	}
 }
 

@@ -15,9 +15,11 @@ func TestDefaultTimeouts(t *testing.T) {
 		{Waveshare2in9V2, Timeouts{time.Second, 9 * time.Second, 9 * time.Second, 2 * time.Second}},
 		{Waveshare7in5V2, Timeouts{time.Second, 15 * time.Second, 4500 * time.Millisecond, 2 * time.Second}},
 	} {
-		if got := defaultTimeouts(tt.m); got != tt.want {
-			t.Errorf("defaultTimeouts(%s) = %+v, want %+v", tt.m.Name, got, tt.want)
-		}
+		t.Run(tt.m.Name, func(t *testing.T) {
+			if got := defaultTimeouts(tt.m); got != tt.want {
+				t.Errorf("defaultTimeouts(%s) = %+v, want %+v", tt.m.Name, got, tt.want)
+			}
+		})
 	}
 }
 
