@@ -33,10 +33,12 @@ func TestNaming(t *testing.T) {
 		{"HKSARG:VAC3", &p384.PublicKey, "P-256"},
 		{"HKSARG:VAC3", &rk.PublicKey, "P-256"},
 	} {
-		err := hksarg.CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			err := hksarg.CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string

@@ -203,10 +203,12 @@ func TestNaming(t *testing.T) {
 		{"did:key:z6Mk#key-1", "did:key:z6Mk", &testKey.PublicKey, "did:web:<host>#<key id>"},
 		{testIss + "#key-1", "did:web:other.example.invalid", &testKey.PublicKey, "bound to issuer"},
 	} {
-		err := CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			err := CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string

@@ -428,9 +428,11 @@ func TestDecodeDirect(t *testing.T) {
 		in   string
 		want bool
 	}{{"shc:/56", true}, {"shc:/", true}, {"SHC:/56", false}, {"shc:56", false}, {"HC1:shc:/", false}, {"", false}} {
-		if got := f.Match(tt.in); got != tt.want {
-			t.Errorf("Match(%q): got %v, want %v", tt.in, got, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			if got := f.Match(tt.in); got != tt.want {
+				t.Errorf("Match(%q): got %v, want %v", tt.in, got, tt.want)
+			}
+		})
 	}
 	payload := signedQR(t, goodClaims())
 	if _, err := f.Decode(payload, brokenTrust{}); pass.CodeOf(err) != pass.Internal || !strings.Contains(err.Error(), "disk on fire") {

@@ -28,10 +28,12 @@ func TestNaming(t *testing.T) {
 		{"k1", "https://issuer.example.invalid/", &ec.PublicKey, "trailing"},
 		{"k1", "", &p384.PublicKey, "P-256"},
 	} {
-		err := shc.CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			err := shc.CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string
