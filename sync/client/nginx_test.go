@@ -373,13 +373,15 @@ func TestNginxCacheHeaders(t *testing.T) {
 			{[]string{"If-None-Match", `"0-0"`}, http.StatusOK},
 			{[]string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, http.StatusOK},
 		} {
-			res := get(name, tc.hdr...)
-			if res.StatusCode != tc.status {
-				t.Errorf("GET %s with %q: %s, want %d", name, tc.hdr, res.Status, tc.status)
-			}
-			if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(name); got != want {
-				t.Errorf("GET %s with %q: Cache-Control %q, want %q", name, tc.hdr, got, want)
-			}
+			t.Run(fmt.Sprint(tc.hdr), func(t *testing.T) {
+				res := get(name, tc.hdr...)
+				if res.StatusCode != tc.status {
+					t.Errorf("GET %s with %q: %s, want %d", name, tc.hdr, res.Status, tc.status)
+				}
+				if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(name); got != want {
+					t.Errorf("GET %s with %q: Cache-Control %q, want %q", name, tc.hdr, got, want)
+				}
+			})
 		}
 	}
 	// Metadata goes gzip-compressed to a client that asks, with the same
