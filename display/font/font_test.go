@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
 	"os"
@@ -91,9 +92,11 @@ func TestMeasure(t *testing.T) {
 		{"x", Face{Scale: -1}, 8},
 		{"x", Face{Scale: 99}, 8 * MaxScale},
 	} {
-		if got := tc.face.Measure(tc.s); got != tc.want {
-			t.Errorf("%+v.Measure(%q): got %d, want %d", tc.face, tc.s, got, tc.want)
-		}
+		t.Run(tc.s, func(t *testing.T) {
+			if got := tc.face.Measure(tc.s); got != tc.want {
+				t.Errorf("%+v.Measure(%q): got %d, want %d", tc.face, tc.s, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -233,15 +236,17 @@ func TestWrap(t *testing.T) {
 		{"a\nb", 100, []string{"a", "b"}},
 		{"", 100, []string{""}},
 	} {
-		got := Face{}.Wrap(tc.s, tc.width)
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("Wrap(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
-		}
-		for _, l := range got {
-			if w := (Face{}).Measure(l); w > tc.width {
-				t.Errorf("Wrap(%q, %d): line %q is %d wide", tc.s, tc.width, l, w)
+		t.Run(fmt.Sprintf("%s width %d", tc.s, tc.width), func(t *testing.T) {
+			got := Face{}.Wrap(tc.s, tc.width)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Wrap(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
 			}
-		}
+			for _, l := range got {
+				if w := (Face{}).Measure(l); w > tc.width {
+					t.Errorf("Wrap(%q, %d): line %q is %d wide", tc.s, tc.width, l, w)
+				}
+			}
+		})
 	}
 }
 
@@ -257,9 +262,11 @@ func TestTruncate(t *testing.T) {
 		{"中環街市", 39, "中…"},
 		{"中環街市", 4, ""},
 	} {
-		if got := (Face{}).Truncate(tc.s, tc.width); got != tc.want {
-			t.Errorf("Truncate(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%s width %d", tc.s, tc.width), func(t *testing.T) {
+			if got := (Face{}).Truncate(tc.s, tc.width); got != tc.want {
+				t.Errorf("Truncate(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
+			}
+		})
 	}
 }
 

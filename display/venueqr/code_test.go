@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -207,9 +208,11 @@ func TestSlotAt(t *testing.T) {
 		{-1, 120 * time.Second, -1},
 		{1795424400, 30 * time.Second, 59847480},
 	} {
-		if got := SlotAt(time.Unix(tc.unix, 0), tc.p); got != tc.want {
-			t.Errorf("SlotAt(%d, %v): got %d, want %d", tc.unix, tc.p, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%d every %v", tc.unix, tc.p), func(t *testing.T) {
+			if got := SlotAt(time.Unix(tc.unix, 0), tc.p); got != tc.want {
+				t.Errorf("SlotAt(%d, %v): got %d, want %d", tc.unix, tc.p, got, tc.want)
+			}
+		})
 	}
 }
 
