@@ -92,9 +92,11 @@ func TestSchedule(t *testing.T) {
 		{time.Date(2022, 5, 31, 0, 0, 0, 0, time.UTC), Red}, // three doses needed; a complete series does not override a schedule
 	}
 	for _, tt := range tests {
-		if got, why := p.Evaluate(two, tt.at); got != tt.want {
-			t.Errorf("at %v: got %v (%+v), want %v", tt.at, got, why, tt.want)
-		}
+		t.Run(tt.at.Format(time.RFC3339), func(t *testing.T) {
+			if got, why := p.Evaluate(two, tt.at); got != tt.want {
+				t.Errorf("at %v: got %v (%+v), want %v", tt.at, got, why, tt.want)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -123,10 +124,12 @@ func TestCheckOutWithoutCheckIn(t *testing.T) {
 		{3, []store.Stay{{In: day0.Add(11 * time.Hour).UTC()}}},
 		{4, []store.Stay{{In: day0.Add(9 * time.Hour).UTC(), Out: day0.Add(17 * time.Hour).UTC()}}},
 	} {
-		got, err := f.st.Stays(f.key.Hash(passID(tc.pass)), day0.Add(-day), day0.Add(day))
-		if err != nil || len(got) != len(tc.want) || (len(got) == 1 && got[0] != tc.want[0]) {
-			t.Errorf("pass %d: got %v, %v; want %v", tc.pass, got, err, tc.want)
-		}
+		t.Run(fmt.Sprintf("pass %d", tc.pass), func(t *testing.T) {
+			got, err := f.st.Stays(f.key.Hash(passID(tc.pass)), day0.Add(-day), day0.Add(day))
+			if err != nil || len(got) != len(tc.want) || (len(got) == 1 && got[0] != tc.want[0]) {
+				t.Errorf("pass %d: got %v, %v; want %v", tc.pass, got, err, tc.want)
+			}
+		})
 	}
 }
 
