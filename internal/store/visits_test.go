@@ -135,17 +135,20 @@ func TestVisitsToTheMinute(t *testing.T) {
 		{Hash: vhash(4), At: at, Out: at.Add(100 * time.Millisecond)}, // same minute: a minute long
 	})
 	for _, tc := range []struct {
+		name string
 		h    VisitHash
 		want Stay
 	}{
-		{vhash(1), Stay{In: t0.Add(10 * time.Minute)}},
-		{vhash(2), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(72 * time.Minute)}},
-		{vhash(3), Stay{In: t0, Out: t0.Add(time.Hour)}},
-		{vhash(4), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(12 * time.Minute)}},
+		{"no check-out", vhash(1), Stay{In: t0.Add(10 * time.Minute)}},
+		{"check-out rounded up", vhash(2), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(72 * time.Minute)}},
+		{"on the minute", vhash(3), Stay{In: t0, Out: t0.Add(time.Hour)}},
+		{"out in the same minute", vhash(4), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(12 * time.Minute)}},
 	} {
-		if got := stays(t, s, tc.h); len(got) != 1 || got[0] != tc.want {
-			t.Errorf("got %v, want %v", got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := stays(t, s, tc.h); len(got) != 1 || got[0] != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 	// What the table holds: minutes, and no verdict or any other column.
 	var cols []string
