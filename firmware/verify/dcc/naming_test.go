@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -24,7 +25,7 @@ func TestNaming(t *testing.T) {
 		{KID(make([]byte, 65)), ecKey().Public(), "1 to 64"},
 		{KID(ecKID), &p224.PublicKey, "P-224"},
 	} {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
 			err := CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
 			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 				t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)

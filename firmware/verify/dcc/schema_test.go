@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -230,7 +231,7 @@ func TestHolderName(t *testing.T) {
 		{PersonName{}, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(cmp.Or(tt.want, "no name"), func(t *testing.T) {
 			if got := tt.n.display(); got != tt.want {
 				t.Errorf("%+v: got %q, want %q", tt.n, got, tt.want)
 			}

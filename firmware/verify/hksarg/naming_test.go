@@ -1,6 +1,7 @@
 package hksarg_test
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -33,7 +34,7 @@ func TestNaming(t *testing.T) {
 		{"HKSARG:VAC3", &p384.PublicKey, "P-256"},
 		{"HKSARG:VAC3", &rk.PublicKey, "P-256"},
 	} {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
 			err := hksarg.CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
 			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 				t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)

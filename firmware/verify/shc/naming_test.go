@@ -1,6 +1,7 @@
 package shc_test
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -28,7 +29,7 @@ func TestNaming(t *testing.T) {
 		{"k1", "https://issuer.example.invalid/", &ec.PublicKey, "trailing"},
 		{"k1", "", &p384.PublicKey, "P-256"},
 	} {
-		t.Run(tt.want, func(t *testing.T) {
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
 			err := shc.CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
 			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
 				t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
