@@ -27,9 +27,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // File names in the state directory.

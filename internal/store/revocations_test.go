@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"strings"
 	"testing"
@@ -43,9 +44,11 @@ func TestRevocations(t *testing.T) {
 		{id(1, 0), true}, {id(1, 4), true}, {id(1, 5), false}, {id(1, 6), false},
 		{id(1, 699), true}, {id(1, 700), false}, {id(2, 0), false},
 	} {
-		if got, err := s.Revoked(tc.id); got != tc.want || err != nil {
-			t.Errorf("Revoked(%s): got %v, %v; want %v", tc.id, got, err, tc.want)
-		}
+		t.Run(fmt.Sprint(tc.id), func(t *testing.T) {
+			if got, err := s.Revoked(tc.id); got != tc.want || err != nil {
+				t.Errorf("Revoked(%s): got %v, %v; want %v", tc.id, got, err, tc.want)
+			}
+		})
 	}
 	apply(t, s, func(tx *Tx) (err error) {
 		n, err = tx.ReplaceRevocations(SliceSeq(ids(2, 300)))

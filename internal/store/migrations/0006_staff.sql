@@ -1,4 +1,4 @@
--- v6: staff cards and the door (issue 11). Staff-card revocations come
+-- v6: staff cards and the door. Staff-card revocations come
 -- from sync; exempt entries are counted per day and category; the open
 -- door (staff override) is logged with who opened and closed it (a staff
 -- card id or "button"). Nothing in any row is about a visitor: counts,

@@ -1,4 +1,4 @@
--- v4: the visit log (issue 9), kept on the kiosk only. A visit is a keyed
+-- v4: the visit log, kept on the kiosk only. A visit is a keyed
 -- hash of a pass ID (HMAC-SHA256 under a per-device secret that lives in a
 -- file of its own, never in this database), the time it was judged and the
 -- verdict. Nothing in a row names the holder, and without the device's

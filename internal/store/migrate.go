@@ -11,9 +11,9 @@ import (
 	"strconv"
 )
 
-// SchemaVersion is the newest schema this firmware understands: the number
+// schemaVersion is the newest schema this firmware understands: the number
 // of the last file in migrations/. A test keeps the two in step.
-const SchemaVersion = 7
+const schemaVersion = 7
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS

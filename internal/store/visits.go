@@ -35,9 +35,9 @@ type Stay struct {
 const (
 	// MaxVisitBatch bounds one AddVisits call.
 	MaxVisitBatch = 10000
-	// MaxStays bounds what Stays returns: a pass scanned more often than
+	// maxStays bounds what Stays returns: a pass scanned more often than
 	// this within the range is judged on its latest stays.
-	MaxStays = 1000
+	maxStays = 1000
 	// MaxStay bounds a stay with a check-out: a check-out closes a
 	// check-in of the same day (firmware/visits), which a day with a
 	// daylight-saving change makes 25 hours long at most. The exposure
@@ -146,7 +146,7 @@ func (tx *Tx) CheckOut(h VisitHash, from, out time.Time) (bool, error) {
 const qStays = "SELECT at, checkout FROM visits WHERE hash = ? AND at >= ? AND at < ? ORDER BY at DESC LIMIT ?"
 
 // Stays returns the stays of h that checked in within [from, to), oldest
-// first, at most MaxStays (the latest ones when there are more). It is on
+// first, at most maxStays, 1,000 (the latest ones when there are more). It is on
 // the scan path (exposure matching): one descent of an index, no context
 // (see the package documentation on contexts).
 func (s *Store) Stays(h VisitHash, from, to time.Time) ([]Stay, error) {
@@ -157,7 +157,7 @@ func (s *Store) Stays(h VisitHash, from, to time.Time) ([]Stay, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: visit lookup: %w", err)
 	}
-	rows, err := st.QueryContext(context.Background(), h[:], from.Unix(), to.Unix(), MaxStays)
+	rows, err := st.QueryContext(context.Background(), h[:], from.Unix(), to.Unix(), maxStays)
 	if err != nil {
 		return nil, fmt.Errorf("store: visit lookup: %w", err)
 	}

@@ -1,8 +1,8 @@
 package store_test
 
 import (
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Compile-time checks: the store serves the verify engine.

@@ -22,19 +22,19 @@ import (
 type Opts struct {
 	// Logger receives recovery and migration notices; default slog.Default().
 	Logger *slog.Logger
-	// BusyTimeout is how long a statement waits for a lock held by another
+	// busyTimeout is how long a statement waits for a lock held by another
 	// connection; default 5 s.
-	BusyTimeout time.Duration
+	busyTimeout time.Duration
 	// Readers is the size of the read pool; default 4, at most 32.
 	Readers int
-	// CacheKiB is the writer's page cache; default 16 MiB. Bulk applies of
+	// cacheKiB is the writer's page cache; default 16 MiB. Bulk applies of
 	// millions of revocations run faster with more.
-	CacheKiB int
-	// ReaderCacheKiB is each reader's page cache; default 4 MiB: enough to
+	cacheKiB int
+	// readerCacheKiB is each reader's page cache; default 4 MiB: enough to
 	// keep the interior pages of a ten-million-entry revocation index, so
 	// a lookup reads one page from the file. SQLite fills it only as pages
 	// are read.
-	ReaderCacheKiB int
+	readerCacheKiB int
 	// Now tells the time for applied_at columns and the names of files moved
 	// aside; default time.Now.
 	Now func() time.Time
@@ -48,18 +48,18 @@ func (o *Opts) withDefaults() Opts {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	if d.BusyTimeout <= 0 {
-		d.BusyTimeout = 5 * time.Second
+	if d.busyTimeout <= 0 {
+		d.busyTimeout = 5 * time.Second
 	}
 	if d.Readers <= 0 {
 		d.Readers = 4
 	}
 	d.Readers = min(d.Readers, 32)
-	if d.CacheKiB <= 0 {
-		d.CacheKiB = 16 << 10
+	if d.cacheKiB <= 0 {
+		d.cacheKiB = 16 << 10
 	}
-	if d.ReaderCacheKiB <= 0 {
-		d.ReaderCacheKiB = 4 << 10
+	if d.readerCacheKiB <= 0 {
+		d.readerCacheKiB = 4 << 10
 	}
 	if d.Now == nil {
 		d.Now = time.Now
@@ -129,7 +129,7 @@ type Recovery struct {
 }
 
 // Open opens (creating if needed) the database at path, checks it, and
-// brings its schema up to SchemaVersion. See the package documentation for
+// brings its schema up to schemaVersion. See the package documentation for
 // the order of these steps. ctx bounds the checks and the migration.
 func Open(ctx context.Context, path string, opts *Opts) (*Store, error) {
 	return open(ctx, path, opts, migrations)
@@ -281,7 +281,7 @@ func (s *Store) openWriter(ctx context.Context) error {
 	p.Set("_journal_mode", "WAL")
 	p.Set("_synchronous", "FULL")
 	p.Set("_txlock", "immediate")
-	p.Set("_cache_size", strconv.Itoa(-s.opts.CacheKiB))
+	p.Set("_cache_size", strconv.Itoa(-s.opts.cacheKiB))
 	s.w = sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{ConnectHook: writerHook}})
 	s.w.SetMaxOpenConns(1)
 	s.w.SetMaxIdleConns(1)
@@ -367,7 +367,7 @@ func (s *Store) openReaders(ctx context.Context) error {
 	p := s.params()
 	p.Set("mode", "ro")
 	p.Set("_query_only", "1")
-	p.Set("_cache_size", strconv.Itoa(-s.opts.ReaderCacheKiB))
+	p.Set("_cache_size", strconv.Itoa(-s.opts.readerCacheKiB))
 	s.r = sql.OpenDB(&connector{dsn: dsn(s.path, p), drv: &sqlite3.SQLiteDriver{}})
 	s.r.SetMaxOpenConns(s.opts.Readers)
 	s.r.SetMaxIdleConns(s.opts.Readers)
@@ -402,7 +402,7 @@ func (l *lazyStmt) close() error {
 
 func (s *Store) params() url.Values {
 	p := url.Values{}
-	p.Set("_busy_timeout", strconv.FormatInt(s.opts.BusyTimeout.Milliseconds(), 10))
+	p.Set("_busy_timeout", strconv.FormatInt(s.opts.busyTimeout.Milliseconds(), 10))
 	p.Set("_foreign_keys", "1")
 	return p
 }

@@ -67,24 +67,26 @@ func TestTrustRoundTrip(t *testing.T) {
 		{"", "kid-1", nil},
 		{"dcc", strings.Repeat("k", 300), nil},
 	} {
-		got, err := s.Keys(tc.format, tc.kid)
-		if err != nil {
-			t.Fatalf("Keys(%q, %q): %v", tc.format, tc.kid, err)
-		}
-		if len(got) != len(tc.want) {
-			t.Fatalf("Keys(%q, %q): got %d keys, want %d", tc.format, tc.kid, len(got), len(tc.want))
-		}
-		for i, w := range tc.want {
-			g := got[i]
-			if g.Format != w.Format || g.KID != w.KID || g.Issuer != w.Issuer || g.Usage != w.Usage ||
-				!g.NotBefore.Equal(w.NotBefore) || !g.NotAfter.Equal(w.NotAfter) {
-				t.Errorf("Keys(%q, %q)[%d]: got %+v, want %+v", tc.format, tc.kid, i, g, w)
+		t.Run(tc.format+" "+tc.kid, func(t *testing.T) {
+			got, err := s.Keys(tc.format, tc.kid)
+			if err != nil {
+				t.Fatalf("Keys(%q, %q): %v", tc.format, tc.kid, err)
 			}
-			type equaler interface{ Equal(crypto.PublicKey) bool }
-			if !g.Public.(equaler).Equal(w.Public) {
-				t.Errorf("Keys(%q, %q)[%d]: public key differs", tc.format, tc.kid, i)
+			if len(got) != len(tc.want) {
+				t.Fatalf("Keys(%q, %q): got %d keys, want %d", tc.format, tc.kid, len(got), len(tc.want))
 			}
-		}
+			for i, w := range tc.want {
+				g := got[i]
+				if g.Format != w.Format || g.KID != w.KID || g.Issuer != w.Issuer || g.Usage != w.Usage ||
+					!g.NotBefore.Equal(w.NotBefore) || !g.NotAfter.Equal(w.NotAfter) {
+					t.Errorf("Keys(%q, %q)[%d]: got %+v, want %+v", tc.format, tc.kid, i, g, w)
+				}
+				type equaler interface{ Equal(crypto.PublicKey) bool }
+				if !g.Public.(equaler).Equal(w.Public) {
+					t.Errorf("Keys(%q, %q)[%d]: public key differs", tc.format, tc.kid, i)
+				}
+			}
+		})
 	}
 }
 

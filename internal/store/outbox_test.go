@@ -99,7 +99,7 @@ func TestOutboxAddRejects(t *testing.T) {
 		{"empty topic", func(m *OutboxMessage) { m.Topic = "" }, "topic is 0 bytes"},
 		{"long topic", func(m *OutboxMessage) { m.Topic = strings.Repeat("t", 257) }, "topic is 257 bytes"},
 		{"empty body", func(m *OutboxMessage) { m.Body = nil }, "body is 0 bytes"},
-		{"large body", func(m *OutboxMessage) { m.Body = make([]byte, MaxOutboxBody+1) }, "body is 65537 bytes"},
+		{"large body", func(m *OutboxMessage) { m.Body = make([]byte, maxOutboxBody+1) }, "body is 65537 bytes"},
 		{"no time", func(m *OutboxMessage) { m.QueuedAt = m.QueuedAt.AddDate(-3000, 0, 0) }, "queued time"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,16 +127,16 @@ func TestOutboxFull(t *testing.T) {
 	s := newStore(t)
 	apply(t, s, func(tx *Tx) error {
 		_, err := tx.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
-			INSERT INTO outbox(kind, topic, retain, body, queued_at) SELECT 'counters', 't', 0, x'7b7d', 0 FROM n`, MaxOutbox-1)
+			INSERT INTO outbox(kind, topic, retain, body, queued_at) SELECT 'counters', 't', 0, x'7b7d', 0 FROM n`, maxOutbox-1)
 		return err
 	})
 	addOut(t, s, outMsg("counters", 1)) // the last place
 	err := s.Apply(context.Background(), func(tx *Tx) error { _, err := tx.OutboxAdd(outMsg("counters", 2)); return err })
 	if !errors.Is(err, ErrOutboxFull) {
-		t.Errorf("one past MaxOutbox: got %v, want ErrOutboxFull", err)
+		t.Errorf("one past maxOutbox: got %v, want ErrOutboxFull", err)
 	}
-	if n, _ := s.OutboxLen(context.Background()); n != MaxOutbox {
-		t.Errorf("len: got %d, want %d", n, MaxOutbox)
+	if n, _ := s.OutboxLen(context.Background()); n != maxOutbox {
+		t.Errorf("len: got %d, want %d", n, maxOutbox)
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
@@ -59,9 +60,11 @@ func TestRevFilterSize(t *testing.T) {
 		{1_000_000, 1_600_000},
 		{10_000_000, 16_000_000},
 	} {
-		if got := newRevFilter(tc.entries).bytes(); got > tc.maxBytes {
-			t.Errorf("filter for %d entries: %d bytes, want at most %d", tc.entries, got, tc.maxBytes)
-		}
+		t.Run(fmt.Sprintf("%d entries in %d bytes", tc.entries, tc.maxBytes), func(t *testing.T) {
+			if got := newRevFilter(tc.entries).bytes(); got > tc.maxBytes {
+				t.Errorf("filter for %d entries: %d bytes, want at most %d", tc.entries, got, tc.maxBytes)
+			}
+		})
 	}
 }
 

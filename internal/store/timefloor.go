@@ -57,10 +57,10 @@ func (s *Store) TimeFloorContext(ctx context.Context) (time.Time, error) {
 	return time.Unix(u, 0).UTC(), nil
 }
 
-// RaiseTimeFloorContext raises the floor to t (truncated to the second),
+// raiseTimeFloorContext raises the floor to t (truncated to the second),
 // waiting as ctx allows for a running write; a t not after the stored
 // floor changes nothing.
-func (s *Store) RaiseTimeFloorContext(ctx context.Context, t time.Time) error {
+func (s *Store) raiseTimeFloorContext(ctx context.Context, t time.Time) error {
 	u, err := floorSeconds(t)
 	if err != nil || u == 0 {
 		return err

@@ -1,4 +1,4 @@
--- v5: the fleet outbox (issue 12). Messages for the operator's MQTT broker
+-- v5: the fleet outbox. Messages for the operator's MQTT broker
 -- wait here while the kiosk has no link, and leave in order once the
 -- broker has acknowledged them. Bodies are the fleet package's JSON:
 -- counts, versions and device states only, never a holder's data or a pass

@@ -27,12 +27,12 @@ const qCode = "SELECT code FROM codes WHERE id = ? AND valid_from <= ? AND (vali
 // Code implements verify.Codes. It takes no context; see
 // the package documentation on contexts.
 func (s *Store) Code(id pass.ID, at time.Time) (pass.Code, error) {
-	return s.CodeContext(context.Background(), id, at)
+	return s.codeContext(context.Background(), id, at)
 }
 
-// CodeContext returns pass.RedCode or pass.AmberCode when id carries a code
+// codeContext returns pass.RedCode or pass.AmberCode when id carries a code
 // whose validity contains at, or "". Red beats amber.
-func (s *Store) CodeContext(ctx context.Context, id pass.ID, at time.Time) (pass.Code, error) {
+func (s *Store) codeContext(ctx context.Context, id pass.ID, at time.Time) (pass.Code, error) {
 	if err := s.check(); err != nil {
 		return "", err
 	}

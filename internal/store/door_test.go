@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -94,9 +95,11 @@ func TestExemptCounts(t *testing.T) {
 		cat staff.Category
 		n   int64
 	}{{day1, "adult", 1}, {day1, "", 1}, {day1, staff.Other, -1}, {day1, staff.Other, maxCountDelta + 1}, {time.Time{}, staff.Other, 1}} {
-		if err := s.AddExempt(ctx, bad.day, bad.cat, bad.n); err == nil {
-			t.Errorf("AddExempt(%v, %q, %d): want an error", bad.day, bad.cat, bad.n)
-		}
+		t.Run(fmt.Sprintf("%q %d", bad.cat, bad.n), func(t *testing.T) {
+			if err := s.AddExempt(ctx, bad.day, bad.cat, bad.n); err == nil {
+				t.Errorf("AddExempt(%v, %q, %d): want an error", bad.day, bad.cat, bad.n)
+			}
+		})
 	}
 	if _, err := s.ExemptCountsRange(ctx, day2, day1.AddDate(0, 0, -1)); err == nil {
 		t.Error("a backwards range: want an error")
@@ -160,9 +163,11 @@ func TestOverrides(t *testing.T) {
 		{"backwards", start, start.Add(-time.Minute), "X"},
 		{"before 1970", time.Unix(-10, 0), start, "X"},
 	} {
-		if _, err := s.StartOverride(ctx, tc.from, tc.till, tc.by); err == nil {
-			t.Errorf("%s: want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.StartOverride(ctx, tc.from, tc.till, tc.by); err == nil {
+				t.Errorf("%s: want an error", tc.name)
+			}
+		})
 	}
 	if err := s.EndOverride(ctx, 999, start, "X", EndStaff); err == nil {
 		t.Error("ending an unknown override: want an error")

@@ -20,11 +20,11 @@ const qRevoked = "SELECT 1 FROM revoked WHERE id = ?"
 // Revoked implements verify.Revocations. It takes no context; see
 // the package documentation on contexts.
 func (s *Store) Revoked(id pass.ID) (bool, error) {
-	return s.RevokedContext(context.Background(), id)
+	return s.revokedContext(context.Background(), id)
 }
 
-// RevokedContext reports whether id is on the revocation list.
-func (s *Store) RevokedContext(ctx context.Context, id pass.ID) (bool, error) {
+// revokedContext reports whether id is on the revocation list.
+func (s *Store) revokedContext(ctx context.Context, id pass.ID) (bool, error) {
 	if err := s.check(); err != nil {
 		return false, err
 	}

@@ -16,7 +16,7 @@ var ErrReadOnly = errors.New("store: opened read-only")
 // no check, no quarantine, no migration, and no write ever — the write
 // methods return ErrReadOnly. In WAL mode its readers see the last
 // committed data while kioskd writes. A missing database is an error
-// wrapping os.ErrNotExist; a schema other than SchemaVersion is refused
+// wrapping os.ErrNotExist; a schema other than schemaVersion is refused
 // (kioskd migrates at start).
 func OpenReadOnly(ctx context.Context, path string, opts *Opts) (*Store, error) {
 	o := opts.withDefaults()

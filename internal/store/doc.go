@@ -50,7 +50,7 @@
 // revocations does not delay a scan. Writes (counters, settings) do queue
 // behind a running Apply, as their context allows; RaiseTimeFloor, which
 // the clock calls on the scan path, returns ErrBusy instead of waiting.
-// busy_timeout (Opts.BusyTimeout) covers the short locks of checkpoints;
+// busy_timeout (5 s) covers the short locks of checkpoints;
 // foreign keys are enforced.
 //
 // # Revocation lookups
@@ -81,7 +81,7 @@
 //
 //  1. reads the 100-byte database header with plain file I/O
 //     (https://www.sqlite.org/fileformat2.html#the_database_header). A
-//     schema version (user_version, offset 60) newer than SchemaVersion is
+//     schema version (user_version, offset 60) newer than schemaVersion is
 //     a *NewerSchemaError and nothing is touched: no lock file, no -wal, no
 //     -shm, not a byte of the database;
 //  2. takes kiosk.db.lock (ErrInUse when held);
@@ -116,7 +116,7 @@
 // exempt-entry counts and the open-door log (staff.go, door.go), v7 stays
 // in the visit log (check-in and check-out to the minute, no verdict) and
 // the exposures' assumed stays (visits.go, exposures.go). To add one: write the next file, raise
-// SchemaVersion, and add its methods in a file of its own; the tests apply
+// schemaVersion, and add its methods in a file of its own; the tests apply
 // every migration from an empty database and from the version before it. A
 // migration runs inside a transaction, so it must not depend on PRAGMA
 // foreign_keys changes (nor switch auto_vacuum, which needs a VACUUM), and

@@ -176,17 +176,17 @@ func checkCrashDB(t *testing.T, round int, p string) int64 {
 	}
 	for k := int64(1); k <= n; k++ {
 		for _, i := range []int{0, crashBatch - 1} {
-			if ok, err := s.RevokedContext(ctx, id(int(k), i)); !ok || err != nil {
+			if ok, err := s.revokedContext(ctx, id(int(k), i)); !ok || err != nil {
 				t.Fatalf("round %d: batch %d entry %d missing (%v)", round, k, i, err)
 			}
 		}
 	}
-	if ok, _ := s.RevokedContext(ctx, id(int(n+1), 0)); ok {
+	if ok, _ := s.revokedContext(ctx, id(int(n+1), 0)); ok {
 		t.Errorf("round %d: batch %d is present though version says %d", round, n+1, n)
 	}
 	if n > 0 {
 		for _, i := range []int{0, crashCodes - 1} {
-			if c, err := s.CodeContext(ctx, id(-int(n), i), t0); c != pass.RedCode || err != nil {
+			if c, err := s.codeContext(ctx, id(-int(n), i), t0); c != pass.RedCode || err != nil {
 				t.Errorf("round %d: code entry %d of batch %d: %q, %v", round, i, n, c, err)
 			}
 		}

@@ -1,4 +1,4 @@
--- v7: stays, not instants (issue 23). A visit becomes the interval from its
+-- v7: stays, not instants. A visit becomes the interval from its
 -- check-in to its check-out: the keyed hash, the check-in and, once an exit
 -- scan records it, the check-out, both to the minute (the check-in rounded
 -- down, the check-out up, so that a stay never shrinks). Nothing else: the

@@ -13,8 +13,8 @@ import (
 
 func TestSchemaVersionMatchesFiles(t *testing.T) {
 	t.Parallel()
-	if got, want := len(migrations), SchemaVersion; got != want {
-		t.Fatalf("migrations/ holds %d files; SchemaVersion is %d", got, want)
+	if got, want := len(migrations), schemaVersion; got != want {
+		t.Fatalf("migrations/ holds %d files; schemaVersion is %d", got, want)
 	}
 	for i, m := range migrations {
 		if m.version != i+1 {
@@ -169,10 +169,10 @@ func TestBackupFailureStopsMigration(t *testing.T) {
 	p := dbPath(t)
 	openT(t, p, migrations[:1]).Close()
 	// A directory where the copy's temporary file would go.
-	if err := os.Mkdir(backupName(p, SchemaVersion)+".tmp", 0o700); err != nil {
+	if err := os.Mkdir(backupName(p, schemaVersion)+".tmp", 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(backupName(p, SchemaVersion)+".tmp/x", nil, 0o600); err != nil {
+	if err := os.WriteFile(backupName(p, schemaVersion)+".tmp/x", nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Open(context.Background(), p, testOpts(nil))

@@ -26,7 +26,7 @@ func dirNames(t *testing.T, dir string) []string {
 }
 
 // newer is a schema version from newer firmware.
-const newer = SchemaVersion + 1
+const newer = schemaVersion + 1
 
 // newerDB builds a database at schema newer (as newer firmware would
 // leave it), checkpointed, with nothing beside it.
@@ -61,10 +61,10 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("Open of a v%d database succeeded", newer)
 	}
 	var ne *NewerSchemaError
-	if !errors.As(err, &ne) || ne.Found != newer || ne.Known != SchemaVersion {
-		t.Fatalf("got %v, want a NewerSchemaError v%d > v%d", err, newer, SchemaVersion)
+	if !errors.As(err, &ne) || ne.Found != newer || ne.Known != schemaVersion {
+		t.Fatalf("got %v, want a NewerSchemaError v%d > v%d", err, newer, schemaVersion)
 	}
-	want := p + fmt.Sprintf(": database schema v%d is newer than this firmware understands (v%d); refusing to touch it", newer, SchemaVersion)
+	want := p + fmt.Sprintf(": database schema v%d is newer than this firmware understands (v%d); refusing to touch it", newer, schemaVersion)
 	if err.Error() != want {
 		t.Errorf("message:\n got %s\nwant %s", err, want)
 	}
@@ -93,8 +93,8 @@ func TestNewerSchemaInWALRefused(t *testing.T) {
 	for _, suffix := range []string{"", "-wal"} {
 		copyT(t, src+suffix, p+suffix)
 	}
-	if h, _ := readHeader(p); h.userVersion != SchemaVersion {
-		t.Fatalf("header of the copy: v%d, want v%d (the change only in the WAL)", h.userVersion, SchemaVersion)
+	if h, _ := readHeader(p); h.userVersion != schemaVersion {
+		t.Fatalf("header of the copy: v%d, want v%d (the change only in the WAL)", h.userVersion, schemaVersion)
 	}
 	before, beforeWAL := fileHash(t, p), fileHash(t, p+"-wal")
 	_, err := Open(context.Background(), p, testOpts(nil))

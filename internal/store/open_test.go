@@ -24,21 +24,23 @@ func TestOpenPragmas(t *testing.T) {
 		{"foreign_keys", "1"},
 		{"busy_timeout", "5000"},
 		{"journal_size_limit", "8388608"},
-		{"user_version", strconv.Itoa(SchemaVersion)},
+		{"user_version", strconv.Itoa(schemaVersion)},
 		{"secure_delete", "2"}, // FAST
 	} {
-		var got string
-		if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
-			t.Fatalf("PRAGMA %s: %v", tc.pragma, err)
-		}
-		if got != tc.want {
-			t.Errorf("writer PRAGMA %s: got %s, want %s", tc.pragma, got, tc.want)
-		}
+		t.Run(tc.pragma, func(t *testing.T) {
+			var got string
+			if err := s.w.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+				t.Fatalf("PRAGMA %s: %v", tc.pragma, err)
+			}
+			if got != tc.want {
+				t.Errorf("writer PRAGMA %s: got %s, want %s", tc.pragma, got, tc.want)
+			}
+		})
 	}
 	if _, err := s.r.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES ('a', 'b')"); err == nil {
 		t.Errorf("a write through the read pool succeeded; want the readers read-only")
 	}
-	if got, want := s.Status().Version, SchemaVersion; got != want {
+	if got, want := s.Status().Version, schemaVersion; got != want {
 		t.Errorf("Status().Version: got %d, want %d", got, want)
 	}
 	if got := s.Status(); got.Backup != "" || got.Recovered != nil || got.MigratedFrom != 0 {
@@ -105,7 +107,7 @@ func TestCloseCheckpointsAndUnlocks(t *testing.T) {
 	}
 	// Everything is in the main file: a read-only look without the WAL sees it.
 	h, err := readHeader(p)
-	if err != nil || !h.valid || h.userVersion != SchemaVersion {
+	if err != nil || !h.valid || h.userVersion != schemaVersion {
 		t.Fatalf("header after Close: %+v, %v", h, err)
 	}
 	s2 := openT(t, p, nil)
@@ -161,12 +163,12 @@ func TestReadsDoNotWaitForWriter(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	for i := range 10 {
-		got, err := s.RevokedContext(ctx, id(1, i))
+		got, err := s.revokedContext(ctx, id(1, i))
 		if err != nil || !got {
 			t.Fatalf("reading the old list during a write: got %v, %v; want true, nil", got, err)
 		}
 	}
-	if got, err := s.RevokedContext(ctx, id(2, 0)); err != nil || got {
+	if got, err := s.revokedContext(ctx, id(2, 0)); err != nil || got {
 		t.Errorf("an uncommitted revocation is visible: got %v, %v", got, err)
 	}
 	if _, err := s.Stats(ctx); err != nil {
@@ -176,10 +178,10 @@ func TestReadsDoNotWaitForWriter(t *testing.T) {
 	if err := <-applied; err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.RevokedContext(ctx, id(2, 0)); err != nil || !got {
+	if got, err := s.revokedContext(ctx, id(2, 0)); err != nil || !got {
 		t.Errorf("after commit: got %v, %v; want true", got, err)
 	}
-	if got, err := s.RevokedContext(ctx, id(1, 0)); err != nil || got {
+	if got, err := s.revokedContext(ctx, id(1, 0)); err != nil || got {
 		t.Errorf("after replace, an old entry: got %v, %v; want false", got, err)
 	}
 }
@@ -192,9 +194,11 @@ func TestDSNEscapesPath(t *testing.T) {
 		{"//x/kiosk.db", "file:/x/kiosk.db?"},
 		{"kiosk.db", "file:kiosk.db?"},
 	} {
-		if got := dsn(tc.path, nil); got != tc.want {
-			t.Errorf("dsn(%q): got %q, want %q", tc.path, got, tc.want)
-		}
+		t.Run(tc.path, func(t *testing.T) {
+			if got := dsn(tc.path, nil); got != tc.want {
+				t.Errorf("dsn(%q): got %q, want %q", tc.path, got, tc.want)
+			}
+		})
 	}
 	// A path with URI metacharacters really opens that file.
 	dir := t.TempDir()

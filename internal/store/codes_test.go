@@ -51,10 +51,12 @@ func TestCodes(t *testing.T) {
 		{"red and amber at once", e, t0, pass.RedCode},
 		{"not listed", id(6, 0), t0, ""},
 	} {
-		got, err := s.Code(tc.id, tc.at)
-		if got != tc.want || err != nil {
-			t.Errorf("%s: Code at %s: got %q, %v; want %q", tc.name, tc.at.Format(time.RFC3339Nano), got, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Code(tc.id, tc.at)
+			if got != tc.want || err != nil {
+				t.Errorf("%s: Code at %s: got %q, %v; want %q", tc.name, tc.at.Format(time.RFC3339Nano), got, err, tc.want)
+			}
+		})
 	}
 	apply(t, s, func(tx *Tx) (err error) {
 		n, err = tx.ReplaceCodes(SliceSeq([]CodeEntry{{ID: d, Code: pass.RedCode}}))

@@ -19,7 +19,7 @@ type OutboxMessage struct {
 	Kind   string // 1 to 16 of a-z, e.g. "status", "counters"
 	Topic  string // 1 to 256 bytes
 	Retain bool
-	Body   []byte // 1 to MaxOutboxBody bytes
+	Body   []byte // 1 byte to 64 KiB (maxOutboxBody)
 	// QueuedAt is when it was queued (unix seconds).
 	QueuedAt time.Time
 	// Sent says a publish was attempted (OutboxMarkSent): the broker may
@@ -28,15 +28,15 @@ type OutboxMessage struct {
 }
 
 // Bounds of the outbox. The fleet package keeps its queue far smaller and
-// merges before it gets there; MaxOutbox is the store's own guard.
+// merges before it gets there; maxOutbox is the store's own guard.
 const (
-	MaxOutbox     = 100_000
-	MaxOutboxBody = 64 << 10
+	maxOutbox     = 100_000
+	maxOutboxBody = 64 << 10
 	maxOutboxMark = 4096
 	maxOutboxRead = 1000
 )
 
-// ErrOutboxFull says OutboxAdd found MaxOutbox messages waiting; nothing
+// ErrOutboxFull says OutboxAdd found 100,000 (maxOutbox) messages waiting; nothing
 // was written.
 var ErrOutboxFull = errors.New("store: outbox full")
 
@@ -51,8 +51,8 @@ func checkOutbox(m OutboxMessage) error {
 		return invalid("outbox message", "kind %q: want 1 to 16 of a-z", m.Kind)
 	case m.Topic == "" || len(m.Topic) > 256:
 		return invalid("outbox message", "topic is %d bytes; want 1 to 256", len(m.Topic))
-	case len(m.Body) == 0 || len(m.Body) > MaxOutboxBody:
-		return invalid("outbox message", "body is %d bytes; want 1 to %d", len(m.Body), MaxOutboxBody)
+	case len(m.Body) == 0 || len(m.Body) > maxOutboxBody:
+		return invalid("outbox message", "body is %d bytes; want 1 to %d", len(m.Body), maxOutboxBody)
 	case m.QueuedAt.IsZero() || m.QueuedAt.Unix() < 0:
 		return invalid("outbox message", "queued time %v out of range", m.QueuedAt)
 	}
@@ -60,7 +60,7 @@ func checkOutbox(m OutboxMessage) error {
 }
 
 // OutboxAdd queues m (Seq and Sent are ignored) and returns its number.
-// More than MaxOutbox messages waiting is ErrOutboxFull.
+// More than 100,000 (maxOutbox) messages waiting is ErrOutboxFull.
 func (tx *Tx) OutboxAdd(m OutboxMessage) (int64, error) {
 	if err := tx.begin(); err != nil {
 		return 0, err
@@ -72,7 +72,7 @@ func (tx *Tx) OutboxAdd(m OutboxMessage) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n >= MaxOutbox {
+	if n >= maxOutbox {
 		return 0, ErrOutboxFull
 	}
 	res, err := tx.exec("INSERT INTO outbox(kind, topic, retain, body, queued_at) VALUES (?,?,?,?,?)",
@@ -138,8 +138,8 @@ func (tx *Tx) OutboxMerge(drop, keep int64, body []byte) error {
 	if drop >= keep {
 		return invalid("outbox merge", "message %d is not older than %d", drop, keep)
 	}
-	if len(body) == 0 || len(body) > MaxOutboxBody {
-		return invalid("outbox merge", "body is %d bytes; want 1 to %d", len(body), MaxOutboxBody)
+	if len(body) == 0 || len(body) > maxOutboxBody {
+		return invalid("outbox merge", "body is %d bytes; want 1 to %d", len(body), maxOutboxBody)
 	}
 	res, err := tx.exec("UPDATE outbox SET body = ? WHERE seq = ? AND sent = 0", body, keep)
 	if err != nil {

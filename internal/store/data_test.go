@@ -75,11 +75,13 @@ func TestSetDataVersionRejects(t *testing.T) {
 		{"no signed time", "a", 1, "x", time.Time{}},
 		{"signed before 1970", "a", 1, "x", time.Unix(-10, 0)},
 	} {
-		err := s.Apply(context.Background(), func(tx *Tx) error { return tx.SetDataVersion(tc.set, tc.version, tc.source, tc.signed) })
-		var ie *InvalidError
-		if !errors.As(err, &ie) {
-			t.Errorf("%s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Apply(context.Background(), func(tx *Tx) error { return tx.SetDataVersion(tc.set, tc.version, tc.source, tc.signed) })
+			var ie *InvalidError
+			if !errors.As(err, &ie) {
+				t.Errorf("%s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 }
 
@@ -131,7 +133,7 @@ func TestSettings(t *testing.T) {
 			t.Errorf("Setting: got %q, %v, %v; want %q", got, ok, err, v)
 		}
 	}
-	if err := s.DeleteSetting(ctx, "venue.id"); err != nil {
+	if err := s.deleteSetting(ctx, "venue.id"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.Setting(ctx, "venue.id"); ok {
@@ -177,9 +179,11 @@ func TestCounters(t *testing.T) {
 		{day2, Counters{Green: 5, Entries: 4}},
 		{day1.AddDate(0, 0, -1), Counters{}},
 	} {
-		if got, err := s.Counters(ctx, tc.day); got != tc.want || err != nil {
-			t.Errorf("Counters(%s): got %+v, %v; want %+v", tc.day.Format(time.DateOnly), got, err, tc.want)
-		}
+		t.Run(tc.day.Format(time.DateOnly), func(t *testing.T) {
+			if got, err := s.Counters(ctx, tc.day); got != tc.want || err != nil {
+				t.Errorf("Counters(%s): got %+v, %v; want %+v", tc.day.Format(time.DateOnly), got, err, tc.want)
+			}
+		})
 	}
 	got, err := s.CountersRange(ctx, day1.AddDate(0, 0, -5), day2)
 	if err != nil || len(got) != 2 || got[0].Day != "2026-11-23" || got[1].Day != "2026-11-24" || got[1].Green != 5 {
@@ -201,9 +205,11 @@ func TestCounters(t *testing.T) {
 		{"huge", day1, Counters{Entries: maxCountDelta + 1}},
 		{"zero day", time.Time{}, Counters{Green: 1}},
 	} {
-		if err := s.AddCounters(ctx, tc.day, tc.c); !errors.As(err, &ie) {
-			t.Errorf("AddCounters %s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if err := s.AddCounters(ctx, tc.day, tc.c); !errors.As(err, &ie) {
+				t.Errorf("AddCounters %s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 	if got, _ := s.Counters(ctx, day1); got != (Counters{Green: 1, Red: 1, Amber: 2, Entries: 2}) {
 		t.Errorf("rejected increments changed the counters: %+v", got)
@@ -226,12 +232,14 @@ func TestTimeFloorOnlyRises(t *testing.T) {
 		{t0.Add(time.Minute), t0.Add(90 * time.Second)},
 		{t0.AddDate(1, 0, 0), t0.AddDate(1, 0, 0)},
 	} {
-		if err := s.RaiseTimeFloor(tc.raise); err != nil {
-			t.Fatalf("RaiseTimeFloor(%v): %v", tc.raise, err)
-		}
-		if got, err := s.TimeFloor(); !got.Equal(tc.want) || err != nil {
-			t.Errorf("after raising to %v: got %v, %v; want %v", tc.raise, got, err, tc.want)
-		}
+		t.Run(tc.raise.Format(time.RFC3339), func(t *testing.T) {
+			if err := s.RaiseTimeFloor(tc.raise); err != nil {
+				t.Fatalf("RaiseTimeFloor(%v): %v", tc.raise, err)
+			}
+			if got, err := s.TimeFloor(); !got.Equal(tc.want) || err != nil {
+				t.Errorf("after raising to %v: got %v, %v; want %v", tc.raise, got, err, tc.want)
+			}
+		})
 	}
 	var ie *InvalidError
 	if err := s.RaiseTimeFloor(time.Unix(-5, 0)); !errors.As(err, &ie) {
@@ -292,13 +300,15 @@ func TestExposures(t *testing.T) {
 		{"bad UTF-8", func(e *Exposure) { e.NoticeEN = "\xff" }},
 		{"no notice end", func(e *Exposure) { e.NoticeUntil = time.Time{} }},
 	} {
-		e := good
-		tc.mod(&e)
-		err := s.Apply(ctx, func(tx *Tx) error { return tx.ReplaceExposures([]Exposure{good, e}) })
-		var ie *InvalidError
-		if !errors.As(err, &ie) {
-			t.Errorf("%s: got %v, want InvalidError", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			e := good
+			tc.mod(&e)
+			err := s.Apply(ctx, func(tx *Tx) error { return tx.ReplaceExposures([]Exposure{good, e}) })
+			var ie *InvalidError
+			if !errors.As(err, &ie) {
+				t.Errorf("%s: got %v, want InvalidError", tc.name, err)
+			}
+		})
 	}
 	if got, _ := s.Exposures(ctx, "V2"); len(got) != 1 {
 		t.Errorf("rejected replaces changed the list: V2 has %d", len(got))

@@ -135,17 +135,20 @@ func TestVisitsToTheMinute(t *testing.T) {
 		{Hash: vhash(4), At: at, Out: at.Add(100 * time.Millisecond)}, // same minute: a minute long
 	})
 	for _, tc := range []struct {
+		name string
 		h    VisitHash
 		want Stay
 	}{
-		{vhash(1), Stay{In: t0.Add(10 * time.Minute)}},
-		{vhash(2), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(72 * time.Minute)}},
-		{vhash(3), Stay{In: t0, Out: t0.Add(time.Hour)}},
-		{vhash(4), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(12 * time.Minute)}},
+		{"no check-out", vhash(1), Stay{In: t0.Add(10 * time.Minute)}},
+		{"check-out rounded up", vhash(2), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(72 * time.Minute)}},
+		{"on the minute", vhash(3), Stay{In: t0, Out: t0.Add(time.Hour)}},
+		{"out in the same minute", vhash(4), Stay{In: t0.Add(10 * time.Minute), Out: t0.Add(12 * time.Minute)}},
 	} {
-		if got := stays(t, s, tc.h); len(got) != 1 || got[0] != tc.want {
-			t.Errorf("got %v, want %v", got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := stays(t, s, tc.h); len(got) != 1 || got[0] != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
 	}
 	// What the table holds: minutes, and no verdict or any other column.
 	var cols []string
@@ -245,18 +248,20 @@ func TestCheckOut(t *testing.T) {
 		{"from after the exit", vhash(1), t0.Add(time.Minute), t0, "want at most"},
 		{"from too far back", vhash(1), t0.Add(-MaxStay - time.Second), t0, "want at most"},
 	} {
-		err := s.Apply(context.Background(), func(tx *Tx) error { _, err := tx.CheckOut(tc.h, tc.from, tc.out); return err })
-		var inv *InvalidError
-		if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got %v, want an InvalidError containing %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Apply(context.Background(), func(tx *Tx) error { _, err := tx.CheckOut(tc.h, tc.from, tc.out); return err })
+			var inv *InvalidError
+			if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: got %v, want an InvalidError containing %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 
 func TestStaysBounded(t *testing.T) {
 	t.Parallel()
 	s := newStore(t)
-	vs := make([]Visit, MaxStays+50)
+	vs := make([]Visit, maxStays+50)
 	for i := range vs {
 		vs[i] = Visit{Hash: vhash(1), At: t0.Add(time.Duration(i) * time.Minute)}
 	}
@@ -265,8 +270,8 @@ func TestStaysBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != MaxStays {
-		t.Fatalf("got %d stays, want at most %d", len(got), MaxStays)
+	if len(got) != maxStays {
+		t.Fatalf("got %d stays, want at most %d", len(got), maxStays)
 	}
 	// The latest ones, oldest first.
 	if want := vs[len(vs)-1].At; !got[len(got)-1].In.Equal(want) || !got[0].In.Before(got[1].In) {
@@ -319,10 +324,12 @@ func TestExposedVisits(t *testing.T) {
 		{"V2", 15 * time.Minute, 2},
 		{"V3", 2 * h, 0},
 	} {
-		got, err := s.ExposedVisits(context.Background(), tc.venue, tc.assumed)
-		if err != nil || got != tc.want {
-			t.Errorf("%s, assumed %v: got %d, %v; want %d", tc.venue, tc.assumed, got, err, tc.want)
-		}
+		t.Run(tc.venue, func(t *testing.T) {
+			got, err := s.ExposedVisits(context.Background(), tc.venue, tc.assumed)
+			if err != nil || got != tc.want {
+				t.Errorf("%s, assumed %v: got %d, %v; want %d", tc.venue, tc.assumed, got, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -389,10 +396,12 @@ func TestExpireVisits(t *testing.T) {
 		{"day 30, checked out", kept[perDay/2+1], 1},
 		{"future", future, 0},
 	} {
-		got, err := s.Stays(tc.v.Hash, now.Add(-60*day), now.Add(60*day))
-		if err != nil || len(got) != tc.want {
-			t.Errorf("%s: got %v, %v; want %d visits", tc.name, got, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Stays(tc.v.Hash, now.Add(-60*day), now.Add(60*day))
+			if err != nil || len(got) != tc.want {
+				t.Errorf("%s: got %v, %v; want %d visits", tc.name, got, err, tc.want)
+			}
+		})
 	}
 	var mode int
 	if err := s.w.QueryRow("PRAGMA auto_vacuum").Scan(&mode); err != nil || mode != 2 {

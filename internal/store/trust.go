@@ -29,13 +29,13 @@ const qKeys = "SELECT issuer, public_key, usage, not_before, not_after FROM trus
 // Keys implements pass.Trust. It takes no context; see
 // the package documentation on contexts.
 func (s *Store) Keys(format, kid string) ([]*pass.Key, error) {
-	return s.KeysContext(context.Background(), format, kid)
+	return s.keysContext(context.Background(), format, kid)
 }
 
-// KeysContext returns the trusted keys of format with identifier kid, or
+// keysContext returns the trusted keys of format with identifier kid, or
 // none. Parsed keys are cached until the next ReplaceTrust commits; the
 // returned keys are shared and must not be modified.
-func (s *Store) KeysContext(ctx context.Context, format, kid string) ([]*pass.Key, error) {
+func (s *Store) keysContext(ctx context.Context, format, kid string) ([]*pass.Key, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}

@@ -49,8 +49,8 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	})
 }
 
-// DeleteSetting removes key; removing an unset key is not an error.
-func (s *Store) DeleteSetting(ctx context.Context, key string) error {
+// deleteSetting removes key; removing an unset key is not an error.
+func (s *Store) deleteSetting(ctx context.Context, key string) error {
 	if err := checkSetting(key); err != nil {
 		return err
 	}
