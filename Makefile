@@ -5,6 +5,10 @@
 include buildroot/targets.mk
 # The system test (a QEMU virtual machine under Debian's systemd).
 include firmware/systemtest/systemtest.mk
+# The Debian-based SD card image (make image-rootfs, image, bundle).
+include firmware/image/image.mk
+# The included files define targets first: `make` alone means `make all`.
+.DEFAULT_GOAL := all
 
 SHELL     := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,7 +27,7 @@ TEST_DEBS := zbar-tools \
              qemu-user-static chromium unifont mosquitto nginx \
              rauc squashfs-tools genimage fdisk dosfstools mtools e2fsprogs \
              python3-magic python3-flake8 shellcheck openssl xz-utils systemd \
-             qemu-system-x86 mmdebstrap
+             qemu-system-x86 mmdebstrap arch-test u-boot-tools bmap-tools kmod
 
 # Packages whose tests also run on arm64 under qemu-user.
 CROSS_TEST_PKGS := ./firmware/pass/... ./firmware/policy/... ./firmware/trust/... ./firmware/verify/...
@@ -77,7 +81,7 @@ cross-test: cross ## run the verification tests of the arm64 build under qemu-us
 cross-run: cross ## run the cross-built kioskd (arm64) and kioskctl (armv7, arm64) under qemu-user: selftest against a simulated kiosk
 	sh firmware/cmd/kioskd/qemu-run.sh $(BUILD)
 
-test: deps vet unit cross-test cross-run test-system ## install test tools when missing, then run every test
+test: deps vet unit cross-test cross-run image-test test-system ## install test tools when missing, then run every test
 
 bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)

@@ -1,6 +1,6 @@
 # Firmware image targets: the Buildroot BR2_EXTERNAL tree in buildroot/, RAUC
 # bundles. Included by the top-level Makefile; works alone as well:
-#   make -f buildroot/targets.mk bundle BOARD=rpi3
+#   make -f buildroot/targets.mk bundle-buildroot BOARD=rpi3
 # See buildroot/README.md. Nothing here is evaluated at parse time beyond
 # plain variables, so including this file costs nothing.
 
@@ -34,7 +34,7 @@ BUNDLE_OUT    ?= build/venuekiosk-$(BOARD)-$(VERSION).raucb
 
 VK_BOARD_DIR  := buildroot/board/venuekiosk
 
-.PHONY: image image-config bundle rauc-dev-keys buildroot-src
+.PHONY: image-buildroot image-config bundle-buildroot rauc-dev-keys buildroot-src
 
 vk-check-board = $(if $(filter $(BOARD),$(VK_BOARDS)),,$(error BOARD=$(BOARD) is not one of: $(VK_BOARDS)))
 vk-dev-keyring = $(filter $(RAUC_DEV_DIR)/%,$(RAUC_KEYRING) $(RAUC_CERT) $(RAUC_KEY))
@@ -60,7 +60,7 @@ image-config: $(BR_SRC)/Makefile ## (re)write build/br-BOARD/.config from the bo
 	$(vk-check-board)
 	$(BR_MAKE) venuekiosk_$(BOARD)_defconfig
 
-image: $(BR_SRC)/Makefile ## full Buildroot build of BOARD's SD card image (network; see buildroot/README.md)
+image-buildroot: $(BR_SRC)/Makefile ## full Buildroot build of BOARD's SD card image (needs the internet; see buildroot/README.md)
 	$(vk-check-board)
 	@if [ ! -f "$(BR_OUT)/.config" ] || [ buildroot/configs/venuekiosk_$(BOARD)_defconfig -nt "$(BR_OUT)/.config" ]; then \
 	  $(BR_MAKE) venuekiosk_$(BOARD)_defconfig; fi
@@ -71,7 +71,7 @@ image: $(BR_SRC)/Makefile ## full Buildroot build of BOARD's SD card image (netw
 rauc-dev-keys: ## make the DEVELOPMENT RAUC CA and signing key in build/rauc-dev/ (once)
 	$(VK_BOARD_DIR)/common/rauc-devkeys.sh $(RAUC_DEV_DIR)
 
-bundle: ## signed RAUC bundle for BOARD from BUNDLE_ROOTFS (development key unless RAUC_CERT/RAUC_KEY)
+bundle-buildroot: ## signed RAUC bundle for BOARD from BUNDLE_ROOTFS (the Buildroot root; development key unless RAUC_CERT/RAUC_KEY)
 	$(vk-check-board)
 	$(if $(vk-dev-keyring),$(VK_BOARD_DIR)/common/rauc-devkeys.sh $(RAUC_DEV_DIR))
 	RAUC="$(RAUC)" $(VK_BOARD_DIR)/common/mkbundle.sh -b "$(BOARD)" -r "$(BUNDLE_ROOTFS)" \
