@@ -3,15 +3,17 @@
 //
 // The directory is a Buildroot BR2_EXTERNAL tree (external.desc, Config.in,
 // external.mk, configs/, package/venuekiosk/, board/venuekiosk/) plus
-// targets.mk, the make targets image, bundle, rauc-dev-keys and
-// buildroot-src. The tests check, without network access, that:
+// targets.mk, the make targets image-buildroot, bundle-buildroot,
+// rauc-dev-keys and buildroot-src (board/venuekiosk/debian_arm64 and the
+// common board files also serve the Debian image, firmware/image). The
+// tests check, without network access, that:
 //
 //   - every defconfig resolves against Buildroot 2026.02.3 (unpacked under
 //     build/ from ../shared/tools), keeps every option it sets, and has the
 //     options the image needs (systemd, read-only root, RAUC, U-Boot, the
 //     venuekiosk package with cgo); make show-info lists the package;
 //   - utils/check-package -b reports nothing on the tree;
-//   - make bundle builds a RAUC bundle that verifies against the development
+//   - make bundle-buildroot builds a RAUC bundle that verifies against the development
 //     CA, carries the board's compatible, and is refused when signed by
 //     another key or altered;
 //   - post-image.sh and genimage build the SD card layout (boot, root A,

@@ -161,7 +161,7 @@ func needRauc(t *testing.T) {
 	needTool(t, "mksquashfs", "squashfs-tools")
 }
 
-// TestBundle: make bundle builds, for each board, a bundle that verifies
+// TestBundle: make bundle-buildroot builds, for each board, a bundle that verifies
 // with the development CA and whose manifest matches the board's
 // system.conf and the image it was given.
 func TestBundle(t *testing.T) {
@@ -173,7 +173,7 @@ func TestBundle(t *testing.T) {
 			rootfs := standInRootfs(t, dir, 1<<20)
 			out := filepath.Join(dir, "out", "kiosk.raucb")
 			if r := makeBundle(t, b.name, keys, rootfs, out); r.code != 0 {
-				t.Fatalf("make bundle: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+				t.Fatalf("make bundle-buildroot: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			info, r := raucInfo(t, filepath.Join(keys, "ca.cert.pem"), out)
 			if r.code != 0 {
@@ -217,7 +217,7 @@ func TestBundleRejected(t *testing.T) {
 	t.Run("signed-by-another-key", func(t *testing.T) {
 		out := filepath.Join(dir, "other.raucb")
 		if r := makeBundle(t, "rpi4_64", other, rootfs, out); r.code != 0 {
-			t.Fatalf("make bundle with the other key: exit %d\n%s", r.code, r.stderr)
+			t.Fatalf("make bundle-buildroot with the other key: exit %d\n%s", r.code, r.stderr)
 		}
 		if _, r := raucInfo(t, filepath.Join(other, "ca.cert.pem"), out); r.code != 0 {
 			t.Fatalf("the other key's own CA rejects its bundle: %s", r.stderr)
@@ -233,7 +233,7 @@ func TestBundleRejected(t *testing.T) {
 
 	good := filepath.Join(dir, "good.raucb")
 	if r := makeBundle(t, "rpi4_64", dev, rootfs, good); r.code != 0 {
-		t.Fatalf("make bundle: exit %d\n%s", r.code, r.stderr)
+		t.Fatalf("make bundle-buildroot: exit %d\n%s", r.code, r.stderr)
 	}
 	orig, err := os.ReadFile(good)
 	if err != nil {

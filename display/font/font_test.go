@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
 	"os"
@@ -27,16 +28,18 @@ func TestCoverage(t *testing.T) {
 		{"CJK Symbols and Punctuation", 0x3001, 0x3029, 16},
 		{"Fullwidth Forms", 0xFF01, 0xFF5E, 16},
 	} {
-		for r := tc.from; r <= tc.to; r++ {
-			if !Has(r) {
-				t.Errorf("%s: U+%04X %q missing", tc.name, r, r)
-				break
+		t.Run(tc.name, func(t *testing.T) {
+			for r := tc.from; r <= tc.to; r++ {
+				if !Has(r) {
+					t.Errorf("%s: U+%04X %q missing", tc.name, r, r)
+					break
+				}
+				if got := (Face{}).Measure(string(r)); got != tc.wantWidth {
+					t.Errorf("%s: U+%04X width: got %d, want %d", tc.name, r, got, tc.wantWidth)
+					break
+				}
 			}
-			if got := (Face{}).Measure(string(r)); got != tc.wantWidth {
-				t.Errorf("%s: U+%04X width: got %d, want %d", tc.name, r, got, tc.wantWidth)
-				break
-			}
-		}
+		})
 	}
 }
 
@@ -55,17 +58,19 @@ func TestMissing(t *testing.T) {
 		{"한국", nil},
 		{"\u200b", nil}, // zero width space: drawn as nothing
 	} {
-		got := Missing(tc.in)
-		if tc.in == "한국" {
-			// Hangul is outside the coverage policy: every syllable missing.
-			if len(got) != 2 {
-				t.Errorf("Missing(%q): got %q, want both syllables", tc.in, got)
+		t.Run(tc.in, func(t *testing.T) {
+			got := Missing(tc.in)
+			if tc.in == "한국" {
+				// Hangul is outside the coverage policy: every syllable missing.
+				if len(got) != 2 {
+					t.Errorf("Missing(%q): got %q, want both syllables", tc.in, got)
+				}
+				return
 			}
-			continue
-		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("Missing(%q): got %q, want %q", tc.in, got, tc.want)
-		}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Missing(%q): got %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -87,9 +92,11 @@ func TestMeasure(t *testing.T) {
 		{"x", Face{Scale: -1}, 8},
 		{"x", Face{Scale: 99}, 8 * MaxScale},
 	} {
-		if got := tc.face.Measure(tc.s); got != tc.want {
-			t.Errorf("%+v.Measure(%q): got %d, want %d", tc.face, tc.s, got, tc.want)
-		}
+		t.Run(tc.s, func(t *testing.T) {
+			if got := tc.face.Measure(tc.s); got != tc.want {
+				t.Errorf("%+v.Measure(%q): got %d, want %d", tc.face, tc.s, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -229,15 +236,17 @@ func TestWrap(t *testing.T) {
 		{"a\nb", 100, []string{"a", "b"}},
 		{"", 100, []string{""}},
 	} {
-		got := Face{}.Wrap(tc.s, tc.width)
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("Wrap(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
-		}
-		for _, l := range got {
-			if w := (Face{}).Measure(l); w > tc.width {
-				t.Errorf("Wrap(%q, %d): line %q is %d wide", tc.s, tc.width, l, w)
+		t.Run(fmt.Sprintf("%s width %d", tc.s, tc.width), func(t *testing.T) {
+			got := Face{}.Wrap(tc.s, tc.width)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Wrap(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
 			}
-		}
+			for _, l := range got {
+				if w := (Face{}).Measure(l); w > tc.width {
+					t.Errorf("Wrap(%q, %d): line %q is %d wide", tc.s, tc.width, l, w)
+				}
+			}
+		})
 	}
 }
 
@@ -253,9 +262,11 @@ func TestTruncate(t *testing.T) {
 		{"中環街市", 39, "中…"},
 		{"中環街市", 4, ""},
 	} {
-		if got := (Face{}).Truncate(tc.s, tc.width); got != tc.want {
-			t.Errorf("Truncate(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%s width %d", tc.s, tc.width), func(t *testing.T) {
+			if got := (Face{}).Truncate(tc.s, tc.width); got != tc.want {
+				t.Errorf("Truncate(%q, %d): got %q, want %q", tc.s, tc.width, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -301,9 +312,11 @@ func TestDecodeRejects(t *testing.T) {
 		{"rune past U+10FFFF", zip(pack([][3]uint32{{0x10FFFF, 2, 8}}, 32))},
 		{"too large", zip(append(pack([][3]uint32{{0x41, 1, 8}}, 16), make([]byte, maxData)...))},
 	} {
-		if _, err := decode(tc.data); err == nil {
-			t.Errorf("%s: decoded, want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := decode(tc.data); err == nil {
+				t.Errorf("%s: decoded, want an error", tc.name)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -156,9 +157,11 @@ func TestT(t *testing.T) {
 		{EN, Key("no.such"), nil, "no.such"},
 		{Lang("fr"), Instruction, nil, "Scan to check in"},
 	} {
-		if got := Get(tc.lang).T(tc.key, tc.args...); got != tc.want {
-			t.Errorf("%s T(%s, %q): got %q, want %q", tc.lang, tc.key, tc.args, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%v %v", tc.lang, tc.key), func(t *testing.T) {
+			if got := Get(tc.lang).T(tc.key, tc.args...); got != tc.want {
+				t.Errorf("%s T(%s, %q): got %q, want %q", tc.lang, tc.key, tc.args, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -177,9 +180,11 @@ func TestAge(t *testing.T) {
 		{ZHHant, 2 * time.Hour, "2小時"},
 		{ZHHans, 96 * time.Hour, "4天"},
 	} {
-		if got := Get(tc.lang).Age(tc.d); got != tc.want {
-			t.Errorf("%s Age(%v): got %q, want %q", tc.lang, tc.d, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%v %v", tc.lang, tc.d), func(t *testing.T) {
+			if got := Get(tc.lang).Age(tc.d); got != tc.want {
+				t.Errorf("%s Age(%v): got %q, want %q", tc.lang, tc.d, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -228,8 +233,10 @@ func TestParseRejects(t *testing.T) {
 		{"too long", replace(`"Scan to check in"`, `"`+strings.Repeat("x", MaxMessage+1)+`"`)},
 		{"too large", append(append([]byte{}, good...), []byte("\n#"+strings.Repeat("x", MaxCatalog))...)},
 	} {
-		if _, err := Parse(EN, tc.data); err == nil {
-			t.Errorf("%s: parsed, want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse(EN, tc.data); err == nil {
+				t.Errorf("%s: parsed, want an error", tc.name)
+			}
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package i18n
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	for _, tc := range []struct {
@@ -26,9 +29,11 @@ func TestMatch(t *testing.T) {
 		{[]string{"en;q=0.5,zh-TW"}, ZHHant}, // by quality, not by order
 		{[]string{string(make([]byte, 2000))}, EN},
 	} {
-		if got := Match(tc.prefs...); got != tc.want {
-			t.Errorf("Match(%q): got %s, want %s", tc.prefs, got, tc.want)
-		}
+		t.Run(fmt.Sprint(tc.prefs), func(t *testing.T) {
+			if got := Match(tc.prefs...); got != tc.want {
+				t.Errorf("Match(%q): got %s, want %s", tc.prefs, got, tc.want)
+			}
+		})
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"slices"
-	"strings"
 
 	"github.com/venuekiosk/venuekiosk/display/font"
 	"github.com/venuekiosk/venuekiosk/display/i18n"
@@ -148,179 +146,12 @@ func (l *Layout) drawStatus(dst *image.Gray, st *State) choice {
 		l.drawInstruction(dst, st, box)
 		return choice{}
 	}
-	// A wide area: the symbol left of the words; a tall one (at least 9/10
-	// as tall as wide): the symbol above them, both centred.
-	var symBox, text image.Rectangle
-	a := left
-	if box.Dy()*10 >= box.Dx()*9 {
-		side := min(box.Dx()/2, box.Dy()*2/5)
-		symBox = image.Rect(0, 0, side, side).Add(image.Pt(box.Min.X+(box.Dx()-side)/2, box.Min.Y))
-		text = image.Rect(box.Min.X, symBox.Max.Y+l.pad*2, box.Max.X, box.Max.Y)
-		a = center
-	} else {
-		side := min(box.Dy(), box.Dx()/3)
-		if box.Dx() >= 200 {
-			side = min(box.Dy(), box.Dx()*2/5)
-		}
-		symBox = image.Rect(box.Min.X, box.Min.Y+(box.Dy()-side)/2, box.Min.X+side, box.Min.Y+(box.Dy()+side)/2)
-		text = image.Rect(symBox.Max.X+l.pad*2, box.Min.Y, box.Max.X, box.Max.Y)
-	}
-	if s.Symbol == 0 {
-		// No symbol: the words get the whole area.
-		text, a = box, center
-	}
+	symBox, text, a := l.statusBoxes(box, s.Symbol)
 	drawSymbol(dst, symBox, s.Symbol)
-
 	langs := st.langs()
-	var long, short []string
-	for _, lg := range langs {
-		c := i18n.Get(lg)
-		args := s.Args
-		if lg.Chinese() && s.ArgsZH != nil {
-			args = s.ArgsZH
-		}
-		long = append(long, c.T(s.Headline, args...))
-		if s.Short != "" {
-			short = append(short, c.T(s.Short, args...))
-		} else {
-			short = append(short, c.T(s.Headline, args...))
-		}
-	}
-	firstLong, firstShort := long[:1], short[:1]
-
-	var holder, compact, reasons []string
-	// The holder: initials, or the full name where the kiosk is set so.
-	who, whoKey, whoArg, short1 := s.Initials, i18n.Holder, "initials", s.Initials
-	if s.Name != "" {
-		who, whoKey, whoArg, short1 = s.Name, i18n.HolderName, "name", Initials(s.Name)
-	}
-	if who != "" || s.Year != "" {
-		c := i18n.Get(langs[0])
-		switch {
-		case who != "" && s.Year != "":
-			holder = []string{c.T(whoKey, whoArg, who, "year", s.Year)}
-		case who != "":
-			holder = []string{who}
-		default:
-			holder = []string{s.Year}
-		}
-		compact = []string{strings.TrimSpace(strings.ReplaceAll(short1, ".", "") + " " + s.Year)}
-	}
-	if s.Reason != "" {
-		for _, lg := range langs {
-			reasons = append(reasons, i18n.Get(lg).Reason(s.Reason))
-		}
-	}
-	if s.Note != "" {
-		for _, lg := range langs {
-			reasons = append(reasons, i18n.Get(lg).T(s.Note, s.NoteArgs...))
-		}
-	}
-	cat := func(a, b []string) []string { return append(append([]string{}, a...), b...) }
-	detailFace := font.Face{Scale: l.textScale}
-	// The full name, where the kiosk is set to show it, may take up to
-	// three lines (half the text area) before it gives way to the
-	// compact initials.
-	holders := [][]string{holder}
-	if s.Name != "" {
-		if w := wrapAll(detailFace, holder, text.Dx()); len(w) > 1 && len(w) <= 3 && len(w)*detailFace.Height() <= text.Dy()/2 {
-			holders = append(holders, w)
-		}
-	}
-	// (headline, detail) pairs, best first. The holder's initials and year
-	// outrank the second language (the guard checks them against an
-	// identity document; the symbol speaks every language), the second
-	// language outranks the reason.
-	var choices []choice
-	for _, hd := range holders {
-		for _, d := range [][]string{cat(reasons, hd), cat(reasons[:min(1, len(reasons))], hd)} {
-			for _, h := range [][]string{long, short} {
-				choices = append(choices, choice{h, d})
-			}
-		}
-	}
-	for _, hs := range [][][]string{{long, short}, {firstLong, firstShort}} {
-		for _, d := range append(slices.Clone(holders), compact) {
-			for _, h := range hs {
-				choices = append(choices, choice{h, d})
-			}
-		}
-	}
-	for _, h := range [][]string{long, short, firstLong, firstShort} {
-		choices = append(choices, choice{h, nil})
-	}
-	// An exposure notice for the holder and a group's line come first in
-	// the details, in every choice; without them the choices stay as
-	// they are. The holder check outranks the longer forms of the
-	// notice: every choice that keeps the holder comes before any that
-	// drops it.
-	if extras := detailExtras(s, langs, st.loc()); extras[0] != nil {
-		keeps := func(ch choice) bool {
-			return len(holder) == 0 || slices.ContainsFunc(ch.detail, func(d string) bool {
-				return slices.Contains(slices.Concat(holders...), d) || slices.Contains(compact, d)
-			})
-		}
-		base := choices
-		choices = nil
-		for _, holderKept := range []bool{true, false} {
-			for _, ex := range extras {
-				for _, ch := range base {
-					if keeps(ch) == holderKept {
-						choices = append(choices, choice{ch.head, cat(ex, ch.detail)})
-					}
-				}
-			}
-		}
-	}
-	maxHead := 3 * l.textScale
-	// Unwrapped headlines first, then wrapped ones; and first at no less
-	// than half the largest headline scale, so that a large panel does not
-	// shrink a headline to its smallest size rather than wrap it
-	// (legibility first: the guard reads it from a distance).
-	// That first pass takes only headlines in every language: a second
-	// language is worth more than a larger first one.
-	every := slices.DeleteFunc(slices.Clone(choices), func(ch choice) bool { return len(ch.head) < len(langs) })
-	var minHeads []int
-	for m := maxHead / 2; m >= 2; m-- {
-		minHeads = append(minHeads, m)
-	}
-	// A staff message's note is what to do next: in every language, at
-	// the detail scale or one smaller, before it is shown in the first
-	// language only.
-	if s.Note != "" && !s.Verdict && len(langs) > 1 {
-		var notes []string
-		for _, lg := range langs {
-			notes = append(notes, i18n.Get(lg).T(s.Note, s.NoteArgs...))
-		}
-		all := slices.DeleteFunc(slices.Clone(every), func(ch choice) bool {
-			return !slices.ContainsFunc(ch.detail, func(d string) bool { return d == notes[len(notes)-1] })
-		})
-		faces := []font.Face{detailFace}
-		if l.textScale > 1 {
-			faces = append(faces, font.Face{Scale: l.textScale - 1})
-		}
-		for _, f := range faces {
-			for _, minHead := range minHeads {
-				for _, wrap := range []bool{false, true} {
-					if ch, ok := l.statusChoice(dst, text, a, all, false, wrap, f, maxHead, max(minHead, f.Scale)); ok {
-						return ch
-					}
-				}
-			}
-		}
-	}
-	for _, minHead := range append(minHeads, 1) {
-		cands := choices
-		if minHead > 1 {
-			cands = every
-		}
-		for _, wrap := range []bool{false, true} {
-			if ch, ok := l.statusChoice(dst, text, a, cands, wrap && minHead == 1, wrap, detailFace, maxHead, minHead); ok {
-				return ch
-			}
-		}
-	}
-	return choice{}
+	w := statusWordsOf(s, langs)
+	choices := statusCandidates(s, w, langs, text.Dx(), text.Dy(), font.Face{Scale: l.textScale}, st.loc())
+	return l.fitStatus(dst, text, a, l.statusAttempts(s, w, langs, choices))
 }
 
 type choice struct{ head, detail []string }

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,10 +86,12 @@ func TestSlotWindow(t *testing.T) {
 		{"the slot before (a future code)", slotStart.Add(-time.Second), ErrNotYetValid},
 		{"long before", slotStart.Add(-time.Hour), ErrNotYetValid},
 	} {
-		_, err := Verify(s.Public(), p, tc.at, DefaultPeriod)
-		if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
-			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Verify(s.Public(), p, tc.at, DefaultPeriod)
+			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+				t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+			}
+		})
 	}
 	// A verifier configured with another period reads another slot.
 	if _, err := Verify(s.Public(), p, slotStart, 60*time.Second); err == nil {
@@ -153,10 +156,12 @@ func TestVerifyRejects(t *testing.T) {
 		{"period not whole seconds", pub, good, 120500 * time.Millisecond, ErrBadArgument},
 		{"period too long", pub, good, 25 * time.Hour, ErrBadArgument},
 	} {
-		_, err := Verify(tc.pub, tc.payload, t0, tc.period)
-		if !errors.Is(err, tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Verify(tc.pub, tc.payload, t0, tc.period)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
+			}
+		})
 	}
 	if _, err := Verify(pub, resign(body("CM-01", slot)), t0, DefaultPeriod); err != nil {
 		t.Errorf("test setup: resign of a good body: %v", err)
@@ -180,9 +185,11 @@ func TestNewSignerRejects(t *testing.T) {
 		{"period 90.5s", "CM", testKey, 90500 * time.Millisecond},
 		{"seed instead of key", "CM", testKey.Seed(), DefaultPeriod},
 	} {
-		if _, err := NewSigner(tc.venue, tc.key, tc.period); !errors.Is(err, ErrBadArgument) {
-			t.Errorf("%s: got %v, want ErrBadArgument", tc.name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := NewSigner(tc.venue, tc.key, tc.period); !errors.Is(err, ErrBadArgument) {
+				t.Errorf("%s: got %v, want ErrBadArgument", tc.name, err)
+			}
+		})
 	}
 	if _, _, err := signer(t, "CM").Payload(time.Unix(-1, 0)); !errors.Is(err, ErrBadArgument) {
 		t.Errorf("a time before 1970: got %v, want ErrBadArgument", err)
@@ -201,9 +208,11 @@ func TestSlotAt(t *testing.T) {
 		{-1, 120 * time.Second, -1},
 		{1795424400, 30 * time.Second, 59847480},
 	} {
-		if got := SlotAt(time.Unix(tc.unix, 0), tc.p); got != tc.want {
-			t.Errorf("SlotAt(%d, %v): got %d, want %d", tc.unix, tc.p, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%d every %v", tc.unix, tc.p), func(t *testing.T) {
+			if got := SlotAt(time.Unix(tc.unix, 0), tc.p); got != tc.want {
+				t.Errorf("SlotAt(%d, %v): got %d, want %d", tc.unix, tc.p, got, tc.want)
+			}
+		})
 	}
 }
 

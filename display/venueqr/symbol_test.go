@@ -1,6 +1,7 @@
 package venueqr
 
 import (
+	"fmt"
 	"image"
 	"strings"
 	"testing"
@@ -116,9 +117,11 @@ func TestScale(t *testing.T) {
 		{296, 41, 4, 6},
 		{40, 37, 4, 0},
 	} {
-		if got := Scale(tc.side, tc.modules, tc.quiet); got != tc.want {
-			t.Errorf("Scale(%d, %d, %d): got %d, want %d", tc.side, tc.modules, tc.quiet, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("side %d modules %d quiet %d", tc.side, tc.modules, tc.quiet), func(t *testing.T) {
+			if got := Scale(tc.side, tc.modules, tc.quiet); got != tc.want {
+				t.Errorf("Scale(%d, %d, %d): got %d, want %d", tc.side, tc.modules, tc.quiet, got, tc.want)
+			}
+		})
 	}
 }
 

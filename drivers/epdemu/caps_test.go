@@ -1,6 +1,7 @@
 package epdemu
 
 import (
+	"fmt"
 	"image"
 	"testing"
 
@@ -26,42 +27,44 @@ func TestSSDOTPPartial(t *testing.T) {
 		{epd.Waveshare2in9V2, false, false},
 		{epd.Waveshare2in9V2, true, true},
 	} {
-		m := tt.m
-		h := newHost(t, m, nil)
-		white := frameOf(m.Width, m.Height, func(x, y int) bool { return true })
-		h.ssdInit()
-		h.ssdWrite(0x24, white)
-		h.ssdWrite(0x26, white)
-		h.ssdUpdate(0xF7)
-		h.noErrors()
-		before := h.e.Image()
-		dark := frameOf(m.Width, m.Height, func(x, y int) bool { return x >= 16 })
-		h.ssdWrite(0x24, dark)
-		opt := byte(0xFF)
-		if tt.lut {
-			h.cmd(0x32, make([]byte, 153)...)
-			h.ssdUpdate(0xC0)
-			opt = 0x0F
-		}
-		h.ssdUpdate(opt)
-		changed, _ := epdtest.Diff(h.e.Image(), before)
-		switch {
-		case tt.want && changed != 16*m.Height:
-			t.Errorf("%s (LUT %v): %d pixels changed, want the %d of the dark stripe", m.Name, tt.lut, changed, 16*m.Height)
-		case !tt.want && changed != 0:
-			t.Errorf("%s (LUT %v): %d pixels changed with a waveform its OTP lacks", m.Name, tt.lut, changed)
-		}
-		if tt.want {
+		t.Run(fmt.Sprintf("%s lut %v", tt.m.Name, tt.lut), func(t *testing.T) {
+			m := tt.m
+			h := newHost(t, m, nil)
+			white := frameOf(m.Width, m.Height, func(x, y int) bool { return true })
+			h.ssdInit()
+			h.ssdWrite(0x24, white)
+			h.ssdWrite(0x26, white)
+			h.ssdUpdate(0xF7)
 			h.noErrors()
-			if got := h.e.Refreshes(); got != (Counts{Full: 1, Partial: 1}) {
-				t.Errorf("%s: Refreshes = %+v", m.Name, got)
+			before := h.e.Image()
+			dark := frameOf(m.Width, m.Height, func(x, y int) bool { return x >= 16 })
+			h.ssdWrite(0x24, dark)
+			opt := byte(0xFF)
+			if tt.lut {
+				h.cmd(0x32, make([]byte, 153)...)
+				h.ssdUpdate(0xC0)
+				opt = 0x0F
 			}
-		} else {
-			h.wantError("OTP holds no partial waveform")
-			if got := h.e.Refreshes(); got != (Counts{Full: 1}) {
-				t.Errorf("%s: Refreshes = %+v, want the partial one not counted", m.Name, got)
+			h.ssdUpdate(opt)
+			changed, _ := epdtest.Diff(h.e.Image(), before)
+			switch {
+			case tt.want && changed != 16*m.Height:
+				t.Errorf("%s (LUT %v): %d pixels changed, want the %d of the dark stripe", m.Name, tt.lut, changed, 16*m.Height)
+			case !tt.want && changed != 0:
+				t.Errorf("%s (LUT %v): %d pixels changed with a waveform its OTP lacks", m.Name, tt.lut, changed)
 			}
-		}
+			if tt.want {
+				h.noErrors()
+				if got := h.e.Refreshes(); got != (Counts{Full: 1, Partial: 1}) {
+					t.Errorf("%s: Refreshes = %+v", m.Name, got)
+				}
+			} else {
+				h.wantError("OTP holds no partial waveform")
+				if got := h.e.Refreshes(); got != (Counts{Full: 1}) {
+					t.Errorf("%s: Refreshes = %+v, want the partial one not counted", m.Name, got)
+				}
+			}
+		})
 	}
 }
 
@@ -115,31 +118,33 @@ func TestUCOTPWaveforms(t *testing.T) {
 		{epd.Waveshare7in5V2Old, 0x3F, true, true},
 		{epd.Waveshare7in5V2, 0x3F, true, true},
 	} {
-		m := tt.m
-		h := newHost(t, m, nil)
-		before := h.e.Image()
-		h.ucInit(tt.psr, 0x21)
-		if tt.luts {
-			for c := byte(0x20); c <= 0x24; c++ {
-				h.cmd(c, make([]byte, 42)...)
+		t.Run(fmt.Sprintf("%s psr %#x luts %v", tt.m.Name, tt.psr, tt.luts), func(t *testing.T) {
+			m := tt.m
+			h := newHost(t, m, nil)
+			before := h.e.Image()
+			h.ucInit(tt.psr, 0x21)
+			if tt.luts {
+				for c := byte(0x20); c <= 0x24; c++ {
+					h.cmd(c, make([]byte, 42)...)
+				}
 			}
-		}
-		white := frameOf(m.Width, m.Height, func(x, y int) bool { return true })
-		h.cmd(0x13)
-		h.data(white.Pix)
-		h.ucRefresh()
-		n, _ := epdtest.Diff(h.e.Image(), epdtest.Solid(image.Rect(0, 0, m.Width, m.Height), true))
-		if tt.want {
-			h.noErrors()
-			if n != 0 {
-				t.Errorf("%s PSR %#02x: %d pixels not white after a full refresh", m.Name, tt.psr, n)
+			white := frameOf(m.Width, m.Height, func(x, y int) bool { return true })
+			h.cmd(0x13)
+			h.data(white.Pix)
+			h.ucRefresh()
+			n, _ := epdtest.Diff(h.e.Image(), epdtest.Solid(image.Rect(0, 0, m.Width, m.Height), true))
+			if tt.want {
+				h.noErrors()
+				if n != 0 {
+					t.Errorf("%s PSR %#02x: %d pixels not white after a full refresh", m.Name, tt.psr, n)
+				}
+				return
 			}
-			continue
-		}
-		h.wantError("OTP holds no full waveform")
-		if n, _ := epdtest.Diff(h.e.Image(), before); n != 0 {
-			t.Errorf("%s PSR %#02x: the glass changed (%d pixels) with a waveform the OTP lacks", m.Name, tt.psr, n)
-		}
+			h.wantError("OTP holds no full waveform")
+			if n, _ := epdtest.Diff(h.e.Image(), before); n != 0 {
+				t.Errorf("%s PSR %#02x: the glass changed (%d pixels) with a waveform the OTP lacks", m.Name, tt.psr, n)
+			}
+		})
 	}
 }
 

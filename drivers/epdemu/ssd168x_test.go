@@ -2,6 +2,7 @@ package epdemu
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"testing"
 	"time"
@@ -54,37 +55,39 @@ func TestSSDDataEntryModes(t *testing.T) {
 		{0x05, [4]pt{{1, 4}, {1, 3}, {2, 4}, {2, 3}}},
 		{0x04, [4]pt{{2, 4}, {2, 3}, {1, 4}, {1, 3}}},
 	} {
-		h := newHost(t, epd.Waveshare2in9V2, nil)
-		h.reset()
-		h.idle()
-		xs, xe, ys, ye := 1, 2, 3, 4
-		if tt.mode&1 == 0 {
-			xs, xe = xe, xs
-		}
-		if tt.mode&2 == 0 {
-			ys, ye = ye, ys
-		}
-		h.cmd(0x11, tt.mode)
-		h.cmd(0x44, byte(xs), byte(xe))
-		h.cmd(0x45, byte(ys), 0, byte(ye), 0)
-		h.cmd(0x4E, byte(xs))
-		h.cmd(0x4F, byte(ys), 0)
-		h.cmd(0x24)
-		h.data([]byte{0x11, 0x22, 0x33, 0x44})
-		h.noErrors()
-		s := h.e.ctrl.(*ssd)
-		for i, p := range tt.order {
-			if got, want := s.bw[p.y*s.ramW+p.x], byte(0x11*(i+1)); got != want {
-				t.Errorf("mode %#02x: byte %d at (%d, %d) = %#02x, want %#02x", tt.mode, i, p.x, p.y, got, want)
+		t.Run(fmt.Sprintf("mode %#x", tt.mode), func(t *testing.T) {
+			h := newHost(t, epd.Waveshare2in9V2, nil)
+			h.reset()
+			h.idle()
+			xs, xe, ys, ye := 1, 2, 3, 4
+			if tt.mode&1 == 0 {
+				xs, xe = xe, xs
 			}
-		}
-		// A fifth byte wraps onto the first, as on the chip, and is an
-		// error: the window was full.
-		h.data([]byte{0x55})
-		h.wantError("past the end of the window")
-		if got := s.bw[tt.order[0].y*s.ramW+tt.order[0].x]; got != 0x55 {
-			t.Errorf("mode %#02x: the fifth byte did not wrap onto the first (%#02x)", tt.mode, got)
-		}
+			if tt.mode&2 == 0 {
+				ys, ye = ye, ys
+			}
+			h.cmd(0x11, tt.mode)
+			h.cmd(0x44, byte(xs), byte(xe))
+			h.cmd(0x45, byte(ys), 0, byte(ye), 0)
+			h.cmd(0x4E, byte(xs))
+			h.cmd(0x4F, byte(ys), 0)
+			h.cmd(0x24)
+			h.data([]byte{0x11, 0x22, 0x33, 0x44})
+			h.noErrors()
+			s := h.e.ctrl.(*ssd)
+			for i, p := range tt.order {
+				if got, want := s.bw[p.y*s.ramW+p.x], byte(0x11*(i+1)); got != want {
+					t.Errorf("mode %#02x: byte %d at (%d, %d) = %#02x, want %#02x", tt.mode, i, p.x, p.y, got, want)
+				}
+			}
+			// A fifth byte wraps onto the first, as on the chip, and is an
+			// error: the window was full.
+			h.data([]byte{0x55})
+			h.wantError("past the end of the window")
+			if got := s.bw[tt.order[0].y*s.ramW+tt.order[0].x]; got != 0x55 {
+				t.Errorf("mode %#02x: the fifth byte did not wrap onto the first (%#02x)", tt.mode, got)
+			}
+		})
 	}
 }
 
@@ -148,15 +151,17 @@ func TestSSDRAMOptions(t *testing.T) {
 		{0x08, inverse},
 		{0x04, epdtest.Solid(pat.Bounds(), false)},
 	} {
-		h := newHost(t, m, nil)
-		h.ssdInit()
-		h.cmd(0x21, tt.opt, 0x80)
-		h.ssdWrite(0x24, f)
-		h.ssdUpdate(0xF7)
-		h.noErrors()
-		if n, first := epdtest.Diff(h.e.Image(), tt.want); n != 0 {
-			t.Errorf("0x21 %#02x: %d pixels differ, first %s", tt.opt, n, first)
-		}
+		t.Run(fmt.Sprintf("opt %#x", tt.opt), func(t *testing.T) {
+			h := newHost(t, m, nil)
+			h.ssdInit()
+			h.cmd(0x21, tt.opt, 0x80)
+			h.ssdWrite(0x24, f)
+			h.ssdUpdate(0xF7)
+			h.noErrors()
+			if n, first := epdtest.Diff(h.e.Image(), tt.want); n != 0 {
+				t.Errorf("0x21 %#02x: %d pixels differ, first %s", tt.opt, n, first)
+			}
+		})
 	}
 }
 
@@ -171,20 +176,22 @@ func TestSSDFast(t *testing.T) {
 		{"forced 30 °C", []byte{0x1E, 0x00}, Counts{Full: 1}},
 		{"sensor", nil, Counts{Full: 1}},
 	} {
-		m := epd.Waveshare4in2V2
-		h := newHost(t, m, nil)
-		h.ssdInit()
-		h.ssdUpdate(0xB1)
-		if tt.temp != nil {
-			h.cmd(0x1A, tt.temp...)
-		}
-		h.ssdUpdate(0x91)
-		h.ssdWrite(0x24, epd.NewFrame(m.Width, m.Height))
-		h.ssdUpdate(0xC7)
-		h.noErrors()
-		if got := h.e.Refreshes(); got != tt.want {
-			t.Errorf("%s: Refreshes = %+v, want %+v", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			m := epd.Waveshare4in2V2
+			h := newHost(t, m, nil)
+			h.ssdInit()
+			h.ssdUpdate(0xB1)
+			if tt.temp != nil {
+				h.cmd(0x1A, tt.temp...)
+			}
+			h.ssdUpdate(0x91)
+			h.ssdWrite(0x24, epd.NewFrame(m.Width, m.Height))
+			h.ssdUpdate(0xC7)
+			h.noErrors()
+			if got := h.e.Refreshes(); got != tt.want {
+				t.Errorf("%s: Refreshes = %+v, want %+v", tt.name, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -330,9 +337,11 @@ func TestSPIErrors(t *testing.T) {
 		mode int
 		bits int
 	}{{"mode 3", 4e6, 3, 8}, {"9 bits", 4e6, 0, 9}, {"30 MHz", 30e6, 0, 8}} {
-		if _, err := e.Port().Connect(physicHz(tt.f), spiMode(tt.mode), tt.bits); err == nil {
-			t.Errorf("Connect %s succeeded", tt.name)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := e.Port().Connect(physicHz(tt.f), spiMode(tt.mode), tt.bits); err == nil {
+				t.Errorf("Connect %s succeeded", tt.name)
+			}
+		})
 	}
 	if n := len(e.Errors()); n != 3 {
 		t.Errorf("%d errors recorded for 3 bad Connects", n)

@@ -1,6 +1,7 @@
 package epdemu
 
 import (
+	"fmt"
 	"image"
 	"testing"
 
@@ -26,18 +27,20 @@ func TestUCFullPolarity(t *testing.T) {
 		{0x21, pat},     // DDX=01: a set bit is white
 		{0x10, inverse}, // DDX=00: a set bit is black (Waveshare's init)
 	} {
-		h := newHost(t, m75, nil)
-		h.ucInit(0x1F, tt.cdi)
-		h.cmd(0x13)
-		h.data(f.Pix)
-		h.ucRefresh()
-		h.noErrors()
-		if n, first := epdtest.Diff(h.e.Image(), tt.want); n != 0 {
-			t.Errorf("CDI %#02x: %d pixels differ, first %s", tt.cdi, n, first)
-		}
-		if got := h.e.Refreshes(); got != (Counts{Full: 1}) {
-			t.Errorf("CDI %#02x: Refreshes = %+v", tt.cdi, got)
-		}
+		t.Run(fmt.Sprintf("cdi %#x", tt.cdi), func(t *testing.T) {
+			h := newHost(t, m75, nil)
+			h.ucInit(0x1F, tt.cdi)
+			h.cmd(0x13)
+			h.data(f.Pix)
+			h.ucRefresh()
+			h.noErrors()
+			if n, first := epdtest.Diff(h.e.Image(), tt.want); n != 0 {
+				t.Errorf("CDI %#02x: %d pixels differ, first %s", tt.cdi, n, first)
+			}
+			if got := h.e.Refreshes(); got != (Counts{Full: 1}) {
+				t.Errorf("CDI %#02x: Refreshes = %+v", tt.cdi, got)
+			}
+		})
 	}
 }
 
@@ -64,15 +67,17 @@ func TestUCMirror(t *testing.T) {
 		psr    byte
 		fx, fy bool
 	}{{0x1F, false, false}, {0x17, false, true}, {0x1B, true, false}, {0x13, true, true}} {
-		h := newHost(t, m75, nil)
-		h.ucInit(tt.psr, 0x21)
-		h.cmd(0x13)
-		h.data(f.Pix)
-		h.ucRefresh()
-		h.noErrors()
-		if n, first := epdtest.Diff(h.e.Image(), mirror(tt.fx, tt.fy)); n != 0 {
-			t.Errorf("PSR %#02x: %d pixels differ, first %s", tt.psr, n, first)
-		}
+		t.Run(fmt.Sprintf("psr %#x", tt.psr), func(t *testing.T) {
+			h := newHost(t, m75, nil)
+			h.ucInit(tt.psr, 0x21)
+			h.cmd(0x13)
+			h.data(f.Pix)
+			h.ucRefresh()
+			h.noErrors()
+			if n, first := epdtest.Diff(h.e.Image(), mirror(tt.fx, tt.fy)); n != 0 {
+				t.Errorf("PSR %#02x: %d pixels differ, first %s", tt.psr, n, first)
+			}
+		})
 	}
 }
 
@@ -121,24 +126,26 @@ func TestUCN2OCP(t *testing.T) {
 		cdi   byte
 		ghost bool
 	}{{0xA9, false}, {0xA1, true}} {
-		h := newHost(t, m75, nil)
-		white := epd.NewFrame(m75.Width, m75.Height)
-		black := epd.NewFrame(m75.Width, m75.Height)
-		black.Fill(false)
-		win := image.Rect(0, 0, 64, 32)
-		h.ucInit(0x1F, tt.cdi)
-		h.cmd(0x10)
-		h.data(white.Pix)
-		h.cmd(0x13)
-		h.data(white.Pix)
-		h.ucRefresh()
-		h.ucPartial(win, nil, black)
-		h.ucPartial(win, nil, white)
-		h.noErrors()
-		ghost := h.e.Image().GrayAt(10, 10).Y == 0 // still black
-		if ghost != tt.ghost {
-			t.Errorf("CDI %#02x: ghost = %v, want %v", tt.cdi, ghost, tt.ghost)
-		}
+		t.Run(fmt.Sprintf("cdi %#x", tt.cdi), func(t *testing.T) {
+			h := newHost(t, m75, nil)
+			white := epd.NewFrame(m75.Width, m75.Height)
+			black := epd.NewFrame(m75.Width, m75.Height)
+			black.Fill(false)
+			win := image.Rect(0, 0, 64, 32)
+			h.ucInit(0x1F, tt.cdi)
+			h.cmd(0x10)
+			h.data(white.Pix)
+			h.cmd(0x13)
+			h.data(white.Pix)
+			h.ucRefresh()
+			h.ucPartial(win, nil, black)
+			h.ucPartial(win, nil, white)
+			h.noErrors()
+			ghost := h.e.Image().GrayAt(10, 10).Y == 0 // still black
+			if ghost != tt.ghost {
+				t.Errorf("CDI %#02x: ghost = %v, want %v", tt.cdi, ghost, tt.ghost)
+			}
+		})
 	}
 }
 
@@ -147,17 +154,19 @@ func TestUCFast(t *testing.T) {
 		ccset, temp byte
 		want        Counts
 	}{{0x02, 0x5A, Counts{Fast: 1}}, {0x02, 0x19, Counts{Full: 1}}, {0x00, 0x5A, Counts{Full: 1}}} {
-		h := newHost(t, m75, nil)
-		h.ucInit(0x1F, 0x21)
-		h.cmd(0xE0, tt.ccset)
-		h.cmd(0xE5, tt.temp)
-		h.cmd(0x13)
-		h.data(make([]byte, m75.FrameBytes()))
-		h.ucRefresh()
-		h.noErrors()
-		if got := h.e.Refreshes(); got != tt.want {
-			t.Errorf("CCSET %#02x TSSET %d: Refreshes = %+v, want %+v", tt.ccset, tt.temp, got, tt.want)
-		}
+		t.Run(fmt.Sprintf("ccset %#x temp %d", tt.ccset, tt.temp), func(t *testing.T) {
+			h := newHost(t, m75, nil)
+			h.ucInit(0x1F, 0x21)
+			h.cmd(0xE0, tt.ccset)
+			h.cmd(0xE5, tt.temp)
+			h.cmd(0x13)
+			h.data(make([]byte, m75.FrameBytes()))
+			h.ucRefresh()
+			h.noErrors()
+			if got := h.e.Refreshes(); got != tt.want {
+				t.Errorf("CCSET %#02x TSSET %d: Refreshes = %+v, want %+v", tt.ccset, tt.temp, got, tt.want)
+			}
+		})
 	}
 }
 

@@ -34,9 +34,11 @@ func TestLookup(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{p.Green.Name(), "VKTEST_G"}, {p.Amber.Name(), "VKTEST_A"}, {p.Red.Name(), "VKTEST_R"}, {p.Buzzer.Name(), "VKTEST_B"},
 	} {
-		if c.got != c.want {
-			t.Errorf("got pin %q, want %q", c.got, c.want)
-		}
+		t.Run(c.want, func(t *testing.T) {
+			if c.got != c.want {
+				t.Errorf("got pin %q, want %q", c.got, c.want)
+			}
+		})
 	}
 	d, err := New(p, nil)
 	if err != nil {

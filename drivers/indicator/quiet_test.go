@@ -78,8 +78,10 @@ func TestQuietHoursContains(t *testing.T) {
 		{night, at(15, 0).In(hk), true},
 		{night, at(15, 0), false},
 	} {
-		if got := tt.q.Contains(tt.t); got != tt.want {
-			t.Errorf("%q.Contains(%v) = %v, want %v", tt.q, tt.t, got, tt.want)
-		}
+		t.Run(tt.t.Format("Mon 15:04"), func(t *testing.T) {
+			if got := tt.q.Contains(tt.t); got != tt.want {
+				t.Errorf("%q.Contains(%v) = %v, want %v", tt.q, tt.t, got, tt.want)
+			}
+		})
 	}
 }

@@ -25,9 +25,11 @@ func TestParseVolume(t *testing.T) {
 		{at(9, 0), 100}, {at(13, 0), 100},
 		{at(15, 0).In(hkt), 0}, // 23:00 in Hong Kong
 	} {
-		if got := v.At(tc.t); got != tc.want {
-			t.Errorf("At(%v): got %d%%, want %d%%", tc.t, got, tc.want)
-		}
+		t.Run(tc.t.Format("15:04"), func(t *testing.T) {
+			if got := v.At(tc.t); got != tc.want {
+				t.Errorf("At(%v): got %d%%, want %d%%", tc.t, got, tc.want)
+			}
+		})
 	}
 	if z, err := ParseVolume(nil); err != nil || !z.IsZero() || z.At(at(3, 0)) != 100 {
 		t.Errorf("no entries: got %v, %v", z, err)

@@ -21,10 +21,12 @@ func TestSplitAIM(t *testing.T) {
 		{"]\xffQ1", "", "]\xffQ1", false},
 		{"[Q1X", "", "[Q1X", false},
 	} {
-		id, rest, ok := SplitAIM([]byte(tt.in))
-		if id != tt.id || string(rest) != tt.rest || ok != tt.ok {
-			t.Errorf("SplitAIM(%q): got %q, %q, %v; want %q, %q, %v", tt.in, id, rest, ok, tt.id, tt.rest, tt.ok)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			id, rest, ok := SplitAIM([]byte(tt.in))
+			if id != tt.id || string(rest) != tt.rest || ok != tt.ok {
+				t.Errorf("SplitAIM(%q): got %q, %q, %v; want %q, %q, %v", tt.in, id, rest, ok, tt.id, tt.rest, tt.ok)
+			}
+		})
 	}
 }
 
@@ -42,8 +44,10 @@ func TestSymbologyName(t *testing.T) {
 		{"Q1", ""},
 		{"", ""},
 	} {
-		if got := SymbologyName(tt.id); got != tt.want {
-			t.Errorf("SymbologyName(%q): got %q, want %q", tt.id, got, tt.want)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			if got := SymbologyName(tt.id); got != tt.want {
+				t.Errorf("SymbologyName(%q): got %q, want %q", tt.id, got, tt.want)
+			}
+		})
 	}
 }

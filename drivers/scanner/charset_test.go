@@ -25,10 +25,12 @@ func TestDecodeECI(t *testing.T) {
 		{`\000003\\` + "\xe9", `\é`, nil},         // an escaped backslash inside a segment
 		{`\000003` + "\xe9" + `\000026` + "\xc3\xa9", "éé", nil},
 	} {
-		got, unknown := decodeECI([]byte(tt.in), nil)
-		if string(got) != tt.want || fmt.Sprint(unknown) != fmt.Sprint(tt.unknown) {
-			t.Errorf("decodeECI(%q): got %q, %v; want %q, %v", tt.in, got, unknown, tt.want, tt.unknown)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, unknown := decodeECI([]byte(tt.in), nil)
+			if string(got) != tt.want || fmt.Sprint(unknown) != fmt.Sprint(tt.unknown) {
+				t.Errorf("decodeECI(%q): got %q, %v; want %q, %v", tt.in, got, unknown, tt.want, tt.unknown)
+			}
+		})
 	}
 }
 
@@ -37,10 +39,12 @@ func TestCharsetNames(t *testing.T) {
 		in   string
 		want Charset
 	}{{"utf-8", UTF8}, {"UTF8", UTF8}, {"gb18030", GB18030}, {"Big5", Big5}} {
-		got, err := ParseCharset(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseCharset(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCharset(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("ParseCharset(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
 	}
 	for _, bad := range []string{"", "latin1", "gbk ", "big-5"} {
 		if _, err := ParseCharset(bad); err == nil {

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -154,15 +155,17 @@ func TestResolve(t *testing.T) {
 		{"ttyUSB0", "", "no such file"},
 		{"dangling", "", "no such file"},
 	} {
-		got, err := resolve(filepath.Join(dir, tt.in))
-		switch {
-		case tt.err != "":
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("resolve(%s): got %q, %v; want error %q", tt.in, got, err, tt.err)
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := resolve(filepath.Join(dir, tt.in))
+			switch {
+			case tt.err != "":
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("resolve(%s): got %q, %v; want error %q", tt.in, got, err, tt.err)
+				}
+			case err != nil || got != filepath.Join(dir, tt.want):
+				t.Errorf("resolve(%s): got %q, %v; want %s", tt.in, got, err, tt.want)
 			}
-		case err != nil || got != filepath.Join(dir, tt.want):
-			t.Errorf("resolve(%s): got %q, %v; want %s", tt.in, got, err, tt.want)
-		}
+		})
 	}
 }
 
@@ -187,15 +190,17 @@ func TestBackoff(t *testing.T) {
 		{time.Second, time.Second, []time.Duration{time.Second, time.Second}},
 		{ms, 3 * ms, []time.Duration{ms, 2 * ms, 3 * ms, 3 * ms}},
 	} {
-		b := newBackoff(tt.min, tt.max)
-		for i, want := range tt.want {
-			if got := b.delay(); got != want {
-				t.Errorf("backoff(%v, %v) delay %d: got %v, want %v", tt.min, tt.max, i, got, want)
+		t.Run(fmt.Sprintf("%v to %v", tt.min, tt.max), func(t *testing.T) {
+			b := newBackoff(tt.min, tt.max)
+			for i, want := range tt.want {
+				if got := b.delay(); got != want {
+					t.Errorf("backoff(%v, %v) delay %d: got %v, want %v", tt.min, tt.max, i, got, want)
+				}
 			}
-		}
-		b.reset()
-		if got := b.delay(); got != tt.min {
-			t.Errorf("backoff(%v, %v) after reset: got %v, want %v", tt.min, tt.max, got, tt.min)
-		}
+			b.reset()
+			if got := b.delay(); got != tt.min {
+				t.Errorf("backoff(%v, %v) after reset: got %v, want %v", tt.min, tt.max, got, tt.min)
+			}
+		})
 	}
 }

@@ -165,10 +165,12 @@ func TestFindConfigured(t *testing.T) {
 		{filepath.Join(f.dev, "input", "by-id", "*-event-kbd"), real(filepath.Join(f.dev, "input", "event3")), Keyboard},
 		{EvdevPrefix + filepath.Join(f.dev, "ttyACM0"), real(filepath.Join(f.dev, "ttyACM0")), Keyboard},
 	} {
-		got, err := fd.find(tt.in)
-		if err != nil || got.Path != tt.want || got.Kind != tt.kind {
-			t.Errorf("find(%s): got %+v, %v; want %s, %v", tt.in, got, err, tt.want, tt.kind)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := fd.find(tt.in)
+			if err != nil || got.Path != tt.want || got.Kind != tt.kind {
+				t.Errorf("find(%s): got %+v, %v; want %s, %v", tt.in, got, err, tt.want, tt.kind)
+			}
+		})
 	}
 	if _, err := fd.find(filepath.Join(f.dev, "ttyUSB*")); err == nil {
 		t.Error("a glob matching nothing: want an error")
@@ -186,8 +188,10 @@ func TestFullKeyboard(t *testing.T) {
 		{"fffffffffffffffc", false},   // no Esc
 		{mouseBits, false}, {consumerBits, false}, {"", false}, {"zz", false},
 	} {
-		if got := fullKeyboard(tt.bits); got != tt.want {
-			t.Errorf("fullKeyboard(%q): got %v, want %v", tt.bits, got, tt.want)
-		}
+		t.Run(tt.bits, func(t *testing.T) {
+			if got := fullKeyboard(tt.bits); got != tt.want {
+				t.Errorf("fullKeyboard(%q): got %v, want %v", tt.bits, got, tt.want)
+			}
+		})
 	}
 }

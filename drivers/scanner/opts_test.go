@@ -13,13 +13,15 @@ func TestTerminatorNames(t *testing.T) {
 	}{
 		{"auto", Auto}, {"cr", CR}, {"lf", LF}, {"crlf", CRLF}, {"idle", Idle}, {"tab", Tab}, {"CRLF", CRLF},
 	} {
-		got, err := ParseTerminator(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseTerminator(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-		if s := tt.want.String(); s != map[Terminator]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}[tt.want] {
-			t.Errorf("%d.String(): got %q", int(tt.want), s)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseTerminator(tt.in)
+			if err != nil || got != tt.want {
+				t.Errorf("ParseTerminator(%q): got %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+			if s := tt.want.String(); s != map[Terminator]string{Auto: "auto", CR: "cr", LF: "lf", CRLF: "crlf", Idle: "idle", Tab: "tab"}[tt.want] {
+				t.Errorf("%d.String(): got %q", int(tt.want), s)
+			}
+		})
 	}
 	for _, bad := range []string{"", "tabs", "cr ", "nul", "\r"} {
 		if _, err := ParseTerminator(bad); err == nil {
@@ -109,9 +111,11 @@ func TestEventStrings(t *testing.T) {
 		{Event{Kind: Disconnected, Reason: "device hung up"}, "scanner missing: device hung up"},
 		{Event{Kind: Disconnected}, "scanner missing"},
 	} {
-		if got := tt.e.String(); got != tt.want {
-			t.Errorf("%+v.String(): got %q, want %q", tt.e, got, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if got := tt.e.String(); got != tt.want {
+				t.Errorf("%+v.String(): got %q, want %q", tt.e, got, tt.want)
+			}
+		})
 	}
 	for k, want := range map[EventKind]string{Connected: "connected", Disconnected: "disconnected", 5: "EventKind(5)"} {
 		if got := k.String(); got != want {

@@ -3,7 +3,7 @@ package ssd1680
 import (
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 )
 
 // Probe: the wake-up reset, a software reset whose BUSY pulse proves the

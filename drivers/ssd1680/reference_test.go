@@ -3,8 +3,8 @@ package ssd1680
 import (
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 )
 
 // The vendor's reference sequences, as test data: what Waveshare's

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
@@ -100,19 +100,21 @@ func TestFastSequence(t *testing.T) {
 		m    epd.Model
 		temp string
 	}{{epd.Waveshare2in13V4, "64"}, {epd.Waveshare4in2V2, "6e"}} {
-		e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
-		if err := d.Fast(epdtest.Pattern(d.Bounds(), 0)); err != nil {
-			t.Fatal(err)
-		}
-		epdemutest.NoErrors(t, e)
-		want := epdemutest.Join(initSeq[tt.m.Name]("05", fullRAMOpt[tt.m.Name]),
-			[]string{"22 b1", "20", "1a " + tt.temp + " 00", "22 91", "20"}, // sensor temperature and LUT; then the forced one and its LUT
-			wholeRAM[tt.m.Name],
-			[]string{"22 c7", "20", "10 01"}) // display mode 1 with the loaded LUT
-		epdemutest.DiffSeq(t, tt.m.Name, epdemutest.Log(e), want)
-		if got := e.Refreshes(); got != (epdemu.Counts{Fast: 1}) {
-			t.Errorf("%s: emulator saw %+v, want one fast refresh", tt.m.Name, got)
-		}
+		t.Run(tt.temp, func(t *testing.T) {
+			e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
+			if err := d.Fast(epdtest.Pattern(d.Bounds(), 0)); err != nil {
+				t.Fatal(err)
+			}
+			epdemutest.NoErrors(t, e)
+			want := epdemutest.Join(initSeq[tt.m.Name]("05", fullRAMOpt[tt.m.Name]),
+				[]string{"22 b1", "20", "1a " + tt.temp + " 00", "22 91", "20"}, // sensor temperature and LUT; then the forced one and its LUT
+				wholeRAM[tt.m.Name],
+				[]string{"22 c7", "20", "10 01"}) // display mode 1 with the loaded LUT
+			epdemutest.DiffSeq(t, tt.m.Name, epdemutest.Log(e), want)
+			if got := e.Refreshes(); got != (epdemu.Counts{Fast: 1}) {
+				t.Errorf("%s: emulator saw %+v, want one fast refresh", tt.m.Name, got)
+			}
+		})
 	}
 }
 
@@ -130,18 +132,20 @@ func TestPartialSequence(t *testing.T) {
 		// x 100..300 widens to 96..304: bytes 12..37; rows 50..249.
 		{epd.Waveshare4in2V2, image.Rect(100, 50, 300, 250), []string{"44 0c 25", "45 32 00 f9 00", "4e 0c", "4f 32 00"}, "5200"},
 	} {
-		e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
-		got := epdemutest.PartialLog(t, e, d, tt.r)
-		counters := tt.window[2:]
-		want := epdemutest.Join(partInit(tt.m), // border not driven
-			tt.window, []string{"24 <" + tt.n + " bytes>"}, // new image, window only
-			[]string{partUpdate(tt.m), "20"},              // display mode 2
-			counters, []string{"26 <" + tt.n + " bytes>"}, // RED ← new: in sync again
-			[]string{"10 01"})
-		epdemutest.DiffSeq(t, tt.m.Name, got, want)
-		if s := d.Stats(); s.Refresh != epd.Partial {
-			t.Errorf("%s: Stats().Refresh = %v", tt.m.Name, s.Refresh)
-		}
+		t.Run(tt.n, func(t *testing.T) {
+			e, d := epdemutest.Fixture(t, New, tt.m, nil, nil)
+			got := epdemutest.PartialLog(t, e, d, tt.r)
+			counters := tt.window[2:]
+			want := epdemutest.Join(partInit(tt.m), // border not driven
+				tt.window, []string{"24 <" + tt.n + " bytes>"}, // new image, window only
+				[]string{partUpdate(tt.m), "20"},              // display mode 2
+				counters, []string{"26 <" + tt.n + " bytes>"}, // RED ← new: in sync again
+				[]string{"10 01"})
+			epdemutest.DiffSeq(t, tt.m.Name, got, want)
+			if s := d.Stats(); s.Refresh != epd.Partial {
+				t.Errorf("%s: Stats().Refresh = %v", tt.m.Name, s.Refresh)
+			}
+		})
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"image"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 

@@ -3,7 +3,7 @@ package uc8179
 import (
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 )
 
 // Probe: the wake-up reset, the registers, the charge pump on (its BUSY

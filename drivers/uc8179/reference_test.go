@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 )
 
 // The vendor's reference sequences, as test data: what Waveshare's

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
@@ -64,13 +64,15 @@ func TestPartialSequence(t *testing.T) {
 		// The bottom right corner: 792..799 × 470..479.
 		{image.Rect(795, 470, 800, 480), "90 03 18 03 1f 01 d6 01 df 01", "10"},
 	} {
-		e, d := epdemutest.Fixture(t, New, m75, nil, nil)
-		got := epdemutest.PartialLog(t, e, d, tt.r)
-		want := epdemutest.Join(initSeq("17 17 28 17", "a1"), // border floating
-			[]string{"e0 02", "e5 6e"}, // 110 °C: the OTP's partial waveform
-			[]string{"91", tt.window, "10 <" + tt.n + " bytes>", "13 <" + tt.n + " bytes>", "04", "12", "92"},
-			sleepSeq)
-		epdemutest.DiffSeq(t, tt.r.String(), got, want)
+		t.Run(tt.window, func(t *testing.T) {
+			e, d := epdemutest.Fixture(t, New, m75, nil, nil)
+			got := epdemutest.PartialLog(t, e, d, tt.r)
+			want := epdemutest.Join(initSeq("17 17 28 17", "a1"), // border floating
+				[]string{"e0 02", "e5 6e"}, // 110 °C: the OTP's partial waveform
+				[]string{"91", tt.window, "10 <" + tt.n + " bytes>", "13 <" + tt.n + " bytes>", "04", "12", "92"},
+				sleepSeq)
+			epdemutest.DiffSeq(t, tt.r.String(), got, want)
+		})
 	}
 }
 

@@ -75,7 +75,7 @@ func (f *Fake) Advance(d time.Duration) {
 	f.mu.Unlock()
 }
 
-// FloorStore persists the time floor. firmware/store implements it.
+// FloorStore persists the time floor. internal/store implements it.
 type FloorStore interface {
 	TimeFloor() (time.Time, error)
 	RaiseTimeFloor(t time.Time) error
@@ -83,7 +83,7 @@ type FloorStore interface {
 
 // ResetStore is a FloorStore that can also lower the floor, for a signed
 // floor reset (Trusted.Reset), and remembers the last reset's version.
-// firmware/store implements it.
+// internal/store implements it.
 type ResetStore interface {
 	FloorStore
 	ResetTimeFloor(t time.Time, version int64) error

@@ -187,10 +187,12 @@ func TestListenPublic(t *testing.T) {
 		{"[kiosk]\nlisten = \"192.168.1.20:8080\"\nlisten_public = true\n", true},
 		{"[kiosk]\nlisten = \":8080\"\n", false},
 	} {
-		p := filepath.Join(t.TempDir(), "kioskd.toml")
-		os.WriteFile(p, []byte(tc.text), 0o644)
-		if _, err := Load(p); (err == nil) != tc.ok {
-			t.Errorf("%q: %v; want ok %v", tc.text, err, tc.ok)
-		}
+		t.Run(tc.text, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "kioskd.toml")
+			os.WriteFile(p, []byte(tc.text), 0o644)
+			if _, err := Load(p); (err == nil) != tc.ok {
+				t.Errorf("%q: %v; want ok %v", tc.text, err, tc.ok)
+			}
+		})
 	}
 }

@@ -17,15 +17,17 @@ func TestScanMode(t *testing.T) {
 		{"[scan]\nexit_button = \"GPIO 26\"\n", `scan.exit_button = "GPIO 26": want a GPIO line name`},
 		{"[scan]\nmode = \"exit\"\nexit_button = \"GPIO26\"\n", `scan.exit_button = "GPIO26": want "" with scan.mode = "exit"`},
 	} {
-		c, err := Load(write(t, tc.text))
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%q: %v", tc.text, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%q: got %v, want an error containing %q", tc.text, err, tc.want)
-		case tc.want == "" && strings.Contains(tc.text, "exit\"") && c.Scan.Mode != "exit":
-			t.Errorf("%q: mode %q", tc.text, c.Scan.Mode)
-		}
+		t.Run(tc.text, func(t *testing.T) {
+			c, err := Load(write(t, tc.text))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("%q: %v", tc.text, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("%q: got %v, want an error containing %q", tc.text, err, tc.want)
+			case tc.want == "" && strings.Contains(tc.text, "exit\"") && c.Scan.Mode != "exit":
+				t.Errorf("%q: mode %q", tc.text, c.Scan.Mode)
+			}
+		})
 	}
 	c := Default()
 	if err := c.Set("scan.mode=exit"); err != nil || c.Scan.Mode != "exit" || c.Validate() != nil {

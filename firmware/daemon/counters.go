@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // counters counts verdicts per day. The scan flow hands counts over without

@@ -27,9 +27,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // File names in the state directory.
@@ -69,6 +69,8 @@ type Daemon struct {
 	policyName  string
 	lastProblem string
 	panelFault  string // the start-up (or last self-test) probe's failure (panelfault.go)
+
+	trace func(event string) // told of each stage's start and stop (tests)
 }
 
 // Ready is called (for tests and benchmarks) when the daemon reported
@@ -78,11 +80,7 @@ type Ready func(addr net.Addr)
 // Run runs the kiosk until ctx ends. It returns an error when the kiosk
 // cannot start (the caller exits non-zero, and systemd restarts it).
 func Run(ctx context.Context, cfg *config.Config, hw Hardware, ready Ready) error {
-	log := hw.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	d := &Daemon{cfg: cfg, hw: hw, log: log, started: time.Now(), recent: &recent{max: 20}, notify: notifier{log: log}}
+	d := newDaemon(cfg, hw)
 	defer func() {
 		if hw.Close != nil {
 			if err := hw.Close(); err != nil {
@@ -93,40 +91,143 @@ func Run(ctx context.Context, cfg *config.Config, hw Hardware, ready Ready) erro
 	return d.run(ctx, ready)
 }
 
+func newDaemon(cfg *config.Config, hw Hardware) *Daemon {
+	log := hw.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Daemon{cfg: cfg, hw: hw, log: log, started: time.Now(), recent: &recent{max: 20}, notify: notifier{log: log}}
+}
+
 func (d *Daemon) run(ctx context.Context, ready Ready) error {
-	cfg := d.cfg
-	if err := os.MkdirAll(cfg.Kiosk.StateDir, 0o700); err != nil {
+	stop, err := startStages(ctx, d.stages(ready), d.trace)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done()
+	d.notify.stopping()
+	d.log.Info("stopping: finishing the current scan")
+	stop()
+	return nil
+}
+
+// stages are the daemon's parts in the order they start; they stop in
+// reverse. The loops (display, buttons, scanner, sync, local page, fleet,
+// watchdog) stop first, together; then the flow, so that a scan in
+// progress is finished; then the counters, the door log and the visit
+// writer it feeds, so that the scan is counted and its events and visit
+// written; the lights, the clock and the store stop last.
+func (d *Daemon) stages(ready Ready) []stage {
+	l := &loops{log: d.log}
+	var addr net.Addr
+	return []stage{
+		setup("state directory", d.stateDir),
+		{"store", d.startStore},
+		{"clock", d.startClock},
+		setup("policy", d.loadPolicy),
+		{"lights", d.startLights},
+		setup("panel", func(context.Context) error { return d.startPanel() }),
+		setup("visit log", func(context.Context) error { return d.openVisits() }),
+		setup("scan flow", d.newFlow),
+		background("visit writer", func(ctx context.Context) { d.visits.Run(ctx) }),
+		background("door writer", func(ctx context.Context) { d.door.run(ctx) }),
+		background("counters", func(ctx context.Context) { d.counters.run(ctx) }),
+		background("scan loop", func(ctx context.Context) { d.flow.Run(ctx) }),
+		{"loops", l.start},
+		setup("display", func(context.Context) error { d.startDisplay(l.goRun); return nil }),
+		setup("buttons", func(context.Context) error {
+			d.startGroupButton(l.goRun)
+			d.startDoorButtons(l.goRun)
+			d.startExitButton(l.goRun)
+			return nil
+		}),
+		setup("scanner", func(context.Context) error { return d.startScanner(l.ctx, l.goRun) }),
+		setup("sync", func(context.Context) error { d.startSync(l.ctx, l.goRun); return nil }),
+		setup("local page", func(ctx context.Context) (err error) { addr, err = d.startWeb(ctx, l.goRun); return err }),
+		setup("fleet", func(context.Context) error { d.startFleet(l.goRun); return nil }), // off unless [fleet] enabled; never waits for the broker
+		setup("ready", func(context.Context) error { d.ready(ready, addr); return nil }),
+		setup("watchdog", func(context.Context) error {
+			l.goRun("watchdog", func(ctx context.Context) error { d.notify.watchdog(ctx, d.alive); return nil })
+			l.goRun("status", d.statusLoop)
+			return nil
+		}),
+	}
+}
+
+// loops runs the daemon's loops, each in its own goroutine, until the
+// daemon's context ends or stop is called; stop waits for them all.
+type loops struct {
+	log *slog.Logger
+	ctx context.Context
+	wg  sync.WaitGroup
+}
+
+func (l *loops) start(ctx context.Context) (stop func(), err error) {
+	var cancel context.CancelFunc
+	l.ctx, cancel = context.WithCancel(ctx)
+	return func() { cancel(); l.wg.Wait() }, nil
+}
+
+// goRun runs f until the loops stop; an error other than the context's
+// end is logged.
+func (l *loops) goRun(name string, f func(context.Context) error) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		if err := f(l.ctx); err != nil && !errors.Is(err, context.Canceled) {
+			l.log.Error(name+" stopped", "err", err)
+		}
+	}()
+}
+
+func (d *Daemon) stateDir(context.Context) error {
+	if err := os.MkdirAll(d.cfg.Kiosk.StateDir, 0o700); err != nil {
 		return fmt.Errorf("state directory: %w", err)
 	}
 	for _, p := range d.hw.Problems {
 		d.problem(p)
 	}
+	return nil
+}
+
+func (d *Daemon) startStore(ctx context.Context) (stop func(), err error) {
 	if err := d.openStore(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	defer func() {
+	return func() {
 		if err := d.st.Close(); err != nil {
 			d.log.Error("closing the store", "err", err)
 		}
-	}()
+	}, nil
+}
 
-	var err error
+func (d *Daemon) startClock(context.Context) (stop func(), err error) {
 	if d.clk, err = clock.NewTrusted(clock.System{}, d.st); err != nil {
-		return err
+		return nil, err
 	}
 	d.clk.SetLogger(d.log)
-	defer d.clk.Persist()
-	d.eng = &engines{st: d.st, policyFrom: cfg.Scan.Policy, log: d.log}
+	return func() { d.clk.Persist() }, nil
+}
+
+func (d *Daemon) loadPolicy(ctx context.Context) (err error) {
+	d.eng = &engines{st: d.st, policyFrom: d.cfg.Scan.Policy, log: d.log}
 	if d.policyName, err = d.eng.reload(ctx); err != nil {
 		return fmt.Errorf("entry policy: %w", err)
 	}
+	return nil
+}
 
+func (d *Daemon) startLights(context.Context) (stop func(), err error) {
 	d.ind = d.hw.Indicator
 	if d.ind == nil {
-		d.ind = indicator.NewLog(&indicator.LogOpts{Hold: cfg.Lights.Hold.D, Logger: d.log})
+		d.ind = indicator.NewLog(&indicator.LogOpts{Hold: d.cfg.Lights.Hold.D, Logger: d.log})
 	}
-	defer d.ind.Close()
+	return func() { d.ind.Close() }, nil
+}
 
+// startPanel probes the panel and makes its screen, if one is fitted, and
+// says why the last provisioning file was refused (on the panel if any).
+func (d *Daemon) startPanel() error {
 	if d.hw.Panel != nil {
 		d.probePanel()
 		if err := d.newScreen(); err != nil {
@@ -134,14 +235,16 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		}
 	}
 	d.provisionRefusal()
-	if err := d.openVisits(); err != nil {
-		return err
-	}
+	return nil
+}
 
+// newFlow makes the scan flow and the counters, door log and sinks it
+// feeds; the stages after it run them.
+func (d *Daemon) newFlow(ctx context.Context) error {
 	loc := time.Local
 	d.counters = newCounters(d.st, loc, d.log)
 	d.door = newDoorLog(d.st, loc, d.log)
-	d.door.venue = cfg.Venue.ID
+	d.door.venue = d.cfg.Venue.ID
 	sinks, err := d.sinks()
 	if err != nil {
 		return err
@@ -151,93 +254,58 @@ func (d *Daemon) run(ctx context.Context, ready Ready) error {
 		Verifier:     d.eng,
 		Time:         d.clk,
 		Sinks:        sinks,
-		RepeatWindow: cfg.Scan.RepeatWindow.D,
+		RepeatWindow: d.cfg.Scan.RepeatWindow.D,
 		Annotators:   []scan.Annotator{d.visits},
 		Group:        d.groupOpts(),
 		Door:         d.doorOpts(ctx),
 		Exit:         d.exitOpts(),
 		Now:          d.hw.Now,
 	})
+	return nil
+}
 
-	// Everything below runs until ctx ends; the flow and the counters stop
-	// last, so that a scan in progress is finished and counted.
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	goRun := func(name string, f func(context.Context) error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(runCtx); err != nil && !errors.Is(err, context.Canceled) {
-				d.log.Error(name+" stopped", "err", err)
-			}
-		}()
+// startDisplay runs the screen and the exposure notice, if a panel is
+// fitted.
+func (d *Daemon) startDisplay(goRun func(string, func(context.Context) error)) {
+	if d.scr == nil {
+		return
 	}
-	defer d.startVisits()() // stops after the flow: the last visits are written
-	doorCtx, stopDoor := context.WithCancel(context.Background())
-	doorDone := make(chan struct{})
-	go func() { d.door.run(doorCtx); close(doorDone) }()
-	defer func() { <-doorDone }()
-	defer stopDoor() // after the flow: the last door events are written
-	flowCtx, stopFlow := context.WithCancel(context.Background())
-	flowDone := make(chan struct{})
-	go func() { d.flow.Run(flowCtx); close(flowDone) }()
-	countersCtx, stopCounters := context.WithCancel(context.Background())
-	countersDone := make(chan struct{})
-	go func() { d.counters.run(countersCtx); close(countersDone) }()
-	defer func() {
-		stopFlow()
-		<-flowDone
-		stopCounters()
-		<-countersDone
-	}()
+	d.showDataAge() // the data the store has; each sync updates it
+	goRun("display", d.scr.Run)
+	goRun("exposure notice", d.venueNoticeLoop)
+}
 
-	if d.scr != nil {
-		d.showDataAge() // the data the store has; each sync updates it
-		goRun("display", d.scr.Run)
-		goRun("exposure notice", d.venueNoticeLoop)
+// startWeb serves the local page, if kiosk.listen is set, and returns its
+// address (nil if not).
+func (d *Daemon) startWeb(ctx context.Context, goRun func(string, func(context.Context) error)) (net.Addr, error) {
+	if d.cfg.Kiosk.Listen == "" {
+		return nil, nil
 	}
-	d.startGroupButton(goRun)
-	d.startDoorButtons(goRun)
-	d.startExitButton(goRun)
-	if err := d.startScanner(runCtx, goRun); err != nil {
-		return err
+	wo, err := d.webOpts()
+	if err != nil {
+		return nil, err
 	}
-	d.startSync(runCtx, goRun)
-	var addr net.Addr
-	if cfg.Kiosk.Listen != "" {
-		wo, err := d.webOpts()
-		if err != nil {
-			return err
-		}
-		ln, err := net.Listen("tcp", cfg.Kiosk.Listen)
-		if err != nil {
-			return fmt.Errorf("local page: %w", err)
-		}
-		addr = ln.Addr()
-		wo.Scanner, wo.State, wo.Panel, wo.Samples = d.flow, func() any { return d.State(ctx) }, d.panelPNG(), d.samples()
-		wo.SimScan = d.hw.SimScan
-		wo.SelfTest = func(ctx context.Context) any { return d.selfTest(ctx) }
-		srv := web.New(wo)
-		goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
-		d.log.Info("local page", "url", "http://"+addr.String()+"/")
+	ln, err := net.Listen("tcp", d.cfg.Kiosk.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("local page: %w", err)
 	}
+	addr := ln.Addr()
+	wo.Scanner, wo.State, wo.Panel, wo.Samples = d.flow, func() any { return d.State(ctx) }, d.panelPNG(), d.samples()
+	wo.SimScan = d.hw.SimScan
+	wo.SelfTest = func(ctx context.Context) any { return d.selfTest(ctx) }
+	srv := web.New(wo)
+	goRun("web", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+	d.log.Info("local page", "url", "http://"+addr.String()+"/")
+	return addr, nil
+}
 
-	d.startFleet(goRun) // off unless [fleet] enabled; never waits for the broker
+// ready tells systemd, the log and the caller that the kiosk is up.
+func (d *Daemon) ready(ready Ready, addr net.Addr) {
 	d.notify.ready(d.statusLine())
 	d.log.Info("kiosk ready", "scanner", d.scannerState(), "panel", d.hw.PanelName, "policy", d.policyName)
 	if ready != nil {
 		ready(addr)
 	}
-	goRun("watchdog", func(ctx context.Context) error { d.notify.watchdog(ctx, d.alive); return nil })
-	goRun("status", d.statusLoop)
-
-	<-ctx.Done()
-	d.notify.stopping()
-	d.log.Info("stopping: finishing the current scan")
-	cancel()
-	wg.Wait()
-	return nil
 }
 
 func (d *Daemon) openStore(ctx context.Context) error {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // TestExitKioskThroughTheDaemon: a pass checked in at this kiosk, then

@@ -7,8 +7,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/screen"
 	"github.com/venuekiosk/venuekiosk/drivers/indicator"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/web"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Hardware is what the daemon drives. Every field may be nil (or "") when

@@ -20,7 +20,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
 )
 

@@ -50,16 +50,6 @@ func (d *Daemon) openVisits() error {
 	return err
 }
 
-// startVisits runs the visit log's writer and retention until the returned
-// function is called; call it after the flow has stopped, so that the last
-// scans' visits are written.
-func (d *Daemon) startVisits() (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { d.visits.Run(ctx); close(done) }()
-	return func() { cancel(); <-done }
-}
-
 // venueNoticeLoop keeps the footer's exposure notice in step with the
 // synced data: shown from the exposure's start for the period the data
 // says, for this venue only.

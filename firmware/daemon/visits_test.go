@@ -19,8 +19,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 const staffCode = "VKGROUP:TEST-STAFF"

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 )
 
 // testPKI is a throw-away CA with a certificate for 127.0.0.1 and one for a
@@ -184,10 +184,12 @@ func TestShippedBrokerConfig(t *testing.T) {
 		{"plain TCP", fleettest.DialOpts{ClientID: "K1", Username: "K1", Password: "pw-k1"}},
 		{"unknown CA", fleettest.DialOpts{ClientID: "K1", Username: "K1", Password: "pw-k1", TLS: &tls.Config{MinVersion: tls.VersionTLS12}}},
 	} {
-		if c, err := fleettest.Dial(b.Addr, tc.o); err == nil {
-			c.Close()
-			t.Errorf("%s: connected; want a refusal", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if c, err := fleettest.Dial(b.Addr, tc.o); err == nil {
+				c.Close()
+				t.Errorf("%s: connected; want a refusal", tc.name)
+			}
+		})
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/eclipse/paho.golang/packets"
 	"github.com/eclipse/paho.golang/paho"
 
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 )
 
 // countingConn counts the bytes a simulated kiosk sends and receives.

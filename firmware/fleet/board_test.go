@@ -101,9 +101,11 @@ func TestBoardRefuses(t *testing.T) {
 		{"other/V1/K1/status", "{}"},
 		{"venuekiosk/V1/K1", ""},
 	} {
-		if err := b.Apply(tc.topic, []byte(tc.payload), t0); err == nil {
-			t.Errorf("%s %q: want an error", tc.topic, tc.payload)
-		}
+		t.Run(tc.topic, func(t *testing.T) {
+			if err := b.Apply(tc.topic, []byte(tc.payload), t0); err == nil {
+				t.Errorf("%s %q: want an error", tc.topic, tc.payload)
+			}
+		})
 	}
 	if b.Refused != 6 || b.Len() != 2 {
 		t.Errorf("refused %d with %d rows; want 6 and 2", b.Refused, b.Len())

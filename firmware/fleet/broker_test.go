@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // childBroker, in the environment, makes the test binary a kiosk (for the

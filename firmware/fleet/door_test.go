@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // TestDoorCountsByCardHash: every opening and closing of entry reaches the

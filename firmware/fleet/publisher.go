@@ -178,31 +178,32 @@ func (p *Publisher) clientConfig(up, down chan<- struct{}) autopaho.ClientConfig
 		default:
 		}
 	}
-	initial := min(2*time.Second, p.o.RetryMax)
-	return autopaho.ClientConfig{
-		ServerUrls:                    []*url.URL{p.url},
-		TlsCfg:                        p.o.TLS,
-		KeepAlive:                     uint16(p.o.KeepAlive / time.Second),
-		CleanStartOnInitialConnection: true,
-		ReconnectBackoff:              autopaho.NewExponentialBackoff(250*time.Millisecond, p.o.RetryMax, initial, 2),
-		ConnectTimeout:                10 * time.Second,
-		ConnectUsername:               p.o.Username,
-		ConnectPassword:               p.o.Password,
-		WillMessage:                   &paho.WillMessage{Retain: true, QoS: 1, Topic: p.topics.Online(), Payload: p.online(false, time.Time{})},
-		WillProperties:                &paho.WillProperties{ContentType: contentType},
-		OnConnectionUp:                func(*autopaho.ConnectionManager, *paho.Connack) { signal(up) },
-		OnConnectionDown:              func() bool { signal(down); return true },
-		OnConnectError: func(err error) {
-			// At most one warning every 10 minutes; the rest at debug.
-			if now := time.Now().UnixNano(); now-p.lastWarn.Load() > int64(10*time.Minute) {
-				p.lastWarn.Store(now)
-				p.log.Warn("fleet: no broker; messages wait in the store", "err", err)
-				return
-			}
-			p.log.Debug("fleet: connecting", "err", err)
-		},
-		ClientConfig: paho.ClientConfig{ClientID: p.o.Kiosk, PacketTimeout: 10 * time.Second},
+	c := ClientOptions(ClientOpts{
+		Broker:         p.url,
+		TLS:            p.o.TLS,
+		Username:       p.o.Username,
+		Password:       p.o.Password,
+		ClientID:       p.o.Kiosk,
+		KeepAlive:      p.o.KeepAlive,
+		ConnectTimeout: 10 * time.Second,
+		RetryMin:       250 * time.Millisecond,
+		RetryMax:       p.o.RetryMax,
+		RetryFirst:     min(2*time.Second, p.o.RetryMax),
+	})
+	c.WillMessage = &paho.WillMessage{Retain: true, QoS: 1, Topic: p.topics.Online(), Payload: p.online(false, time.Time{})}
+	c.WillProperties = &paho.WillProperties{ContentType: contentType}
+	c.OnConnectionUp = func(*autopaho.ConnectionManager, *paho.Connack) { signal(up) }
+	c.OnConnectionDown = func() bool { signal(down); return true }
+	c.OnConnectError = func(err error) {
+		// At most one warning every 10 minutes; the rest at debug.
+		if now := time.Now().UnixNano(); now-p.lastWarn.Load() > int64(10*time.Minute) {
+			p.lastWarn.Store(now)
+			p.log.Warn("fleet: no broker; messages wait in the store", "err", err)
+			return
+		}
+		p.log.Debug("fleet: connecting", "err", err)
 	}
+	return c
 }
 
 // Run publishes until ctx ends: a status at start, on change and at least

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // setMark writes the counters bookmark as a queued message would.

@@ -164,9 +164,11 @@ func TestEncode(t *testing.T) {
 		{"invalid UTF-8", Venue{Code: "0", ID: sampleID, NameZh: "\xff"}, ErrField},
 	}
 	for _, tt := range bad {
-		if got, err := Encode(&tt.v); !errors.Is(err, tt.want) {
-			t.Errorf("%s: got %q, %v, want %v", tt.name, got, err, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := Encode(&tt.v); !errors.Is(err, tt.want) {
+				t.Errorf("%s: got %q, %v, want %v", tt.name, got, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -60,7 +60,7 @@ for b in kioskd kioskctl; do
 	[ -x "$bin/$b" ] || fail "missing $bin/$b (make cross)"
 done
 [ -z "$operator_pub" ] || [ -s "$operator_pub" ] || fail "missing $operator_pub"
-for tool in mke2fs e2fsck debugfs dumpe2fs mkfs.vfat mcopy mmd mkimage genimage bmaptool systemctl systemd-sysusers; do
+for tool in mke2fs e2fsck debugfs dumpe2fs mkfs.vfat mcopy mkimage genimage bmaptool systemctl systemd-sysusers; do
 	command -v "$tool" >/dev/null || fail "$tool not found"
 done
 bin="$(cd "$bin" && pwd)"

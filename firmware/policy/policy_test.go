@@ -92,9 +92,11 @@ func TestSchedule(t *testing.T) {
 		{time.Date(2022, 5, 31, 0, 0, 0, 0, time.UTC), Red}, // three doses needed; a complete series does not override a schedule
 	}
 	for _, tt := range tests {
-		if got, why := p.Evaluate(two, tt.at); got != tt.want {
-			t.Errorf("at %v: got %v (%+v), want %v", tt.at, got, why, tt.want)
-		}
+		t.Run(tt.at.Format(time.RFC3339), func(t *testing.T) {
+			if got, why := p.Evaluate(two, tt.at); got != tt.want {
+				t.Errorf("at %v: got %v (%+v), want %v", tt.at, got, why, tt.want)
+			}
+		})
 	}
 }
 
@@ -215,9 +217,11 @@ func TestGraceAndRecoveredSchedule(t *testing.T) {
 		{"recovered marker alone does not admit", &pass.Pass{Format: "hksarg", Recoveries: []pass.RecoveryStatement{{}}}, Red},
 	}
 	for _, tt := range tests {
-		if got, why := p.Evaluate(tt.ps, at); got != tt.want {
-			t.Errorf("%s: got %v %+v, want %v", tt.name, got, why, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got, why := p.Evaluate(tt.ps, at); got != tt.want {
+				t.Errorf("%s: got %v %+v, want %v", tt.name, got, why, tt.want)
+			}
+		})
 	}
 	if _, err := Parse(strings.NewReader(`{"vaccination":{"schedule":[{"from":"2022-01-01","doses":2,"grace_days":-1}]}}`)); err == nil {
 		t.Error("negative grace days: want an error")

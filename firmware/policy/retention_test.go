@@ -25,19 +25,21 @@ func TestVisitRetention(t *testing.T) {
 		{`{"visit_retention_days": "31"}`, 0, "visit_retention_days"},
 		{`{"visit_retention_days": 1.5}`, 0, "visit_retention_days"},
 	} {
-		p, err := Parse(strings.NewReader(tc.json))
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("%s: got %v, want an error containing %q", tc.json, err, tc.err)
+		t.Run(tc.json, func(t *testing.T) {
+			p, err := Parse(strings.NewReader(tc.json))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("%s: got %v, want an error containing %q", tc.json, err, tc.err)
+				}
+				return
 			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%s: %v", tc.json, err)
-			continue
-		}
-		if got := p.VisitRetention(); got != tc.want {
-			t.Errorf("%s: got %v, want %v", tc.json, got, tc.want)
-		}
+			if err != nil {
+				t.Errorf("%s: %v", tc.json, err)
+				return
+			}
+			if got := p.VisitRetention(); got != tc.want {
+				t.Errorf("%s: got %v, want %v", tc.json, got, tc.want)
+			}
+		})
 	}
 }

@@ -61,10 +61,12 @@ func TestStaysRejected(t *testing.T) {
 		{`{"stays": {"minutes": 60}}`, `unknown field "minutes"`},
 		{`{"stays": {"categories": {` + manyCategories(65) + `}}}`, "65 categories; at most 64"},
 	} {
-		_, err := Parse(strings.NewReader(tc.json))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%.60s: got %v, want an error containing %q", tc.json, err, tc.want)
-		}
+		t.Run(tc.json, func(t *testing.T) {
+			_, err := Parse(strings.NewReader(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%.60s: got %v, want an error containing %q", tc.json, err, tc.want)
+			}
+		})
 	}
 	if _, err := Parse(strings.NewReader(`{"stays": {"categories": {` + manyCategories(64) + `}}}`)); err != nil {
 		t.Errorf("64 categories: %v", err)

@@ -34,9 +34,11 @@ func TestDaysInTheIssuersZone(t *testing.T) {
 		{time.Date(2022, 7, 10, 9, 0, 0, 0, hkt), Red},
 		{time.Date(2022, 7, 10, 23, 59, 0, 0, hkt), Red},
 	} {
-		if got, why := p.Evaluate(ps, tc.at.UTC()); got != tc.want {
-			t.Errorf("%s (last valid day %s): %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), last.Format(time.DateOnly), got, why, tc.want)
-		}
+		t.Run(tc.at.Format(time.RFC3339), func(t *testing.T) {
+			if got, why := p.Evaluate(ps, tc.at.UTC()); got != tc.want {
+				t.Errorf("%s (last valid day %s): %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), last.Format(time.DateOnly), got, why, tc.want)
+			}
+		})
 	}
 }
 
@@ -59,9 +61,11 @@ func TestScheduleStartsAtLocalMidnight(t *testing.T) {
 		{time.Date(2022, 5, 31, 7, 0, 0, 0, hkt), Red},
 		{time.Date(2022, 5, 31, 9, 0, 0, 0, hkt), Red},
 	} {
-		if got, why := p.Evaluate(ps, tc.at); got != tc.want {
-			t.Errorf("%s: %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), got, why, tc.want)
-		}
+		t.Run(tc.at.Format(time.RFC3339), func(t *testing.T) {
+			if got, why := p.Evaluate(ps, tc.at); got != tc.want {
+				t.Errorf("%s: %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), got, why, tc.want)
+			}
+		})
 	}
 }
 
@@ -83,9 +87,11 @@ func TestRecoveryDatesInTheZone(t *testing.T) {
 		{time.Date(2022, 10, 28, 23, 30, 0, 0, hkt), Green},
 		{time.Date(2022, 10, 29, 0, 30, 0, 0, hkt), Red},
 	} {
-		if got, why := p.Evaluate(ps, tc.at); got != tc.want {
-			t.Errorf("%s: %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), got, why, tc.want)
-		}
+		t.Run(tc.at.Format(time.RFC3339), func(t *testing.T) {
+			if got, why := p.Evaluate(ps, tc.at); got != tc.want {
+				t.Errorf("%s: %s %v, want %s", tc.at.Format("2006-01-02 15:04 MST"), got, why, tc.want)
+			}
+		})
 	}
 }
 

@@ -117,14 +117,16 @@ func TestCurrentRefuses(t *testing.T) {
 		{"unknown key", "[venue]\nidd = \"x\"\n"},
 		{"a root elsewhere", "[sync]\nroot = \"/etc/passwd\"\n"},
 	} {
-		dir := t.TempDir()
-		os.WriteFile(filepath.Join(dir, config.ProvisionFile), []byte(tc.text), 0o644)
-		if _, err := Current(dir); err == nil {
-			t.Errorf("%s: want an error", tc.name)
-		}
-		if _, err := SetVenue(dir, Venue{ID: "X1234567", NameEN: "X"}); err == nil {
-			t.Errorf("%s: SetVenue over it: want an error", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, config.ProvisionFile), []byte(tc.text), 0o644)
+			if _, err := Current(dir); err == nil {
+				t.Errorf("%s: want an error", tc.name)
+			}
+			if _, err := SetVenue(dir, Venue{ID: "X1234567", NameEN: "X"}); err == nil {
+				t.Errorf("%s: SetVenue over it: want an error", tc.name)
+			}
+		})
 	}
 }
 

@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/dcc"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/hksarg"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/nzcp"
 	"github.com/venuekiosk/venuekiosk/firmware/verify/shc"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Sample is one sample pass and the verdict the default policy gives it

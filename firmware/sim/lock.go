@@ -30,7 +30,7 @@ func lockDir(dir string) (unlock func() error, err error) {
 		}
 		return nil, fmt.Errorf("simulator: locking %s: %w", dir, err)
 	}
-	// The store's own lock (kiosk.db.lock, firmware/store): a kioskd
+	// The store's own lock (kiosk.db.lock, internal/store): a kioskd
 	// that is not simulated, or kioskctl sync, has the store.
 	if g, err := os.OpenFile(filepath.Join(dir, daemon.DBFile+".lock"), os.O_RDWR, 0); err == nil {
 		err := syscall.Flock(int(g.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)

@@ -12,7 +12,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
@@ -112,38 +112,40 @@ func TestSeededStaff(t *testing.T) {
 		source string
 		kept   bool
 	}{{"simulator", false}, {"/var/lib/kiosk/sim-repo", true}} {
-		st := openStore(t, filepath.Join(t.TempDir(), "kiosk.db"))
-		err := st.Apply(ctx, func(tx *store.Tx) error {
-			if _, err := tx.ReplaceStaffRevocations(store.SliceSeq([]string{samples.RevokedCard})); err != nil {
-				return err
-			}
-			return tx.SetDataVersion(store.DataStaffRevocations, 1_700_000_000, tc.source, time.Now())
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sim.CheckSeededStaff(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		_, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
-		if err != nil {
-			t.Fatal(err)
-		}
-		revoked, err := st.StaffRevoked(ctx, samples.RevokedCard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok != tc.kept || revoked != tc.kept {
-			t.Errorf("source %q: version kept %v, card still revoked %v; want both %v", tc.source, ok, revoked, tc.kept)
-		}
-		if !tc.kept {
-			// The published list (version 1) now applies.
+		t.Run(tc.source, func(t *testing.T) {
+			st := openStore(t, filepath.Join(t.TempDir(), "kiosk.db"))
 			err := st.Apply(ctx, func(tx *store.Tx) error {
-				return tx.SetDataVersion(store.DataStaffRevocations, 1, "sim-repo", time.Now())
+				if _, err := tx.ReplaceStaffRevocations(store.SliceSeq([]string{samples.RevokedCard})); err != nil {
+					return err
+				}
+				return tx.SetDataVersion(store.DataStaffRevocations, 1_700_000_000, tc.source, time.Now())
 			})
 			if err != nil {
-				t.Errorf("source %q: version 1 after the drop: %v", tc.source, err)
+				t.Fatal(err)
 			}
-		}
+			if err := sim.CheckSeededStaff(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			_, ok, err := st.DataVersion(ctx, store.DataStaffRevocations)
+			if err != nil {
+				t.Fatal(err)
+			}
+			revoked, err := st.StaffRevoked(ctx, samples.RevokedCard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok != tc.kept || revoked != tc.kept {
+				t.Errorf("source %q: version kept %v, card still revoked %v; want both %v", tc.source, ok, revoked, tc.kept)
+			}
+			if !tc.kept {
+				// The published list (version 1) now applies.
+				err := st.Apply(ctx, func(tx *store.Tx) error {
+					return tx.SetDataVersion(store.DataStaffRevocations, 1, "sim-repo", time.Now())
+				})
+				if err != nil {
+					t.Errorf("source %q: version 1 after the drop: %v", tc.source, err)
+				}
+			}
+		})
 	}
 }

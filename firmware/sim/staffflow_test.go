@@ -227,16 +227,18 @@ func TestStaffActionsNoVerdicts(t *testing.T) {
 		{"supervisor card", k.sample("Staff card: supervisor ("), "entry open"},
 		{"supervisor card again", k.sample("Staff card: supervisor ("), "entry checks resumed"},
 	} {
-		v := k.apiScan(p.payload)
-		msg, _ := v["message"].(string)
-		if v["kind"] != "staff" || !strings.Contains(msg, p.message) {
-			t.Errorf("%s: reply %v, want kind staff, %q", p.name, v, p.message)
-		}
-		for _, f := range []string{"verdict", "format", "reasons", "holder"} {
-			if _, ok := v[f]; ok {
-				t.Errorf("%s: the reply has %q: %v", p.name, f, v)
+		t.Run(p.name, func(t *testing.T) {
+			v := k.apiScan(p.payload)
+			msg, _ := v["message"].(string)
+			if v["kind"] != "staff" || !strings.Contains(msg, p.message) {
+				t.Errorf("%s: reply %v, want kind staff, %q", p.name, v, p.message)
 			}
-		}
+			for _, f := range []string{"verdict", "format", "reasons", "holder"} {
+				if _, ok := v[f]; ok {
+					t.Errorf("%s: the reply has %q: %v", p.name, f, v)
+				}
+			}
+		})
 	}
 	if g := k.group(); g == nil || g.Closed != "ended" || g.Verdict != "" {
 		t.Errorf("the group the code opened and ended, with no member: %+v, want no verdict", g)

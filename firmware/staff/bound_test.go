@@ -3,6 +3,7 @@ package staff
 import (
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,11 +33,13 @@ func TestLifetimeBoundByPolicy(t *testing.T) {
 		{Supervisor, 365 * 24 * time.Hour, false},
 		{Technician, 93 * 24 * time.Hour, false},
 	} {
-		card := sign(t, Card{ID: "CM-1", Role: tc.role, From: from, Until: from.Add(tc.life)}, opKey)
-		_, err := v.Verify(card, mid)
-		if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, ErrTooLong) {
-			t.Errorf("%s card for %v: %v; want ok %v", tc.role, tc.life, err, tc.ok)
-		}
+		t.Run(fmt.Sprintf("%v %v", tc.role, tc.life), func(t *testing.T) {
+			card := sign(t, Card{ID: "CM-1", Role: tc.role, From: from, Until: from.Add(tc.life)}, opKey)
+			_, err := v.Verify(card, mid)
+			if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, ErrTooLong) {
+				t.Errorf("%s card for %v: %v; want ok %v", tc.role, tc.life, err, tc.ok)
+			}
+		})
 	}
 }
 
@@ -55,17 +58,19 @@ func TestBoundCards(t *testing.T) {
 		{"kiosk without id", Card{Kiosks: []string{"K1"}}, "CM-01", "", false},
 		{"unbound", Card{}, "", "", true},
 	} {
-		c := tc.card
-		c.ID, c.Role, c.From, c.Until = "CM-7", Supervisor, from, from.AddDate(0, 1, 0)
-		text := sign(t, c, opKey)
-		v := &Verifier{Keys: []ed25519.PublicKey{pub(opKey)}, Venue: tc.venue, Kiosk: tc.kiosk}
-		got, err := v.Verify(text, mid)
-		if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, ErrElsewhere) {
-			t.Errorf("%s: %v; want ok %v", tc.name, err, tc.ok)
-		}
-		if got != nil && len(c.Venues)+len(c.Kiosks) > 0 && len(got.Venues)+len(got.Kiosks) == 0 {
-			t.Errorf("%s: the binding was lost: %+v", tc.name, got)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.card
+			c.ID, c.Role, c.From, c.Until = "CM-7", Supervisor, from, from.AddDate(0, 1, 0)
+			text := sign(t, c, opKey)
+			v := &Verifier{Keys: []ed25519.PublicKey{pub(opKey)}, Venue: tc.venue, Kiosk: tc.kiosk}
+			got, err := v.Verify(text, mid)
+			if tc.ok != (err == nil) || !tc.ok && !errors.Is(err, ErrElsewhere) {
+				t.Errorf("%s: %v; want ok %v", tc.name, err, tc.ok)
+			}
+			if got != nil && len(c.Venues)+len(c.Kiosks) > 0 && len(got.Venues)+len(got.Kiosks) == 0 {
+				t.Errorf("%s: the binding was lost: %+v", tc.name, got)
+			}
+		})
 	}
 	// The binding is signed: stripped or changed, the card is forged.
 	text := sign(t, Card{ID: "CM-7", Role: Supervisor, From: from, Until: from.AddDate(0, 1, 0), Venues: []string{"CM-01"}}, opKey)

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // system is one run: the machine, its current boot, the stick's data and

@@ -460,9 +460,11 @@ func TestParseArg(t *testing.T) {
 		{"c:keys.jwks", Input{Path: "c:keys.jwks"}},
 		{"hksarg:", Input{Path: "hksarg:"}},
 	} {
-		if got := ParseArg(tt.arg, formats); got != tt.want {
-			t.Errorf("ParseArg(%q): got %+v, want %+v", tt.arg, got, tt.want)
-		}
+		t.Run(tt.arg, func(t *testing.T) {
+			if got := ParseArg(tt.arg, formats); got != tt.want {
+				t.Errorf("ParseArg(%q): got %+v, want %+v", tt.arg, got, tt.want)
+			}
+		})
 	}
 }
 

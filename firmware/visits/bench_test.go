@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // BenchmarkVisitLog measures the visit log as a kiosk of 5,000 visits a

@@ -2,12 +2,13 @@ package visits
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // leave records an exit scan of pass n at at and writes it.
@@ -123,10 +124,12 @@ func TestCheckOutWithoutCheckIn(t *testing.T) {
 		{3, []store.Stay{{In: day0.Add(11 * time.Hour).UTC()}}},
 		{4, []store.Stay{{In: day0.Add(9 * time.Hour).UTC(), Out: day0.Add(17 * time.Hour).UTC()}}},
 	} {
-		got, err := f.st.Stays(f.key.Hash(passID(tc.pass)), day0.Add(-day), day0.Add(day))
-		if err != nil || len(got) != len(tc.want) || (len(got) == 1 && got[0] != tc.want[0]) {
-			t.Errorf("pass %d: got %v, %v; want %v", tc.pass, got, err, tc.want)
-		}
+		t.Run(fmt.Sprintf("pass %d", tc.pass), func(t *testing.T) {
+			got, err := f.st.Stays(f.key.Hash(passID(tc.pass)), day0.Add(-day), day0.Add(day))
+			if err != nil || len(got) != len(tc.want) || (len(got) == 1 && got[0] != tc.want[0]) {
+				t.Errorf("pass %d: got %v, %v; want %v", tc.pass, got, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -183,18 +186,20 @@ func TestVenueNoticeForEveryone(t *testing.T) {
 		{"untrusted time", func(r *scan.Result) { r.Trusted = false }, false},
 		{"a staff action", func(r *scan.Result) { r.Staff = true }, false},
 	} {
-		r := base
-		r.Verdict = &verify.Verdict{Status: verify.Green, PassID: passID(1)}
-		tc.mod(&r)
-		f.log.Annotate(&r)
-		if got := r.VenueNotice != nil; got != tc.want {
-			t.Errorf("%s: venue notice %v, want %v", tc.name, r.VenueNotice, tc.want)
-		}
-		if r.VenueNotice != nil && (!r.VenueNotice.Start.Equal(start) || !r.VenueNotice.End.Equal(end)) {
-			t.Errorf("%s: venue notice %+v, want the window", tc.name, r.VenueNotice)
-		}
-		if r.Notice != nil {
-			t.Errorf("%s: a personal notice for a pass that never visited", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			r := base
+			r.Verdict = &verify.Verdict{Status: verify.Green, PassID: passID(1)}
+			tc.mod(&r)
+			f.log.Annotate(&r)
+			if got := r.VenueNotice != nil; got != tc.want {
+				t.Errorf("%s: venue notice %v, want %v", tc.name, r.VenueNotice, tc.want)
+			}
+			if r.VenueNotice != nil && (!r.VenueNotice.Start.Equal(start) || !r.VenueNotice.End.Equal(end)) {
+				t.Errorf("%s: venue notice %+v, want the window", tc.name, r.VenueNotice)
+			}
+			if r.Notice != nil {
+				t.Errorf("%s: a personal notice for a pass that never visited", tc.name)
+			}
+		})
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // KeyFile is the visit secret's file name in the state directory.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Defaults and bounds of Opts.

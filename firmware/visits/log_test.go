@@ -14,8 +14,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 var t0 = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
@@ -215,10 +215,12 @@ func TestRetention(t *testing.T) {
 		v    store.Visit
 		want int
 	}{{"day 32", old[n/2], 0}, {"day 32, checked out", old[n/2+1], 0}, {"day 30", recent[n/2], 1}, {"day 30, checked out", recent[n/2+1], 1}} {
-		got, err := f.st.Stays(tc.v.Hash, t0.Add(-day), t0.Add(40*day))
-		if err != nil || len(got) != tc.want {
-			t.Errorf("%s: got %d visits, %v; want %d", tc.name, len(got), err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := f.st.Stays(tc.v.Hash, t0.Add(-day), t0.Add(40*day))
+			if err != nil || len(got) != tc.want {
+				t.Errorf("%s: got %d visits, %v; want %d", tc.name, len(got), err, tc.want)
+			}
+		})
 	}
 	if st, _ := f.log.Stats(ctx); st.Last == nil || st.Last.Deleted != n || st.Logged != n || st.CheckedOut != n/2 {
 		t.Errorf("stats after retention: %+v", st)
@@ -291,10 +293,12 @@ func TestVenueNotice(t *testing.T) {
 		{"notice ended", until, false},
 		{"long after", until.Add(30 * day), false},
 	} {
-		e, ok := f.log.VenueNotice(tc.at)
-		if ok != tc.want || (ok && (e.Venue != "V1" || !e.Start.Equal(start))) {
-			t.Errorf("%s: got %+v, %v; want %v (this venue's only)", tc.name, e, ok, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			e, ok := f.log.VenueNotice(tc.at)
+			if ok != tc.want || (ok && (e.Venue != "V1" || !e.Start.Equal(start))) {
+				t.Errorf("%s: got %+v, %v; want %v (this venue's only)", tc.name, e, ok, tc.want)
+			}
+		})
 	}
 	// A kiosk of another venue, or of none, shows no V1 notice.
 	for _, venue := range []string{"V3", ""} {

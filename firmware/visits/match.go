@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Refresh rereads this venue's exposure data from the store. Run calls it

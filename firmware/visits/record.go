@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/internal/scan"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // entry is a scan waiting to be written: a check-in, or a check-out.

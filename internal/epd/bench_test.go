@@ -7,8 +7,8 @@ import (
 	"periph.io/x/conn/v3/physic"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 

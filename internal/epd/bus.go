@@ -13,8 +13,8 @@ const (
 	// DefaultChunk is the Linux spidev driver's default buffer size
 	// (module parameter bufsiz): a larger write fails.
 	DefaultChunk = 4096
-	MinChunk     = 16
-	MaxChunk     = 1 << 16
+	minChunk     = 16
+	maxChunk     = 1 << 16
 )
 
 // Bus writes commands and data to a controller's 4-wire SPI interface: the
@@ -32,19 +32,19 @@ type Bus struct {
 	bytes, tx uint64
 }
 
-// NewBus returns a bus on c and dc sending at most chunk bytes a
+// newBus returns a bus on c and dc sending at most chunk bytes a
 // transaction (0: DefaultChunk), fewer if c reports a smaller limit through
 // conn.Limits. name prefixes errors, e.g. "ssd1680".
-func NewBus(name string, c spi.Conn, dc gpio.PinOut, chunk int) (*Bus, error) {
+func newBus(name string, c spi.Conn, dc gpio.PinOut, chunk int) (*Bus, error) {
 	if chunk == 0 {
 		chunk = DefaultChunk
 	}
-	if chunk < MinChunk || chunk > MaxChunk {
-		return nil, fmt.Errorf("%s: SPI chunk %d bytes: want %d to %d", name, chunk, MinChunk, MaxChunk)
+	if chunk < minChunk || chunk > maxChunk {
+		return nil, fmt.Errorf("%s: SPI chunk %d bytes: want %d to %d", name, chunk, minChunk, maxChunk)
 	}
 	if l, ok := c.(conn.Limits); ok {
 		if m := l.MaxTxSize(); m > 0 && m < chunk {
-			if m < MinChunk {
+			if m < minChunk {
 				return nil, fmt.Errorf("%s: SPI port allows only %d bytes a transaction", name, m)
 			}
 			chunk = m
@@ -59,9 +59,9 @@ func (b *Bus) Chunk() int { return b.chunk }
 // Sent returns the bytes and transactions sent so far.
 func (b *Bus) Sent() (bytes, transactions uint64) { return b.bytes, b.tx }
 
-// Forget makes the next transfer set D/C again, for after the controller
+// forget makes the next transfer set D/C again, for after the controller
 // or its pins were reset behind the bus's back.
-func (b *Bus) Forget() { b.known = false }
+func (b *Bus) forget() { b.known = false }
 
 // Command sends the command byte cmd, then args as its data.
 func (b *Bus) Command(cmd byte, args ...byte) error {

@@ -46,7 +46,7 @@ var _ conn.Limits = (*limitedConn)(nil)
 func TestBusChunks(t *testing.T) {
 	dc := &gpiotest.Pin{N: "DC"}
 	c := &recConn{dc: dc}
-	b, err := NewBus("test", c, dc, 16)
+	b, err := newBus("test", c, dc, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,40 +84,40 @@ func TestBusChunks(t *testing.T) {
 
 func TestBusChunkBounds(t *testing.T) {
 	dc := &gpiotest.Pin{N: "DC"}
-	for _, n := range []int{-1, 1, MinChunk - 1, MaxChunk + 1} {
-		if _, err := NewBus("test", &recConn{dc: dc}, dc, n); err == nil || !strings.Contains(err.Error(), "test: SPI chunk") {
-			t.Errorf("NewBus(chunk %d) error = %v, want SPI chunk", n, err)
+	for _, n := range []int{-1, 1, minChunk - 1, maxChunk + 1} {
+		if _, err := newBus("test", &recConn{dc: dc}, dc, n); err == nil || !strings.Contains(err.Error(), "test: SPI chunk") {
+			t.Errorf("newBus(chunk %d) error = %v, want SPI chunk", n, err)
 		}
 	}
-	b, err := NewBus("test", &recConn{dc: dc}, dc, 0)
+	b, err := newBus("test", &recConn{dc: dc}, dc, 0)
 	if err != nil || b.Chunk() != DefaultChunk {
-		t.Errorf("NewBus(chunk 0) = %v chunk %d, want %d", err, b.Chunk(), DefaultChunk)
+		t.Errorf("newBus(chunk 0) = %v chunk %d, want %d", err, b.Chunk(), DefaultChunk)
 	}
 	// A port that allows less shrinks the chunk; one that allows absurdly
 	// little is refused.
-	b, err = NewBus("test", &limitedConn{recConn{dc: dc}, 512}, dc, 4096)
+	b, err = newBus("test", &limitedConn{recConn{dc: dc}, 512}, dc, 4096)
 	if err != nil || b.Chunk() != 512 {
-		t.Errorf("NewBus on a 512-byte port = %v chunk %d, want 512", err, b.Chunk())
+		t.Errorf("newBus on a 512-byte port = %v chunk %d, want 512", err, b.Chunk())
 	}
-	b, err = NewBus("test", &limitedConn{recConn{dc: dc}, 8192}, dc, 4096)
+	b, err = newBus("test", &limitedConn{recConn{dc: dc}, 8192}, dc, 4096)
 	if err != nil || b.Chunk() != 4096 {
-		t.Errorf("NewBus on an 8192-byte port = %v chunk %d, want 4096", err, b.Chunk())
+		t.Errorf("newBus on an 8192-byte port = %v chunk %d, want 4096", err, b.Chunk())
 	}
-	if _, err := NewBus("test", &limitedConn{recConn{dc: dc}, 4}, dc, 4096); err == nil {
-		t.Errorf("NewBus on a 4-byte port: no error")
+	if _, err := newBus("test", &limitedConn{recConn{dc: dc}, 4}, dc, 4096); err == nil {
+		t.Errorf("newBus on a 4-byte port: no error")
 	}
 }
 
 func TestBusErrors(t *testing.T) {
 	dc := &gpiotest.Pin{N: "DC"}
 	c := &recConn{dc: dc, failAt: 2}
-	b, _ := NewBus("ssd1680", c, dc, 16)
+	b, _ := newBus("ssd1680", c, dc, 16)
 	err := b.Command(0x44, 1, 2)
 	if err == nil || !strings.Contains(err.Error(), "ssd1680: command 0x44: spi: bus fault") {
 		t.Errorf("Command with a failing data transaction: %v", err)
 	}
 	c = &recConn{dc: dc, failAt: 1}
-	b, _ = NewBus("ssd1680", c, dc, 16)
+	b, _ = newBus("ssd1680", c, dc, 16)
 	if err := b.Command(0x12); err == nil || !strings.Contains(err.Error(), "command 0x12") {
 		t.Errorf("Command with a failing command transaction: %v", err)
 	}
@@ -133,7 +133,7 @@ func (p *failPin) Out(gpio.Level) error { return errors.New("line busy") }
 
 func TestBusDCError(t *testing.T) {
 	dc := &failPin{}
-	b, _ := NewBus("uc8179", &recConn{dc: &dc.Pin}, dc, 16)
+	b, _ := newBus("uc8179", &recConn{dc: &dc.Pin}, dc, 16)
 	if err := b.Command(0x12); err == nil || !strings.Contains(err.Error(), "D/C pin") {
 		t.Errorf("Command with a failing D/C pin: %v", err)
 	}
@@ -141,7 +141,7 @@ func TestBusDCError(t *testing.T) {
 
 func TestBusSetsDCOnlyOnChange(t *testing.T) {
 	dc := &countPin{}
-	b, _ := NewBus("test", &recConn{dc: &dc.Pin}, dc, 16)
+	b, _ := newBus("test", &recConn{dc: &dc.Pin}, dc, 16)
 	_ = b.Command(0x24)
 	_ = b.Data([]byte{1})
 	_ = b.Data([]byte{2})
@@ -150,10 +150,10 @@ func TestBusSetsDCOnlyOnChange(t *testing.T) {
 	if dc.n != 3 {
 		t.Errorf("D/C set %d times, want 3 (low, high, low)", dc.n)
 	}
-	b.Forget()
+	b.forget()
 	_ = b.Command(0x12)
 	if dc.n != 4 {
-		t.Errorf("after Forget D/C set %d times in all, want 4", dc.n)
+		t.Errorf("after forget D/C set %d times in all, want 4", dc.n)
 	}
 }
 

@@ -27,8 +27,8 @@ func (e *BusyError) Error() string {
 // Is reports whether target is ErrBusyTimeout.
 func (e *BusyError) Is(target error) bool { return target == ErrBusyTimeout }
 
-// DefaultPoll is how often Busy reads the line between edges.
-const DefaultPoll = 10 * time.Millisecond
+// defaultPoll is how often Busy reads the line between edges.
+const defaultPoll = 10 * time.Millisecond
 
 // Busy waits for a controller's BUSY line to show idle. It waits for edges
 // where the pin supports them and reads the level at least every Poll as
@@ -42,11 +42,11 @@ type Busy struct {
 	waited time.Duration
 }
 
-// NewBusy configures pin as an input (with edge detection when the pin
+// newBusy configures pin as an input (with edge detection when the pin
 // supports it) for controller name, whose line reads busyLevel while busy:
 // High for the SSD168x, Low for the UC8179.
-func NewBusy(name string, pin gpio.PinIn, busyLevel gpio.Level) (*Busy, error) {
-	b := &Busy{name: name, pin: pin, busy: busyLevel, Poll: DefaultPoll}
+func newBusy(name string, pin gpio.PinIn, busyLevel gpio.Level) (*Busy, error) {
+	b := &Busy{name: name, pin: pin, busy: busyLevel, Poll: defaultPoll}
 	if err := pin.In(gpio.PullNoChange, gpio.BothEdges); err == nil {
 		b.edges = true
 	} else if err := pin.In(gpio.PullNoChange, gpio.NoEdge); err != nil {
@@ -58,8 +58,8 @@ func NewBusy(name string, pin gpio.PinIn, busyLevel gpio.Level) (*Busy, error) {
 // Edges reports whether the pin delivers edges.
 func (b *Busy) Edges() bool { return b.edges }
 
-// IsBusy reads the line once.
-func (b *Busy) IsBusy() bool { return b.pin.Read() == b.busy }
+// isBusy reads the line once.
+func (b *Busy) isBusy() bool { return b.pin.Read() == b.busy }
 
 // Waited returns the time spent in Wait so far.
 func (b *Busy) Waited() time.Duration { return b.waited }
@@ -71,7 +71,7 @@ func (b *Busy) Wait(step string, timeout time.Duration) error {
 	defer func() { b.waited += time.Since(start) }()
 	deadline := start.Add(timeout)
 	for {
-		if !b.IsBusy() {
+		if !b.isBusy() {
 			return nil
 		}
 		left := time.Until(deadline)
@@ -92,15 +92,15 @@ func (b *Busy) Wait(step string, timeout time.Duration) error {
 // miswired BUSY line.
 var ErrNoBusyPulse = errors.New("epd: BUSY never went busy")
 
-// WaitPulse waits for the line to show busy (within start) and then idle
+// waitPulse waits for the line to show busy (within start) and then idle
 // again (within timeout): the proof that a controller answered a command.
 // Where the pin delivers edges, an edge counts as the pulse too: the
 // kernel latches it, so a pulse shorter than this goroutine's wake-up
 // (a loaded board, a slow virtual machine) is not taken for a dead panel.
-func (b *Busy) WaitPulse(step string, start, timeout time.Duration) error {
+func (b *Busy) waitPulse(step string, start, timeout time.Duration) error {
 	const poll = 200 * time.Microsecond
 	deadline := time.Now().Add(start)
-	for !b.IsBusy() {
+	for !b.isBusy() {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s: %w within %v of %s (is the panel connected?)", b.name, ErrNoBusyPulse, start, step)
 		}

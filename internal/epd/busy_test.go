@@ -12,7 +12,7 @@ import (
 
 func TestBusyTimeout(t *testing.T) {
 	pin := &gpiotest.Pin{N: "BUSY", L: gpio.High} // no EdgesChan: polled
-	b, err := NewBusy("ssd1680", pin, gpio.High)
+	b, err := newBusy("ssd1680", pin, gpio.High)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +45,12 @@ func TestBusyTimeout(t *testing.T) {
 func TestBusyIdle(t *testing.T) {
 	// UC8179: busy is low; a high line is idle at once.
 	pin := &gpiotest.Pin{N: "BUSY", L: gpio.High}
-	b, err := NewBusy("uc8179", pin, gpio.Low)
+	b, err := newBusy("uc8179", pin, gpio.Low)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.IsBusy() {
-		t.Errorf("IsBusy() with the line high on a low-busy controller")
+	if b.isBusy() {
+		t.Errorf("isBusy() with the line high on a low-busy controller")
 	}
 	if err := b.Wait("power on", time.Millisecond); err != nil {
 		t.Errorf("Wait on an idle line = %v", err)
@@ -59,7 +59,7 @@ func TestBusyIdle(t *testing.T) {
 
 func TestBusyEdge(t *testing.T) {
 	pin := &gpiotest.Pin{N: "BUSY", L: gpio.High, EdgesChan: make(chan gpio.Level, 1)}
-	b, err := NewBusy("ssd1680", pin, gpio.High)
+	b, err := newBusy("ssd1680", pin, gpio.High)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestBusyEdge(t *testing.T) {
 
 func TestBusyPoll(t *testing.T) {
 	pin := &gpiotest.Pin{N: "BUSY", L: gpio.Low}
-	b, err := NewBusy("uc8179", pin, gpio.Low)
+	b, err := newBusy("uc8179", pin, gpio.Low)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,9 +98,9 @@ type deafPin struct{ gpiotest.Pin }
 func (p *deafPin) In(gpio.Pull, gpio.Edge) error { return errors.New("not an input") }
 
 func TestBusyPinRefused(t *testing.T) {
-	_, err := NewBusy("ssd1680", &deafPin{}, gpio.High)
+	_, err := newBusy("ssd1680", &deafPin{}, gpio.High)
 	if err == nil || !strings.Contains(err.Error(), "ssd1680: BUSY pin") {
-		t.Errorf("NewBusy on a pin that is no input: %v", err)
+		t.Errorf("newBusy on a pin that is no input: %v", err)
 	}
 }
 
@@ -110,7 +110,7 @@ func TestBusyPinRefused(t *testing.T) {
 func TestWaitPulseLatchedEdge(t *testing.T) {
 	tests := []struct {
 		name  string
-		edges []gpio.Level // latched before WaitPulse looks
+		edges []gpio.Level // latched before waitPulse looks
 		want  error
 	}{
 		{name: "pulse already over", edges: []gpio.Level{gpio.High, gpio.Low}},
@@ -119,7 +119,7 @@ func TestWaitPulseLatchedEdge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pin := &gpiotest.Pin{N: "BUSY", L: gpio.Low, EdgesChan: make(chan gpio.Level, 2)}
-			b, err := NewBusy("ssd1680", pin, gpio.High)
+			b, err := newBusy("ssd1680", pin, gpio.High)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,9 +128,9 @@ func TestWaitPulseLatchedEdge(t *testing.T) {
 			}
 			// The line reads idle throughout: only the latched edge says
 			// the controller answered.
-			err = b.WaitPulse("software reset", 20*time.Millisecond, time.Second)
+			err = b.waitPulse("software reset", 20*time.Millisecond, time.Second)
 			if got := err; !errors.Is(got, tt.want) || (tt.want == nil && got != nil) {
-				t.Errorf("WaitPulse = %v, want %v", got, tt.want)
+				t.Errorf("waitPulse = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -140,11 +140,11 @@ func TestWaitPulseLatchedEdge(t *testing.T) {
 // a pin that only reads levels cannot see a pulse that is already over.
 func TestWaitPulsePolledMissesShortPulse(t *testing.T) {
 	pin := &gpiotest.Pin{N: "BUSY", L: gpio.Low} // no EdgesChan: polled
-	b, err := NewBusy("ssd1680", pin, gpio.High)
+	b, err := newBusy("ssd1680", pin, gpio.High)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.WaitPulse("software reset", 5*time.Millisecond, time.Second); !errors.Is(err, ErrNoBusyPulse) {
-		t.Errorf("WaitPulse on a still line = %v, want %v", err, ErrNoBusyPulse)
+	if err := b.waitPulse("software reset", 5*time.Millisecond, time.Second); !errors.Is(err, ErrNoBusyPulse) {
+		t.Errorf("waitPulse on a still line = %v, want %v", err, ErrNoBusyPulse)
 	}
 }

@@ -1,6 +1,7 @@
 package epd
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"strings"
@@ -10,20 +11,20 @@ import (
 func black(b image.Rectangle) *image.Gray { return image.NewGray(b) }
 
 func TestComposeFullBounds(t *testing.T) {
-	c := NewCanvas("ssd1680", Waveshare2in13V4, Rotate90)
+	c := newCanvas("ssd1680", Waveshare2in13V4, Rotate90)
 	if got, want := c.Bounds(), image.Rect(0, 0, 250, 122); got != want {
 		t.Fatalf("Bounds = %v, want %v", got, want)
 	}
 	for _, b := range []image.Rectangle{image.Rect(0, 0, 122, 250), image.Rect(1, 0, 251, 122), image.Rect(0, 0, 250, 121)} {
-		if err := c.ComposeFull(black(b)); err == nil || !strings.Contains(err.Error(), "image bounds") {
-			t.Errorf("ComposeFull(%v) error = %v, want image bounds", b, err)
+		if err := c.composeFull(black(b)); err == nil || !strings.Contains(err.Error(), "image bounds") {
+			t.Errorf("composeFull(%v) error = %v, want image bounds", b, err)
 		}
 	}
-	if err := c.ComposeFull(nil); err == nil {
-		t.Errorf("ComposeFull(nil): no error")
+	if err := c.composeFull(nil); err == nil {
+		t.Errorf("composeFull(nil): no error")
 	}
-	if err := c.ComposeFull(black(c.Bounds())); err != nil {
-		t.Errorf("ComposeFull: %v", err)
+	if err := c.composeFull(black(c.Bounds())); err != nil {
+		t.Errorf("composeFull: %v", err)
 	}
 	if c.Next.White(0, 0) || c.Next.White(121, 249) {
 		t.Errorf("black image rendered white")
@@ -31,15 +32,15 @@ func TestComposeFullBounds(t *testing.T) {
 }
 
 func TestComposePartial(t *testing.T) {
-	c := NewCanvas("ssd1680", Waveshare2in13V4, Rotate0)
+	c := newCanvas("ssd1680", Waveshare2in13V4, Rotate0)
 	img := black(c.Bounds())
 	r := image.Rect(3, 10, 13, 12)
-	native, window, err := c.ComposePartial(img, r, image.Point{})
+	native, window, err := c.composePartial(img, r, image.Point{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := image.Rect(0, 10, 16, 12); native != want || window != want {
-		t.Errorf("ComposePartial windows = %v, %v, want %v", native, window, want)
+		t.Errorf("composePartial windows = %v, %v, want %v", native, window, want)
 	}
 	for y := 0; y < 250; y++ {
 		for x := 0; x < 122; x++ {
@@ -50,7 +51,7 @@ func TestComposePartial(t *testing.T) {
 	}
 	// At the right edge the window reaches into the padding; the caller's
 	// window stops at the panel.
-	native, window, err = c.ComposePartial(img, image.Rect(120, 0, 122, 1), image.Point{})
+	native, window, err = c.composePartial(img, image.Rect(120, 0, 122, 1), image.Point{})
 	if err != nil || native != image.Rect(120, 0, 128, 1) || window != image.Rect(120, 0, 122, 1) {
 		t.Errorf("right edge: %v %v %v", native, window, err)
 	}
@@ -58,9 +59,9 @@ func TestComposePartial(t *testing.T) {
 
 func TestComposePartialRotated(t *testing.T) {
 	// Rotate90: the caller's Y is the native X, so alignment widens Y.
-	c := NewCanvas("ssd1683", Waveshare4in2V2, Rotate90)
+	c := newCanvas("ssd1683", Waveshare4in2V2, Rotate90)
 	img := black(c.Bounds())
-	_, window, err := c.ComposePartial(img, image.Rect(10, 5, 20, 9), image.Point{})
+	_, window, err := c.composePartial(img, image.Rect(10, 5, 20, 9), image.Point{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestComposePartialRotated(t *testing.T) {
 }
 
 func TestComposePartialErrors(t *testing.T) {
-	c := NewCanvas("uc8179", Waveshare7in5V2, Rotate0)
+	c := newCanvas("uc8179", Waveshare7in5V2, Rotate0)
 	full := black(c.Bounds())
 	small := black(image.Rect(100, 100, 200, 200))
 	for _, tt := range []struct {
@@ -86,18 +87,20 @@ func TestComposePartialErrors(t *testing.T) {
 		{"negative", full, image.Rect(-8, 0, 8, 8), "not inside the panel"},
 		{"outside image", small, image.Rect(90, 100, 150, 150), "not inside the image"},
 	} {
-		if _, _, err := c.ComposePartial(tt.img, tt.r, image.Point{}); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: ComposePartial error = %v, want %q", tt.name, err, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if _, _, err := c.composePartial(tt.img, tt.r, image.Point{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: composePartial error = %v, want %q", tt.name, err, tt.want)
+			}
+		})
 	}
 	// A window-sized image at the window's place is enough.
-	if _, _, err := c.ComposePartial(small, image.Rect(100, 100, 200, 200), image.Point{}); err != nil {
+	if _, _, err := c.composePartial(small, image.Rect(100, 100, 200, 200), image.Point{}); err != nil {
 		t.Errorf("window-sized image: %v", err)
 	}
 }
 
 func TestDrawArea(t *testing.T) {
-	c := NewCanvas("ssd1680", Waveshare2in9V2, Rotate0) // 128×296
+	c := newCanvas("ssd1680", Waveshare2in9V2, Rotate0) // 128×296
 	src := black(image.Rect(0, 0, 50, 50))
 	for _, tt := range []struct {
 		dst image.Rectangle
@@ -110,21 +113,23 @@ func TestDrawArea(t *testing.T) {
 		{image.Rect(0, 0, 10, 10), image.Pt(45, 45), image.Rect(0, 0, 5, 5), image.Pt(45, 45)},
 		{image.Rect(200, 0, 210, 10), image.Point{}, image.Rectangle{}, image.Pt(-200, 0)},
 	} {
-		r, off := c.DrawArea(tt.dst, src, tt.sp)
-		if (r.Empty() != tt.r.Empty()) || (!r.Empty() && r != tt.r) || off != tt.off {
-			t.Errorf("DrawArea(%v, %v) = %v %v, want %v %v", tt.dst, tt.sp, r, off, tt.r, tt.off)
-		}
+		t.Run(fmt.Sprintf("%v from %v", tt.dst, tt.sp), func(t *testing.T) {
+			r, off := c.drawArea(tt.dst, src, tt.sp)
+			if (r.Empty() != tt.r.Empty()) || (!r.Empty() && r != tt.r) || off != tt.off {
+				t.Errorf("drawArea(%v, %v) = %v %v, want %v %v", tt.dst, tt.sp, r, off, tt.r, tt.off)
+			}
+		})
 	}
 }
 
 func TestCommit(t *testing.T) {
-	c := NewCanvas("ssd1680", Waveshare2in9V2, Rotate0)
+	c := newCanvas("ssd1680", Waveshare2in9V2, Rotate0)
 	if c.Known {
 		t.Fatalf("a new canvas knows the glass")
 	}
 	img := image.NewGray(c.Bounds())
 	img.SetGray(5, 5, color.Gray{0xFF})
-	if err := c.ComposeFull(img); err != nil {
+	if err := c.composeFull(img); err != nil {
 		t.Fatal(err)
 	}
 	if !c.Shown.White(5, 6) {

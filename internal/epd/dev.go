@@ -29,7 +29,7 @@ type Dev struct {
 	rst    gpio.PinOut
 	dc     gpio.PinOut
 	power  gpio.PinOut
-	canvas *Canvas
+	canvas *canvas
 	// powered: the power switch is on.
 	powered bool
 	// kept: the controller's memory holds what the last refresh left in
@@ -82,11 +82,11 @@ func (drv *Driver) open(c spi.Conn, dc, rst gpio.PinOut, busy gpio.PinIn, o Opts
 	if dc == nil || rst == nil || busy == nil {
 		return nil, errors.New(drv.Name + ": the DC, reset and busy pins are required")
 	}
-	bus, err := NewBus(drv.Name, c, dc, o.Chunk)
+	bus, err := newBus(drv.Name, c, dc, o.Chunk)
 	if err != nil {
 		return nil, err
 	}
-	b, err := NewBusy(drv.Name, busy, o.Model.BusyLevel)
+	b, err := newBusy(drv.Name, busy, o.Model.BusyLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (drv *Driver) open(c spi.Conn, dc, rst gpio.PinOut, busy gpio.PinIn, o Opts
 		rst:    rst,
 		dc:     dc,
 		power:  o.Power,
-		canvas: NewCanvas(drv.Name, o.Model, o.Rotation),
+		canvas: newCanvas(drv.Name, o.Model, o.Rotation),
 		log:    o.Logger,
 	}, nil
 }
@@ -128,12 +128,12 @@ func (d *Dev) Draw(dst image.Rectangle, src image.Image, sp image.Point) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	r, off := d.canvas.DrawArea(dst, src, sp)
+	r, off := d.canvas.drawArea(dst, src, sp)
 	if r.Empty() {
 		return nil
 	}
 	if r == d.canvas.Bounds() {
-		d.canvas.Next.Render(d.canvas.Rot, r, src, off)
+		d.canvas.Next.Render(d.canvas.rot, r, src, off)
 		return d.refresh(Full, image.Rectangle{})
 	}
 	return d.partial(src, r, off)
@@ -143,7 +143,7 @@ func (d *Dev) Draw(dst image.Rectangle, src image.Image, sp image.Point) error {
 func (d *Dev) Full(img image.Image) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.canvas.ComposeFull(img); err != nil {
+	if err := d.canvas.composeFull(img); err != nil {
 		return err
 	}
 	return d.refresh(Full, image.Rectangle{})
@@ -157,7 +157,7 @@ func (d *Dev) Fast(img image.Image) error {
 	if !d.model.HasFast() {
 		return fmt.Errorf("%s: %s: %w", d.name, d.model.Name, ErrNoFast)
 	}
-	if err := d.canvas.ComposeFull(img); err != nil {
+	if err := d.canvas.composeFull(img); err != nil {
 		return err
 	}
 	return d.refresh(Fast, image.Rectangle{})
@@ -172,7 +172,7 @@ func (d *Dev) Partial(img image.Image, r image.Rectangle) error {
 }
 
 func (d *Dev) partial(img image.Image, r image.Rectangle, off image.Point) error {
-	native, _, err := d.canvas.ComposePartial(img, r, off)
+	native, _, err := d.canvas.composePartial(img, r, off)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (d *Dev) refresh(k Refresh, native image.Rectangle) error {
 	}
 	err := d.run(k, native)
 	b1, t1 := d.link.Sent()
-	win := d.canvas.Rot.RectFromNative(native.Intersect(d.canvas.Next.Bounds()), d.model.Width, d.model.Height)
+	win := d.canvas.rot.rectFromNative(native.Intersect(d.canvas.Next.Bounds()), d.model.Width, d.model.Height)
 	d.stats = Stats{Refresh: k, Window: win, Bytes: int(b1 - b0), Transactions: int(t1 - t0),
 		Busy: d.link.busy.Waited() - w0, Elapsed: time.Since(start)}
 	if err != nil {

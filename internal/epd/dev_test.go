@@ -12,10 +12,10 @@ import (
 	"periph.io/x/conn/v3/gpio/gpiotest"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 

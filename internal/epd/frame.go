@@ -54,8 +54,8 @@ func (f *Frame) Set(x, y int, white bool) {
 	}
 }
 
-// CopyFrom makes f a copy of g, which has f's size.
-func (f *Frame) CopyFrom(g *Frame) { copy(f.Pix, g.Pix) }
+// copyFrom makes f a copy of g, which has f's size.
+func (f *Frame) copyFrom(g *Frame) { copy(f.Pix, g.Pix) }
 
 // Clone returns a copy of f.
 func (f *Frame) Clone() *Frame {
@@ -67,10 +67,10 @@ func (f *Frame) Clone() *Frame {
 // Bounds returns the frame's native bounds.
 func (f *Frame) Bounds() image.Rectangle { return image.Rect(0, 0, f.Width, f.Height) }
 
-// AlignX widens the native rectangle r to whole bytes: Min.X down and Max.X
+// alignX widens the native rectangle r to whole bytes: Min.X down and Max.X
 // up to multiples of 8 (Max.X may reach Stride*8, past Width, into the
 // padding).
-func (f *Frame) AlignX(r image.Rectangle) image.Rectangle {
+func (f *Frame) alignX(r image.Rectangle) image.Rectangle {
 	r.Min.X &^= 7
 	r.Max.X = (r.Max.X + 7) &^ 7
 	return r
@@ -109,7 +109,7 @@ func (f *Frame) Render(rot Rotation, r image.Rectangle, src image.Image, off ima
 	white := whiteFunc(src)
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
-			nx, ny := rot.ToNative(x, y, f.Width, f.Height)
+			nx, ny := rot.toNative(x, y, f.Width, f.Height)
 			f.Set(nx, ny, white(x+off.X, y+off.Y))
 		}
 	}

@@ -2,6 +2,7 @@ package epd
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"strings"
@@ -25,9 +26,11 @@ func TestFrameSetWhite(t *testing.T) {
 		i    int
 		want byte
 	}{{0, 0x7F}, {16 + 1, 0xBF}, {32 + 15, 0xBF}} {
-		if f.Pix[tt.i] != tt.want {
-			t.Errorf("byte %d = %#02x, want %#02x", tt.i, f.Pix[tt.i], tt.want)
-		}
+		t.Run(fmt.Sprint(tt.i), func(t *testing.T) {
+			if f.Pix[tt.i] != tt.want {
+				t.Errorf("byte %d = %#02x, want %#02x", tt.i, f.Pix[tt.i], tt.want)
+			}
+		})
 	}
 	if f.White(9, 1) || !f.White(8, 1) || !f.White(10, 1) {
 		t.Errorf("White around (9, 1) = %v %v %v, want true false true", f.White(8, 1), f.White(9, 1), f.White(10, 1))
@@ -84,9 +87,11 @@ func TestAlignX(t *testing.T) {
 		{image.Rect(3, 2, 9, 5), image.Rect(0, 2, 16, 5)},
 		{image.Rect(100, 0, 122, 10), image.Rect(96, 0, 128, 10)},
 	} {
-		if got := f.AlignX(tt.in); got != tt.want {
-			t.Errorf("AlignX(%v) = %v, want %v", tt.in, got, tt.want)
-		}
+		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
+			if got := f.alignX(tt.in); got != tt.want {
+				t.Errorf("alignX(%v) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -153,15 +158,17 @@ func TestRenderOffsetAndRotation(t *testing.T) {
 		{Rotate180, 4, 2, 0, 1},
 		{Rotate270, 2, 4, 0, 0},
 	} {
-		f := NewFrame(tt.w, tt.h)
-		f.Render(tt.r, tt.r.Bounds(tt.w, tt.h), src, image.Pt(10, 20))
-		for y := 0; y < tt.h; y++ {
-			for x := 0; x < tt.w; x++ {
-				if got, want := f.White(x, y), !(x == tt.nx && y == tt.ny); got != want {
-					t.Errorf("rotation %d: native (%d, %d) white = %v, want %v", tt.r, x, y, got, want)
+		t.Run(fmt.Sprintf("%v %dx%d", tt.r, tt.w, tt.h), func(t *testing.T) {
+			f := NewFrame(tt.w, tt.h)
+			f.Render(tt.r, tt.r.Bounds(tt.w, tt.h), src, image.Pt(10, 20))
+			for y := 0; y < tt.h; y++ {
+				for x := 0; x < tt.w; x++ {
+					if got, want := f.White(x, y), !(x == tt.nx && y == tt.ny); got != want {
+						t.Errorf("rotation %d: native (%d, %d) white = %v, want %v", tt.r, x, y, got, want)
+					}
 				}
 			}
-		}
+		})
 	}
 }
 
@@ -185,9 +192,11 @@ func TestIsWhite(t *testing.T) {
 		{color.White, true}, {color.Black, false}, {color.Gray{0x80}, true}, {color.Gray{0x7F}, false},
 		{color.RGBA{0xFF, 0, 0, 0xFF}, false}, {color.RGBA{0xFF, 0xFF, 0, 0xFF}, true}, {color.Transparent, false},
 	} {
-		if got := IsWhite(tt.c); got != tt.want {
-			t.Errorf("IsWhite(%v) = %v, want %v", tt.c, got, tt.want)
-		}
+		t.Run(fmt.Sprint(tt.c), func(t *testing.T) {
+			if got := IsWhite(tt.c); got != tt.want {
+				t.Errorf("IsWhite(%v) = %v, want %v", tt.c, got, tt.want)
+			}
+		})
 	}
 	if got := BW.Convert(color.Gray{0xC0}); got != color.White {
 		t.Errorf("BW.Convert(light gray) = %v, want white", got)

@@ -24,7 +24,7 @@ func (l *Link) Wait(step string, timeout time.Duration) error {
 // Pulse waits for BUSY to show busy within start and idle again within
 // timeout: the proof that the controller answered a command.
 func (l *Link) Pulse(step string, start, timeout time.Duration) error {
-	return l.busy.WaitPulse(step, start, timeout)
+	return l.busy.waitPulse(step, start, timeout)
 }
 
 // Send sends each register in turn.

@@ -24,27 +24,29 @@ func TestLookup(t *testing.T) {
 		{"waveshare_7in5_v2", UC8179, 800, 480, 100, true, OTP, OTP, gpio.Low},
 		{"waveshare_7in5_v2_old", UC8179, 800, 480, 100, false, LUT, LUT, gpio.Low},
 	} {
-		m, err := Lookup(tt.name)
-		if err != nil {
-			t.Fatalf("Lookup(%q): %v", tt.name, err)
-		}
-		if m.Controller != tt.c || m.Width != tt.w || m.Height != tt.h || m.Stride() != tt.stride || m.HasFast() != tt.fast {
-			t.Errorf("Lookup(%q) = %v %d×%d stride %d fast %v, want %v %d×%d stride %d fast %v",
-				tt.name, m.Controller, m.Width, m.Height, m.Stride(), m.HasFast(), tt.c, tt.w, tt.h, tt.stride, tt.fast)
-		}
-		if m.Waveform(Full).Source != tt.full || m.Waveform(Partial).Source != tt.part || m.BusyLevel != tt.busy {
-			t.Errorf("%s: full %v, partial %v, BUSY %v while busy; want %v, %v, %v",
-				tt.name, m.Waveform(Full).Source, m.Waveform(Partial).Source, m.BusyLevel, tt.full, tt.part, tt.busy)
-		}
-		if r := m.Reset; r.Pulse <= 0 || r.Recover <= 0 || r.Settle <= 0 {
-			t.Errorf("%s: reset timing %+v", tt.name, r)
-		}
-		if got, want := m.FrameBytes(), tt.stride*tt.h; got != want {
-			t.Errorf("%s.FrameBytes() = %d, want %d", tt.name, got, want)
-		}
-		if err := m.Validate(); err != nil {
-			t.Errorf("%s.Validate() = %v", tt.name, err)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Lookup(tt.name)
+			if err != nil {
+				t.Fatalf("Lookup(%q): %v", tt.name, err)
+			}
+			if m.Controller != tt.c || m.Width != tt.w || m.Height != tt.h || m.Stride() != tt.stride || m.HasFast() != tt.fast {
+				t.Errorf("Lookup(%q) = %v %d×%d stride %d fast %v, want %v %d×%d stride %d fast %v",
+					tt.name, m.Controller, m.Width, m.Height, m.Stride(), m.HasFast(), tt.c, tt.w, tt.h, tt.stride, tt.fast)
+			}
+			if m.Waveform(Full).Source != tt.full || m.Waveform(Partial).Source != tt.part || m.BusyLevel != tt.busy {
+				t.Errorf("%s: full %v, partial %v, BUSY %v while busy; want %v, %v, %v",
+					tt.name, m.Waveform(Full).Source, m.Waveform(Partial).Source, m.BusyLevel, tt.full, tt.part, tt.busy)
+			}
+			if r := m.Reset; r.Pulse <= 0 || r.Recover <= 0 || r.Settle <= 0 {
+				t.Errorf("%s: reset timing %+v", tt.name, r)
+			}
+			if got, want := m.FrameBytes(), tt.stride*tt.h; got != want {
+				t.Errorf("%s.FrameBytes() = %d, want %d", tt.name, got, want)
+			}
+			if err := m.Validate(); err != nil {
+				t.Errorf("%s.Validate() = %v", tt.name, err)
+			}
+		})
 	}
 	for _, bad := range []string{"", "none", "kindle", "WAVESHARE_2IN13_V4"} {
 		want := "unknown panel model " + strconv.Quote(bad) + " (want one of " + strings.Join(ModelNames(), ", ") + ")"
@@ -94,11 +96,13 @@ func TestValidate(t *testing.T) {
 		{"fast waveform without a time", func(m *Model) { m.FastWaveform.Source = OTP }, "fast waveform"},
 		{"no partial waveform", func(m *Model) { m.PartialWaveform = Waveform{} }, "need waveforms"},
 	} {
-		m := ok
-		tt.edit(&m)
-		if err := m.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: Validate() = %v, want %q", tt.name, err, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			m := ok
+			tt.edit(&m)
+			if err := m.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: Validate() = %v, want %q", tt.name, err, tt.want)
+			}
+		})
 	}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("Validate(%+v) = %v", ok, err)
@@ -124,8 +128,10 @@ func TestNames(t *testing.T) {
 		{NoWaveform.String(), "none"},
 		{Source(9).String(), "Source(9)"},
 	} {
-		if tt.got != tt.want {
-			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
 	}
 }

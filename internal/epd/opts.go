@@ -30,7 +30,7 @@ type Opts struct {
 	Power    gpio.PinOut
 	SPIHz    physic.Frequency // 0: DefaultSPIHz
 	Chunk    int              // largest SPI transaction; 0: DefaultChunk (spidev's buffer)
-	Timeouts Timeouts         // zero fields: DefaultTimeouts(Model)
+	Timeouts Timeouts         // zero fields: 3× the model's typical time, at least 2 s
 	Rotation Rotation
 	// FastTemperature is the temperature (°C) forced on the controller
 	// before a fast refresh, which selects the OTP's short waveform; 0:
@@ -65,7 +65,7 @@ func (drv *Driver) resolve(o *Opts) (Opts, error) {
 		return r, err
 	}
 	var err error
-	if r.Timeouts, err = r.Timeouts.Resolve(r.Model); err != nil {
+	if r.Timeouts, err = r.Timeouts.resolve(r.Model); err != nil {
 		return r, err
 	}
 	if r.FastTemperature == 0 && r.Model.HasFast() {

@@ -13,10 +13,10 @@ import (
 	"periph.io/x/conn/v3/spi"
 
 	"github.com/venuekiosk/venuekiosk/drivers/epdemu"
-	"github.com/venuekiosk/venuekiosk/drivers/epdemu/epdemutest"
 	"github.com/venuekiosk/venuekiosk/drivers/ssd1680"
 	"github.com/venuekiosk/venuekiosk/drivers/uc8179"
 	"github.com/venuekiosk/venuekiosk/internal/epd"
+	"github.com/venuekiosk/venuekiosk/internal/epd/epdemutest"
 	"github.com/venuekiosk/venuekiosk/internal/epd/epdtest"
 )
 
@@ -31,59 +31,63 @@ func TestNewBadOpts(t *testing.T) {
 		{"ssd1680", ssd1680.New, ssd1680.NewConn, epd.Waveshare2in13V4, epd.Waveshare7in5V2},
 		{"uc8179", uc8179.New, uc8179.NewConn, epd.Waveshare7in5V2, epd.Waveshare2in13V4},
 	} {
-		e, err := epdemu.New(tc.m, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := tc.m
-		for _, tt := range []struct {
-			name string
-			o    *epd.Opts
-			want string
-		}{
-			{"nil opts", nil, tc.name + ": Opts with a Model are required"},
-			{"no model", &epd.Opts{}, "unknown controller"},
-			{"other controller", &epd.Opts{Model: tc.other}, tc.name + ": model \"" + tc.other.Name + "\" has a " + tc.other.Controller.String() + " controller"},
-			{"SPI too fast", &epd.Opts{Model: m, SPIHz: 21 * physic.MegaHertz}, "SPI clock"},
-			{"SPI negative", &epd.Opts{Model: m, SPIHz: -1}, "SPI clock"},
-			{"SPI too slow", &epd.Opts{Model: m, SPIHz: epd.MinSPIHz - physic.Hertz}, "SPI clock 99.999kHz: want 100kHz to 20MHz"},
-			{"rotation", &epd.Opts{Model: m, Rotation: 45}, "rotation 45"},
-			{"timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Partial: time.Hour}}, "partial timeout"},
-			{"command timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Command: time.Nanosecond}}, "command timeout"},
-			{"fast temperature", &epd.Opts{Model: m, FastTemperature: 200}, "fast temperature"},
-			{"small chunk", &epd.Opts{Model: m, Chunk: 8}, "SPI chunk"},
-			{"large chunk", &epd.Opts{Model: m, Chunk: 1 << 20}, "SPI chunk"},
-		} {
-			if _, err := tc.open(e.Port(), e.DC(), e.RST(), e.Busy(), tt.o); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("%s: %s: New error = %v, want %q", tc.name, tt.name, err, tt.want)
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := epdemu.New(tc.m, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		o := &epd.Opts{Model: m}
-		if _, err := tc.open(nil, e.DC(), e.RST(), e.Busy(), o); err == nil {
-			t.Errorf("%s: New with a nil port succeeded", tc.name)
-		}
-		if _, err := tc.conn(nil, e.DC(), e.RST(), e.Busy(), o); err == nil {
-			t.Errorf("%s: NewConn with a nil connection succeeded", tc.name)
-		}
-		for i, pins := range [][3]any{{nil, e.RST(), e.Busy()}, {e.DC(), nil, e.Busy()}, {e.DC(), e.RST(), nil}} {
-			dc, _ := pins[0].(gpio.PinOut)
-			rst, _ := pins[1].(gpio.PinOut)
-			busy, _ := pins[2].(gpio.PinIn)
-			if _, err := tc.open(e.Port(), dc, rst, busy, o); err == nil || !strings.Contains(err.Error(), "pins are required") {
-				t.Errorf("%s: pins %d nil: New error = %v", tc.name, i, err)
+			m := tc.m
+			for _, tt := range []struct {
+				name string
+				o    *epd.Opts
+				want string
+			}{
+				{"nil opts", nil, tc.name + ": Opts with a Model are required"},
+				{"no model", &epd.Opts{}, "unknown controller"},
+				{"other controller", &epd.Opts{Model: tc.other}, tc.name + ": model \"" + tc.other.Name + "\" has a " + tc.other.Controller.String() + " controller"},
+				{"SPI too fast", &epd.Opts{Model: m, SPIHz: 21 * physic.MegaHertz}, "SPI clock"},
+				{"SPI negative", &epd.Opts{Model: m, SPIHz: -1}, "SPI clock"},
+				{"SPI too slow", &epd.Opts{Model: m, SPIHz: epd.MinSPIHz - physic.Hertz}, "SPI clock 99.999kHz: want 100kHz to 20MHz"},
+				{"rotation", &epd.Opts{Model: m, Rotation: 45}, "rotation 45"},
+				{"timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Partial: time.Hour}}, "partial timeout"},
+				{"command timeout", &epd.Opts{Model: m, Timeouts: epd.Timeouts{Command: time.Nanosecond}}, "command timeout"},
+				{"fast temperature", &epd.Opts{Model: m, FastTemperature: 200}, "fast temperature"},
+				{"small chunk", &epd.Opts{Model: m, Chunk: 8}, "SPI chunk"},
+				{"large chunk", &epd.Opts{Model: m, Chunk: 1 << 20}, "SPI chunk"},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					if _, err := tc.open(e.Port(), e.DC(), e.RST(), e.Busy(), tt.o); err == nil || !strings.Contains(err.Error(), tt.want) {
+						t.Errorf("%s: %s: New error = %v, want %q", tc.name, tt.name, err, tt.want)
+					}
+				})
 			}
-		}
-		slow, _ := epdemu.New(m, &epdemu.Opts{MaxSpeed: physic.MegaHertz})
-		if _, err := tc.open(slow.Port(), slow.DC(), slow.RST(), slow.Busy(), o); err == nil || !strings.Contains(err.Error(), "SPI clock") {
-			t.Errorf("%s: New on a 1 MHz port at 4 MHz: %v", tc.name, err)
-		}
-		c, err := slow.Port().Connect(physic.MegaHertz, spi.Mode0, 8)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tc.conn(c, slow.DC(), slow.RST(), slow.Busy(), o); err != nil {
-			t.Errorf("%s: NewConn on a connection made: %v", tc.name, err)
-		}
+			o := &epd.Opts{Model: m}
+			if _, err := tc.open(nil, e.DC(), e.RST(), e.Busy(), o); err == nil {
+				t.Errorf("%s: New with a nil port succeeded", tc.name)
+			}
+			if _, err := tc.conn(nil, e.DC(), e.RST(), e.Busy(), o); err == nil {
+				t.Errorf("%s: NewConn with a nil connection succeeded", tc.name)
+			}
+			for i, pins := range [][3]any{{nil, e.RST(), e.Busy()}, {e.DC(), nil, e.Busy()}, {e.DC(), e.RST(), nil}} {
+				dc, _ := pins[0].(gpio.PinOut)
+				rst, _ := pins[1].(gpio.PinOut)
+				busy, _ := pins[2].(gpio.PinIn)
+				if _, err := tc.open(e.Port(), dc, rst, busy, o); err == nil || !strings.Contains(err.Error(), "pins are required") {
+					t.Errorf("%s: pins %d nil: New error = %v", tc.name, i, err)
+				}
+			}
+			slow, _ := epdemu.New(m, &epdemu.Opts{MaxSpeed: physic.MegaHertz})
+			if _, err := tc.open(slow.Port(), slow.DC(), slow.RST(), slow.Busy(), o); err == nil || !strings.Contains(err.Error(), "SPI clock") {
+				t.Errorf("%s: New on a 1 MHz port at 4 MHz: %v", tc.name, err)
+			}
+			c, err := slow.Port().Connect(physic.MegaHertz, spi.Mode0, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tc.conn(c, slow.DC(), slow.RST(), slow.Busy(), o); err != nil {
+				t.Errorf("%s: NewConn on a connection made: %v", tc.name, err)
+			}
+		})
 	}
 }
 
@@ -105,9 +109,11 @@ func TestBadImages(t *testing.T) {
 			{"partial empty", func() error { return d.Partial(epdtest.Solid(b, true), image.Rect(8, 8, 8, 16)) }, "empty window"},
 			{"partial image too small", func() error { return d.Partial(epdtest.Solid(image.Rect(0, 0, 10, 10), true), image.Rect(0, 0, 20, 8)) }, "not inside the image"},
 		} {
-			if err := tt.run(); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("%s: %s: %v, want %q", m.Name, tt.name, err, tt.want)
-			}
+			t.Run(tt.name, func(t *testing.T) {
+				if err := tt.run(); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: %s: %v, want %q", m.Name, tt.name, err, tt.want)
+				}
+			})
 		}
 		if err := d.Fast(epdtest.Solid(b, true)); !m.HasFast() && !errors.Is(err, epd.ErrNoFast) {
 			t.Errorf("%s: Fast on a model without one is not ErrNoFast: %v", m.Name, err)
@@ -163,17 +169,19 @@ func TestChunking(t *testing.T) {
 			{"1 KiB chunks", nil, 1024, 1024},
 			{"a port that reports 512", &epdemu.Opts{MaxTx: 512}, 0, 512},
 		} {
-			e, d := fixture(t, m, tt.eo, func(_ *epdemu.Emu, o *epd.Opts) { o.Chunk = tt.chunk })
-			if err := d.Full(epdtest.Pattern(d.Bounds(), 0)); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), image.Rect(0, 0, 400, 200)); err != nil {
-				t.Fatal(err)
-			}
-			epdemutest.NoErrors(t, e)
-			if got := e.MaxTx(); got != tt.want {
-				t.Errorf("%s: %s: largest transaction %d bytes, want %d", m.Name, tt.name, got, tt.want)
-			}
+			t.Run(tt.name, func(t *testing.T) {
+				e, d := fixture(t, m, tt.eo, func(_ *epdemu.Emu, o *epd.Opts) { o.Chunk = tt.chunk })
+				if err := d.Full(epdtest.Pattern(d.Bounds(), 0)); err != nil {
+					t.Fatal(err)
+				}
+				if err := d.Partial(epdtest.Pattern(d.Bounds(), 1), image.Rect(0, 0, 400, 200)); err != nil {
+					t.Fatal(err)
+				}
+				epdemutest.NoErrors(t, e)
+				if got := e.MaxTx(); got != tt.want {
+					t.Errorf("%s: %s: largest transaction %d bytes, want %d", m.Name, tt.name, got, tt.want)
+				}
+			})
 		}
 		// A port that takes less but does not say so fails the refresh.
 		e, d := fixture(t, m, &epdemu.Opts{MaxTx: 512, HideLimit: true}, nil)

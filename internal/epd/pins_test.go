@@ -40,8 +40,10 @@ func TestOpenPins(t *testing.T) {
 		{PinNames{DC: "EPDT_DC", Reset: "EPDT_RST", Busy: "EPDT_GONE"}, `busy pin "EPDT_GONE"`},
 		{PinNames{DC: "EPDT_DC", Reset: "EPDT_RST", Busy: "EPDT_BUSY", Power: "EPDT_BUSY"}, "also the busy pin"},
 	} {
-		if _, err := OpenPins(tt.n); err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("OpenPins(%+v) error = %v, want %q", tt.n, err, tt.want)
-		}
+		t.Run(tt.want, func(t *testing.T) {
+			if _, err := OpenPins(tt.n); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("OpenPins(%+v) error = %v, want %q", tt.n, err, tt.want)
+			}
+		})
 	}
 }

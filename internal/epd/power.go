@@ -86,7 +86,7 @@ func (d *Dev) pinsLow() error {
 	if err := d.rst.Out(gpio.Low); err != nil {
 		return fmt.Errorf("%s: reset pin %s: %w", d.name, d.rst, err)
 	}
-	d.link.Forget()
+	d.link.forget()
 	if err := d.dc.Out(gpio.Low); err != nil {
 		return fmt.Errorf("%s: D/C pin %s: %w", d.name, d.dc, err)
 	}

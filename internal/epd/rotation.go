@@ -36,8 +36,8 @@ func (r Rotation) Bounds(w, h int) image.Rectangle {
 	return image.Rect(0, 0, w, h)
 }
 
-// ToNative maps the caller's point (x, y) on a native w×h panel.
-func (r Rotation) ToNative(x, y, w, h int) (nx, ny int) {
+// toNative maps the caller's point (x, y) on a native w×h panel.
+func (r Rotation) toNative(x, y, w, h int) (nx, ny int) {
 	switch r {
 	case Rotate90:
 		return w - 1 - y, x
@@ -49,8 +49,8 @@ func (r Rotation) ToNative(x, y, w, h int) (nx, ny int) {
 	return x, y
 }
 
-// RectToNative maps the caller's rectangle q on a native w×h panel.
-func (r Rotation) RectToNative(q image.Rectangle, w, h int) image.Rectangle {
+// rectToNative maps the caller's rectangle q on a native w×h panel.
+func (r Rotation) rectToNative(q image.Rectangle, w, h int) image.Rectangle {
 	switch r {
 	case Rotate90:
 		return image.Rect(w-q.Max.Y, q.Min.X, w-q.Min.Y, q.Max.X)
@@ -62,9 +62,9 @@ func (r Rotation) RectToNative(q image.Rectangle, w, h int) image.Rectangle {
 	return q
 }
 
-// RectFromNative maps the native rectangle n on a w×h panel back to the
-// caller's coordinates; it undoes RectToNative.
-func (r Rotation) RectFromNative(n image.Rectangle, w, h int) image.Rectangle {
+// rectFromNative maps the native rectangle n on a w×h panel back to the
+// caller's coordinates; it undoes rectToNative.
+func (r Rotation) rectFromNative(n image.Rectangle, w, h int) image.Rectangle {
 	switch r {
 	case Rotate90:
 		return image.Rect(n.Min.Y, w-n.Max.X, n.Max.Y, w-n.Min.X)

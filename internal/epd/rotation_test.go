@@ -1,6 +1,7 @@
 package epd
 
 import (
+	"fmt"
 	"image"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestRotationBijection(t *testing.T) {
 		seen := map[image.Point]bool{}
 		for y := b.Min.Y; y < b.Max.Y; y++ {
 			for x := b.Min.X; x < b.Max.X; x++ {
-				nx, ny := r.ToNative(x, y, w, h)
+				nx, ny := r.toNative(x, y, w, h)
 				p := image.Pt(nx, ny)
 				if !p.In(image.Rect(0, 0, w, h)) || seen[p] {
 					t.Fatalf("rotation %d: (%d, %d) maps to %v: outside or twice", r, x, y, p)
@@ -41,13 +42,15 @@ func TestRotationCorners(t *testing.T) {
 		{Rotate180, 9, 3, 10, 4},
 		{Rotate270, 0, 3, 4, 10},
 	} {
-		nx, ny := tt.r.ToNative(0, 0, w, h)
-		if nx != tt.nx || ny != tt.ny {
-			t.Errorf("rotation %d: origin at native (%d, %d), want (%d, %d)", tt.r, nx, ny, tt.nx, tt.ny)
-		}
-		if got, want := tt.r.Bounds(w, h), image.Rect(0, 0, tt.bw, tt.bh); got != want {
-			t.Errorf("rotation %d: Bounds = %v, want %v", tt.r, got, want)
-		}
+		t.Run(fmt.Sprintf("%v %d,%d", tt.r, tt.nx, tt.ny), func(t *testing.T) {
+			nx, ny := tt.r.toNative(0, 0, w, h)
+			if nx != tt.nx || ny != tt.ny {
+				t.Errorf("rotation %d: origin at native (%d, %d), want (%d, %d)", tt.r, nx, ny, tt.nx, tt.ny)
+			}
+			if got, want := tt.r.Bounds(w, h), image.Rect(0, 0, tt.bw, tt.bh); got != want {
+				t.Errorf("rotation %d: Bounds = %v, want %v", tt.r, got, want)
+			}
+		})
 	}
 }
 
@@ -56,20 +59,20 @@ func TestRectMapping(t *testing.T) {
 	for _, r := range rotations {
 		b := r.Bounds(w, h)
 		for _, q := range []image.Rectangle{image.Rect(0, 0, 1, 1), image.Rect(2, 3, 5, 7), b, image.Rect(1, 0, b.Dx(), 2)} {
-			n := r.RectToNative(q, w, h)
+			n := r.rectToNative(q, w, h)
 			// The native rectangle holds exactly the images of q's points.
 			var want image.Rectangle
 			for y := q.Min.Y; y < q.Max.Y; y++ {
 				for x := q.Min.X; x < q.Max.X; x++ {
-					nx, ny := r.ToNative(x, y, w, h)
+					nx, ny := r.toNative(x, y, w, h)
 					want = want.Union(image.Rect(nx, ny, nx+1, ny+1))
 				}
 			}
 			if n != want {
-				t.Errorf("rotation %d: RectToNative(%v) = %v, want %v", r, q, n, want)
+				t.Errorf("rotation %d: rectToNative(%v) = %v, want %v", r, q, n, want)
 			}
-			if back := r.RectFromNative(n, w, h); back != q {
-				t.Errorf("rotation %d: RectFromNative(RectToNative(%v)) = %v", r, q, back)
+			if back := r.rectFromNative(n, w, h); back != q {
+				t.Errorf("rotation %d: rectFromNative(rectToNative(%v)) = %v", r, q, back)
 			}
 		}
 	}

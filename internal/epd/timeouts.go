@@ -15,29 +15,29 @@ type Timeouts struct {
 
 // Bounds on a timeout.
 const (
-	MinTimeout = time.Millisecond
-	MaxTimeout = 5 * time.Minute
+	minTimeout = time.Millisecond
+	maxTimeout = 5 * time.Minute
 )
 
-// DefaultCommandTimeout bounds the short waits. The datasheets give a few
+// defaultCommandTimeout bounds the short waits. The datasheets give a few
 // milliseconds (SSD168x software reset) to about a hundred (UC8179 power
 // on); a second leaves room for slow boards.
-const DefaultCommandTimeout = time.Second
+const defaultCommandTimeout = time.Second
 
-// DefaultTimeouts returns the timeouts for m: three times the typical
+// defaultTimeouts returns the timeouts for m: three times the typical
 // refresh time, and at least 2 s; a panel is slower in the cold.
-func DefaultTimeouts(m Model) Timeouts {
+func defaultTimeouts(m Model) Timeouts {
 	f := func(d time.Duration) time.Duration { return max(3*d, 2*time.Second) }
 	fast := m.FastTime
 	if fast == 0 {
 		fast = m.FullTime
 	}
-	return Timeouts{Command: DefaultCommandTimeout, Full: f(m.FullTime), Fast: f(fast), Partial: f(m.PartialTime)}
+	return Timeouts{Command: defaultCommandTimeout, Full: f(m.FullTime), Fast: f(fast), Partial: f(m.PartialTime)}
 }
 
-// Resolve fills t's zero fields from m's defaults and checks the bounds.
-func (t Timeouts) Resolve(m Model) (Timeouts, error) {
-	d := DefaultTimeouts(m)
+// resolve fills t's zero fields from m's defaults and checks the bounds.
+func (t Timeouts) resolve(m Model) (Timeouts, error) {
+	d := defaultTimeouts(m)
 	for _, p := range []struct {
 		v   *time.Duration
 		def time.Duration
@@ -46,8 +46,8 @@ func (t Timeouts) Resolve(m Model) (Timeouts, error) {
 		if *p.v == 0 {
 			*p.v = p.def
 		}
-		if *p.v < MinTimeout || *p.v > MaxTimeout {
-			return t, fmt.Errorf("epd: %s timeout %v: want %v to %v", p.n, *p.v, MinTimeout, MaxTimeout)
+		if *p.v < minTimeout || *p.v > maxTimeout {
+			return t, fmt.Errorf("epd: %s timeout %v: want %v to %v", p.n, *p.v, minTimeout, maxTimeout)
 		}
 	}
 	return t, nil

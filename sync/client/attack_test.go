@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )

@@ -15,7 +15,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
-// benchLarge adds the 10,000,000-entry runs (as firmware/store's
+// benchLarge adds the 10,000,000-entry runs (as internal/store's
 // benchmarks do): VENUEKIOSK_BENCH_LARGE=1.
 const benchLarge = "VENUEKIOSK_BENCH_LARGE"
 

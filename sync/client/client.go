@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 

@@ -1,5 +1,5 @@
 // Package client is the kiosk's side of signed sync: it brings the store
-// (firmware/store) up to date from a TUF repository (sync/repo) over
+// (internal/store) up to date from a TUF repository (sync/repo) over
 // HTTP(S) or from a directory — a technician's USB stick — with the same
 // checks either way.
 //

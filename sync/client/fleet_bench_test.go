@@ -21,13 +21,13 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 )
 
 // BenchmarkFleetSync is the fleet load benchmark (make bench-fleet; it is
 // skipped unless VENUEKIOSK_BENCH_FLEET=1): N simulated kiosks — each the
-// real sync client with its own real store (firmware/store, SQLite, on
+// real sync client with its own real store (internal/store, SQLite, on
 // tmpfs), its own HTTP connections and a simulated clock — poll a
 // vkpublish repository served by Debian's nginx on loopback with the
 // example site (sync/publish/nginx/venuekiosk.conf), while the publisher
@@ -716,7 +716,7 @@ func (f *fleet) report() string {
 	host, _ := os.Hostname()
 	pf("venuekiosk fleet sync benchmark (BenchmarkFleetSync, make bench-fleet), %s\n", time.Now().UTC().Format(time.RFC3339))
 	pf("machine: %s, %d CPUs (shared), %s/%s, %s; nginx %s, 1 worker, on loopback, no TLS\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, host, nginxVersion(f.ngx.bin))
-	pf("kiosks: %d, each the real sync client with its own SQLite store (firmware/store, on tmpfs) and its own connections\n", p.Kiosks)
+	pf("kiosks: %d, each the real sync client with its own SQLite store (internal/store, on tmpfs) and its own connections\n", p.Kiosks)
 	pf("        (a new connection every poll), polling every %v ±20 %%, first poll after a start within %v, backoff 30 s doubling to %v\n", p.Interval, p.First, p.Interval)
 	pf("clock:  simulated; an hour of the day ran in %v real (×%.0f), the outage's end at ×%.0f, the power cut at ×%.0f\n",
 		p.HourReal, f.rateDay, f.rateAfter, f.rateCut)

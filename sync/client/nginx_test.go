@@ -16,8 +16,8 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
@@ -245,10 +245,12 @@ func TestNginx(t *testing.T) {
 		{codeEnds, at, verify.Red, pass.RedCode},
 		{codeEnds, t0.Add(5 * time.Hour), verify.Green, ""},
 	} {
-		v := judge(tc.name, tc.at)
-		if v.Status != tc.want || (tc.code != "" && !v.Has(tc.code)) || (tc.code == "" && len(v.Reasons) > 0) {
-			t.Errorf("%s at %s: %s %v, want %s %q", tc.name, tc.at.Format(time.Kitchen), v.Status, v.Reasons, tc.want, tc.code)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			v := judge(tc.name, tc.at)
+			if v.Status != tc.want || (tc.code != "" && !v.Has(tc.code)) || (tc.code == "" && len(v.Reasons) > 0) {
+				t.Errorf("%s at %s: %s %v, want %s %q", tc.name, tc.at.Format(time.Kitchen), v.Status, v.Reasons, tc.want, tc.code)
+			}
+		})
 	}
 
 	// Three days on with no new timestamp: the data is stale and the
@@ -337,9 +339,11 @@ func TestNginxCacheHeaders(t *testing.T) {
 		{"root.json", publish.CacheShort},
 		{"1.root.json", publish.CacheImmutable},
 	} {
-		if got := publish.CacheControl(tc.name); got != tc.want {
-			t.Errorf("CacheControl(%s) = %q, want %q", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := publish.CacheControl(tc.name); got != tc.want {
+				t.Errorf("CacheControl(%s) = %q, want %q", tc.name, got, tc.want)
+			}
+		})
 	}
 
 	// A missing file: the next root, a floor reset: 404 for a minute.
@@ -369,13 +373,15 @@ func TestNginxCacheHeaders(t *testing.T) {
 			{[]string{"If-None-Match", `"0-0"`}, http.StatusOK},
 			{[]string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, http.StatusOK},
 		} {
-			res := get(name, tc.hdr...)
-			if res.StatusCode != tc.status {
-				t.Errorf("GET %s with %q: %s, want %d", name, tc.hdr, res.Status, tc.status)
-			}
-			if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(name); got != want {
-				t.Errorf("GET %s with %q: Cache-Control %q, want %q", name, tc.hdr, got, want)
-			}
+			t.Run(fmt.Sprint(tc.hdr), func(t *testing.T) {
+				res := get(name, tc.hdr...)
+				if res.StatusCode != tc.status {
+					t.Errorf("GET %s with %q: %s, want %d", name, tc.hdr, res.Status, tc.status)
+				}
+				if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(name); got != want {
+					t.Errorf("GET %s with %q: Cache-Control %q, want %q", name, tc.hdr, got, want)
+				}
+			})
 		}
 	}
 	// Metadata goes gzip-compressed to a client that asks, with the same
@@ -395,25 +401,27 @@ func TestNginxCacheHeaders(t *testing.T) {
 		{tgt, "gzip"},
 		{full, ""},
 	} {
-		res := get(tc.name, "Accept-Encoding", "gzip")
-		if got := res.Header.Get("Content-Encoding"); res.StatusCode != http.StatusOK || got != tc.enc {
-			t.Errorf("GET %s accepting gzip: %s, Content-Encoding %q; want 200, %q", tc.name, res.Status, got, tc.enc)
-		}
-		if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(tc.name); got != want {
-			t.Errorf("GET %s accepting gzip: Cache-Control %q, want %q", tc.name, got, want)
-		}
-		if tc.enc == "" {
-			continue
-		}
-		if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
-			t.Errorf("GET %s accepting gzip: Vary %q; want Accept-Encoding (caches keep both forms)", tc.name, res.Header.Get("Vary"))
-		}
-		if res := get(tc.name, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
-			t.Errorf("GET %s accepting gzip, If-None-Match: %s, want 304", tc.name, res.Status)
-		}
-		if res := get(tc.name, "Accept-Encoding", "identity"); res.Header.Get("Content-Encoding") != "" {
-			t.Errorf("GET %s accepting identity: Content-Encoding %q", tc.name, res.Header.Get("Content-Encoding"))
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			res := get(tc.name, "Accept-Encoding", "gzip")
+			if got := res.Header.Get("Content-Encoding"); res.StatusCode != http.StatusOK || got != tc.enc {
+				t.Errorf("GET %s accepting gzip: %s, Content-Encoding %q; want 200, %q", tc.name, res.Status, got, tc.enc)
+			}
+			if got, want := res.Header.Get("Cache-Control"), publish.CacheControl(tc.name); got != want {
+				t.Errorf("GET %s accepting gzip: Cache-Control %q, want %q", tc.name, got, want)
+			}
+			if tc.enc == "" {
+				return
+			}
+			if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("GET %s accepting gzip: Vary %q; want Accept-Encoding (caches keep both forms)", tc.name, res.Header.Get("Vary"))
+			}
+			if res := get(tc.name, "Accept-Encoding", "gzip", "If-None-Match", res.Header.Get("ETag")); res.StatusCode != http.StatusNotModified {
+				t.Errorf("GET %s accepting gzip, If-None-Match: %s, want 304", tc.name, res.Status)
+			}
+			if res := get(tc.name, "Accept-Encoding", "identity"); res.Header.Get("Content-Encoding") != "" {
+				t.Errorf("GET %s accepting identity: Content-Encoding %q", tc.name, res.Header.Get("Content-Encoding"))
+			}
+		})
 	}
 
 	// Anything but GET (and HEAD) is refused, and not cached.

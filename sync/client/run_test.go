@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -30,10 +31,12 @@ func TestScheduleNext(t *testing.T) {
 		{100, 1, 60 * time.Minute},
 		{100, 0, 30 * time.Minute},
 	} {
-		s.Rand = fixed(tc.rand)
-		if got := s.Next(tc.failures); got != tc.want {
-			t.Errorf("Next(%d) with rand %v = %v, want %v", tc.failures, tc.rand, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("%d failures", tc.failures), func(t *testing.T) {
+			s.Rand = fixed(tc.rand)
+			if got := s.Next(tc.failures); got != tc.want {
+				t.Errorf("Next(%d) with rand %v = %v, want %v", tc.failures, tc.rand, got, tc.want)
+			}
+		})
 	}
 	// Default retry.
 	if got := (Schedule{Interval: time.Hour, Rand: fixed(1)}).Next(1); got != 30*time.Second {

@@ -70,15 +70,17 @@ func TestDirSourceStaysInside(t *testing.T) {
 		{"dir.json", "not a regular file"},
 		{"missing.json", "not found"},
 	} {
-		rc, _, err := src.fetch(context.Background(), tc.name, 10, nil)
-		if err == nil {
-			rc.Close()
-			t.Errorf("fetch(%s) succeeded", tc.name)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("fetch(%s): %v; want it to mention %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			rc, _, err := src.fetch(context.Background(), tc.name, 10, nil)
+			if err == nil {
+				rc.Close()
+				t.Errorf("fetch(%s) succeeded", tc.name)
+				return
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("fetch(%s): %v; want it to mention %q", tc.name, err, tc.want)
+			}
+		})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	rc, _, err := src.fetch(ctx, "big.json", 100, nil)
@@ -112,11 +114,13 @@ func TestNewRefuses(t *testing.T) {
 		{"no store", func(o *Opts) { o.Store = nil }, "store"},
 		{"no dir", func(o *Opts) { o.Dir = "" }, "directory"},
 	} {
-		o := good
-		tc.mod(&o)
-		if _, err := New(o); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: New: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			o := good
+			tc.mod(&o)
+			if _, err := New(o); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: New: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+		})
 	}
 	for _, s := range []string{a.dir, "file://" + a.dir, "file://localhost" + a.dir, "https://example.com/repo/", "http://127.0.0.1:8080"} {
 		o := good

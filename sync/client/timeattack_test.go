@@ -176,11 +176,13 @@ func TestFloorResetRecoversKiosk(t *testing.T) {
 			}
 		}},
 	} {
-		tc.sign()
-		r, err := k.cl.Sync(context.Background())
-		if err == nil || applied != 0 || r.FloorResetError == nil {
-			t.Errorf("%s: Sync %v, reset error %v, applied %d; want refused", tc.name, err, r.FloorResetError, applied)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			tc.sign()
+			r, err := k.cl.Sync(context.Background())
+			if err == nil || applied != 0 || r.FloorResetError == nil {
+				t.Errorf("%s: Sync %v, reset error %v, applied %d; want refused", tc.name, err, r.FloorResetError, applied)
+			}
+		})
 	}
 	a.clk.Advance(time.Minute)
 	signReset(repo.RoleRoot, "K*")

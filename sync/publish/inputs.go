@@ -15,10 +15,10 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/internal/bounded"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 

@@ -53,13 +53,15 @@ func TestPassIDMatchesTheVerifier(t *testing.T) {
 		{"EU certificate, revoked", "dcc", "urn:uvci:01:XA:SAMPLE0003#C"},
 		{"EU certificate, vaccinated", "dcc", "URN:UVCI:01:XA:SAMPLE0001#A"},
 	} {
-		got, err := PassID(tc.format, tc.identifier)
-		if err != nil {
-			t.Fatalf("PassID(%s, %s): %v", tc.format, tc.identifier, err)
-		}
-		if got != want[tc.sample] || got.IsZero() {
-			t.Errorf("PassID(%s, %s) = %s, want the verifier's %s", tc.format, tc.identifier, got, want[tc.sample])
-		}
+		t.Run(tc.identifier, func(t *testing.T) {
+			got, err := PassID(tc.format, tc.identifier)
+			if err != nil {
+				t.Fatalf("PassID(%s, %s): %v", tc.format, tc.identifier, err)
+			}
+			if got != want[tc.sample] || got.IsZero() {
+				t.Errorf("PassID(%s, %s) = %s, want the verifier's %s", tc.format, tc.identifier, got, want[tc.sample])
+			}
+		})
 	}
 	for _, bad := range [][2]string{{"dcc", ""}, {"shc", "no-hash-mark"}, {"hksarg", "noref"}, {"vds", "x"}} {
 		if _, err := PassID(bad[0], bad[1]); err == nil {
@@ -84,14 +86,16 @@ func TestReadRevocations(t *testing.T) {
 		{"JSON strings", "r.json", `["` + a.String() + `"]`, []pass.ID{a}},
 		{"JSON objects", "r.json", `[{"id":"` + b.String() + `"},{"format":"dcc","identifier":"URN:UVCI:01:XA:X#1"}]`, []pass.ID{b, uv}},
 	} {
-		got, err := ReadRevocations(write(t, tc.file, tc.content))
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		if len(got) != len(tc.want) || (len(got) > 0 && got[len(got)-1] != tc.want[len(tc.want)-1]) || got == nil {
-			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadRevocations(write(t, tc.file, tc.content))
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+				return
+			}
+			if len(got) != len(tc.want) || (len(got) > 0 && got[len(got)-1] != tc.want[len(tc.want)-1]) || got == nil {
+				t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+			}
+		})
 	}
 	for _, tc := range []struct {
 		name, file, content, want string
@@ -108,10 +112,12 @@ func TestReadRevocations(t *testing.T) {
 		{"JSON number", "r.json", `[{"id":5}]`, "string"},
 		{"bad quoting", "r.csv", "id\n\"abc\n", "line"},
 	} {
-		_, err := ReadRevocations(write(t, tc.file, tc.content))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadRevocations(write(t, tc.file, tc.content))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+		})
 	}
 	if _, err := ReadRevocations(filepath.Join(t.TempDir(), "missing.csv")); err == nil {
 		t.Error("a missing file read")
@@ -141,9 +147,11 @@ func TestReadCodes(t *testing.T) {
 		{"ends before it starts", "id,code,valid_from,valid_until\n" + a.String() + ",red,2026-03-02,2026-03-01\n", "not after"},
 		{"no header", a.String() + ",red\n", "header"},
 	} {
-		if _, err := ReadCodes(write(t, "c.csv", tc.content)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ReadCodes(write(t, "c.csv", tc.content)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -162,9 +170,11 @@ func TestReadExposures(t *testing.T) {
 		{"window backwards", "venue,start,end,notice_until\nV1,2026-02-27,2026-02-26,2026-03-13\n", "window"},
 		{"no venue", "venue,start,end,notice_until\n,2026-02-26,2026-02-27,2026-03-13\n", "venue"},
 	} {
-		if _, err := ReadExposures(write(t, "e.csv", tc.content)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := ReadExposures(write(t, "e.csv", tc.content)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 
@@ -220,14 +230,16 @@ func TestReadStaffRevocations(t *testing.T) {
 		{"JSON strings", "s.json", `["CM-1", "CM-2"]`, []string{"CM-1", "CM-2"}},
 		{"JSON objects", "s.json", `[{"card_id": "CM-3"}]`, []string{"CM-3"}},
 	} {
-		got, err := ReadStaffRevocations(write(t, tc.file, tc.content))
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		if got == nil || !slices.Equal(got, tc.want) {
-			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadStaffRevocations(write(t, tc.file, tc.content))
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+				return
+			}
+			if got == nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+			}
+		})
 	}
 	for _, tc := range []struct {
 		name, file, content, want string
@@ -245,10 +257,12 @@ func TestReadStaffRevocations(t *testing.T) {
 		{"JSON null", "s.json", `[null]`, "card id"},
 		{"too large", "s.txt", strings.Repeat("# padding\n", int(MaxStaffInputFile/10)+1), "larger than"},
 	} {
-		_, err := ReadStaffRevocations(write(t, tc.file, tc.content))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadStaffRevocations(write(t, tc.file, tc.content))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+		})
 	}
 	if _, err := ReadStaffRevocations(filepath.Join(t.TempDir(), "missing.txt")); err == nil {
 		t.Error("a missing file read")

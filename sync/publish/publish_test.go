@@ -14,7 +14,7 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/repo"
 )
 
@@ -127,13 +127,15 @@ func TestPublishRefuses(t *testing.T) {
 		{"empty staff card id", Inputs{StaffRevocations: []string{""}}, "card id"},
 		{"staff card id too long", Inputs{StaffRevocations: []string{strings.Repeat("A", 25)}}, "card id"},
 	} {
-		ts := f.r.Timestamp().Version
-		if _, err := f.r.Publish(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: Publish: %v; want an error mentioning %q", tc.name, err, tc.want)
-		}
-		if f.r.Timestamp().Version != ts {
-			t.Errorf("%s: a refused publish signed a timestamp", tc.name)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			ts := f.r.Timestamp().Version
+			if _, err := f.r.Publish(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: Publish: %v; want an error mentioning %q", tc.name, err, tc.want)
+			}
+			if f.r.Timestamp().Version != ts {
+				t.Errorf("%s: a refused publish signed a timestamp", tc.name)
+			}
+		})
 	}
 }
 

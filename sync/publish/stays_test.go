@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // TestReadExposuresAssumedStay: the optional assumed_stay column, in CSV
@@ -55,13 +55,15 @@ func TestReadExposuresAssumedStay(t *testing.T) {
 		{"words", row + "two hours\n", `assumed_stay "two hours"`},
 		{"JSON number", "", "assumed_stay must be a string"},
 	} {
-		file, content := "e.csv", tc.content
-		if content == "" {
-			file, content = "e.json", `[{"venue":"V1","start":"2026-02-27","end":"2026-02-28","notice_until":"2026-03-13","assumed_stay":90}]`
-		}
-		if _, err := ReadExposures(write(t, file, content)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want an error containing %q", tc.name, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			file, content := "e.csv", tc.content
+			if content == "" {
+				file, content = "e.json", `[{"venue":"V1","start":"2026-02-27","end":"2026-02-28","notice_until":"2026-03-13","assumed_stay":90}]`
+			}
+			if _, err := ReadExposures(write(t, file, content)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v; want an error containing %q", tc.name, err, tc.want)
+			}
+		})
 	}
 }
 

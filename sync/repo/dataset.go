@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Data set names: the store's names (store.DataTrust …), so that the

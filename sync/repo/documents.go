@@ -10,8 +10,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/trust"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // JSON data files. The trust list and the exposure notices are JSON

@@ -71,9 +71,11 @@ func TestFloorResetFor(t *testing.T) {
 	}{
 		{"K1", true}, {"HK-CM-07", true}, {"HK-CM", false}, {"K2", false}, {"", false},
 	} {
-		if got := f.For(tc.kiosk); got != tc.want {
-			t.Errorf("For(%q) = %v, want %v", tc.kiosk, got, tc.want)
-		}
+		t.Run(tc.kiosk, func(t *testing.T) {
+			if got := f.For(tc.kiosk); got != tc.want {
+				t.Errorf("For(%q) = %v, want %v", tc.kiosk, got, tc.want)
+			}
+		})
 	}
 	f.Kiosks = []string{"*"}
 	if !f.For("") || !f.For("anything") {

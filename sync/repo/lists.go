@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // Binary list files. Pass IDs are SHA-256 hashes and do not compress, so

@@ -14,7 +14,7 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/policy"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 func ids(n int, salt string) []pass.ID {
@@ -164,9 +164,11 @@ func TestCodesRoundTrip(t *testing.T) {
 		{"bad code", []store.CodeEntry{{ID: is[0], Code: pass.Revoked}}},
 		{"until before from", []store.CodeEntry{{ID: is[0], Code: pass.RedCode, ValidFrom: t0, ValidUntil: t0}}},
 	} {
-		if err := WriteCodes(&bytes.Buffer{}, bad.codes); err == nil {
-			t.Errorf("WriteCodes(%s) succeeded", bad.name)
-		}
+		t.Run(bad.name, func(t *testing.T) {
+			if err := WriteCodes(&bytes.Buffer{}, bad.codes); err == nil {
+				t.Errorf("WriteCodes(%s) succeeded", bad.name)
+			}
+		})
 	}
 }
 

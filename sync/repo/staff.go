@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/venuekiosk/venuekiosk/firmware/staff"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // The staff-card revocation file is a JSON document of the revoked card

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 func TestStaffRevocationsRoundTrip(t *testing.T) {

@@ -5,9 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -43,6 +43,38 @@ func runFleetWatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 Subscribes to the kiosks' status, online and counters messages and prints a table
 of kiosks: offline first, then stale (no status for two periods, or data older
 than the entry policy allows), then faults (scanner, panel, lights, clock, errors).`, stdout, stderr)
+	c, code, done := parseWatch(fs, args)
+	if done {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	conn, err := connectWatch(ctx, c)
+	if err != nil {
+		return fs.Fail(err)
+	}
+	defer conn.close()
+	if err := conn.waitSubscribed(ctx, c); err == errInterrupted {
+		return command.ExitFail
+	} else if err != nil {
+		return fs.Fail(err)
+	}
+	return watchLoop(ctx, c, conn.msgs, stdout, stderr)
+}
+
+// watchConfig is what fleet watch's flags ask for.
+type watchConfig struct {
+	client           fleet.ClientOpts
+	topic            string
+	once             bool
+	forD, every      time.Duration
+	timeout          time.Duration
+	limit, maxKiosks int
+}
+
+// parseWatch reads fleet watch's flags; done is true when the command ends
+// here, with code.
+func parseWatch(fs *command.Flags, args []string) (c *watchConfig, code int, done bool) {
 	broker := fs.String("broker", "", "the fleet broker: mqtts://host:8883 (or mqtt://host:1883) — required")
 	topic := fs.String("topic", fleet.AllTopics, "topic filter to subscribe to")
 	user := fs.String("username", "", "username at the broker (an operator's read-only credential)")
@@ -58,9 +90,9 @@ than the entry policy allows), then faults (scanner, panel, lights, clock, error
 	maxKiosks := fs.Int("max-kiosks", 1_000_000, "most kiosks kept in the table")
 	timeout := fs.Duration("timeout", 10*time.Second, "how long to wait for the broker")
 	if code, done := fs.Parse(args); done {
-		return code
+		return nil, code, true
 	}
-	bad := fs.Usagef
+	bad := func(format string, a ...any) (*watchConfig, int, bool) { return nil, fs.Usagef(format, a...), true }
 	switch {
 	case *broker == "":
 		return bad("--broker is required")
@@ -88,88 +120,113 @@ than the entry policy allows), then faults (scanner, panel, lights, clock, error
 	if !secure && len(password) > 0 && !loopback(u.Hostname()) {
 		return bad("--broker %s: a password over mqtt:// would travel in the clear; use mqtts://", *broker)
 	}
-	cfg := autopaho.ClientConfig{
-		ServerUrls:                    []*url.URL{u},
-		KeepAlive:                     30,
-		CleanStartOnInitialConnection: true,
-		ConnectTimeout:                *timeout,
-		ReconnectBackoff:              autopaho.NewExponentialBackoff(500*time.Millisecond, 30*time.Second, 2*time.Second, 2),
-		ConnectUsername:               *user,
-		ConnectPassword:               password,
+	c = &watchConfig{
+		client: fleet.ClientOpts{
+			Broker:         u,
+			Username:       *user,
+			Password:       password,
+			ClientID:       *clientID,
+			KeepAlive:      30 * time.Second,
+			ConnectTimeout: *timeout,
+			RetryMin:       500 * time.Millisecond,
+			RetryMax:       30 * time.Second,
+			RetryFirst:     2 * time.Second,
+		},
+		topic: *topic, once: *once, forD: *forD, every: *every, timeout: *timeout,
+		limit: *limit, maxKiosks: *maxKiosks,
 	}
 	if secure {
-		if cfg.TlsCfg, err = fleet.TLSConfig(*caFile, *certFile, *keyFile); err != nil {
+		if c.client.TLS, err = fleet.TLSConfig(*caFile, *certFile, *keyFile); err != nil {
 			return bad("%v", err)
 		}
 	} else if *caFile != "" || *certFile != "" {
 		return bad("certificates need an mqtts:// broker")
 	}
-	if *clientID == "" {
+	if c.client.ClientID == "" {
 		var b [4]byte
 		rand.Read(b[:])
-		*clientID = "kioskctl-" + hex.EncodeToString(b[:])
+		c.client.ClientID = "kioskctl-" + hex.EncodeToString(b[:])
 	}
+	return c, 0, false
+}
 
-	msgs := make(chan watchMsg, 4096)
-	subscribed := make(chan error, 1)
-	lastErr := make(chan error, 1)
-	cfg.ClientConfig = paho.ClientConfig{
-		ClientID: *clientID,
-		OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(r paho.PublishReceived) (bool, error) {
-			msgs <- watchMsg{topic: r.Packet.Topic, payload: r.Packet.Payload}
-			return true, nil
-		}},
-	}
+// watchConn is fleet watch's connection to the broker.
+type watchConn struct {
+	cm         *autopaho.ConnectionManager
+	msgs       chan watchMsg
+	subscribed chan error // the subscription's outcome
+	lastErr    chan error // the last connection error
+}
+
+// connectWatch starts connecting to the broker and subscribes to c.topic
+// once connected.
+func connectWatch(ctx context.Context, c *watchConfig) (*watchConn, error) {
+	w := &watchConn{msgs: make(chan watchMsg, 4096), subscribed: make(chan error, 1), lastErr: make(chan error, 1)}
+	cfg := fleet.ClientOptions(c.client)
+	cfg.OnPublishReceived = []func(paho.PublishReceived) (bool, error){func(r paho.PublishReceived) (bool, error) {
+		w.msgs <- watchMsg{topic: r.Packet.Topic, payload: r.Packet.Payload}
+		return true, nil
+	}}
 	cfg.OnConnectError = func(err error) {
 		select {
-		case lastErr <- err:
+		case w.lastErr <- err:
 		default:
 		}
 	}
 	cfg.OnConnectionUp = func(cm *autopaho.ConnectionManager, _ *paho.Connack) {
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 			defer cancel()
-			sa, err := cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: *topic, QoS: 1}}})
+			sa, err := cm.Subscribe(ctx, &paho.Subscribe{Subscriptions: []paho.SubscribeOptions{{Topic: c.topic, QoS: 1}}})
 			if err == nil && len(sa.Reasons) > 0 && sa.Reasons[0] >= 0x80 {
-				err = fmt.Errorf("the broker refused the subscription to %s (reason %#x)", *topic, sa.Reasons[0])
+				err = fmt.Errorf("the broker refused the subscription to %s (reason %#x)", c.topic, sa.Reasons[0])
 			}
 			select {
-			case subscribed <- err:
+			case w.subscribed <- err:
 			default:
 			}
 		}()
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	cm, err := autopaho.NewConnection(ctx, cfg)
-	if err != nil {
-		return fs.Fail(err)
+	var err error
+	if w.cm, err = autopaho.NewConnection(ctx, cfg); err != nil {
+		return nil, err
 	}
-	defer func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		cm.Disconnect(dctx)
-	}()
+	return w, nil
+}
+
+// errInterrupted: the watch was interrupted before it began.
+var errInterrupted = errors.New("interrupted")
+
+// waitSubscribed waits until the subscription is made, at most
+// c.timeout; it returns errInterrupted when ctx ends first.
+func (w *watchConn) waitSubscribed(ctx context.Context, c *watchConfig) error {
 	select {
-	case err := <-subscribed:
-		if err != nil {
-			return fs.Fail(err)
-		}
-	case <-time.After(*timeout):
+	case err := <-w.subscribed:
+		return err
+	case <-time.After(c.timeout):
 		why := "no answer"
 		select {
-		case err := <-lastErr:
+		case err := <-w.lastErr:
 			why = err.Error()
 		default:
 		}
-		return fs.Failf("no connection to %s within %v: %s", u.Redacted(), *timeout, why)
+		return fmt.Errorf("no connection to %s within %v: %s", c.client.Broker.Redacted(), c.timeout, why)
 	case <-ctx.Done():
-		return command.ExitFail
+		return errInterrupted
 	}
+}
 
-	board := fleet.NewBoard(*maxKiosks)
+func (w *watchConn) close() {
+	dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	w.cm.Disconnect(dctx)
+}
+
+// watchLoop takes the broker's messages into the table and prints it:
+// with c.once when the retained state has arrived, else every c.every
+// until c.forD has passed or ctx ends.
+func watchLoop(ctx context.Context, c *watchConfig, msgs <-chan watchMsg, stdout, stderr io.Writer) int {
+	board := fleet.NewBoard(c.maxKiosks)
 	refusedShown := 0
 	take := func(m watchMsg) {
 		if err := board.Apply(m.topic, m.payload, time.Now()); err != nil && refusedShown < 10 {
@@ -177,12 +234,12 @@ than the entry policy allows), then faults (scanner, panel, lights, clock, error
 			fmt.Fprintf(stderr, "kioskctl fleet watch: refused: %v\n", err)
 		}
 	}
-	show := func() { printBoard(stdout, board, *topic, *limit, time.Now()) }
+	show := func() { printBoard(stdout, board, c.topic, c.limit, time.Now()) }
 
-	if *once {
+	if c.once {
 		// Retained messages come right after the SUBACK; wait until the
 		// broker has been quiet for a second (at most --timeout).
-		deadline := time.After(*timeout)
+		deadline := time.After(c.timeout)
 		for {
 			select {
 			case m := <-msgs:
@@ -198,10 +255,10 @@ than the entry policy allows), then faults (scanner, panel, lights, clock, error
 		return command.ExitOK
 	}
 	var end <-chan time.Time
-	if *forD > 0 {
-		end = time.After(*forD)
+	if c.forD > 0 {
+		end = time.After(c.forD)
 	}
-	tick := time.NewTicker(*every)
+	tick := time.NewTicker(c.every)
 	defer tick.Stop()
 	for {
 		select {

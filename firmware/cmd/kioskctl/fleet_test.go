@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/venuekiosk/venuekiosk/firmware/fleet"
-	"github.com/venuekiosk/venuekiosk/firmware/fleet/fleettest"
+	"github.com/venuekiosk/venuekiosk/firmware/internal/fleettest"
 	"github.com/venuekiosk/venuekiosk/internal/command"
 	"github.com/venuekiosk/venuekiosk/internal/syncbuf"
 )

@@ -21,9 +21,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/clock"
 	"github.com/venuekiosk/venuekiosk/firmware/config"
 	"github.com/venuekiosk/venuekiosk/firmware/provision"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/internal/bounded"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // DefaultOperatorKey is where the image keeps the operator's public key.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/venuekiosk/venuekiosk/display/qrread"
 	"github.com/venuekiosk/venuekiosk/firmware/daemon"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // operatorKeys makes an operator key pair with kioskctl provision keygen.

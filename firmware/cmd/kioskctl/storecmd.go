@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/venuekiosk/venuekiosk/firmware/config"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 const storeUsage = `usage: kioskctl store restore [--config FILE] [--state-dir DIR]

@@ -23,9 +23,9 @@ import (
 	"github.com/venuekiosk/venuekiosk/firmware/pass"
 	"github.com/venuekiosk/venuekiosk/firmware/samples"
 	"github.com/venuekiosk/venuekiosk/firmware/sim"
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/firmware/visits"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 )
 
 // needle is something personal that must not be found.

@@ -24,7 +24,7 @@ import (
 //     still read and shown, never as a refusal); another supervisor card
 //     closes it. A long press on the open button does the same, by
 //     "button".
-//   - A technician's card arms setup for SetupWindow; the venue's
+//   - A technician's card arms setup for setupWindow; the venue's
 //     LeaveHomeSafe poster (HKEN:…), read by the scanner, is shown, and the
 //     same card again sets the venue identity. The same card again before
 //     a poster, or the same poster again, keeps setup armed for a full
@@ -49,18 +49,18 @@ import (
 // Door defaults and bounds.
 const (
 	DefaultExemptWindow = 30 * time.Second
-	DefaultSetupWindow  = 2 * time.Minute
-	DefaultOpenFor      = 15 * time.Minute
-	MinOpenFor          = time.Minute
-	MaxOpenFor          = 12 * time.Hour
-	// ButtonActor names the open button in the log, where a card id
+	defaultSetupWindow  = 2 * time.Minute
+	defaultOpenFor      = 15 * time.Minute
+	minOpenFor          = time.Minute
+	maxOpenFor          = 12 * time.Hour
+	// buttonActor names the open button in the log, where a card id
 	// would be.
-	ButtonActor = "button"
-	// DefaultOpenLimit openings or closings of entry by one card within
-	// DefaultOpenLimitWindow: a supervisor's day, not a photographed card
+	buttonActor = "button"
+	// defaultOpenLimit openings or closings of entry by one card within
+	// defaultOpenLimitWindow: a supervisor's day, not a photographed card
 	// re-opening entry every quarter of an hour.
-	DefaultOpenLimit       = 8
-	DefaultOpenLimitWindow = 24 * time.Hour
+	defaultOpenLimit       = 8
+	defaultOpenLimitWindow = 24 * time.Hour
 )
 
 // CardVerifier checks staff cards; *staff.Verifier implements it.
@@ -83,11 +83,11 @@ type DoorOpts struct {
 	// ExemptWindow is how long a guard's card waits for a category; 0:
 	// DefaultExemptWindow.
 	ExemptWindow time.Duration
-	// OpenFor is how long entry stays open; 0: DefaultOpenFor.
+	// OpenFor is how long entry stays open; 0: defaultOpenFor.
 	OpenFor time.Duration
-	// SetupWindow is how long a technician's card waits for the poster;
-	// 0: DefaultSetupWindow.
-	SetupWindow time.Duration
+	// setupWindow is how long a technician's card waits for the poster;
+	// 0: defaultSetupWindow.
+	setupWindow time.Duration
 	// Provision writes the venue identity of a scanned poster, given
 	// decoded and as scanned (on the flow's goroutine: it must be quick),
 	// once the technician confirmed it with their card again; nil:
@@ -105,38 +105,38 @@ type DoorOpts struct {
 	// kiosk), only the scanner carries them: a photo of a card posted to
 	// the API, or a page of another site, does nothing.
 	WebDoor bool
-	// OpenLimit is how many times one card may open or close entry within
-	// OpenLimitWindow; beyond, the card is refused until the oldest falls
+	// openLimit is how many times one card may open or close entry within
+	// openLimitWindow; beyond, the card is refused until the oldest falls
 	// out of the window (the open button is not limited). 0:
-	// DefaultOpenLimit, DefaultOpenLimitWindow.
-	OpenLimit       int
-	OpenLimitWindow time.Duration
+	// defaultOpenLimit, defaultOpenLimitWindow.
+	openLimit       int
+	openLimitWindow time.Duration
 }
 
 func (o *DoorOpts) check() error {
 	if o.ExemptWindow == 0 {
 		o.ExemptWindow = DefaultExemptWindow
 	}
-	if o.SetupWindow == 0 {
-		o.SetupWindow = DefaultSetupWindow
+	if o.setupWindow == 0 {
+		o.setupWindow = defaultSetupWindow
 	}
 	if o.OpenFor == 0 {
-		o.OpenFor = DefaultOpenFor
+		o.OpenFor = defaultOpenFor
 	}
-	if o.OpenLimit == 0 {
-		o.OpenLimit = DefaultOpenLimit
+	if o.openLimit == 0 {
+		o.openLimit = defaultOpenLimit
 	}
-	if o.OpenLimitWindow == 0 {
-		o.OpenLimitWindow = DefaultOpenLimitWindow
+	if o.openLimitWindow == 0 {
+		o.openLimitWindow = defaultOpenLimitWindow
 	}
 	if o.ExemptWindow < 5*time.Second || o.ExemptWindow > 10*time.Minute {
 		return fmt.Errorf("scan: exempt window %v: want 5s to 10m", o.ExemptWindow)
 	}
-	if o.SetupWindow < 10*time.Second || o.SetupWindow > 30*time.Minute {
-		return fmt.Errorf("scan: setup window %v: want 10s to 30m", o.SetupWindow)
+	if o.setupWindow < 10*time.Second || o.setupWindow > 30*time.Minute {
+		return fmt.Errorf("scan: setup window %v: want 10s to 30m", o.setupWindow)
 	}
-	if o.OpenFor < MinOpenFor || o.OpenFor > MaxOpenFor {
-		return fmt.Errorf("scan: open for %v: want %v to %v", o.OpenFor, MinOpenFor, MaxOpenFor)
+	if o.OpenFor < minOpenFor || o.OpenFor > maxOpenFor {
+		return fmt.Errorf("scan: open for %v: want %v to %v", o.OpenFor, minOpenFor, maxOpenFor)
 	}
 	return nil
 }
@@ -190,7 +190,7 @@ const (
 type DoorEvent struct {
 	Kind     DoorKind       `json:"kind"`
 	At       time.Time      `json:"at"`                 // Opts.Now
-	Card     string         `json:"card,omitempty"`     // the staff card's id, or ButtonActor
+	Card     string         `json:"card,omitempty"`     // the staff card's id, or buttonActor
 	Role     staff.Role     `json:"role,omitempty"`     // the card's role
 	Why      string         `json:"why,omitempty"`      // refusals and ends
 	Category staff.Category `json:"category,omitempty"` // ExemptRecorded
@@ -225,7 +225,7 @@ type DoorSink interface {
 type OpenState struct {
 	Since time.Time `json:"since"`
 	Until time.Time `json:"until"`
-	By    string    `json:"by"` // a supervisor's card id, or ButtonActor
+	By    string    `json:"by"` // a supervisor's card id, or buttonActor
 }
 
 // DoorState is the door as of now: whether entry is open and what staff
@@ -275,7 +275,7 @@ type door struct {
 	open    *OpenState
 	state   atomic.Pointer[DoorState] // a copy for other goroutines
 	recent  map[[32]byte]time.Time    // staff payloads read within DoorRepeat
-	toggles map[string][]time.Time    // by card id: its openings and closings within OpenLimitWindow
+	toggles map[string][]time.Time    // by card id: its openings and closings within openLimitWindow
 }
 
 // maxToggleCards bounds the cards whose openings are remembered.
@@ -287,7 +287,7 @@ func (f *Flow) mayToggle(card string, now time.Time) bool {
 	if f.door.toggles == nil {
 		f.door.toggles = map[string][]time.Time{}
 	}
-	w := f.opts.Door.OpenLimitWindow
+	w := f.opts.Door.openLimitWindow
 	for id, ts := range f.door.toggles {
 		i := 0
 		for i < len(ts) && now.Sub(ts[i]) >= w {
@@ -300,7 +300,7 @@ func (f *Flow) mayToggle(card string, now time.Time) bool {
 		}
 	}
 	ts := f.door.toggles[card]
-	if len(ts) >= f.opts.Door.OpenLimit {
+	if len(ts) >= f.opts.Door.openLimit {
 		return false
 	}
 	if ts == nil && len(f.door.toggles) >= maxToggleCards {
@@ -415,7 +415,7 @@ func (f *Flow) submitJob(j job) bool {
 func (f *Flow) pressed(b *doorButton, now time.Time) {
 	switch {
 	case b.open:
-		f.toggleOpen(ButtonActor, now)
+		f.toggleOpen(buttonActor, now)
 	default:
 		f.doorEvent(f.category(b.category, now))
 	}
@@ -636,12 +636,12 @@ func (f *Flow) card(c *staff.Card, now time.Time) DoorEvent {
 				return f.setVenue(a, now)
 			}
 			// The same card again before a poster: still armed.
-			a.until = now.Add(f.opts.Door.SetupWindow)
+			a.until = now.Add(f.opts.Door.setupWindow)
 			e.Kind, e.Until, e.Again = SetupArmed, a.until, true
 			return e
 		}
 		f.disarm(&e)
-		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.SetupWindow)}
+		f.door.armed = &armed{role: c.Role, card: c.ID, until: now.Add(f.opts.Door.setupWindow)}
 		e.Kind, e.Until = SetupArmed, f.door.armed.until
 	default:
 		e.Kind, e.Why = CardRefused, WhyNoAction
@@ -672,7 +672,7 @@ func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	if a.venue != nil && p == a.code && src == Serial {
 		// The same poster again: still waiting for the card, a full
 		// window from now.
-		a.until = now.Add(f.opts.Door.SetupWindow)
+		a.until = now.Add(f.opts.Door.setupWindow)
 		e.Kind, e.VenueID, e.Venue, e.Until, e.Again = SetupPending, a.venue.ID, venueName(a.venue), a.until, true
 		return e
 	}
@@ -687,7 +687,7 @@ func (f *Flow) poster(p string, src Source, now time.Time) DoorEvent {
 	case len(f.opts.Door.SetupVenues) > 0 && !slices.Contains(f.opts.Door.SetupVenues, v.ID):
 		e.Kind, e.Why, e.VenueID = SetupRefused, WhyNotAllowed, v.ID
 	default:
-		f.door.armed = &armed{role: a.role, card: a.card, until: now.Add(f.opts.Door.SetupWindow), venue: v, code: p}
+		f.door.armed = &armed{role: a.role, card: a.card, until: now.Add(f.opts.Door.setupWindow), venue: v, code: p}
 		e.Kind, e.VenueID, e.Venue, e.Until = SetupPending, v.ID, venueName(v), f.door.armed.until
 	}
 	return e
@@ -728,7 +728,7 @@ func (f *Flow) openEvent(by string, now time.Time) DoorEvent {
 }
 
 func roleOf(by string) staff.Role {
-	if by == ButtonActor {
+	if by == buttonActor {
 		return ""
 	}
 	return staff.Supervisor

@@ -359,7 +359,7 @@ func TestDoorButtons(t *testing.T) {
 		t.Fatal("OpenButton refused")
 	}
 	poke(t, r.f)
-	if d := r.f.Door(); d.Open == nil || d.Open.By != ButtonActor {
+	if d := r.f.Door(); d.Open == nil || d.Open.By != buttonActor {
 		t.Fatalf("after the button: %+v", d.Open)
 	}
 	r.f.OpenButton()
@@ -431,11 +431,11 @@ func TestSetupFromPoster(t *testing.T) {
 	// Ended by time (with or without a poster), the card again or not.
 	r.scan(t, r.tech)
 	r.scan(t, r.tech)
-	r.now.Advance(DefaultSetupWindow)
+	r.now.Advance(defaultSetupWindow)
 	poke(t, r.f)
 	r.scan(t, r.tech)
 	r.scan(t, good)
-	r.now.Advance(DefaultSetupWindow)
+	r.now.Advance(defaultSetupWindow)
 	poke(t, r.f)
 	want = "setup_refused:needs_technician setup_armed:T-1 setup_pending:T-1 setup_refused:one_poster:T-1 setup_armed:T-1 setup_armed:T-1:again setup_cancelled:timeout:T-1 setup_armed:T-1 setup_pending:T-1 setup_cancelled:timeout:T-1"
 	if got := r.rec.take(); got != want {
@@ -546,13 +546,13 @@ func TestNoCardsNoDoor(t *testing.T) {
 }
 
 func TestDoorOptsBounds(t *testing.T) {
-	for _, o := range []DoorOpts{{OpenFor: 30 * time.Second}, {OpenFor: 13 * time.Hour}, {ExemptWindow: time.Second}, {SetupWindow: time.Hour}} {
+	for _, o := range []DoorOpts{{OpenFor: 30 * time.Second}, {OpenFor: 13 * time.Hour}, {ExemptWindow: time.Second}, {setupWindow: time.Hour}} {
 		if err := o.check(); err == nil {
 			t.Errorf("%+v: want an error", o)
 		}
 	}
 	o := DoorOpts{}
-	if err := o.check(); err != nil || o.OpenFor != DefaultOpenFor || o.ExemptWindow != DefaultExemptWindow {
+	if err := o.check(); err != nil || o.OpenFor != defaultOpenFor || o.ExemptWindow != DefaultExemptWindow {
 		t.Errorf("defaults: %+v, %v", o, err)
 	}
 }

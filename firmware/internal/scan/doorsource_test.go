@@ -66,14 +66,14 @@ func TestWebDoorInSimulation(t *testing.T) {
 	}
 }
 
-// TestOpenRateLimited: one card opens or closes entry at most OpenLimit
+// TestOpenRateLimited: one card opens or closes entry at most openLimit
 // times within the window (a photographed card re-opening entry every
 // quarter of an hour); another card and the open button still work, and
 // the card works again once the window has passed.
 func TestOpenRateLimited(t *testing.T) {
 	r := newDoorRig(t, nil)
 	other := cardText(t, "S-2", staff.Supervisor, operator, t0.AddDate(0, -1, 0), t0.AddDate(0, 1, 0))
-	for i := range DefaultOpenLimit {
+	for i := range defaultOpenLimit {
 		r.now.Advance(15 * time.Minute) // entry closed by itself in between
 		poke(t, r.f)
 		if res := r.scan(t, r.super); res.Door == nil || res.Door.Kind != OpenStarted {
@@ -84,7 +84,7 @@ func TestOpenRateLimited(t *testing.T) {
 	poke(t, r.f)
 	res := r.scan(t, r.super)
 	if res.Door == nil || res.Door.Kind != CardRefused || res.Door.Why != WhyRateLimited || !res.Refused {
-		t.Fatalf("opening %d: %+v; want refused, rate limited", DefaultOpenLimit+1, res.Door)
+		t.Fatalf("opening %d: %+v; want refused, rate limited", defaultOpenLimit+1, res.Door)
 	}
 	if d := r.f.Door(); d.Open != nil {
 		t.Errorf("a rate-limited card opened entry: %+v", d.Open)
@@ -96,7 +96,7 @@ func TestOpenRateLimited(t *testing.T) {
 	if res := r.scan(t, r.super); res.Door.Why != WhyRateLimited || r.f.Door().Open == nil {
 		t.Errorf("closing with the limited card: %+v", res.Door)
 	}
-	r.now.Advance(DefaultOpenLimitWindow)
+	r.now.Advance(defaultOpenLimitWindow)
 	poke(t, r.f)
 	if res := r.scan(t, r.super); res.Door == nil || res.Door.Kind != OpenStarted {
 		t.Errorf("a day later: %+v", res.Door)

@@ -12,7 +12,7 @@ import (
 //   - A kiosk in exit mode (ExitOpts.Mode = ExitMode; scan.mode = "exit")
 //     takes every pass as leaving.
 //   - A door kiosk with an exit button (ExitButton) takes the next pass
-//     scanned within ExitWindow of a press as leaving; any other scan is
+//     scanned within exitWindow of a press as leaving; any other scan is
 //     judged for entry as usual.
 //
 // A pass scanned on its way out is still verified (its pass ID is what
@@ -45,14 +45,14 @@ func ParseMode(s string) (Mode, error) {
 	return "", fmt.Errorf("scan: mode %q: want entry or exit", s)
 }
 
-// ExitWindow is how long a press of the exit button waits for the pass:
+// exitWindow is how long a press of the exit button waits for the pass:
 // short, so that a press nobody followed does not turn the next visitor's
 // entry into a goodbye.
-const ExitWindow = 15 * time.Second
+const exitWindow = 15 * time.Second
 
 // Door events of the exit button.
 const (
-	ExitArmed DoorKind = "exit_armed" // the exit button: the next pass within ExitWindow (Until) leaves
+	ExitArmed DoorKind = "exit_armed" // the exit button: the next pass within exitWindow (Until) leaves
 )
 
 // ExitOpts configures exit scans.
@@ -66,7 +66,7 @@ func (o *ExitOpts) check() error {
 	return err
 }
 
-// ExitButton makes the next pass scanned within ExitWindow an exit scan
+// ExitButton makes the next pass scanned within exitWindow an exit scan
 // (a door kiosk's exit button); a press while one waits starts the window
 // again. It never blocks; it reports false when the flow is not taking
 // work. Sinks that implement DoorSink hear of it (ExitArmed).
@@ -74,12 +74,12 @@ func (f *Flow) ExitButton() bool { return f.submitJob(job{exit: true}) }
 
 // armExit handles a press of the exit button.
 func (f *Flow) armExit(now time.Time) {
-	f.exitUntil = now.Add(ExitWindow)
+	f.exitUntil = now.Add(exitWindow)
 	f.doorEvent(DoorEvent{Kind: ExitArmed, At: now, Until: f.exitUntil})
 }
 
 // exitScan reports whether a pass scanned at now leaves: the kiosk is an
-// exit, or the exit button was pressed within ExitWindow (which this scan
+// exit, or the exit button was pressed within exitWindow (which this scan
 // uses up).
 func (f *Flow) exitScan(now time.Time) bool {
 	if f.opts.Exit.Mode == ExitMode {

@@ -50,7 +50,7 @@ func TestExitMode(t *testing.T) {
 	}
 }
 
-// TestExitButton: a press makes the next pass within ExitWindow an exit
+// TestExitButton: a press makes the next pass within exitWindow an exit
 // scan, only that one; a press nobody followed lapses; staff payloads do
 // not use it up; a second press starts the window again.
 func TestExitButton(t *testing.T) {
@@ -78,23 +78,23 @@ func TestExitButton(t *testing.T) {
 		t.Errorf("events %q, want %q", got, want)
 	}
 	ev := r.rec.door[len(r.rec.door)-1]
-	if ev.Kind != ExitArmed || !ev.Until.Equal(ev.At.Add(ExitWindow)) {
-		t.Errorf("door event %+v; want exit_armed until %v after it", ev, ExitWindow)
+	if ev.Kind != ExitArmed || !ev.Until.Equal(ev.At.Add(exitWindow)) {
+		t.Errorf("door event %+v; want exit_armed until %v after it", ev, exitWindow)
 	}
 
 	// scan advances the clock by scanStep (3 s) before each scan.
 	press()
-	r.now.Advance(ExitWindow - scanStep - time.Second)
+	r.now.Advance(exitWindow - scanStep - time.Second)
 	if !exit("R-expired") {
 		t.Error("a pass in the window's last second did not leave")
 	}
 	press()
-	r.now.Advance(ExitWindow - scanStep)
+	r.now.Advance(exitWindow - scanStep)
 	if exit("G3") {
 		t.Error("a pass as the window ends left")
 	}
 	press()
-	r.now.Advance(ExitWindow)
+	r.now.Advance(exitWindow)
 	if exit("G4") {
 		t.Error("a press nobody followed within the window still made the next pass leave")
 	}
@@ -110,9 +110,9 @@ func TestExitButton(t *testing.T) {
 
 	// Pressed again: the window starts again.
 	press()
-	r.now.Advance(ExitWindow - scanStep - time.Second)
+	r.now.Advance(exitWindow - scanStep - time.Second)
 	press()
-	r.now.Advance(ExitWindow - scanStep - time.Second)
+	r.now.Advance(exitWindow - scanStep - time.Second)
 	if !exit("G6") {
 		t.Error("a second press did not start the window again")
 	}

@@ -93,12 +93,6 @@ type Sink interface {
 	Scanned(r Result)
 }
 
-// SinkFunc adapts a function to Sink.
-type SinkFunc func(Result)
-
-// Scanned implements Sink.
-func (f SinkFunc) Scanned(r Result) { f(r) }
-
 // Verifier judges a payload; *verify.Engine implements it.
 type Verifier interface {
 	Verify(payload string, at time.Time) *verify.Verdict
@@ -172,7 +166,7 @@ func New(opts Opts) *Flow {
 		// The configuration is checked before this; never start a group
 		// from a code the kiosk cannot judge.
 		opts.Logger.Error("group mode off", "err", err)
-		opts.Group = GroupOpts{Window: DefaultGroupWindow}
+		opts.Group = GroupOpts{Window: defaultGroupWindow}
 	}
 	if err := opts.Door.check(); err != nil {
 		// As for groups: checked before; staff cards are refused rather

@@ -31,49 +31,49 @@ import (
 
 // Group mode bounds and defaults.
 const (
-	// GroupPrefix starts every staff group code: "VKGROUP:" followed by
+	// groupPrefix starts every staff group code: "VKGROUP:" followed by
 	// 4 to 32 of A–Z, 0–9 and '-' (QR alphanumeric mode, so the printed
 	// code stays small), e.g. "VKGROUP:CENTRAL-STAFF".
-	GroupPrefix = "VKGROUP:"
+	groupPrefix = "VKGROUP:"
 	// MaxGroup is the most members of a group: a holder and eight
 	// companions.
 	MaxGroup           = 9
-	DefaultGroupWindow = 2 * time.Minute
-	MinGroupWindow     = 10 * time.Second
-	MaxGroupWindow     = 10 * time.Minute
+	defaultGroupWindow = 2 * time.Minute
+	minGroupWindow     = 10 * time.Second
+	maxGroupWindow     = 10 * time.Minute
 )
 
 var groupCode = regexp.MustCompile(`^VKGROUP:[A-Z0-9-]{4,32}$`)
 
-// ValidGroupCode checks a staff group code's format.
-func ValidGroupCode(code string) error {
+// validGroupCode checks a staff group code's format.
+func validGroupCode(code string) error {
 	if !groupCode.MatchString(code) {
-		return fmt.Errorf("scan: group code: want %s followed by 4 to 32 of A-Z, 0-9 and '-'", GroupPrefix)
+		return fmt.Errorf("scan: group code: want %s followed by 4 to 32 of A-Z, 0-9 and '-'", groupPrefix)
 	}
 	return nil
 }
 
 // GroupOpts configures group mode.
 type GroupOpts struct {
-	// Code is the staff group code (see GroupPrefix); "": no code starts a
+	// Code is the staff group code (see groupPrefix); "": no code starts a
 	// group (a button may, through ToggleGroup).
 	Code string
 	// Window is how long a group stays open after it starts; 0:
-	// DefaultGroupWindow.
+	// defaultGroupWindow.
 	Window time.Duration
 }
 
 func (o *GroupOpts) check() error {
 	if o.Code != "" {
-		if err := ValidGroupCode(o.Code); err != nil {
+		if err := validGroupCode(o.Code); err != nil {
 			return err
 		}
 	}
 	if o.Window == 0 {
-		o.Window = DefaultGroupWindow
+		o.Window = defaultGroupWindow
 	}
-	if o.Window < MinGroupWindow || o.Window > MaxGroupWindow {
-		return fmt.Errorf("scan: group window %v: want %v to %v", o.Window, MinGroupWindow, MaxGroupWindow)
+	if o.Window < minGroupWindow || o.Window > maxGroupWindow {
+		return fmt.Errorf("scan: group window %v: want %v to %v", o.Window, minGroupWindow, maxGroupWindow)
 	}
 	return nil
 }

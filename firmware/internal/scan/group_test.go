@@ -271,7 +271,7 @@ func TestGroupCodeChecks(t *testing.T) {
 		{"", false},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
-			if err := ValidGroupCode(tc.code); (err == nil) != tc.ok {
+			if err := validGroupCode(tc.code); (err == nil) != tc.ok {
 				t.Errorf("%q: got %v, want ok %v", tc.code, err, tc.ok)
 			}
 		})

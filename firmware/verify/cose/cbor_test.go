@@ -2,6 +2,7 @@ package cose
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 	"unicode/utf8"
@@ -112,10 +113,12 @@ func TestNumbers(t *testing.T) {
 		v    any
 		want float64
 	}{{1.5, 1.5}, {float32(-2.25), -2.25}, {1e300, 1e300}} {
-		got, ok := Float(enc(t, tt.v))
-		if !ok || got != tt.want {
-			t.Errorf("Float(%v): got %v, %v", tt.v, got, ok)
-		}
+		t.Run(fmt.Sprint(tt.v), func(t *testing.T) {
+			got, ok := Float(enc(t, tt.v))
+			if !ok || got != tt.want {
+				t.Errorf("Float(%v): got %v, %v", tt.v, got, ok)
+			}
+		})
 	}
 	halves := map[uint16]float64{0x3c00: 1, 0xc000: -2, 0x0001: math.Ldexp(1, -24), 0x7bff: 65504, 0x0000: 0}
 	for h, want := range halves {
@@ -136,10 +139,12 @@ func TestNumbers(t *testing.T) {
 		{enc(t, 23), 23, true}, {enc(t, -1), -1, true}, {enc(t, int64(math.MinInt64)), math.MinInt64, true},
 		{enc(t, uint64(math.MaxUint64)), 0, false}, {enc(t, "1"), 0, false}, {[]byte{0x18}, 0, false},
 	} {
-		got, ok := Int(tt.b)
-		if ok != tt.ok || got != tt.want {
-			t.Errorf("Int(%x): got %d %v, want %d %v", tt.b, got, ok, tt.want, tt.ok)
-		}
+		t.Run(fmt.Sprintf("%x", tt.b), func(t *testing.T) {
+			got, ok := Int(tt.b)
+			if ok != tt.ok || got != tt.want {
+				t.Errorf("Int(%x): got %d %v, want %d %v", tt.b, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
 
@@ -186,9 +191,11 @@ func TestWellFormedCodes(t *testing.T) {
 			return m
 		}()), pass.TooLarge},
 	} {
-		if got := pass.CodeOf(WellFormed("x", tt.b)); got != tt.want {
-			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pass.CodeOf(WellFormed("x", tt.b)); got != tt.want {
+				t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+			}
+		})
 	}
 	if err := WellFormed("x", enc(t, map[string]any{"a": []any{1, 2}})); err != nil {
 		t.Errorf("good item: %v", err)

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/asn1"
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -120,9 +121,11 @@ func TestHead(t *testing.T) {
 		{[]byte{0x5f}, 0, 0, 0, false},
 		{nil, 0, 0, 0, false},
 	} {
-		major, arg, n, ok := Head(tt.in)
-		if ok != tt.ok || (ok && (major != tt.major || arg != tt.arg || n != tt.n)) {
-			t.Errorf("head(%x): got %d %d %d %v, want %d %d %d %v", tt.in, major, arg, n, ok, tt.major, tt.arg, tt.n, tt.ok)
-		}
+		t.Run(fmt.Sprintf("%x", tt.in), func(t *testing.T) {
+			major, arg, n, ok := Head(tt.in)
+			if ok != tt.ok || (ok && (major != tt.major || arg != tt.arg || n != tt.n)) {
+				t.Errorf("head(%x): got %d %d %d %v, want %d %d %d %v", tt.in, major, arg, n, ok, tt.major, tt.arg, tt.n, tt.ok)
+			}
+		})
 	}
 }

@@ -40,9 +40,11 @@ func TestNameAndMatch(t *testing.T) {
 		{"", false},
 		{"shc:/5676", false},
 	} {
-		if got := f.Match(tt.payload); got != tt.want {
-			t.Errorf("Match(%q): got %v, want %v", tt.payload, got, tt.want)
-		}
+		t.Run(tt.payload, func(t *testing.T) {
+			if got := f.Match(tt.payload); got != tt.want {
+				t.Errorf("Match(%q): got %v, want %v", tt.payload, got, tt.want)
+			}
+		})
 	}
 }
 

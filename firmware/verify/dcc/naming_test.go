@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -24,10 +25,12 @@ func TestNaming(t *testing.T) {
 		{KID(make([]byte, 65)), ecKey().Public(), "1 to 64"},
 		{KID(ecKID), &p224.PublicKey, "P-224"},
 	} {
-		err := CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
-		}
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
+			err := CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
+			}
+		})
 	}
 	n := New().Naming()
 	if id, err := n.PassID("urn:uvci:01:AT:X#1"); err != nil || id != pass.NewID(Name, "01:AT:X#1") {

@@ -1,6 +1,7 @@
 package dcc
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -230,9 +231,11 @@ func TestHolderName(t *testing.T) {
 		{PersonName{}, ""},
 	}
 	for _, tt := range tests {
-		if got := tt.n.display(); got != tt.want {
-			t.Errorf("%+v: got %q, want %q", tt.n, got, tt.want)
-		}
+		t.Run(cmp.Or(tt.want, "no name"), func(t *testing.T) {
+			if got := tt.n.display(); got != tt.want {
+				t.Errorf("%+v: got %q, want %q", tt.n, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -244,9 +247,11 @@ func TestUVCI(t *testing.T) {
 		{"URN:UVCI", "URN:UVCI"},
 		{"", ""},
 	} {
-		if got := UVCI(tt.in); got != tt.want {
-			t.Errorf("UVCI(%q): got %q, want %q", tt.in, got, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			if got := UVCI(tt.in); got != tt.want {
+				t.Errorf("UVCI(%q): got %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 	// Both spellings give one pass ID.
 	a, b := vaccinationDGC(), vaccinationDGC()
@@ -275,15 +280,17 @@ func TestTestResults(t *testing.T) {
 		{TestRAT, ResultPositive, "rat", false},
 		{"94558-4", "NEGATIVO", "94558-4", false},
 	} {
-		d := testDGC()
-		d.T[0].Type, d.T[0].Result = tt.tt, tt.tr
-		p, err := New().Decode(mustSign(t, claimsOf(d)), testTrust())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := p.Tests[0]; got.Type != tt.wantType || got.Negative != tt.wantNeg {
-			t.Errorf("tt %q tr %q: got type %q negative %v, want %q %v", tt.tt, tt.tr, got.Type, got.Negative, tt.wantType, tt.wantNeg)
-		}
+		t.Run(tt.tt+" "+tt.tr, func(t *testing.T) {
+			d := testDGC()
+			d.T[0].Type, d.T[0].Result = tt.tt, tt.tr
+			p, err := New().Decode(mustSign(t, claimsOf(d)), testTrust())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Tests[0]; got.Type != tt.wantType || got.Negative != tt.wantNeg {
+				t.Errorf("tt %q tr %q: got type %q negative %v, want %q %v", tt.tt, tt.tr, got.Type, got.Negative, tt.wantType, tt.wantNeg)
+			}
+		})
 	}
 }
 

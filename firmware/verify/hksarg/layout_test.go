@@ -112,22 +112,24 @@ func TestV3Ambiguity(t *testing.T) {
 		{[]Dose{d(1, 1), d(2, 2), d(3, 3)}, []int{1, 2, 3}},
 	}
 	for _, tt := range tests {
-		rec := Record{Type: Vaccination, Version: "3", Ref: "R", Doses: tt.signed, Printed: time.Date(2021, 7, 1, 9, 0, 0, 0, hkt)}
-		text, l, err := rec.text()
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := l.parse(strings.Split(text+"x", "|"))
-		if err != nil {
-			t.Fatalf("%v: %v", tt.signed, err)
-		}
-		var seqs []int
-		for _, d := range got.Doses {
-			seqs = append(seqs, d.Seq)
-		}
-		if !slices.Equal(seqs, tt.want) {
-			t.Errorf("signed %v: decoded sequences %v, want %v", tt.signed, seqs, tt.want)
-		}
+		t.Run(fmt.Sprint(tt.want), func(t *testing.T) {
+			rec := Record{Type: Vaccination, Version: "3", Ref: "R", Doses: tt.signed, Printed: time.Date(2021, 7, 1, 9, 0, 0, 0, hkt)}
+			text, l, err := rec.text()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := l.parse(strings.Split(text+"x", "|"))
+			if err != nil {
+				t.Fatalf("%v: %v", tt.signed, err)
+			}
+			var seqs []int
+			for _, d := range got.Doses {
+				seqs = append(seqs, d.Seq)
+			}
+			if !slices.Equal(seqs, tt.want) {
+				t.Errorf("signed %v: decoded sequences %v, want %v", tt.signed, seqs, tt.want)
+			}
+		})
 	}
 }
 
@@ -142,9 +144,11 @@ func TestMajorVersion(t *testing.T) {
 		{"-3", 0, false}, {"3 ", 0, false}, {"123456789", 0, false}, {"1000", 0, false}, {"３", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := majorVersion(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("majorVersion(%q): got %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := majorVersion(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("majorVersion(%q): got %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }

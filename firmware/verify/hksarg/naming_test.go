@@ -1,6 +1,7 @@
 package hksarg_test
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -33,21 +34,25 @@ func TestNaming(t *testing.T) {
 		{"HKSARG:VAC3", &p384.PublicKey, "P-256"},
 		{"HKSARG:VAC3", &rk.PublicKey, "P-256"},
 	} {
-		err := hksarg.CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
-		}
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
+			err := hksarg.CheckKey(&pass.Key{KID: tt.kid, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q): got %v, want %q", tt.kid, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string
 		ok bool
 	}{{"VAC:C19-1", true}, {"MEC:X", true}, {"EVT:X:Y", true}, {"VAC:", false}, {"VAC", false}, {"XYZ:1", false}, {"", false}} {
-		id, err := hksarg.PassID(tt.id)
-		if (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
-		if err == nil && id != pass.NewID(hksarg.Name, tt.id) {
-			t.Errorf("PassID(%q): not the decoder's ID", tt.id)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			id, err := hksarg.PassID(tt.id)
+			if (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+			if err == nil && id != pass.NewID(hksarg.Name, tt.id) {
+				t.Errorf("PassID(%q): not the decoder's ID", tt.id)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package nzcp
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -203,19 +204,23 @@ func TestNaming(t *testing.T) {
 		{"did:key:z6Mk#key-1", "did:key:z6Mk", &testKey.PublicKey, "did:web:<host>#<key id>"},
 		{testIss + "#key-1", "did:web:other.example.invalid", &testKey.PublicKey, "bound to issuer"},
 	} {
-		err := CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
-		}
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
+			err := CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string
 		ok bool
 	}{{"urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4b", true}, {"60A4F54D-4E30-4332-BE33-AD78B1EAFA4B", true},
 		{"urn:uuid:60a4f54d4e304332be33ad78b1eafa4b", false}, {"urn:uuid:60a4f54d-4e30-4332-be33-ad78b1eafa4", false}, {"", false}} {
-		if _, err := PassID(tt.id); (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			if _, err := PassID(tt.id); (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+		})
 	}
 }
 

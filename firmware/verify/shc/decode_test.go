@@ -36,7 +36,7 @@ func TestVerifyGreen(t *testing.T) {
 	if got, want := v.KID, kid1; got != want {
 		t.Errorf("kid: got %q, want %q", got, want)
 	}
-	if got, want := v.PassID, pass.NewID("shc", testIss+"#MKyCxh7p6uQ"); got != want {
+	if got, want := v.PassID, pass.NewID(shc.Name, testIss+"#MKyCxh7p6uQ"); got != want {
 		t.Errorf("pass ID: got %s, want %s", got, want)
 	}
 	if !v.Expires.IsZero() {
@@ -82,13 +82,13 @@ func TestDecodePass(t *testing.T) {
 	if got, want := p.Expires, time.Unix(exp, 0).UTC(); !got.Equal(want) {
 		t.Errorf("expires: got %v, want %v", got, want)
 	}
-	if p.Key != k || p.Format != "shc" || p.KID != kid1 {
+	if p.Key != k || p.Format != shc.Name || p.KID != kid1 {
 		t.Errorf("key: got %+v, format %q, kid %q", p.Key, p.Format, p.KID)
 	}
 	// Without rid, the ID comes from the signature in its low-s form.
 	jwsText := decodeQR(t, payload)
 	sig, _ := base64.RawURLEncoding.DecodeString(jwsText[strings.LastIndexByte(jwsText, '.')+1:])
-	if got, want := p.ID, pass.NewID("shc", testIss+"#"+b64(lowS(sig))); got != want {
+	if got, want := p.ID, pass.NewID(shc.Name, testIss+"#"+b64(lowS(sig))); got != want {
 		t.Errorf("pass ID: got %s, want %s", got, want)
 	}
 }
@@ -387,7 +387,7 @@ func TestUnusableKeys(t *testing.T) {
 	}
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	for _, pub := range []any{&rsaKey.PublicKey, &p384.PublicKey, nil, &key2.PublicKey} {
-		k := &pass.Key{Format: "shc", KID: kid1, Public: pub}
+		k := &pass.Key{Format: shc.Name, KID: kid1, Public: pub}
 		_, err := shc.New().Decode(payload, engineTrust(k))
 		if got := pass.CodeOf(err); got != pass.Signature {
 			t.Errorf("%T: got %v, want signature", pub, err)
@@ -406,7 +406,7 @@ type shcOnly struct {
 }
 
 func (s shcOnly) Keys(format, kid string) ([]*pass.Key, error) {
-	if format != "shc" {
+	if format != shc.Name {
 		s.t.Errorf("Keys asked for format %q", format)
 	}
 	var out []*pass.Key
@@ -428,9 +428,11 @@ func TestDecodeDirect(t *testing.T) {
 		in   string
 		want bool
 	}{{"shc:/56", true}, {"shc:/", true}, {"SHC:/56", false}, {"shc:56", false}, {"HC1:shc:/", false}, {"", false}} {
-		if got := f.Match(tt.in); got != tt.want {
-			t.Errorf("Match(%q): got %v, want %v", tt.in, got, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			if got := f.Match(tt.in); got != tt.want {
+				t.Errorf("Match(%q): got %v, want %v", tt.in, got, tt.want)
+			}
+		})
 	}
 	payload := signedQR(t, goodClaims())
 	if _, err := f.Decode(payload, brokenTrust{}); pass.CodeOf(err) != pass.Internal || !strings.Contains(err.Error(), "disk on fire") {

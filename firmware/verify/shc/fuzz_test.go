@@ -36,7 +36,7 @@ func checkOutcome(t *testing.T, p *pass.Pass, err error) {
 	switch {
 	case p == nil:
 		t.Fatal("neither pass nor error")
-	case p.Format != "shc" || p.Key == nil || p.KID == "" || p.ID.IsZero() || p.IssuedAt.IsZero():
+	case p.Format != shc.Name || p.Key == nil || p.KID == "" || p.ID.IsZero() || p.IssuedAt.IsZero():
 		t.Fatalf("incomplete pass %+v", p)
 	case p.Holder.Name == "" || !utf8.ValidString(p.Holder.Name) || p.Holder.DOB == "":
 		t.Fatalf("bad holder %q %q", p.Holder.Name, p.Holder.DOB)

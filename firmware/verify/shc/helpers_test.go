@@ -64,7 +64,7 @@ func keys(t testing.TB) {
 func trustKey(t testing.TB, iss string) *pass.Key {
 	t.Helper()
 	keys(t)
-	return &pass.Key{Format: "shc", KID: kid1, Issuer: iss, Public: &key1.PublicKey}
+	return &pass.Key{Format: shc.Name, KID: kid1, Issuer: iss, Public: &key1.PublicKey}
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

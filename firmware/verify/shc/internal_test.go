@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"crypto/elliptic"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +30,15 @@ func TestCheckDepth(t *testing.T) {
 		{strings.Repeat("[", 32) + strings.Repeat("]", 32), 32, false},
 	}
 	for _, tt := range tests {
-		err := checkDepth([]byte(tt.in), tt.max)
-		if (err != nil) != tt.fail {
-			t.Errorf("checkDepth(%q, %d): got %v, want failure %v", tt.in, tt.max, err, tt.fail)
-		}
-		if err != nil && pass.CodeOf(err) != pass.TooLarge {
-			t.Errorf("checkDepth(%q): code %s, want too_large", tt.in, pass.CodeOf(err))
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			err := checkDepth([]byte(tt.in), tt.max)
+			if (err != nil) != tt.fail {
+				t.Errorf("checkDepth(%q, %d): got %v, want failure %v", tt.in, tt.max, err, tt.fail)
+			}
+			if err != nil && pass.CodeOf(err) != pass.TooLarge {
+				t.Errorf("checkDepth(%q): code %s, want too_large", tt.in, pass.CodeOf(err))
+			}
+		})
 	}
 }
 
@@ -52,16 +55,18 @@ func TestUnixTime(t *testing.T) {
 		{in: 1e300, fail: true},
 	}
 	for _, tt := range tests {
-		got, err := unixTime("nbf", tt.in)
-		if tt.fail {
-			if pass.CodeOf(err) != pass.Schema {
-				t.Errorf("unixTime(%v): got %v, %v; want schema error", tt.in, got, err)
+		t.Run(fmt.Sprint(tt.in), func(t *testing.T) {
+			got, err := unixTime("nbf", tt.in)
+			if tt.fail {
+				if pass.CodeOf(err) != pass.Schema {
+					t.Errorf("unixTime(%v): got %v, %v; want schema error", tt.in, got, err)
+				}
+				return
 			}
-			continue
-		}
-		if err != nil || !got.Equal(tt.want) {
-			t.Errorf("unixTime(%v): got %v, %v; want %v", tt.in, got, err, tt.want)
-		}
+			if err != nil || !got.Equal(tt.want) {
+				t.Errorf("unixTime(%v): got %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -74,9 +79,11 @@ func TestDates(t *testing.T) {
 		{"2021-02-29", false}, {"1951-1-20", false}, {"51", false}, {"1951-13", false},
 		{"0000", false}, {"1951-01-20T00:00:00Z", false}, {"", false}, {"19510120", false},
 	} {
-		if got := validDate(tt.in); got != tt.want {
-			t.Errorf("validDate(%q): got %v, want %v", tt.in, got, tt.want)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			if got := validDate(tt.in); got != tt.want {
+				t.Errorf("validDate(%q): got %v, want %v", tt.in, got, tt.want)
+			}
+		})
 	}
 	jan5 := time.Date(2022, 1, 5, 0, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
@@ -94,10 +101,12 @@ func TestDates(t *testing.T) {
 		{"2022-01-05 01:00:00Z", time.Time{}, false},
 		{"2022-02-30", time.Time{}, false},
 	} {
-		got, ok := parseDay(tt.in)
-		if ok != tt.ok || (ok && !got.Equal(tt.want)) {
-			t.Errorf("parseDay(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseDay(tt.in)
+			if ok != tt.ok || (ok && !got.Equal(tt.want)) {
+				t.Errorf("parseDay(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		in   string
@@ -109,10 +118,12 @@ func TestDates(t *testing.T) {
 		{"2022-01", time.Time{}, false},
 		{"2022-01-05T25:00:00Z", time.Time{}, false},
 	} {
-		got, ok := parseInstant(tt.in)
-		if ok != tt.ok || (ok && !got.Equal(tt.want)) {
-			t.Errorf("parseInstant(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseInstant(tt.in)
+			if ok != tt.ok || (ok && !got.Equal(tt.want)) {
+				t.Errorf("parseInstant(%q): got %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
 
@@ -141,16 +152,18 @@ func TestInflateReuse(t *testing.T) {
 		{enc(a), a, ""},
 		{"ab+c", "", pass.Encoding},
 	} {
-		got, err := inflate(tt.in)
-		if tt.code != "" {
-			if pass.CodeOf(err) != tt.code {
-				t.Errorf("%d: got %d bytes, %v; want %s", i, len(got), err, tt.code)
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := inflate(tt.in)
+			if tt.code != "" {
+				if pass.CodeOf(err) != tt.code {
+					t.Errorf("%d: got %d bytes, %v; want %s", i, len(got), err, tt.code)
+				}
+				return
 			}
-			continue
-		}
-		if err != nil || string(got) != tt.want {
-			t.Errorf("%d: got %d bytes, %v; want %d bytes", i, len(got), err, len(tt.want))
-		}
+			if err != nil || string(got) != tt.want {
+				t.Errorf("%d: got %d bytes, %v; want %d bytes", i, len(got), err, len(tt.want))
+			}
+		})
 	}
 }
 

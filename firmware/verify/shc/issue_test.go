@@ -84,7 +84,7 @@ func TestSignRoundTrip(t *testing.T) {
 		if got, want := v.Holder, (pass.Holder{Name: "ANYPERSON, John B.", DOB: "1951-01-20"}); got != want {
 			t.Errorf("holder: got %+v, want %+v", got, want)
 		}
-		if got, want := v.PassID, pass.NewID("shc", testIss+"#MKyCxh7p6uQ"); got != want {
+		if got, want := v.PassID, pass.NewID(shc.Name, testIss+"#MKyCxh7p6uQ"); got != want {
 			t.Errorf("pass ID: got %s, want %s", got, want)
 		}
 		if !v.Expires.Equal(vac.Expires) || v.KID != kid1 || v.Issuer != testIss {
@@ -143,7 +143,7 @@ func TestSignRoundTrip(t *testing.T) {
 
 func hasSHC(fs []verify.Format) bool {
 	for _, f := range fs {
-		if f.Name() == "shc" {
+		if f.Name() == shc.Name {
 			return true
 		}
 	}
@@ -199,7 +199,7 @@ func randomName(t *testing.T) string {
 func TestCardID(t *testing.T) {
 	keys(t)
 	sig := es256(t, key1, "x.y")
-	if got, want := shc.CardID(testIss, "abc", sig), pass.NewID("shc", testIss+"#abc"); got != want {
+	if got, want := shc.CardID(testIss, "abc", sig), pass.NewID(shc.Name, testIss+"#abc"); got != want {
 		t.Errorf("with rid: got %s, want %s", got, want)
 	}
 	n := elliptic.P256().Params().N
@@ -212,10 +212,10 @@ func TestCardID(t *testing.T) {
 	if string(low) == string(high) {
 		t.Fatal("test setup: want a high-s signature")
 	}
-	if got, want := shc.CardID(testIss, "", high), pass.NewID("shc", testIss+"#"+b64(low)); got != want {
+	if got, want := shc.CardID(testIss, "", high), pass.NewID(shc.Name, testIss+"#"+b64(low)); got != want {
 		t.Errorf("high s: got %s, want %s", got, want)
 	}
-	if got, want := shc.CardID(testIss, "", low), pass.NewID("shc", testIss+"#"+b64(low)); got != want {
+	if got, want := shc.CardID(testIss, "", low), pass.NewID(shc.Name, testIss+"#"+b64(low)); got != want {
 		t.Errorf("low s: got %s, want %s", got, want)
 	}
 	if shc.CardID(testIss, "", low) == shc.CardID("https://other.example.org", "", low) {

@@ -1,6 +1,7 @@
 package shc_test
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -28,22 +29,26 @@ func TestNaming(t *testing.T) {
 		{"k1", "https://issuer.example.invalid/", &ec.PublicKey, "trailing"},
 		{"k1", "", &p384.PublicKey, "P-256"},
 	} {
-		err := shc.CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
-			t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
-		}
+		t.Run(cmp.Or(tt.want, "good key"), func(t *testing.T) {
+			err := shc.CheckKey(&pass.Key{KID: tt.kid, Issuer: tt.iss, Public: tt.pub})
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckKey(%q, %q): got %v, want %q", tt.kid, tt.iss, err, tt.want)
+			}
+		})
 	}
 	for _, tt := range []struct {
 		id string
 		ok bool
 	}{{"https://issuer.example.invalid#rid1", true}, {"https://issuer.example.invalid#", false}, {"issuer#rid", false},
 		{"https://issuer.example.invalid", false}, {"https://issuer.example.invalid#a.b", false}} {
-		id, err := shc.PassID(tt.id)
-		if (err == nil) != tt.ok {
-			t.Errorf("PassID(%q): got %v", tt.id, err)
-		}
-		if err == nil && id != pass.NewID(shc.Name, tt.id) {
-			t.Errorf("PassID(%q): not the decoder's ID", tt.id)
-		}
+		t.Run(tt.id, func(t *testing.T) {
+			id, err := shc.PassID(tt.id)
+			if (err == nil) != tt.ok {
+				t.Errorf("PassID(%q): got %v", tt.id, err)
+			}
+			if err == nil && id != pass.NewID(shc.Name, tt.id) {
+				t.Errorf("PassID(%q): not the decoder's ID", tt.id)
+			}
+		})
 	}
 }

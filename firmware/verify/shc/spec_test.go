@@ -76,7 +76,7 @@ func TestSpecExamples(t *testing.T) {
 				t.Errorf("got holder %+v issuer %q %d doses issued %v; want %+v %q %d %v",
 					p.Holder, p.Issuer, len(p.Vaccinations), p.IssuedAt, want.holder, want.iss, want.immunizations, want.nbf)
 			}
-			if want.rid != "" && p.ID != pass.NewID("shc", want.iss+"#"+want.rid) {
+			if want.rid != "" && p.ID != pass.NewID(shc.Name, want.iss+"#"+want.rid) {
 				t.Errorf("pass ID: got %s, want the rid's", p.ID)
 			}
 			e := &verify.Engine{Formats: []verify.Format{shc.New()}, Trust: set}

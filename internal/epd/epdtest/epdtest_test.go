@@ -1,6 +1,7 @@
 package epdtest
 
 import (
+	"fmt"
 	"image"
 	"strings"
 	"testing"
@@ -55,11 +56,13 @@ func TestNative(t *testing.T) {
 		r      epd.Rotation
 		nx, ny int
 	}{{epd.Rotate0, 0, 0}, {epd.Rotate90, 5, 0}, {epd.Rotate180, 5, 2}, {epd.Rotate270, 0, 2}} {
-		img := Solid(tt.r.Bounds(6, 3), true)
-		img.Pix[0] = 0
-		g := Native(img, tt.r, 6, 3)
-		if n, _ := Diff(g, Paste(Solid(g.Bounds(), true), Solid(g.Bounds(), false), image.Rect(tt.nx, tt.ny, tt.nx+1, tt.ny+1))); n != 0 {
-			t.Errorf("rotation %d: black pixel not only at (%d, %d)", tt.r, tt.nx, tt.ny)
-		}
+		t.Run(fmt.Sprintf("%v %d,%d", tt.r, tt.nx, tt.ny), func(t *testing.T) {
+			img := Solid(tt.r.Bounds(6, 3), true)
+			img.Pix[0] = 0
+			g := Native(img, tt.r, 6, 3)
+			if n, _ := Diff(g, Paste(Solid(g.Bounds(), true), Solid(g.Bounds(), false), image.Rect(tt.nx, tt.ny, tt.nx+1, tt.ny+1))); n != 0 {
+				t.Errorf("rotation %d: black pixel not only at (%d, %d)", tt.r, tt.nx, tt.ny)
+			}
+		})
 	}
 }

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/venuekiosk/venuekiosk/firmware/store"
 	"github.com/venuekiosk/venuekiosk/firmware/verify"
 	"github.com/venuekiosk/venuekiosk/internal/command"
+	"github.com/venuekiosk/venuekiosk/internal/store"
 	"github.com/venuekiosk/venuekiosk/sync/client"
 	"github.com/venuekiosk/venuekiosk/sync/publish"
 	"github.com/venuekiosk/venuekiosk/sync/repo"

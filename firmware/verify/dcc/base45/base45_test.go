@@ -22,23 +22,25 @@ func TestRFC9285Examples(t *testing.T) {
 		{"\x00\x00", "000"},
 	}
 	for _, tt := range tests {
-		if got := EncodeToString([]byte(tt.raw)); got != tt.enc {
-			t.Errorf("EncodeToString(%q): got %q, want %q", tt.raw, got, tt.enc)
-		}
-		got, err := DecodeString(tt.enc)
-		if err != nil {
-			t.Errorf("DecodeString(%q): %v", tt.enc, err)
-			continue
-		}
-		if string(got) != tt.raw {
-			t.Errorf("DecodeString(%q): got %q, want %q", tt.enc, got, tt.raw)
-		}
-		if n := DecodedLen(len(tt.enc)); n != len(tt.raw) {
-			t.Errorf("DecodedLen(%d): got %d, want %d", len(tt.enc), n, len(tt.raw))
-		}
-		if n := EncodedLen(len(tt.raw)); n != len(tt.enc) {
-			t.Errorf("EncodedLen(%d): got %d, want %d", len(tt.raw), n, len(tt.enc))
-		}
+		t.Run(tt.raw, func(t *testing.T) {
+			if got := EncodeToString([]byte(tt.raw)); got != tt.enc {
+				t.Errorf("EncodeToString(%q): got %q, want %q", tt.raw, got, tt.enc)
+			}
+			got, err := DecodeString(tt.enc)
+			if err != nil {
+				t.Errorf("DecodeString(%q): %v", tt.enc, err)
+				return
+			}
+			if string(got) != tt.raw {
+				t.Errorf("DecodeString(%q): got %q, want %q", tt.enc, got, tt.raw)
+			}
+			if n := DecodedLen(len(tt.enc)); n != len(tt.raw) {
+				t.Errorf("DecodedLen(%d): got %d, want %d", len(tt.enc), n, len(tt.raw))
+			}
+			if n := EncodedLen(len(tt.raw)); n != len(tt.enc) {
+				t.Errorf("EncodedLen(%d): got %d, want %d", len(tt.raw), n, len(tt.enc))
+			}
+		})
 	}
 }
 
