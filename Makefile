@@ -81,7 +81,7 @@ cross-test: cross ## run the verification tests of the arm64 build under qemu-us
 cross-run: cross ## run the cross-built kioskd (arm64) and kioskctl (armv7, arm64) under qemu-user: selftest against a simulated kiosk
 	sh firmware/cmd/kioskd/qemu-run.sh $(BUILD)
 
-test: deps vet unit cross-test cross-run image-test test-system test-system-arm64 ## install test tools when missing, then run every test
+test: deps vet unit cross-test cross-run image-test test-system-amd64-extra test-system-arm64 ## install test tools when missing, then run every test
 
 bench: ## run the benchmarks and print a table (also saved to build/bench.txt)
 	@mkdir -p $(BUILD)

@@ -60,14 +60,6 @@ var slotFiles = []guestFile{
 	{"vk-bootstate", guestTools + "/vk-bootstate", 0o755},
 }
 
-// raucService is the RAUC D-Bus service, for a tree without Debian's
-// rauc-service (the policy first: its presence tells).
-var raucService = []guestFile{
-	{"de.pengutronix.rauc.conf", "/usr/share/dbus-1/system.d/de.pengutronix.rauc.conf", 0o644},
-	{"de.pengutronix.rauc.service", "/usr/share/dbus-1/system-services/de.pengutronix.rauc.service", 0o644},
-	{"rauc.service", "/usr/lib/systemd/system/rauc.service", 0o644},
-}
-
 // dataDropIn is the image's kioskd.service drop-in (the overlay's).
 const dataDropIn = "/usr/lib/systemd/system/kioskd.service.d/venuekiosk-data.conf"
 
@@ -142,17 +134,10 @@ func buildImage(t *testing.T, repoRoot string, a *arch, rfs *rootfs, work string
 
 	img := &image{Root: filepath.Join(work, "root.img"), Stick: filepath.Join(work, "stick.img"), Kernel: rfs.Kernel, Initrd: rfs.Initrd}
 	if a.Slots {
-		// rauc's command line needs its D-Bus service (Debian's
-		// rauc-service), which the tree may lack.
-		if _, err := os.Stat(filepath.Join(tree, raucService[0].dst)); err != nil {
-			for _, f := range raucService {
-				b, err := os.ReadFile(filepath.Join(guest, f.src))
-				if err != nil {
-					t.Fatal(err)
-				}
-				put(t, tree, f.dst, b, f.mode)
-			}
-			t.Logf("the root filesystem tree has no RAUC D-Bus service (Debian's rauc-service): the test's is added")
+		// rauc's command line talks to its D-Bus service: the image
+		// has Debian's rauc-service (firmware/image's recipe).
+		if _, err := os.Stat(filepath.Join(tree, "usr/share/dbus-1/system-services/de.pengutronix.rauc.service")); err != nil {
+			t.Fatalf("the arm64 tree has no RAUC D-Bus service (Debian's rauc-service), which rauc status mark-good needs: %v", err)
 		}
 		overlay := filepath.Join(repoRoot, "buildroot/board/venuekiosk/common/rootfs-overlay")
 		b, err := os.ReadFile(filepath.Join(overlay, dataDropIn))
