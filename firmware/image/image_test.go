@@ -355,6 +355,10 @@ func TestImageRootSlot(t *testing.T) {
 		"/usr/bin/rauc", "/usr/bin/fw_printenv", "/usr/bin/fw_setenv", "/usr/bin/sqlite3",
 		"/etc/venuekiosk/kioskd.toml", "/etc/rauc/keyring.pem", "/usr/lib/tmpfiles.d/venuekiosk-var.conf",
 		"/usr/share/factory/var/lib",
+		// RAUC's D-Bus service: rauc status mark-good and rauc install
+		// on the kiosk talk to it.
+		"/usr/lib/systemd/system/rauc.service", "/usr/share/dbus-1/system-services/de.pengutronix.rauc.service",
+		"/usr/share/dbus-1/system.d/de.pengutronix.rauc.conf",
 	} {
 		if !exists(t, fs, f) {
 			t.Errorf("%s missing from the root slot", f)
@@ -635,6 +639,148 @@ func TestImageModules(t *testing.T) {
 			t.Errorf("modprobe %s: %v\n%s", mod, err, out)
 		}
 	}
+}
+
+// TestImageModuleDepends: every module the kiosk loads has, in the root
+// slot, each module it was linked against, as the kernel build recorded it
+// in the module itself (.modinfo "depends"), not as depmod recomputed it
+// after the recipe's excludes. depmod on a tree with a dependency removed
+// writes a modules.dep without it, and modprobe then fails at run time
+// with unknown symbols (dm_mod without dax: no /dev/mapper/control, so
+// RAUC cannot mount a verity bundle). Also what systemd loads at boot
+// (configfs) and what the Zero 2 W's USB controller needs (udc_core).
+func TestImageModuleDepends(t *testing.T) {
+	dir := needImage(t)
+	fs := slotImage(t, dir)
+	base := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(base, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	debugfs(t, fs, "rdump /usr/lib/modules "+filepath.Join(base, "lib"))
+	vers, _ := filepath.Glob(filepath.Join(base, "lib/modules/*"))
+	if len(vers) != 1 {
+		t.Fatalf("kernel module trees: %v, want one", vers)
+	}
+	mods, err := readModules(vers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := mods.missing(kioskModules...)
+	for _, m := range missing {
+		t.Errorf("root slot: %s", m)
+	}
+	// What other modules cannot load is logged, not failed: drivers the
+	// kiosk never uses whose helpers the recipe leaves out.
+	broken := 0
+	for name := range mods.path {
+		if len(mods.missing(name)) > 0 {
+			broken++
+		}
+	}
+	t.Logf("%d modules in the slot; %d others cannot load for a dependency the recipe leaves out", len(mods.path), broken)
+}
+
+// kioskModules are the modules the kiosk loads on a Raspberry Pi or in the
+// virtual machine, by name.
+var kioskModules = []string{
+	"mmc_block", "sdhci_iproc", "bcm2835", "bcm2835_dma", "virtio_blk", "virtio_net", "virtio_pci",
+	"ext4", "vfat", "squashfs", "loop", "dm_mod", "dm_verity", "dm_crypt", "configfs",
+	"usb_storage", "sd_mod", "cdc_acm", "ftdi_sio", "cp210x", "ch341", "pl2303",
+	"usbhid", "hid_generic", "evdev", "spidev", "spi_bcm2835", "bcm2835_wdt", "genet", "smsc95xx",
+	"lan78xx", "dwc2", "gpio_regulator",
+}
+
+// modules are a kernel module tree's modules by name (dashes as
+// underscores), with the built-in ones.
+type modules struct {
+	path    map[string]string
+	builtin map[string]bool
+}
+
+func modName(file string) string {
+	return strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".ko"), "-", "_")
+}
+
+func readModules(dir string) (*modules, error) {
+	m := &modules{path: map[string]string{}, builtin: map[string]bool{}}
+	b, err := os.ReadFile(filepath.Join(dir, "modules.builtin"))
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range strings.Fields(string(b)) {
+		m.builtin[modName(l)] = true
+	}
+	err = filepath.WalkDir(filepath.Join(dir, "kernel"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !strings.HasSuffix(p, ".ko") {
+			return fmt.Errorf("%s: not an uncompressed module; this test reads .ko files only", p)
+		}
+		m.path[modName(p)] = p
+		return nil
+	})
+	return m, err
+}
+
+// depends is a module's "depends" field from its .modinfo section.
+func (m *modules) depends(name string) ([]string, error) {
+	f, err := elf.Open(m.path[name])
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sec := f.Section(".modinfo")
+	if sec == nil {
+		return nil, fmt.Errorf("%s: no .modinfo section", m.path[name])
+	}
+	b, err := sec.Data()
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range strings.Split(string(b), "\x00") {
+		if v, ok := strings.CutPrefix(kv, "depends="); ok {
+			if v == "" {
+				return nil, nil
+			}
+			var deps []string
+			for _, d := range strings.Split(v, ",") {
+				deps = append(deps, strings.ReplaceAll(d, "-", "_"))
+			}
+			return deps, nil
+		}
+	}
+	return nil, nil
+}
+
+// missing follows each named module's dependencies and says which module
+// or dependency is not in the tree (nor built in), and through what.
+func (m *modules) missing(names ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(name, via string)
+	walk = func(name, via string) {
+		if seen[name] || m.builtin[name] {
+			return
+		}
+		seen[name] = true
+		if _, ok := m.path[name]; !ok {
+			out = append(out, fmt.Sprintf("module %s%s is missing", name, via))
+			return
+		}
+		deps, err := m.depends(name)
+		if err != nil {
+			out = append(out, err.Error())
+			return
+		}
+		for _, d := range deps {
+			walk(d, fmt.Sprintf(" (needed by %s%s)", name, via))
+		}
+	}
+	for _, n := range names {
+		walk(n, "")
+	}
+	return out
 }
 
 // TestImageReproducible: mkimage.sh run again on the same inputs (its

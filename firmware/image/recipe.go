@@ -34,8 +34,9 @@ type Recipe struct {
 
 // RootfsRecipe is the kiosk's base system: Debian bookworm for arm64 with
 // systemd, udev, the kernel and its initramfs, the Raspberry Pi firmware
-// and U-Boot (their files go to the boot partition), RAUC with
-// fw_printenv/fw_setenv for its U-Boot backend, e2fsprogs (the data
+// and U-Boot (their files go to the boot partition), RAUC with its D-Bus
+// service (rauc status mark-good talks to it) and fw_printenv/fw_setenv
+// for its U-Boot backend, e2fsprogs (the data
 // partition), mount (the provisioning stick) and sqlite3 (the virtual
 // machine test reads the store with it). The kiosk's own files come from
 // `make install` when the image is assembled.
@@ -46,7 +47,7 @@ var RootfsRecipe = Recipe{
 	Components: []string{"main", "non-free-firmware"},
 	Packages: []string{
 		"systemd", "systemd-sysv", "systemd-resolved", "systemd-timesyncd", "udev", "kmod",
-		"mount", "e2fsprogs", "rauc", "libubootenv-tool", "sqlite3",
+		"mount", "e2fsprogs", "rauc", "rauc-service", "libubootenv-tool", "sqlite3",
 		"linux-image-arm64", "raspi-firmware", "u-boot-rpi",
 	},
 	Excludes: []string{
@@ -89,11 +90,16 @@ var RootfsRecipe = Recipe{
 		// bundles), and the SoC's clocks, regulators, DMA and power.
 		"/lib/modules/*/kernel/drivers/mmc/*", "/lib/modules/*/kernel/drivers/virtio/*",
 		"/lib/modules/*/kernel/drivers/block/*", "/lib/modules/*/kernel/drivers/md/dm-*",
+		// What device-mapper links against (without it dm_mod does not
+		// load, and RAUC cannot mount a verity bundle).
+		"/lib/modules/*/kernel/drivers/dax/*",
 		"/lib/modules/*/kernel/drivers/usb/core/*", "/lib/modules/*/kernel/drivers/usb/common/*",
 		"/lib/modules/*/kernel/drivers/usb/host/*", "/lib/modules/*/kernel/drivers/usb/dwc2/*",
 		"/lib/modules/*/kernel/drivers/usb/serial/*", "/lib/modules/*/kernel/drivers/usb/class/*",
 		"/lib/modules/*/kernel/drivers/usb/storage/*", "/lib/modules/*/kernel/drivers/usb/phy/*",
 		"/lib/modules/*/kernel/drivers/usb/roles/*",
+		// dwc2 (the Zero 2 W's USB controller) links against the gadget core.
+		"/lib/modules/*/kernel/drivers/usb/gadget/udc/udc-core.ko*",
 		"/lib/modules/*/kernel/drivers/hid/*", "/lib/modules/*/kernel/drivers/input/*",
 		"/lib/modules/*/kernel/drivers/net/usb/*", "/lib/modules/*/kernel/drivers/net/ethernet/broadcom/*",
 		"/lib/modules/*/kernel/drivers/net/phy/*", "/lib/modules/*/kernel/drivers/net/mdio/*",
@@ -122,6 +128,8 @@ var RootfsRecipe = Recipe{
 		"/lib/modules/*/kernel/fs/nls/*", "/lib/modules/*/kernel/fs/squashfs/*",
 		"/lib/modules/*/kernel/fs/overlayfs/*", "/lib/modules/*/kernel/fs/autofs/*",
 		"/lib/modules/*/kernel/fs/exfat/*",
+		// systemd mounts /sys/kernel/config at boot.
+		"/lib/modules/*/kernel/fs/configfs/*",
 		"/usr/lib/linux-image-*/broadcom/*",
 	},
 	InitrdModules: []string{
