@@ -55,9 +55,11 @@ setenv bootargs "${vk_fwargs} root=/dev/mmcblk0p${vk_part} rootfstype=ext4 ro ro
 # The kernel lives in the slot (/boot), so it is updated with the root
 # filesystem: Image on arm64, zImage on 32-bit ARM. A kernel that needs an
 # initramfs to mount its root (Debian's: firmware/image) has it beside it
-# as /boot/initrd.img; it is loaded at 128 MiB, clear of the kernel as
-# booti moves it (to 2 MiB, up to some 50 MiB with its bss).
-setenv vk_initrd_addr 0x08000000
+# as /boot/initrd.img; it is loaded at 256 MiB: clear of the kernel as
+# booti moves it (to 2 MiB, up to some 50 MiB with its bss), of a device
+# tree a loader put at 128 MiB (QEMU's raspi3b does), and below U-Boot and
+# the firmware's device tree at the top of a Zero 2 W's 448 MiB.
+setenv vk_initrd_addr 0x10000000
 if load mmc 0:${vk_part} ${kernel_addr_r} /boot/Image; then
 	if load mmc 0:${vk_part} ${vk_initrd_addr} /boot/initrd.img; then
 		booti ${kernel_addr_r} ${vk_initrd_addr}:${filesize} ${fdt_addr}
