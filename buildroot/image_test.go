@@ -2,7 +2,7 @@ package buildroot
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/venuekiosk/venuekiosk/internal/sfdisk"
 )
 
 const (
@@ -95,29 +97,17 @@ func needImageTools(t *testing.T) {
 // readPartitions reads an image's MBR back with sfdisk --json.
 func readPartitions(t *testing.T, img string) (label, id string, parts []partition) {
 	t.Helper()
-	r := mustRun(t, "", nil, "sfdisk", "--json", img)
-	var table struct {
-		PartitionTable struct {
-			Label      string `json:"label"`
-			ID         string `json:"id"`
-			SectorSize int64  `json:"sectorsize"`
-			Partitions []struct {
-				Start    int64  `json:"start"`
-				Size     int64  `json:"size"`
-				Type     string `json:"type"`
-				Bootable bool   `json:"bootable"`
-			} `json:"partitions"`
-		} `json:"partitiontable"`
+	ctx, cancel := context.WithTimeout(t.Context(), cmdTimeout)
+	defer cancel()
+	pt, err := sfdisk.Read(ctx, img)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &table); err != nil {
-		t.Fatalf("sfdisk --json: %v\n%s", err, r.stdout)
-	}
-	pt := table.PartitionTable
 	if pt.SectorSize != sector {
 		t.Fatalf("sector size %d, want %d", pt.SectorSize, sector)
 	}
 	for _, p := range pt.Partitions {
-		parts = append(parts, partition{start: p.Start * sector, size: p.Size * sector, typ: p.Type, bootable: p.Bootable})
+		parts = append(parts, partition{start: p.Start, size: p.Size, typ: p.Type, bootable: p.Bootable})
 	}
 	return pt.Label, pt.ID, parts
 }

@@ -8,7 +8,6 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -20,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/venuekiosk/venuekiosk/internal/sfdisk"
 )
 
 // Size goals (issue 19): the card's data under 400 MB, a root slot's file
@@ -36,29 +37,16 @@ type cardPart struct {
 	bootable    bool
 }
 
+// readCard reads the card's MBR back with sfdisk --json.
 func readCard(t *testing.T, img string) (label, id string, parts []cardPart) {
 	t.Helper()
 	needTool(t, "sfdisk", "fdisk")
-	var table struct {
-		PartitionTable struct {
-			Label      string `json:"label"`
-			ID         string `json:"id"`
-			SectorSize int64  `json:"sectorsize"`
-			Partitions []struct {
-				Start    int64  `json:"start"`
-				Size     int64  `json:"size"`
-				Type     string `json:"type"`
-				Bootable bool   `json:"bootable"`
-			} `json:"partitions"`
-		} `json:"partitiontable"`
+	pt, err := sfdisk.Read(t.Context(), img)
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := run(t, "sfdisk", "--json", img)
-	if err := json.Unmarshal([]byte(out), &table); err != nil {
-		t.Fatalf("sfdisk --json: %v\n%s", err, out)
-	}
-	pt := table.PartitionTable
 	for _, p := range pt.Partitions {
-		parts = append(parts, cardPart{p.Start * pt.SectorSize, p.Size * pt.SectorSize, p.Type, p.Bootable})
+		parts = append(parts, cardPart{p.Start, p.Size, p.Type, p.Bootable})
 	}
 	return pt.Label, pt.ID, parts
 }

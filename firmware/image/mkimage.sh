@@ -37,6 +37,8 @@ repo="$(cd "$here/../.." && pwd)"
 boards="$repo/buildroot/board/venuekiosk"
 common="$boards/common"
 board="$boards/debian_arm64"
+# shellcheck source=/dev/null # buildroot/board/venuekiosk/common/need-tools.sh: need_tools
+. "$common/need-tools.sh"
 
 tree="" bin="" out="" keyring="" operator_pub="" env=""
 while getopts r:b:o:K:p:e: opt; do
@@ -60,9 +62,13 @@ for b in kioskd kioskctl; do
 	[ -x "$bin/$b" ] || fail "missing $bin/$b (make cross)"
 done
 [ -z "$operator_pub" ] || [ -s "$operator_pub" ] || fail "missing $operator_pub"
-for tool in mke2fs e2fsck debugfs dumpe2fs mkfs.vfat mcopy mkimage genimage bmaptool systemctl systemd-sysusers; do
-	command -v "$tool" >/dev/null || fail "$tool not found"
-done
+need_tools e2fsprogs mke2fs e2fsck debugfs dumpe2fs
+need_tools dosfstools mkfs.vfat
+need_tools mtools mcopy
+need_tools u-boot-tools mkimage
+need_tools genimage genimage
+need_tools bmap-tools bmaptool
+need_tools systemd systemctl systemd-sysusers
 bin="$(cd "$bin" && pwd)"
 keyring="$(cd "$(dirname "$keyring")" && pwd)/$(basename "$keyring")"
 tree="$(cd "$tree" && pwd)"

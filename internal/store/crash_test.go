@@ -1,16 +1,11 @@
 package store
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,18 +23,6 @@ const (
 	crashBatch = 1000
 	crashCodes = 200
 )
-
-func TestMain(m *testing.M) {
-	if p := os.Getenv(crashEnv); p != "" {
-		crashChild(p)
-		os.Exit(1) // unreachable: the child runs until killed
-	}
-	if p := os.Getenv(revCrashEnv); p != "" {
-		revCrashChild(p)
-		os.Exit(1) // unreachable: the child runs until killed
-	}
-	os.Exit(m.Run())
-}
 
 func crashChild(path string) {
 	ctx := context.Background()
@@ -90,38 +73,9 @@ func TestCrashConsistency(t *testing.T) {
 	const rounds = 15
 	var last int64
 	for round := range rounds {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), crashEnv+"="+p)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			if errors.Is(err, syscall.ENOEXEC) {
-				// Under qemu-user (make cross-test) without binfmt_misc the
-				// test binary cannot start itself.
-				t.Skipf("cannot re-execute the test binary (%v): no crash test under this emulator", err)
-			}
-			t.Fatal(err)
-		}
 		// Odd rounds may kill the child while it opens the database; even
 		// rounds while it writes.
-		if round%2 == 0 {
-			line, _ := bufio.NewReader(out).ReadString('\n')
-			if line != "ready\n" {
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatalf("round %d: child said %q; stderr: %s", round, line, stderr.String())
-			}
-		}
-		time.Sleep(time.Duration(rng.IntN(100)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err = cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-			t.Fatalf("round %d: child ended by itself (%v); stderr: %s", round, err, stderr.String())
-		}
+		cutChild(t, round, crashEnv, p, round%2 == 0, time.Duration(rng.IntN(100))*time.Millisecond)
 		n := checkCrashDB(t, round, p)
 		if n < last {
 			t.Fatalf("round %d: batch %d after batch %d: a committed batch was lost", round, n, last)

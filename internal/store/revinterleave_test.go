@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,11 +8,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -288,32 +284,7 @@ func TestRevocationLookupsAcrossPowerCuts(t *testing.T) {
 	const rounds = 12
 	var last int64
 	for round := range rounds {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), revCrashEnv+"="+p)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			if errors.Is(err, syscall.ENOEXEC) {
-				t.Skipf("cannot re-execute the test binary (%v): no crash test under this emulator", err)
-			}
-			t.Fatal(err)
-		}
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		if line != "ready\n" {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("round %d: child said %q; stderr: %s", round, line, stderr.String())
-		}
-		time.Sleep(time.Duration(50+rng.IntN(250)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		err = cmd.Wait()
-		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-			t.Fatalf("round %d: child ended by itself (%v); stderr: %s", round, err, stderr.String())
-		}
+		cutChild(t, round, revCrashEnv, p, true, time.Duration(50+rng.IntN(250))*time.Millisecond)
 
 		s, err := Open(context.Background(), p, testOpts(nil))
 		if err != nil {

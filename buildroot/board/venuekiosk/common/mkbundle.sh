@@ -19,6 +19,8 @@ fail() {
 	echo "mkbundle: $*" >&2
 	exit 1
 }
+# shellcheck source=/dev/null # need-tools.sh, beside this script: need_tools
+. "$ext_dir/board/venuekiosk/common/need-tools.sh"
 
 board="" rootfs="" out="" cert="" key="" keyring="" version=""
 while getopts b:r:o:c:k:K:v: opt; do
@@ -73,8 +75,8 @@ size=$(wc -c <"$rootfs")
 magic=$(od -An -tx1 -j1080 -N2 "$rootfs" | tr -d ' \n')
 [ "$magic" = 53ef ] || fail "$rootfs is not an ext4 image (magic '$magic')"
 
-command -v "$rauc" >/dev/null || fail "$rauc not found (Debian package rauc)"
-command -v mksquashfs >/dev/null || fail "mksquashfs not found (Debian package squashfs-tools)"
+need_tools rauc "$rauc"
+need_tools squashfs-tools mksquashfs
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
