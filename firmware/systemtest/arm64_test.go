@@ -22,6 +22,7 @@ var arm64Tools = []struct{ name, pkg string }{
 	{"mksquashfs", "squashfs-tools"},
 	{"sfdisk", "fdisk"},
 	{"debugfs", "e2fsprogs"},
+	{"e2fsck", "e2fsprogs"},
 	{"mke2fs", "e2fsprogs"},
 	{"systemd-sysusers", "systemd"},
 	{"systemctl", "systemd"},

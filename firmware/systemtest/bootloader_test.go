@@ -212,16 +212,45 @@ func debugfs(disk string, n int, request string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := exec.Command("debugfs", "-R", request, fs).Output()
-	if err != nil {
-		return "", fmt.Errorf("debugfs -R %q %s: %v", request, fs, err)
+	var stderr strings.Builder
+	cmd := exec.Command("debugfs", "-R", request, fs)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	// debugfs exits 0 when it cannot open the file system or a path.
+	if e := stderr.String(); err != nil || strings.Contains(e, "while ") || strings.Contains(e, "Bad magic") {
+		return string(out), fmt.Errorf("debugfs -R %q %s: %v: %s", request, fs, err, strings.TrimSpace(e))
 	}
 	return string(out), nil
+}
+
+// replayJournal replays the journal of the file system in partition n, as
+// the kernel does when it mounts it. The machine's root slots are mounted
+// read-write (so that each boot's journal persists for the privacy check)
+// and are powered off mid-write; debugfs does not replay a journal, so the
+// host's bootloader could read a directory as it was before the last
+// commits. The image's real slots have no journal and are mounted
+// read-only, and U-Boot reads them without this step.
+func replayJournal(disk string, n int) error {
+	fs, err := inPartition(disk, n)
+	if err != nil {
+		return err
+	}
+	out, err := exec.Command("e2fsck", "-E", "journal_only", "-p", fs).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() < 4 {
+		err = nil // 1, 2: replayed
+	}
+	if err != nil {
+		return fmt.Errorf("e2fsck -E journal_only %s: %v\n%s", fs, err, out)
+	}
+	return nil
 }
 
 // slotKernel copies the kernel and initramfs of the slot in partition n
 // (its /boot, as U-Boot loads them from the slot) into dir.
 func slotKernel(disk string, n int, dir string) (kernel, initrd string, err error) {
+	if err := replayJournal(disk, n); err != nil {
+		return "", "", err
+	}
 	ls, err := debugfs(disk, n, "ls -p /boot")
 	if err != nil {
 		return "", "", err
@@ -267,6 +296,9 @@ func snapshotData(disk, scratch string) (map[string]string, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	if err := replayJournal(disk, dataPartition); err != nil {
+		return nil, err
+	}
 	if _, err := debugfs(disk, dataPartition, "rdump / "+dir); err != nil {
 		return nil, err
 	}
