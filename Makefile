@@ -27,7 +27,7 @@ TEST_DEBS := zbar-tools \
              qemu-user-static chromium unifont mosquitto nginx \
              rauc squashfs-tools genimage fdisk dosfstools mtools e2fsprogs \
              python3-magic python3-flake8 shellcheck openssl xz-utils systemd \
-             qemu-system-x86 qemu-system-arm mmdebstrap arch-test u-boot-tools bmap-tools kmod
+             qemu-system-x86 qemu-system-arm qemu-utils mmdebstrap arch-test u-boot-tools bmap-tools kmod
 
 # Packages whose tests also run on arm64 under qemu-user.
 CROSS_TEST_PKGS := ./firmware/pass/... ./firmware/policy/... ./firmware/trust/... ./firmware/verify/...

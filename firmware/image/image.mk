@@ -43,6 +43,6 @@ bundle: image ## signed RAUC bundle of the image's root file system (development
 	  -c "$(RAUC_CERT)" -k "$(RAUC_KEY)" -K "$(RAUC_KEYRING)" -v "$(VERSION)"
 	@echo "bundle: $(IMAGE_BUNDLE)"
 
-image-test: image-binfmt ## build the image (cached), then check it from outside: partitions, boot files, root slot, sizes, bmap
+image-test: image-binfmt ## build the image (cached), then check it from outside (partitions, boot files, root slot, sizes, bmap) and boot it through U-Boot under QEMU raspi3b
 	VENUEKIOSK_IMAGE_TEST=1 VENUEKIOSK_IMAGE_CACHE=$(abspath $(IMAGE_CACHE)) \
-	  $(GO) test -count=1 -v -timeout 20m ./$(IMAGE_DIR)/
+	  $(GO) test -count=1 -v -timeout 40m ./$(IMAGE_DIR)/
