@@ -192,55 +192,47 @@ func writeBootState(disk string, s bootState) error {
 	return f.Close()
 }
 
-// inPartition names partition n of disk for e2fsprogs' tools (an I/O
-// option: the file system at that offset).
-func inPartition(disk string, n int) (string, error) {
-	parts, err := partitions(disk)
-	if err != nil {
-		return "", err
-	}
-	p, ok := parts[n]
-	if !ok {
-		return "", fmt.Errorf("%s has no partition %d", disk, n)
-	}
-	return fmt.Sprintf("%s?offset=%d", disk, p.Offset), nil
-}
-
-// debugfs runs one debugfs request, read-only, on partition n of disk.
-func debugfs(disk string, n int, request string) (string, error) {
-	fs, err := inPartition(disk, n)
-	if err != nil {
-		return "", err
-	}
+// debugfs runs one debugfs request, read-only, on the file system in file.
+func debugfs(file, request string) (string, error) {
 	var stderr strings.Builder
-	cmd := exec.Command("debugfs", "-R", request, fs)
+	cmd := exec.Command("debugfs", "-R", request, file)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	// debugfs exits 0 when it cannot open the file system or a path.
 	if e := stderr.String(); err != nil || strings.Contains(e, "while ") || strings.Contains(e, "Bad magic") {
-		return string(out), fmt.Errorf("debugfs -R %q %s: %v: %s", request, fs, err, strings.TrimSpace(e))
+		return string(out), fmt.Errorf("debugfs -R %q %s: %v: %s", request, file, err, strings.TrimSpace(e))
 	}
 	return string(out), nil
 }
 
-// replayJournal replays the journal of the file system in partition n, as
-// the kernel does when it mounts it. The machine's root slots are mounted
-// read-write (so that each boot's journal persists for the privacy check)
-// and are powered off mid-write; debugfs does not replay a journal, so the
-// host's bootloader could read a directory as it was before the last
-// commits. The image's real slots have no journal and are mounted
-// read-only, and U-Boot reads them without this step.
-func replayJournal(disk string, n int) error {
-	fs, err := inPartition(disk, n)
+// replayedCopy copies partition n of disk to dst and replays the copy's
+// journal, as the kernel does when it mounts the file system: what the
+// next boot sees. The machine's root slots are mounted read-write (so that
+// each boot's journal persists for the privacy check) and are powered off
+// mid-write; debugfs does not replay a journal, and read a slot's /boot
+// as empty after a power cut. The image's real slots have no journal and
+// are mounted read-only, and U-Boot reads them as they are. The disk
+// itself is left as the power cut left it.
+func replayedCopy(disk string, n int, dst string) error {
+	parts, err := partitions(disk)
 	if err != nil {
 		return err
 	}
-	out, err := exec.Command("e2fsck", "-E", "journal_only", "-p", fs).CombinedOutput()
+	p, ok := parts[n]
+	if !ok {
+		return fmt.Errorf("%s has no partition %d", disk, n)
+	}
+	os.Remove(dst)
+	if out, err := exec.Command("dd", "if="+disk, "of="+dst, "bs=4M", "skip="+strconv.FormatInt(p.Offset, 10),
+		"count="+strconv.FormatInt(p.Size, 10), "iflag=skip_bytes,count_bytes", "conv=sparse", "status=none").CombinedOutput(); err != nil {
+		return fmt.Errorf("copying partition %d of %s: %v\n%s", n, disk, err, out)
+	}
+	out, err := exec.Command("e2fsck", "-E", "journal_only", "-p", dst).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() < 4 {
 		err = nil // 1, 2: replayed
 	}
 	if err != nil {
-		return fmt.Errorf("e2fsck -E journal_only %s: %v\n%s", fs, err, out)
+		return fmt.Errorf("e2fsck -E journal_only on partition %d: %v\n%s", n, err, out)
 	}
 	return nil
 }
@@ -248,10 +240,12 @@ func replayJournal(disk string, n int) error {
 // slotKernel copies the kernel and initramfs of the slot in partition n
 // (its /boot, as U-Boot loads them from the slot) into dir.
 func slotKernel(disk string, n int, dir string) (kernel, initrd string, err error) {
-	if err := replayJournal(disk, n); err != nil {
+	fs := filepath.Join(dir, fmt.Sprintf("p%d.ext4", n))
+	defer os.Remove(fs)
+	if err := replayedCopy(disk, n, fs); err != nil {
 		return "", "", err
 	}
-	ls, err := debugfs(disk, n, "ls -p /boot")
+	ls, err := debugfs(fs, "ls -p /boot")
 	if err != nil {
 		return "", "", err
 	}
@@ -274,7 +268,7 @@ func slotKernel(disk string, n int, dir string) (kernel, initrd string, err erro
 	dst := func(name string) string { return filepath.Join(dir, fmt.Sprintf("p%d-%s", n, name)) }
 	for _, name := range []string{kernel, initrd} {
 		os.Remove(dst(name))
-		if _, err := debugfs(disk, n, "dump /boot/"+name+" "+dst(name)); err != nil {
+		if _, err := debugfs(fs, "dump /boot/"+name+" "+dst(name)); err != nil {
 			return "", "", err
 		}
 		if fi, err := os.Stat(dst(name)); err != nil || fi.Size() == 0 {
@@ -296,10 +290,12 @@ func snapshotData(disk, scratch string) (map[string]string, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if err := replayJournal(disk, dataPartition); err != nil {
+	copied := filepath.Join(scratch, "data-snapshot.ext4")
+	defer os.Remove(copied)
+	if err := replayedCopy(disk, dataPartition, copied); err != nil {
 		return nil, err
 	}
-	if _, err := debugfs(disk, dataPartition, "rdump / "+dir); err != nil {
+	if _, err := debugfs(copied, "rdump / "+dir); err != nil {
 		return nil, err
 	}
 	files := map[string]string{}
