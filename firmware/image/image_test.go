@@ -605,23 +605,8 @@ func TestImageSlots(t *testing.T) {
 func TestImageModules(t *testing.T) {
 	dir := needImage(t)
 	needTool(t, "modprobe", "kmod")
-	fs := slotImage(t, dir)
-	base := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(base, "lib"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	debugfs(t, fs, "rdump /usr/lib/modules "+filepath.Join(base, "lib"))
-	vers, _ := filepath.Glob(filepath.Join(base, "lib/modules/*"))
-	if len(vers) != 1 {
-		t.Fatalf("kernel module trees: %v, want one", vers)
-	}
-	kver := filepath.Base(vers[0])
-	for _, mod := range []string{
-		"mmc_block", "sdhci_iproc", "bcm2835", "virtio_blk", "virtio_net", "ext4", "vfat", "squashfs",
-		"loop", "dm_verity", "usb_storage", "sd_mod", "cdc_acm", "ftdi_sio", "cp210x", "ch341", "pl2303",
-		"usbhid", "hid_generic", "evdev", "spidev", "spi_bcm2835", "bcm2835_wdt", "genet", "smsc95xx",
-		"lan78xx", "dwc2", "gpio_regulator",
-	} {
+	base, kver := slotModules(t, dir)
+	for _, mod := range kioskModules {
 		out, err := runErr("modprobe", "-d", base, "-S", kver, "--show-depends", mod)
 		if err != nil {
 			t.Errorf("modprobe %s: %v\n%s", mod, err, out)
@@ -638,18 +623,8 @@ func TestImageModules(t *testing.T) {
 // RAUC cannot mount a verity bundle). Also what systemd loads at boot
 // (configfs) and what the Zero 2 W's USB controller needs (udc_core).
 func TestImageModuleDepends(t *testing.T) {
-	dir := needImage(t)
-	fs := slotImage(t, dir)
-	base := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(base, "lib"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	debugfs(t, fs, "rdump /usr/lib/modules "+filepath.Join(base, "lib"))
-	vers, _ := filepath.Glob(filepath.Join(base, "lib/modules/*"))
-	if len(vers) != 1 {
-		t.Fatalf("kernel module trees: %v, want one", vers)
-	}
-	mods, err := readModules(vers[0])
+	base, kver := slotModules(t, needImage(t))
+	mods, err := readModules(filepath.Join(base, "lib/modules", kver))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -666,6 +641,24 @@ func TestImageModuleDepends(t *testing.T) {
 		}
 	}
 	t.Logf("%d modules in the slot; %d others cannot load for a dependency the recipe leaves out", len(mods.path), broken)
+}
+
+// slotModules copies the root slot's kernel modules into a directory laid
+// out as a root (base/lib/modules/kver) and returns it with the kernel's
+// version.
+func slotModules(t *testing.T, dir string) (base, kver string) {
+	t.Helper()
+	fs := slotImage(t, dir)
+	base = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(base, "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	debugfs(t, fs, "rdump /usr/lib/modules "+filepath.Join(base, "lib"))
+	vers, _ := filepath.Glob(filepath.Join(base, "lib/modules/*"))
+	if len(vers) != 1 {
+		t.Fatalf("kernel module trees: %v, want one", vers)
+	}
+	return base, filepath.Base(vers[0])
 }
 
 // kioskModules are the modules the kiosk loads on a Raspberry Pi or in the
