@@ -25,12 +25,14 @@ test-system: ## boot the kiosk in a QEMU VM (Debian, systemd): READY, scans, wat
 	  $(GO) test -count=1 -v -timeout 30m -run '^TestSystem$$$(if $(SYSTEMTEST_CHECKS),/^($(SYSTEMTEST_CHECKS))-)' $(SYSTEMTEST_FLAGS) ./firmware/systemtest/
 
 # make test boots the image's architecture, arm64, for every check that
-# fits its time, and the amd64 machine only for check 8 (keyboard-mode and
-# hot-plugged USB scanners typed through QMP, which under arm64 TCG would
-# take minutes of retyping) after check 1. make test-system runs all of
-# amd64's checks.
-test-system-amd64-extra: ## the amd64 VM's checks the arm64 one leaves out: boot (1), keyboard mode and hot-plug (8)
-	@$(MAKE) --no-print-directory test-system SYSTEMTEST_CHECKS='1|8'
+# fits its time, and the amd64 machine after check 1 only for what arm64
+# leaves out: check 8 (keyboard-mode and hot-plugged USB scanners typed
+# through QMP, which under arm64 TCG would take minutes of retyping) and
+# check 7b (a kioskd that hangs before READY, beside one that fails; arm64's
+# check 10 has the failing one with the real rauc). make test-system runs
+# all of amd64's checks.
+test-system-amd64-extra: ## the amd64 VM's checks the arm64 one leaves out: boot (1), keyboard mode and hot-plug (8), never-ready slots (7b)
+	@$(MAKE) --no-print-directory test-system SYSTEMTEST_CHECKS='1|8|7b'
 
 # The arm64 variant boots the image's base Debian arm64 tree (make
 # image-rootfs, cached in $(IMAGE_CACHE)) with the kiosk cross-built into
