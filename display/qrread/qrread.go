@@ -31,6 +31,24 @@ func Gozxing(img image.Image) (string, error) {
 	return res.GetText(), nil
 }
 
+// GozxingPure decodes img that holds one unrotated QR code and nothing else
+// (a printed card's PNG) with gozxing's pure-barcode mode, which reads the
+// modules from the code's bounding box instead of locating its finder
+// patterns. gozxing's finder-pattern detector misses about one in a
+// hundred such codes that zbarimg reads (staff cards signed with random
+// keys: 4 of 300); this mode read all 300.
+func GozxingPure(img image.Image) (string, error) {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return "", err
+	}
+	res, err := zqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		return "", err
+	}
+	return res.GetText(), nil
+}
+
 // ErrNoZbar says zbarimg is not installed.
 var ErrNoZbar = errors.New("zbarimg not found (Debian package zbar-tools)")
 

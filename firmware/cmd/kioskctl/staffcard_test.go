@@ -51,7 +51,7 @@ func TestStaffCardIssueVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := qrread.Gozxing(img); err != nil || got != card {
+	if got, err := qrread.GozxingPure(img); err != nil || got != card {
 		t.Errorf("PNG reads %q, %v", got, err)
 	}
 	_, forged, _ := kioskctl(t, "", "staffcard", "issue", "--key", otherPriv, "--role", "supervisor", "--id", "CM-SUP-1", "--from", "2026-11-01")
