@@ -3,6 +3,10 @@ package qrread
 import (
 	"errors"
 	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	qrcode "github.com/skip2/go-qrcode"
@@ -63,5 +67,40 @@ func TestGozxingPure(t *testing.T) {
 	}
 	if _, err := GozxingPure(blank); err == nil {
 		t.Error("GozxingPure read a code from a blank image")
+	}
+}
+
+// TestGozxingFalseFinder: venue codes on panels that gozxing's detector
+// misreads — on the 2.13" panel it takes a data pattern for the
+// bottom-left finder pattern, on the 4.2" one a data pattern for the
+// top-left (NotFoundException both) — read through the cut along the
+// finder patterns that lie on one row or column, as zbarimg reads them.
+func TestGozxingFalseFinder(t *testing.T) {
+	for _, tc := range []struct{ file, prefix string }{
+		{"panel-2in13-false-finder.png", "VK1:AQEM7NGUADSEZTQ7VXI663N2E44D5NQ44OFUPOOFZF"},
+		{"panel-4in2-false-top-left.png", "VK1:AQEM7NGUADSEZTWWQVRTR5PIXHV36HBV6K6FQFHG6J"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			f, err := os.Open(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Gozxing(img)
+			if err != nil || !strings.HasPrefix(got, tc.prefix) {
+				t.Fatalf("Gozxing: got %q, %v; want a venue code starting %q", got, err, tc.prefix)
+			}
+			zgot, err := Zbar(img, t.TempDir())
+			switch {
+			case errors.Is(err, ErrNoZbar):
+				t.Log(err)
+			case err != nil || zgot != got:
+				t.Errorf("Zbar: got %q, %v; want what gozxing read, %q", zgot, err, got)
+			}
+		})
 	}
 }
